@@ -1,0 +1,331 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How the connector proves a request comes from the vendor. Checks run over the raw request
+/// bytes before anything is parsed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Authentication {
+    /// No authentication. Only for vendors that offer none; the reason is shown to users, who
+    /// should then keep the connector's URL secret.
+    None(NoAuthentication),
+    /// An HMAC signature over a signed message (Stripe, GitHub, Slack, Shopify, Standard Webhooks).
+    Hmac(HmacCheck),
+    /// An Ed25519 signature checked with the vendor's public key (Discord, Standard Webhooks `v1a`).
+    Ed25519(PublicKeyCheck),
+    /// An ECDSA P-256 / SHA-256 signature (DER) checked with the vendor's public key (SendGrid).
+    EcdsaP256(PublicKeyCheck),
+    /// A static token the vendor sends in a header or query parameter, compared in constant time.
+    StaticToken(StaticTokenCheck),
+    /// HTTP basic authentication with a configured user name and password.
+    Basic(BasicCheck),
+    /// Several checks that must all pass (Adyen: basic authentication and an HMAC).
+    AllOf(AllOfChecks),
+}
+
+/// The explicit statement that a vendor's requests carry no authentication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoAuthentication {
+    /// Why there is none, and what users should do instead (a secret URL, an IP allow-list).
+    #[schemars(title = "Reason", example = &"Mailchimp signs nothing; put a long random token in the webhook URL.")]
+    pub reason: String,
+}
+
+/// Several checks, all of which must pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllOfChecks {
+    /// The checks. None of them may be `none` or another `all_of`.
+    #[schemars(title = "Checks")]
+    pub checks: Vec<Authentication>,
+}
+
+/// A hash function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HashAlgorithm {
+    /// SHA-1 (legacy vendors: Twilio, Intercom, Segment).
+    Sha1,
+    /// SHA-256, the common case.
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
+
+/// An HMAC signature check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HmacCheck {
+    /// The hash function of the HMAC.
+    #[schemars(title = "Hash algorithm", example = HashAlgorithm::Sha256)]
+    pub algorithm: HashAlgorithm,
+    /// The shared secret, from the connector's configuration.
+    #[schemars(title = "Secret")]
+    pub secret: SecretRef,
+    /// Where the signature is sent and how it is written.
+    #[schemars(title = "Signature")]
+    pub signature: SignatureLocation,
+    /// What is signed, as a template over the request. See `template` variables: `{body}`,
+    /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`;
+    /// `{{` and `}}` are literal braces.
+    #[schemars(title = "Signed message", example = &"{timestamp}.{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
+    pub signed_message: String,
+    /// Where the signed timestamp is read, if the vendor signs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Timestamp")]
+    pub timestamp: Option<Timestamp>,
+    /// How far the timestamp may be from the connector's clock. Checked after the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Timestamp tolerance")]
+    pub tolerance: Option<Tolerance>,
+}
+
+/// A signature check with the vendor's public key (Ed25519 or ECDSA P-256).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeyCheck {
+    /// The vendor's public key, from the connector's configuration.
+    #[schemars(title = "Public key")]
+    pub public_key: PublicKeyRef,
+    /// Where the signature is sent and how it is written.
+    #[schemars(title = "Signature")]
+    pub signature: SignatureLocation,
+    /// What is signed, as a template over the request (see `hmac.signed_message`).
+    #[schemars(title = "Signed message", example = &"{timestamp}{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
+    pub signed_message: String,
+    /// Where the signed timestamp is read, if the vendor signs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Timestamp")]
+    pub timestamp: Option<Timestamp>,
+    /// How far the timestamp may be from the connector's clock. Checked after the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Timestamp tolerance")]
+    pub tolerance: Option<Tolerance>,
+}
+
+/// A static token compared in constant time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaticTokenCheck {
+    /// Where the vendor sends the token.
+    #[schemars(title = "Token location")]
+    pub location: TokenLocation,
+    /// The expected token, from the connector's configuration.
+    #[schemars(title = "Token")]
+    pub token: SecretRef,
+}
+
+/// Where a static token is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TokenLocation {
+    /// In a header, optionally after a fixed prefix (`Bearer `).
+    Header {
+        /// The header's name.
+        #[schemars(title = "Header name", example = &"Authorization")]
+        name: String,
+        /// Text before the token in the header value, removed before comparing.
+        #[serde(default)]
+        #[schemars(title = "Prefix", example = &"Bearer ")]
+        prefix: String,
+    },
+    /// In a query parameter of the URL the vendor calls.
+    QueryParameter {
+        /// The parameter's name.
+        #[schemars(title = "Parameter name", example = &"token")]
+        name: String,
+    },
+}
+
+/// HTTP basic authentication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicCheck {
+    /// The configuration field holding the expected user name.
+    #[schemars(title = "User name field", example = &"basic_username")]
+    pub username_field: String,
+    /// The configuration field holding the expected password.
+    #[schemars(title = "Password field", example = &"basic_password")]
+    pub password_field: String,
+}
+
+/// A secret taken from the connector's configuration, and how its text becomes key bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    /// The configuration field that holds the secret (or secrets, during rotation).
+    #[schemars(title = "Configuration field", example = &"signing_secret")]
+    pub config_field: String,
+    /// How the configured text becomes key bytes.
+    #[serde(default)]
+    #[schemars(title = "Decoding", example = SecretDecoding::Verbatim)]
+    pub decoding: SecretDecoding,
+}
+
+/// How a configured secret's text becomes key bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretDecoding {
+    /// The text's UTF-8 bytes, as they are (Stripe keeps its `whsec_` prefix in the key; Zendesk's
+    /// secret looks like base64 but is used as text).
+    #[default]
+    Verbatim,
+    /// Standard Webhooks: strip an optional `whsec_` prefix, then base64-decode.
+    WhsecBase64,
+    /// Standard base64.
+    Base64,
+    /// Hexadecimal (Adyen's HMAC key).
+    Hex,
+}
+
+/// The vendor's public key, from the connector's configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeyRef {
+    /// The configuration field that holds the key (or keys, during rotation).
+    #[schemars(title = "Configuration field", example = &"public_key")]
+    pub config_field: String,
+    /// How the key is written.
+    #[schemars(title = "Key encoding", example = PublicKeyEncoding::Hex)]
+    pub encoding: PublicKeyEncoding,
+}
+
+/// How a public key is written in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicKeyEncoding {
+    /// Raw key bytes in hexadecimal (Discord's Ed25519 key).
+    Hex,
+    /// Raw key bytes in standard base64, with an optional `whpk_` prefix (Standard Webhooks).
+    Base64,
+    /// A DER SubjectPublicKeyInfo in base64 (SendGrid's verification key).
+    SpkiDerBase64,
+    /// A PEM `PUBLIC KEY` block.
+    Pem,
+}
+
+/// Where a signature is sent and how its value is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureLocation {
+    /// The header that carries the signature.
+    #[schemars(title = "Header", example = &"X-Hub-Signature-256")]
+    pub header: String,
+    /// How the header value is written.
+    #[schemars(title = "Header format")]
+    pub format: SignatureFormat,
+    /// How the signature bytes are encoded.
+    #[schemars(title = "Encoding", example = SignatureEncoding::Hex)]
+    pub encoding: SignatureEncoding,
+}
+
+/// How a signature header's value is written. Every signature found is a candidate: one that
+/// verifies with any configured secret is enough.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SignatureFormat {
+    /// The whole value is the signature (Shopify).
+    Bare,
+    /// The signature follows a fixed prefix (GitHub `sha256=`, Slack `v0=`).
+    Prefixed {
+        /// The prefix.
+        #[schemars(title = "Prefix", example = &"sha256=")]
+        prefix: String,
+    },
+    /// A list of `key=value` pairs (Stripe `t=…,v1=…,v1=…`; Paddle `ts=…;h1=…`); pairs with
+    /// other keys are skipped.
+    KeyValueList {
+        /// The text between pairs.
+        #[schemars(title = "Pair separator", example = &",")]
+        separator: String,
+        /// The key whose values are signatures; it may appear several times.
+        #[schemars(title = "Signature key", example = &"v1")]
+        signature_key: String,
+        /// The key whose value is the signed timestamp, if one is in the list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(title = "Timestamp key", example = &"t")]
+        timestamp_key: Option<String>,
+    },
+    /// A list of `version,signature` entries (Standard Webhooks: `v1,<base64> v1,<base64>`);
+    /// entries of other versions are skipped.
+    VersionedList {
+        /// The text between entries.
+        #[schemars(title = "Entry separator", example = &" ")]
+        separator: String,
+        /// The version whose entries are checked.
+        #[schemars(title = "Version", example = &"v1")]
+        version: String,
+    },
+}
+
+/// How signature bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureEncoding {
+    /// Hexadecimal, either case.
+    Hex,
+    /// Standard base64 with padding.
+    Base64,
+    /// URL-safe base64, padding optional (Sanity).
+    Base64url,
+}
+
+/// Where a signed timestamp is read and how it is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Timestamp {
+    /// Where the timestamp is.
+    #[schemars(title = "Source")]
+    pub source: TimestampSource,
+    /// How it is written. The raw text is what is signed; the format only matters for the
+    /// tolerance check.
+    #[schemars(title = "Format", example = TimestampFormat::UnixSeconds)]
+    pub format: TimestampFormat,
+}
+
+/// Where a signed timestamp is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TimestampSource {
+    /// A request header.
+    Header {
+        /// The header's name.
+        #[schemars(title = "Header name", example = &"X-Slack-Request-Timestamp")]
+        name: String,
+    },
+    /// The `timestamp_key` entry of a `key_value_list` signature header (Stripe's `t`).
+    SignatureField,
+    /// A field of the JSON body (Linear's `/webhookTimestamp`).
+    BodyPointer {
+        /// The JSON pointer.
+        #[schemars(title = "JSON pointer", example = &"/webhookTimestamp")]
+        pointer: String,
+    },
+}
+
+/// How a timestamp is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampFormat {
+    /// Unix time in seconds.
+    UnixSeconds,
+    /// Unix time in milliseconds.
+    UnixMilliseconds,
+    /// RFC 3339 / ISO 8601 with an offset (`2023-07-19T15:00:00.000000000Z`).
+    Rfc3339,
+}
+
+/// How far a signed timestamp may be from the connector's clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerance {
+    /// How old a timestamp may be, in seconds.
+    #[schemars(title = "Past tolerance (seconds)", example = 300)]
+    pub past_seconds: u32,
+    /// How far in the future a timestamp may be, in seconds. Absent: future timestamps are not
+    /// checked (Stripe checks only age).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Future tolerance (seconds)", example = 300)]
+    pub future_seconds: Option<u32>,
+}
