@@ -20,6 +20,7 @@ mod handshake;
 pub mod pointer;
 mod request;
 mod response;
+pub mod schemas;
 pub mod template;
 mod value;
 mod vendor;
