@@ -11,6 +11,7 @@
 pub use webhook_definition as definition;
 
 pub mod core;
+pub mod testing;
 
 /// What a generated connector provides: its definition and a compiled router.
 pub trait Vendor: Send + Sync + 'static {

@@ -1,9 +1,345 @@
 //! For one request: authenticate, answer handshakes, split, discriminate, route and key events.
 //!
 //! Pure and synchronous: no I/O, and the clock is a parameter. The serving layer calls
-//! `Processor::process` and acts on the [`Decision`]: it answers a [`Reply`] at once, or
+//! [`Processor::process`] and acts on the [`Decision`]: it answers a [`Reply`] at once, or
 //! commits the [`Event`]s and only then answers.
+//!
+//! Order of work for a request: method check; handshakes (so an unsigned challenge such as
+//! Meta's GET works; signed ones are verified first); authentication over the raw bytes; body
+//! decoding; batch split; per event: discriminator, route, key, document.
 
+pub mod batch;
+pub mod config;
+pub mod discriminate;
+pub mod document;
+pub mod encoding;
+pub mod form;
+pub mod handshake;
+mod incoming;
+pub mod json;
 pub mod request;
+pub mod route;
+pub mod sign;
+pub mod timestamp;
+pub mod verify;
 
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use webhook_definition::{BodyEncoding, Definition, Method, UnknownTypeAction};
+
+pub use config::ConfigError;
 pub use request::{Decision, Event, Reply, WebhookRequest};
+
+use crate::Vendor;
+use batch::{ItemsPath, Shape};
+use config::EndpointConfig;
+use discriminate::{PointerTable, Scope, Source};
+use handshake::{CompiledHandshake, CompiledResponse, HandshakeOutcome};
+use incoming::Incoming;
+use verify::Verifier;
+
+/// How events are found in a request.
+struct EventPlan {
+    batch: Option<ItemsPath>,
+    /// Whether event pointers live in the whole-body table (one pass over an unbatched JSON
+    /// body answers handshakes, timestamps and event pointers together).
+    merged: bool,
+    /// Event pointers when not merged (resolved per batch item or per form-field JSON).
+    item_table: PointerTable,
+    /// The slot of `/_meta` (to detect an event that already has one).
+    meta_slot: usize,
+    discriminator: Source,
+    key: Source,
+}
+
+/// Decides what to do with requests for one connector: built once from the vendor and the
+/// endpoint configuration, then shared by every request.
+pub struct Processor {
+    vendor: &'static dyn Vendor,
+    definition: &'static Definition,
+    verifier: Verifier,
+    handshakes: Vec<CompiledHandshake>,
+    body_table: PointerTable,
+    events: EventPlan,
+    success: CompiledResponse,
+    collections: Vec<String>,
+    catch_all: Option<usize>,
+    redacted_headers: Vec<String>,
+    secret_values: Vec<String>,
+}
+
+impl std::fmt::Debug for Processor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Processor").field("vendor", &self.definition.vendor.id).finish_non_exhaustive()
+    }
+}
+
+/// The method of a request, if it is one the format knows.
+fn method_of(name: &str) -> Option<Method> {
+    Some(match name {
+        "GET" => Method::Get,
+        "HEAD" => Method::Head,
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        _ => return None,
+    })
+}
+
+impl Processor {
+    /// Builds the processor: validates the endpoint configuration against the definition
+    /// (required fields, decodable secrets, parseable keys) and compiles every template,
+    /// pointer and condition. Fails closed.
+    pub fn new(vendor: &'static dyn Vendor, config: &serde_json::Value) -> Result<Processor, ConfigError> {
+        let definition = vendor.definition();
+        let config = EndpointConfig::from_json(definition, config)?;
+        let mut body_table = PointerTable::default();
+        let verifier = Verifier::new(&definition.authentication, &config, &mut body_table)?;
+        let handshakes = definition
+            .handshakes
+            .iter()
+            .map(|h| CompiledHandshake::compile(h, &config, &mut body_table))
+            .collect::<Result<Vec<_>, _>>()?;
+        let success = CompiledResponse::compile(&definition.responses.success, &config, &mut body_table)?;
+
+        let events = &definition.events;
+        let batch = events.batch.as_ref().map(|b| ItemsPath::compile(&b.items)).transpose().map_err(ConfigError::Definition)?;
+        let merged = batch.is_none() && definition.request.body == BodyEncoding::Json;
+        let mut item_table = PointerTable::default();
+        let table = if merged { &mut body_table } else { &mut item_table };
+        let discriminator = Source::compile(&events.discriminator, table).map_err(ConfigError::Definition)?;
+        let key = Source::compile(&events.document_key, table).map_err(ConfigError::Definition)?;
+        let meta_slot = table.slot_of(vec!["_meta".to_string()]);
+
+        let collections: Vec<String> =
+            webhook_definition::schemas::collections(definition).into_iter().map(|c| c.name).collect();
+        let catch_all = (events.unknown_types.action == UnknownTypeAction::Capture).then_some(events.types.len());
+        let redacted_headers = verifier.headers_read();
+        let secret_values = config.secret_values(definition);
+        Ok(Processor {
+            vendor,
+            definition,
+            verifier,
+            handshakes,
+            body_table,
+            events: EventPlan { batch, merged, item_table, meta_slot, discriminator, key },
+            success,
+            collections,
+            catch_all,
+            redacted_headers,
+            secret_values,
+        })
+    }
+
+    /// The vendor definition.
+    pub fn definition(&self) -> &'static Definition {
+        self.definition
+    }
+
+    /// The collection names, in binding order.
+    pub fn collections(&self) -> &[String] {
+        &self.collections
+    }
+
+    fn reply(&self, status: u16, outcome: &str) -> Decision {
+        Decision::Reply(Reply { status, headers: Vec::new(), body: Bytes::new(), outcome: outcome.to_string() })
+    }
+
+    fn unauthorized(&self) -> Decision {
+        self.reply(self.definition.responses.authentication_failed_status, "unauthorized")
+    }
+
+    fn rejected(&self, outcome: &str) -> Decision {
+        self.reply(self.definition.responses.rejected_status, outcome)
+    }
+
+    fn with_incoming<T>(&self, request: &WebhookRequest, f: impl FnOnce(&Incoming<'_>) -> T) -> T {
+        let refs: Vec<&[String]> = self.body_table.pointers().iter().map(Vec::as_slice).collect();
+        let incoming = Incoming::new(request, &refs);
+        f(&incoming)
+    }
+
+    /// Decides what to do with one request. Pure: the same request and clock give the same
+    /// decision.
+    pub fn process(&self, request: &WebhookRequest, now: SystemTime) -> Decision {
+        self.with_incoming(request, |incoming| self.process_incoming(incoming, now))
+    }
+
+    /// Why a request fails authentication, or `None` when it passes (for tests and tools:
+    /// [`Processor::process`] only answers the failure status).
+    pub fn authentication_failure(&self, request: &WebhookRequest, now: SystemTime) -> Option<verify::AuthFailure> {
+        self.with_incoming(request, |incoming| self.verifier.verify(incoming, timestamp::millis(now)).err())
+    }
+
+    /// The signed timestamp of a request (milliseconds since the epoch) with the tolerance it
+    /// is checked against, when the authentication has both.
+    pub fn signed_timestamp(&self, request: &WebhookRequest) -> Option<(i128, webhook_definition::Tolerance)> {
+        self.with_incoming(request, |incoming| self.verifier.request_timestamp(incoming))
+    }
+
+    /// Whether the authentication covers the body bytes.
+    pub fn authentication_covers_body(&self) -> bool {
+        self.verifier.covers_body()
+    }
+
+    /// Whether the definition declares no authentication.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.verifier.is_none()
+    }
+
+    fn process_incoming(&self, incoming: &Incoming<'_>, now: SystemTime) -> Decision {
+        let request = incoming.request;
+        let method = method_of(&request.method);
+        let now_ms = timestamp::millis(now);
+
+        if !self.handshakes.is_empty() {
+            // A body that is not JSON simply has no pointer values here.
+            let values = incoming.body_values().unwrap_or(&[]);
+            let scope = Scope { incoming, values, form: None, raw: &request.body, index: 0 };
+            if let Some(h) = self.handshakes.iter().find(|h| h.recognises(method, &scope)) {
+                if h.verify_signature && self.verifier.verify(incoming, now_ms).is_err() {
+                    return self.unauthorized();
+                }
+                return match h.answer(&scope) {
+                    HandshakeOutcome::Forbidden => self.reply(403, &format!("forbidden:handshake:{}", h.name)),
+                    HandshakeOutcome::Answer(reply) => Decision::Reply(reply),
+                };
+            }
+        }
+
+        if !method.is_some_and(|m| self.definition.request.methods.contains(&m)) {
+            let mut allowed: Vec<Method> = self.definition.request.methods.clone();
+            allowed.extend(self.handshakes.iter().flat_map(|h| h.methods.iter().copied()));
+            allowed.sort();
+            allowed.dedup();
+            let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+            return Decision::Reply(Reply {
+                status: 405,
+                headers: vec![("Allow".to_string(), allow)],
+                body: Bytes::new(),
+                outcome: "method_not_allowed".to_string(),
+            });
+        }
+
+        if self.verifier.verify(incoming, now_ms).is_err() {
+            return self.unauthorized();
+        }
+
+        let received_at = timestamp::format_rfc3339(now);
+        let headers = document::headers_object(request, &self.redacted_headers, &self.secret_values);
+        let mut events = Vec::new();
+
+        // GET events carry their fields in the query string, read like a form body.
+        let form_pairs: Option<&[(String, String)]> = if method == Some(Method::Get) {
+            Some(incoming.query_pairs())
+        } else if self.definition.request.body == BodyEncoding::Form {
+            Some(incoming.body_form())
+        } else {
+            None
+        };
+
+        if let Some(pairs) = form_pairs {
+            let object = serde_json::Value::Object(form::to_json_object(pairs));
+            let text = object.to_string();
+            let has_meta = pairs.iter().any(|(n, _)| n == "_meta");
+            let scope = Scope { incoming, values: &[], form: Some(pairs), raw: text.as_bytes(), index: 0 };
+            match self.event(&scope, &text, has_meta, &received_at, &headers) {
+                Some(e) => events.push(e),
+                None => return self.rejected("rejected:unknown_type"),
+            }
+            return self.captured(incoming, events);
+        }
+
+        let json_text: Cow<str> = match &self.definition.request.body {
+            BodyEncoding::FormFieldJson { field } => match form::field(incoming.body_form(), field) {
+                Some(v) => Cow::Owned(v.to_string()),
+                None => return self.rejected("rejected:unreadable_body"),
+            },
+            _ => match incoming.body_str() {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => return self.rejected("rejected:unreadable_body"),
+            },
+        };
+
+        let items: Vec<&str> = match &self.events.batch {
+            None => vec![json_text.as_ref()],
+            Some(path) => match path.split(&json_text) {
+                Ok(items) => items.into_iter().map(|v| v.get()).collect(),
+                Err(Shape::NotJson(_)) => return self.rejected("rejected:unreadable_body"),
+                // A body without the declared batch shape is kept whole, as one event of
+                // unknown type: never dropped.
+                Err(Shape::Mismatch(_)) => return self.unshaped(incoming, &json_text, &received_at, &headers),
+            },
+        };
+
+        for (index, item) in items.into_iter().enumerate() {
+            let resolved;
+            let values: &[_] = if self.events.merged {
+                match incoming.body_values() {
+                    Ok(v) => v,
+                    Err(_) => return self.rejected("rejected:unreadable_body"),
+                }
+            } else {
+                let refs: Vec<&[String]> = self.events.item_table.pointers().iter().map(Vec::as_slice).collect();
+                resolved = match json::resolve_many(item, &refs) {
+                    Ok(v) => v,
+                    Err(_) => return self.rejected("rejected:unreadable_body"),
+                };
+                &resolved
+            };
+            let has_meta = values.get(self.events.meta_slot).copied().flatten().is_some() && json::is_object(item);
+            let scope = Scope { incoming, values, form: None, raw: item.as_bytes(), index };
+            match self.event(&scope, item, has_meta, &received_at, &headers) {
+                Some(e) => events.push(e),
+                None => return self.rejected("rejected:unknown_type"),
+            }
+        }
+        self.captured(incoming, events)
+    }
+
+    /// One event, or `None` when its type is unknown and unknown types are rejected.
+    fn event(&self, scope: &Scope<'_, '_>, item: &str, has_meta: bool, received_at: &str, headers: &str) -> Option<Event> {
+        let event_type = scope.read(&self.events.discriminator).map(Cow::into_owned).unwrap_or_default();
+        let binding = match self.vendor.route(&event_type) {
+            Some(i) => i,
+            None => self.catch_all?,
+        };
+        let key = match scope.read(&self.events.key) {
+            Some(k) if !k.is_empty() => k.into_owned(),
+            _ => discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(scope.raw)),
+        };
+        let meta = document::meta_object(&key, received_at, &event_type, headers);
+        Some(Event {
+            binding,
+            collection: self.collections[binding].clone(),
+            event_type,
+            key,
+            document: document::build(item, has_meta, &meta),
+        })
+    }
+
+    /// A body that lacks the declared batch shape, as one event of unknown type.
+    fn unshaped(&self, incoming: &Incoming<'_>, text: &str, received_at: &str, headers: &str) -> Decision {
+        let Some(binding) = self.catch_all else { return self.rejected("rejected:unexpected_shape") };
+        let key = discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
+        let has_meta = json::is_object(text) && json::members(text, &["_meta"]).is_ok_and(|m| m[0].is_some());
+        let meta = document::meta_object(&key, received_at, "", headers);
+        let event = Event {
+            binding,
+            collection: self.collections[binding].clone(),
+            event_type: String::new(),
+            key,
+            document: document::build(text, has_meta, &meta),
+        };
+        self.captured(incoming, vec![event])
+    }
+
+    fn captured(&self, incoming: &Incoming<'_>, events: Vec<Event>) -> Decision {
+        let values = incoming.body_values().unwrap_or(&[]);
+        let scope = Scope { incoming, values, form: None, raw: &incoming.request.body, index: 0 };
+        Decision::Capture { events, success: self.success.render(&scope, "captured".to_string()) }
+    }
+}

@@ -1,0 +1,86 @@
+//! Splitting a JSON body into its events: the body itself, the elements of a root array
+//! (`""`), of a nested array (`/events`), or of arrays under every element of another array
+//! (`/entry/*/changes`).
+
+use serde_json::value::RawValue;
+use webhook_definition::pointer::{self, Segment};
+
+use super::json::{self, NotJson};
+
+/// A compiled batch items path.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemsPath {
+    segments: Vec<Segment>,
+}
+
+/// Why a body does not have the batch shape the definition declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// The body is not JSON.
+    NotJson(NotJson),
+    /// A member on the way is absent, or is not an array where one is expected.
+    Mismatch(String),
+}
+
+impl ItemsPath {
+    pub fn compile(items: &str) -> Result<ItemsPath, String> {
+        let segments = pointer::parse(items, true).map_err(|e| format!("batch items `{items}`: {e}"))?;
+        Ok(ItemsPath { segments })
+    }
+
+    /// The event items of a body, in order.
+    pub fn split<'a>(&self, body: &'a str) -> Result<Vec<&'a RawValue>, Shape> {
+        let whole = serde_json::from_str::<&RawValue>(body).map_err(|e| Shape::NotJson(NotJson(e.to_string())))?;
+        let mut current = vec![whole];
+        for (depth, segment) in self.segments.iter().enumerate() {
+            let mut next = Vec::with_capacity(current.len());
+            for value in current {
+                match segment {
+                    Segment::Key(key) => {
+                        let found = json::members(value.get(), &[key.as_str()]).map_err(Shape::NotJson)?;
+                        match found[0] {
+                            Some(v) => next.push(v),
+                            None => return Err(Shape::Mismatch(format!("no member `{key}` at depth {depth}"))),
+                        }
+                    }
+                    Segment::Wildcard => next.extend(
+                        json::array_elements(value.get())
+                            .ok_or_else(|| Shape::Mismatch(format!("not an array at `*` (depth {depth})")))?,
+                    ),
+                }
+            }
+            current = next;
+        }
+        let mut items = Vec::new();
+        for array in current {
+            items.extend(
+                json::array_elements(array.get())
+                    .ok_or_else(|| Shape::Mismatch("the batch items path is not an array".to_string()))?,
+            );
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(path: &str, body: &str) -> Vec<String> {
+        ItemsPath::compile(path).unwrap().split(body).unwrap().iter().map(|v| v.get().to_string()).collect()
+    }
+
+    #[test]
+    fn splits_root_nested_and_wildcard_arrays() {
+        assert_eq!(texts("", "[1, {\"a\":2}]"), vec!["1", "{\"a\":2}"]);
+        assert_eq!(texts("/events", r#"{"events":[{"x":1},{"x":2}],"n":0}"#).len(), 2);
+        assert_eq!(
+            texts("/entry/*/changes", r#"{"entry":[{"changes":[1,2]},{"changes":[3]}]}"#),
+            vec!["1", "2", "3"]
+        );
+        assert_eq!(texts("/events", r#"{"events":[]}"#).len(), 0);
+        let path = ItemsPath::compile("/events").unwrap();
+        assert!(matches!(path.split(r#"{"other":1}"#), Err(Shape::Mismatch(_))));
+        assert!(matches!(path.split(r#"{"events":"#), Err(Shape::NotJson(_))));
+    }
+}

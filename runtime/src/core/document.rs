@@ -1,0 +1,146 @@
+//! The captured document: the event's own JSON bytes with a `_meta` object spliced in.
+//!
+//! The event's bytes are kept as received (no re-serialization) and `_meta` is inserted before
+//! the object's closing brace. Non-object events are wrapped as `{"value": …}`.
+
+use bytes::Bytes;
+
+use super::request::WebhookRequest;
+
+/// Header names always redacted from `_meta.headers`.
+const ALWAYS_REDACTED: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+
+/// The text that replaces a redacted header value.
+pub const REDACTED: &str = "<redacted>";
+
+/// The `_meta.headers` JSON object of a request: lowercased names (repeated headers joined
+/// with `, `), with credentials, the headers authentication reads and any header containing a
+/// configured secret redacted.
+pub(crate) fn headers_object(request: &WebhookRequest, redacted: &[String], secrets: &[String]) -> String {
+    let mut merged: Vec<(String, String)> = Vec::with_capacity(request.headers.len());
+    for (name, value) in &request.headers {
+        let name = name.to_ascii_lowercase();
+        let value = String::from_utf8_lossy(value);
+        let hide = ALWAYS_REDACTED.contains(&name.as_str())
+            || redacted.iter().any(|r| *r == name)
+            || secrets.iter().any(|s| !s.is_empty() && value.contains(s.as_str()));
+        let value = if hide { REDACTED.into() } else { value };
+        match merged.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, existing)) => {
+                if existing != REDACTED {
+                    if value == REDACTED {
+                        *existing = REDACTED.to_string();
+                    } else {
+                        existing.push_str(", ");
+                        existing.push_str(&value);
+                    }
+                }
+            }
+            None => merged.push((name, value.into_owned())),
+        }
+    }
+    let mut out = String::with_capacity(64 * merged.len() + 2);
+    out.push('{');
+    for (i, (name, value)) in merged.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, name);
+        out.push(':');
+        push_json_string(&mut out, value);
+    }
+    out.push('}');
+    out
+}
+
+/// Appends `text` as a JSON string.
+pub(crate) fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escape: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        match escape {
+            Some(e) => out.push_str(e),
+            None => out.push_str(&format!("\\u{b:04x}")),
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// The `_meta` object of one event.
+pub(crate) fn meta_object(key: &str, received_at: &str, event_type: &str, headers: &str) -> String {
+    let mut out = String::with_capacity(64 + key.len() + event_type.len() + headers.len());
+    out.push_str("{\"webhookId\":");
+    push_json_string(&mut out, key);
+    out.push_str(",\"receivedAt\":");
+    push_json_string(&mut out, received_at);
+    out.push_str(",\"eventType\":");
+    push_json_string(&mut out, event_type);
+    out.push_str(",\"headers\":");
+    out.push_str(headers);
+    out.push('}');
+    out
+}
+
+/// The document of an event whose JSON text is `item`. `has_meta` says whether the object
+/// already has a `_meta` member: it is then kept as `_meta_original` (the object is rebuilt,
+/// the one case where the bytes are re-serialized).
+pub(crate) fn build(item: &str, has_meta: bool, meta: &str) -> Bytes {
+    let item = item.trim_matches(|c: char| c.is_ascii_whitespace());
+    if !item.starts_with('{') {
+        let mut out = String::with_capacity(item.len() + meta.len() + 20);
+        out.push_str("{\"value\":");
+        out.push_str(item);
+        out.push_str(",\"_meta\":");
+        out.push_str(meta);
+        out.push('}');
+        return Bytes::from(out);
+    }
+    if has_meta {
+        if let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str::<serde_json::Value>(item) {
+            if let Some(original) = object.remove("_meta") {
+                object.insert("_meta_original".to_string(), original);
+            }
+            let meta_value: serde_json::Value = serde_json::from_str(meta).expect("the connector's _meta is JSON");
+            object.insert("_meta".to_string(), meta_value);
+            return Bytes::from(serde_json::to_vec(&object).expect("a JSON value serializes"));
+        }
+    }
+    // The object's text ends with `}` (it was parsed as an object).
+    let close = item.len() - 1;
+    let empty = item[1..close].trim_matches(|c: char| c.is_ascii_whitespace()).is_empty();
+    let mut out = Vec::with_capacity(item.len() + meta.len() + 12);
+    out.extend_from_slice(&item.as_bytes()[..close]);
+    out.extend_from_slice(if empty { b"\"_meta\":" } else { b",\"_meta\":" });
+    out.extend_from_slice(meta.as_bytes());
+    out.push(b'}');
+    Bytes::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splices_meta() {
+        assert_eq!(build("{\"a\":1}", false, "{}"), Bytes::from_static(b"{\"a\":1,\"_meta\":{}}"));
+        assert_eq!(build(" { } ", false, "{}"), Bytes::from_static(b"{ \"_meta\":{}}"));
+        assert_eq!(build("[1]", false, "{}"), Bytes::from_static(b"{\"value\":[1],\"_meta\":{}}"));
+        let rebuilt: serde_json::Value = serde_json::from_slice(&build("{\"_meta\":1}", true, "{\"k\":2}")).unwrap();
+        assert_eq!(rebuilt, serde_json::json!({"_meta_original": 1, "_meta": {"k": 2}}));
+        let mut s = String::new();
+        push_json_string(&mut s, "a\"\\\u{1}é");
+        assert_eq!(s, "\"a\\\"\\\\\\u0001é\"");
+    }
+}

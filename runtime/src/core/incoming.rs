@@ -1,0 +1,92 @@
+//! A read-only view of one request, with lazily parsed parts (query, form body, JSON members)
+//! so each is parsed at most once, and only when something asks for it.
+
+use std::cell::OnceCell;
+
+use serde_json::value::RawValue;
+
+use super::form;
+use super::json::{self, NotJson};
+use super::request::WebhookRequest;
+
+/// A request being processed.
+pub(crate) struct Incoming<'r> {
+    /// The request.
+    pub request: &'r WebhookRequest,
+    /// The path without the query string.
+    pub path: &'r str,
+    /// The query string without `?` (empty when absent).
+    pub query: &'r str,
+    /// The JSON pointers the whole-body table resolves (see `Processor`).
+    body_pointers: &'r [&'r [String]],
+    query_pairs: OnceCell<Vec<(String, String)>>,
+    body_form: OnceCell<Vec<(String, String)>>,
+    body_values: OnceCell<Result<Vec<Option<&'r RawValue>>, NotJson>>,
+}
+
+impl<'r> Incoming<'r> {
+    pub fn new(request: &'r WebhookRequest, body_pointers: &'r [&'r [String]]) -> Self {
+        let (path, query) = match request.path_and_query.split_once('?') {
+            Some((p, q)) => (p, q),
+            None => (request.path_and_query.as_str(), ""),
+        };
+        Incoming {
+            request,
+            path,
+            query,
+            body_pointers,
+            query_pairs: OnceCell::new(),
+            body_form: OnceCell::new(),
+            body_values: OnceCell::new(),
+        }
+    }
+
+    /// The first value of a header (names compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&'r [u8]> {
+        self.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
+    }
+
+    /// Every value of a header, in arrival order.
+    pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'r [u8]> + 's {
+        self.request.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
+    }
+
+    /// The first value of a header as text (`None` when absent or not UTF-8).
+    pub fn header_str(&self, name: &str) -> Option<&'r str> {
+        self.header(name).and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// The decoded query parameters.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        self.query_pairs.get_or_init(|| form::parse(self.query.as_bytes()))
+    }
+
+    /// The body read as a form.
+    pub fn body_form(&self) -> &[(String, String)] {
+        self.body_form.get_or_init(|| form::parse(&self.request.body))
+    }
+
+    /// The body as text, when it is UTF-8.
+    pub fn body_str(&self) -> Result<&'r str, NotJson> {
+        std::str::from_utf8(&self.request.body).map_err(|e| NotJson(format!("the body is not UTF-8 ({e})")))
+    }
+
+    /// The whole-body pointer table: one pass over the body answers every pointer the
+    /// processor reads from the whole body. Errors when the body is not JSON.
+    pub fn body_values(&self) -> Result<&[Option<&'r RawValue>], &NotJson> {
+        self.body_values
+            .get_or_init(|| {
+                if self.body_pointers.is_empty() {
+                    return Ok(Vec::new());
+                }
+                json::resolve_many(self.body_str()?, self.body_pointers)
+            })
+            .as_ref()
+            .map(Vec::as_slice)
+    }
+
+    /// A path segment, counted from 0 after the leading `/`.
+    pub fn path_segment(&self, index: usize) -> Option<&'r str> {
+        self.path.strip_prefix('/').unwrap_or(self.path).split('/').nth(index).filter(|s| !s.is_empty())
+    }
+}

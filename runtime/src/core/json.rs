@@ -1,0 +1,240 @@
+//! Finding values in a JSON body without building a tree of it.
+//!
+//! One pass over an object captures the raw text of the few members that are wanted and skips
+//! the rest (serde's `IgnoredAny`), which also validates the whole text. Deeper pointers pass
+//! again over the captured member only. Nothing is copied: results borrow from the body.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserializer;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// A body that is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotJson(pub String);
+
+/// The members `keys` of the JSON value `raw` (object members by name, array elements by
+/// decimal index), in the order of `keys`. The first of duplicate members wins. Errors when
+/// `raw` is not JSON.
+pub fn members<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<Option<&'a RawValue>>, NotJson> {
+    let mut out = vec![None; keys.len()];
+    let mut de = serde_json::Deserializer::from_str(raw);
+    de.deserialize_any(MembersVisitor { keys, out: &mut out }).map_err(|e| NotJson(e.to_string()))?;
+    de.end().map_err(|e| NotJson(e.to_string()))?;
+    Ok(out)
+}
+
+/// Resolves several JSON pointers (already split into unescaped segments) with as few passes as
+/// possible: one over `raw`, then one over each member some pointer goes through.
+pub fn resolve_many<'a>(raw: &'a str, pointers: &[&[String]]) -> Result<Vec<Option<&'a RawValue>>, NotJson> {
+    let mut out = vec![None; pointers.len()];
+    let all: Vec<usize> = (0..pointers.len()).collect();
+    if pointers.iter().any(|p| p.is_empty()) {
+        // Some pointer is the whole body: parse it once as a raw value (which validates it).
+        let whole = serde_json::from_str::<&RawValue>(raw).map_err(|e| NotJson(e.to_string()))?;
+        resolve_into(whole.get(), Some(whole), pointers, 0, &all, &mut out)?;
+    } else {
+        resolve_into(raw, None, pointers, 0, &all, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn resolve_into<'a>(
+    raw: &'a str,
+    whole: Option<&'a RawValue>,
+    pointers: &[&[String]],
+    depth: usize,
+    which: &[usize],
+    out: &mut [Option<&'a RawValue>],
+) -> Result<(), NotJson> {
+    let mut keys: Vec<&str> = Vec::new();
+    for &i in which {
+        match pointers[i].get(depth) {
+            // A pointer that ends here takes the whole value.
+            None => out[i] = whole,
+            Some(key) => {
+                if !keys.contains(&key.as_str()) {
+                    keys.push(key.as_str());
+                }
+            }
+        }
+    }
+    if keys.is_empty() && whole.is_some() {
+        return Ok(());
+    }
+    // At the top this pass also validates the body, even when no key is wanted.
+    let found = members(raw, &keys)?;
+    for (key, value) in keys.iter().zip(found) {
+        let Some(value) = value else { continue };
+        let next: Vec<usize> =
+            which.iter().copied().filter(|&i| pointers[i].get(depth).map(String::as_str) == Some(*key)).collect();
+        resolve_into(value.get(), Some(value), pointers, depth + 1, &next, out)?;
+    }
+    Ok(())
+}
+
+/// The elements of a JSON array, or `None` when `raw` is not an array.
+pub fn array_elements(raw: &str) -> Option<Vec<&RawValue>> {
+    if !raw.trim_start().starts_with('[') {
+        return None;
+    }
+    serde_json::from_str::<Vec<&RawValue>>(raw).ok()
+}
+
+/// The text of a scalar: a string's unescaped value, a number's or boolean's JSON text, an
+/// object's or array's JSON text; `None` for `null`.
+pub fn scalar_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            // Most strings have no escapes: borrow them.
+            let inner = &text[1..text.len() - 1];
+            if !inner.contains('\\') {
+                return Some(Cow::Borrowed(inner));
+            }
+            serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+        }
+        Some(b'n') => None,
+        Some(_) => Some(Cow::Borrowed(text)),
+        None => None,
+    }
+}
+
+/// Whether a JSON value's text is an object.
+pub fn is_object(raw: &str) -> bool {
+    raw.trim_start().starts_with('{')
+}
+
+struct MembersVisitor<'k, 'o, 'a> {
+    keys: &'k [&'k str],
+    out: &'o mut [Option<&'a RawValue>],
+}
+
+impl<'de, 'k, 'o> Visitor<'de> for MembersVisitor<'k, 'o, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(found) = map.next_key_seed(KeySeed { keys: self.keys })? {
+            match found {
+                Some(i) if self.out[i].is_none() => self.out[i] = Some(map.next_value::<&'de RawValue>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        loop {
+            let wanted = self.keys.iter().position(|k| k.parse::<usize>().ok() == Some(index) && is_canonical_index(k));
+            match wanted {
+                Some(i) => match seq.next_element::<&'de RawValue>()? {
+                    Some(v) => self.out[i] = Some(v),
+                    None => break,
+                },
+                None => {
+                    if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                }
+            }
+            index += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// RFC 6901: array indices are decimal without leading zeros.
+fn is_canonical_index(key: &str) -> bool {
+    key == "0" || !key.starts_with('0')
+}
+
+struct KeySeed<'k> {
+    keys: &'k [&'k str],
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.keys.iter().position(|k| *k == key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(p: &str) -> Vec<String> {
+        webhook_definition::pointer::parse(p, false)
+            .unwrap()
+            .into_iter()
+            .map(|s| match s {
+                webhook_definition::pointer::Segment::Key(k) => k,
+                webhook_definition::pointer::Segment::Wildcard => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolves_several_pointers_in_few_passes() {
+        let body = r#"{"id":"evt_1","data":{"object":{"id":"pi_1","n":[1,2,{"x":true}]}},"type":"a.b","k\"q":"esc","e":"x\u0041"}"#;
+        let ptrs = [seg("/type"), seg("/id"), seg("/data/object/id"), seg("/data/object/n/2/x"), seg("/missing"), seg("/k\"q"), seg("/data/object/n/01")];
+        let refs: Vec<&[String]> = ptrs.iter().map(Vec::as_slice).collect();
+        let got = resolve_many(body, &refs).unwrap();
+        let text: Vec<Option<String>> = got.iter().map(|v| v.and_then(scalar_text).map(|c| c.into_owned())).collect();
+        assert_eq!(
+            text,
+            vec![Some("a.b".into()), Some("evt_1".into()), Some("pi_1".into()), Some("true".into()), None, Some("esc".into()), None]
+        );
+        let e = members(body, &["e"]).unwrap()[0].unwrap();
+        assert_eq!(scalar_text(e).unwrap(), "xA");
+    }
+
+    #[test]
+    fn invalid_json_is_an_error() {
+        assert!(members(r#"{"a":tru}"#, &["a"]).is_err());
+        assert!(members(r#"{"a":1} x"#, &[]).is_err());
+        assert!(resolve_many("", &[]).is_err());
+        assert_eq!(array_elements(r#"[{"a":1}, 2 ]"#).unwrap().len(), 2);
+    }
+}

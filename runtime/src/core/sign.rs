@@ -1,0 +1,173 @@
+//! Producing valid credentials for a request from a definition and a configuration: HMAC
+//! signatures, static tokens and basic credentials (public-key schemes need the vendor's
+//! private key, which a receiver never has). Used by tests, benches and `webhookgen try`.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use base64::Engine;
+use bytes::Bytes;
+use webhook_definition::{
+    Authentication, Definition, HmacCheck, SignatureFormat, TimestampFormat, TimestampSource, TokenLocation,
+};
+
+use super::config::{ConfigError, EndpointConfig};
+use super::request::WebhookRequest;
+use super::verify::KeyedMac;
+use super::{encoding, form, json, timestamp};
+
+/// Why a request cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignError {
+    /// The scheme needs a private key (Ed25519, ECDSA) or something else a receiver lacks.
+    Unsupported(String),
+    /// The configuration does not fit the definition.
+    Config(ConfigError),
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::Unsupported(why) => write!(f, "cannot sign: {why}"),
+            SignError::Config(e) => write!(f, "cannot sign: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+impl From<ConfigError> for SignError {
+    fn from(e: ConfigError) -> Self {
+        SignError::Config(e)
+    }
+}
+
+/// Adds valid credentials to `request` (replacing any it has), with the first configured
+/// secret. A timestamp already in the request is kept (so a re-signed example stays as fresh
+/// as it was); otherwise `now` is written in the definition's format.
+pub fn sign(definition: &Definition, config: &serde_json::Value, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
+    let config = EndpointConfig::from_json(definition, config)?;
+    sign_with(&definition.authentication, &config, request, now)
+}
+
+fn sign_with(auth: &Authentication, config: &EndpointConfig, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
+    match auth {
+        Authentication::None(_) => Ok(()),
+        Authentication::Hmac(h) => sign_hmac(h, config, request, now),
+        Authentication::Ed25519(_) | Authentication::EcdsaP256(_) => {
+            Err(SignError::Unsupported("public-key signatures need the vendor's private key".into()))
+        }
+        Authentication::StaticToken(t) => {
+            let token = config.single(&t.token.config_field)?.to_string();
+            match &t.location {
+                TokenLocation::Header { name, prefix } => set_header(request, name, format!("{prefix}{token}")),
+                TokenLocation::QueryParameter { name } => set_query(request, name, &token),
+            }
+            Ok(())
+        }
+        Authentication::Basic(b) => {
+            let credentials = format!("{}:{}", config.single(&b.username_field)?, config.single(&b.password_field)?);
+            let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
+            set_header(request, "Authorization", value);
+            Ok(())
+        }
+        Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| sign_with(c, config, request, now)),
+    }
+}
+
+fn header_text<'a>(request: &'a WebhookRequest, name: &str) -> Option<&'a str> {
+    request
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| std::str::from_utf8(v).ok())
+}
+
+/// Sets a header, removing every other occurrence.
+pub fn set_header(request: &mut WebhookRequest, name: &str, value: String) {
+    request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    request.headers.push((name.to_string(), Bytes::from(value)));
+}
+
+fn set_query(request: &mut WebhookRequest, name: &str, value: &str) {
+    let (path, query) = match request.path_and_query.split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (request.path_and_query.clone(), String::new()),
+    };
+    let mut parts: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && form::decode_component(p.split('=').next().unwrap_or("").as_bytes()) != name)
+        .map(str::to_string)
+        .collect();
+    parts.push(format!("{}={}", percent_encode(name), percent_encode(value)));
+    request.path_and_query = format!("{path}?{}", parts.join("&"));
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn format_timestamp(now: SystemTime, format: TimestampFormat) -> String {
+    let ms = timestamp::millis(now);
+    match format {
+        TimestampFormat::UnixSeconds => (ms.div_euclid(1000)).to_string(),
+        TimestampFormat::UnixMilliseconds => ms.to_string(),
+        TimestampFormat::Rfc3339 => timestamp::format_rfc3339(now),
+    }
+}
+
+fn sign_hmac(h: &HmacCheck, config: &EndpointConfig, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
+    let key = config.secrets(&h.secret)?.into_iter().next().expect("secrets() returns at least one");
+    // The timestamp: kept from the request when present, else `now`.
+    let ts: Option<String> = match &h.timestamp {
+        None => None,
+        Some(t) => Some(match &t.source {
+            TimestampSource::Header { name } => match header_text(request, name) {
+                Some(existing) => existing.to_string(),
+                None => {
+                    let text = format_timestamp(now, t.format);
+                    set_header(request, name, text.clone());
+                    text
+                }
+            },
+            TimestampSource::SignatureField => {
+                let existing = header_text(request, &h.signature.header)
+                    .and_then(|v| super::verify::parse_signature_header(v, &h.signature.format).timestamp.map(str::to_string));
+                existing.unwrap_or_else(|| format_timestamp(now, t.format))
+            }
+            TimestampSource::BodyPointer { pointer } => {
+                let segments = super::discriminate::parse_pointer(pointer).map_err(ConfigError::Definition)?;
+                let body = std::str::from_utf8(&request.body)
+                    .map_err(|_| SignError::Unsupported("the body is not UTF-8".into()))?;
+                let values = json::resolve_many(body, &[segments.as_slice()])
+                    .map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
+                values[0]
+                    .and_then(json::scalar_text)
+                    .map(|c| c.into_owned())
+                    .ok_or_else(|| SignError::Unsupported(format!("the body has no timestamp at `{pointer}`")))?
+            }
+        }),
+    };
+    let message = super::verify::signed_message(&h.signed_message, config, request, ts.as_deref())?;
+    let signature = encoding::encode_signature(&KeyedMac::new(h.algorithm, &key).mac(&[&message]), h.signature.encoding);
+    let value = match &h.signature.format {
+        SignatureFormat::Bare => signature,
+        SignatureFormat::Prefixed { prefix } => format!("{prefix}{signature}"),
+        SignatureFormat::KeyValueList { separator, signature_key, timestamp_key } => {
+            match (timestamp_key, &h.timestamp, &ts) {
+                (Some(tk), Some(t), Some(ts)) if t.source == TimestampSource::SignatureField => {
+                    format!("{tk}={ts}{separator}{signature_key}={signature}")
+                }
+                _ => format!("{signature_key}={signature}"),
+            }
+        }
+        SignatureFormat::VersionedList { version, .. } => format!("{version},{signature}"),
+    };
+    set_header(request, &h.signature.header, value);
+    Ok(())
+}

@@ -1,0 +1,613 @@
+//! Authentication: HMAC, Ed25519, ECDSA P-256, static tokens, HTTP basic and combinations,
+//! always over the raw request bytes.
+//!
+//! Everything that can be prepared is prepared once, when the [`Verifier`] is built: secrets
+//! decoded and HMAC states pre-keyed, public keys parsed, templates compiled. A missing or
+//! undecodable secret is an error then, never an accepting verifier later. Per request, every
+//! signature found in the request is tried against every configured secret (rotation), MACs are
+//! compared in constant time, and the timestamp's age is checked only after a signature
+//! matched.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use subtle::ConstantTimeEq;
+use webhook_definition::template::{self, Part};
+use webhook_definition::{
+    Authentication, HashAlgorithm, SignatureEncoding, SignatureFormat, SignatureLocation, Timestamp, TimestampSource,
+    TokenLocation, Tolerance,
+};
+
+use super::config::{ConfigError, EndpointConfig};
+use super::discriminate::{PointerTable, parse_pointer};
+use super::encoding;
+use super::incoming::Incoming;
+use super::json;
+use super::timestamp::{self, Freshness, Millis};
+
+/// The signatures found in one signature header value, and the timestamp field if the format
+/// has one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedSignatures<'a> {
+    /// Every candidate signature, as written (still encoded), in order.
+    pub signatures: Vec<&'a str>,
+    /// The value of the format's timestamp key (`t` in `t=…,v1=…`), when present.
+    pub timestamp: Option<&'a str>,
+}
+
+/// Parses a signature header value. Unknown keys and versions are skipped, whitespace around
+/// pairs and entries is ignored, pieces without `=` (or without `,`) are skipped.
+pub fn parse_signature_header<'a>(value: &'a str, format: &SignatureFormat) -> ParsedSignatures<'a> {
+    let mut parsed = ParsedSignatures::default();
+    match format {
+        SignatureFormat::Bare => {
+            let v = value.trim();
+            if !v.is_empty() {
+                parsed.signatures.push(v);
+            }
+        }
+        SignatureFormat::Prefixed { prefix } => {
+            if let Some(rest) = value.trim().strip_prefix(prefix.as_str()) {
+                let rest = rest.trim();
+                if !rest.is_empty() {
+                    parsed.signatures.push(rest);
+                }
+            }
+        }
+        SignatureFormat::KeyValueList { separator, signature_key, timestamp_key } => {
+            for pair in split_nonempty(value, separator) {
+                let Some((key, v)) = pair.split_once('=') else { continue };
+                let (key, v) = (key.trim(), v.trim());
+                if key == signature_key && !v.is_empty() {
+                    parsed.signatures.push(v);
+                } else if timestamp_key.as_deref() == Some(key) && parsed.timestamp.is_none() {
+                    parsed.timestamp = Some(v);
+                }
+            }
+        }
+        SignatureFormat::VersionedList { separator, version } => {
+            for entry in split_nonempty(value, separator) {
+                let Some((v, sig)) = entry.split_once(',') else { continue };
+                let sig = sig.trim();
+                if v.trim() == version && !sig.is_empty() {
+                    parsed.signatures.push(sig);
+                }
+            }
+        }
+    }
+    parsed
+}
+
+fn split_nonempty<'a>(value: &'a str, separator: &str) -> Vec<&'a str> {
+    if separator.is_empty() {
+        return std::iter::once(value.trim()).filter(|s| !s.is_empty()).collect();
+    }
+    if separator.trim().is_empty() {
+        // A whitespace separator: any run of whitespace separates.
+        return value.split_ascii_whitespace().collect();
+    }
+    value.split(separator).map(str::trim).filter(|s| !s.is_empty()).collect()
+}
+
+/// Why a request failed authentication (for logs; the vendor only sees the status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// The signature header (or token, or credentials) is absent.
+    Missing(String),
+    /// No signature in the request verifies with any configured secret or key.
+    Mismatch,
+    /// The signed timestamp is absent or unreadable.
+    BadTimestamp,
+    /// The signed timestamp is older than the tolerance.
+    Stale,
+    /// The signed timestamp is further in the future than the tolerance.
+    FromTheFuture,
+}
+
+impl fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthFailure::Missing(what) => write!(f, "missing {what}"),
+            AuthFailure::Mismatch => write!(f, "no signature matches any configured secret"),
+            AuthFailure::BadTimestamp => write!(f, "the signed timestamp is missing or unreadable"),
+            AuthFailure::Stale => write!(f, "the signed timestamp is older than the tolerance"),
+            AuthFailure::FromTheFuture => write!(f, "the signed timestamp is too far in the future"),
+        }
+    }
+}
+
+/// A compiled signed-message template piece.
+#[derive(Debug, Clone)]
+enum Piece {
+    Literal(Vec<u8>),
+    Body,
+    Timestamp,
+    Method,
+    Path,
+    FormSorted,
+    Header(String),
+}
+
+/// Compiles a template; `{config:…}` is resolved now.
+fn compile_template(text: &str, config: &EndpointConfig) -> Result<Vec<Piece>, ConfigError> {
+    let parts = template::parse(text).map_err(|e| ConfigError::Definition(format!("signed message `{text}`: {e}")))?;
+    let mut pieces = Vec::with_capacity(parts.len());
+    for part in parts {
+        pieces.push(match part {
+            Part::Literal(l) => Piece::Literal(l.into_bytes()),
+            Part::Body => Piece::Body,
+            Part::Timestamp => Piece::Timestamp,
+            Part::Method => Piece::Method,
+            Part::Path => Piece::Path,
+            Part::FormSorted => Piece::FormSorted,
+            Part::Header(h) => Piece::Header(h),
+            Part::Config(field) => Piece::Literal(config.single(&field)?.as_bytes().to_vec()),
+        });
+    }
+    Ok(pieces)
+}
+
+/// A MAC key with its pre-keyed state (cloned per request: the key schedule runs once).
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl fmt::Debug for KeyedMac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyedMac(<redacted>)")
+    }
+}
+
+impl KeyedMac {
+    pub fn new(algorithm: HashAlgorithm, key: &[u8]) -> KeyedMac {
+        match algorithm {
+            HashAlgorithm::Sha1 => KeyedMac::Sha1(Hmac::new_from_slice(key).expect("HMAC takes any key length")),
+            HashAlgorithm::Sha256 => KeyedMac::Sha256(Hmac::new_from_slice(key).expect("HMAC takes any key length")),
+            HashAlgorithm::Sha512 => KeyedMac::Sha512(Hmac::new_from_slice(key).expect("HMAC takes any key length")),
+        }
+    }
+
+    /// The MAC of the concatenation of `pieces`.
+    pub fn mac(&self, pieces: &[&[u8]]) -> Vec<u8> {
+        fn run<M: Mac + Clone>(m: &M, pieces: &[&[u8]]) -> Vec<u8> {
+            let mut m = m.clone();
+            for p in pieces {
+                m.update(p);
+            }
+            m.finalize().into_bytes().to_vec()
+        }
+        match self {
+            KeyedMac::Sha1(m) => run(m, pieces),
+            KeyedMac::Sha256(m) => run(m, pieces),
+            KeyedMac::Sha512(m) => run(m, pieces),
+        }
+    }
+}
+
+/// What verifies the signature bytes.
+enum SignatureKeys {
+    Hmac(Vec<KeyedMac>),
+    Ed25519(Vec<ed25519_dalek::VerifyingKey>),
+    EcdsaP256(Vec<p256::ecdsa::VerifyingKey>),
+}
+
+/// Where the signed timestamp is read.
+#[derive(Debug, Clone)]
+enum TimestampAt {
+    Header(String),
+    SignatureField,
+    /// A slot of the whole-body pointer table.
+    Body(usize),
+}
+
+struct SignatureCheck {
+    keys: SignatureKeys,
+    location: SignatureLocation,
+    template: Vec<Piece>,
+    timestamp: Option<(TimestampAt, webhook_definition::TimestampFormat)>,
+    tolerance: Option<Tolerance>,
+}
+
+/// A compiled authentication check.
+pub struct Verifier {
+    check: Check,
+}
+
+enum Check {
+    None,
+    Signature(Box<SignatureCheck>),
+    Token { location: TokenLocation, tokens: Vec<Vec<u8>> },
+    Basic { credentials: Vec<(Vec<u8>, Vec<u8>)> },
+    AllOf(Vec<Check>),
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Verifier(<redacted>)")
+    }
+}
+
+impl Verifier {
+    /// Builds the verifier of a definition's authentication from an endpoint configuration,
+    /// registering the body pointers it reads in `body_table` (the whole-body pointer table).
+    pub(crate) fn new(
+        authentication: &Authentication,
+        config: &EndpointConfig,
+        body_table: &mut PointerTable,
+    ) -> Result<Verifier, ConfigError> {
+        Ok(Verifier { check: compile(authentication, config, body_table)? })
+    }
+
+    /// Checks a request.
+    pub(crate) fn verify(&self, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFailure> {
+        run(&self.check, incoming, now)
+    }
+
+    /// The signed timestamp of a request in milliseconds, if the check reads one (for tests
+    /// that move the clock around it).
+    pub(crate) fn request_timestamp(&self, incoming: &Incoming<'_>) -> Option<(Millis, Tolerance)> {
+        fn find(check: &Check, incoming: &Incoming<'_>) -> Option<(Millis, Tolerance)> {
+            match check {
+                Check::Signature(s) => {
+                    let tolerance = s.tolerance.clone()?;
+                    let (_, format) = s.timestamp.as_ref()?;
+                    let text = timestamp_text(s, incoming, &signature_values(s, incoming).1)?;
+                    Some((timestamp::parse(&text, *format)?, tolerance))
+                }
+                Check::AllOf(checks) => checks.iter().find_map(|c| find(c, incoming)),
+                _ => None,
+            }
+        }
+        find(&self.check, incoming)
+    }
+
+    /// The lowercase names of the headers the check reads (redacted from documents).
+    pub(crate) fn headers_read(&self) -> Vec<String> {
+        fn collect(check: &Check, out: &mut Vec<String>) {
+            match check {
+                Check::None => {}
+                Check::Signature(s) => {
+                    out.push(s.location.header.to_ascii_lowercase());
+                    if let Some((TimestampAt::Header(h), _)) = &s.timestamp {
+                        out.push(h.to_ascii_lowercase());
+                    }
+                    for piece in &s.template {
+                        if let Piece::Header(h) = piece {
+                            out.push(h.to_ascii_lowercase());
+                        }
+                    }
+                }
+                Check::Token { location: TokenLocation::Header { name, .. }, .. } => out.push(name.to_ascii_lowercase()),
+                Check::Token { .. } => {}
+                Check::Basic { .. } => out.push("authorization".to_string()),
+                Check::AllOf(checks) => checks.iter().for_each(|c| collect(c, out)),
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.check, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether the check covers the body bytes (a changed body must then be rejected).
+    pub(crate) fn covers_body(&self) -> bool {
+        fn covers(check: &Check) -> bool {
+            match check {
+                Check::Signature(s) => s.template.iter().any(|p| matches!(p, Piece::Body | Piece::FormSorted)),
+                Check::AllOf(checks) => checks.iter().any(covers),
+                _ => false,
+            }
+        }
+        covers(&self.check)
+    }
+
+    /// Whether there is any check at all.
+    pub(crate) fn is_none(&self) -> bool {
+        matches!(self.check, Check::None)
+    }
+}
+
+fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut PointerTable) -> Result<Check, ConfigError> {
+    Ok(match auth {
+        Authentication::None(_) => Check::None,
+        Authentication::Hmac(h) => {
+            let keys = config
+                .secrets(&h.secret)?
+                .iter()
+                .map(|k| KeyedMac::new(h.algorithm, k))
+                .collect();
+            signature_check(SignatureKeys::Hmac(keys), &h.signature, &h.signed_message, &h.timestamp, &h.tolerance, config, body_table)?
+        }
+        Authentication::Ed25519(p) => {
+            let keys = config
+                .values(&p.public_key.config_field)?
+                .iter()
+                .map(|text| {
+                    encoding::ed25519_key(text, p.public_key.encoding)
+                        .map_err(|reason| ConfigError::BadPublicKey { field: p.public_key.config_field.clone(), reason })
+                })
+                .collect::<Result<_, _>>()?;
+            signature_check(SignatureKeys::Ed25519(keys), &p.signature, &p.signed_message, &p.timestamp, &p.tolerance, config, body_table)?
+        }
+        Authentication::EcdsaP256(p) => {
+            let keys = config
+                .values(&p.public_key.config_field)?
+                .iter()
+                .map(|text| {
+                    encoding::p256_key(text, p.public_key.encoding)
+                        .map_err(|reason| ConfigError::BadPublicKey { field: p.public_key.config_field.clone(), reason })
+                })
+                .collect::<Result<_, _>>()?;
+            signature_check(SignatureKeys::EcdsaP256(keys), &p.signature, &p.signed_message, &p.timestamp, &p.tolerance, config, body_table)?
+        }
+        Authentication::StaticToken(t) => Check::Token { location: t.location.clone(), tokens: config.secrets(&t.token)? },
+        Authentication::Basic(b) => {
+            let users = config.values(&b.username_field)?;
+            let passwords = config.values(&b.password_field)?;
+            let mut credentials = Vec::new();
+            for u in users {
+                for p in passwords {
+                    credentials.push((u.as_bytes().to_vec(), p.as_bytes().to_vec()));
+                }
+            }
+            Check::Basic { credentials }
+        }
+        Authentication::AllOf(all) => {
+            if all.checks.is_empty() {
+                return Err(ConfigError::Definition("`all_of` has no checks".to_string()));
+            }
+            let mut checks = Vec::new();
+            for c in &all.checks {
+                if matches!(c, Authentication::None(_)) {
+                    return Err(ConfigError::Definition("`all_of` may not contain `none`".to_string()));
+                }
+                checks.push(compile(c, config, body_table)?);
+            }
+            Check::AllOf(checks)
+        }
+    })
+}
+
+fn signature_check(
+    keys: SignatureKeys,
+    location: &SignatureLocation,
+    signed_message: &str,
+    timestamp: &Option<Timestamp>,
+    tolerance: &Option<Tolerance>,
+    config: &EndpointConfig,
+    body_table: &mut PointerTable,
+) -> Result<Check, ConfigError> {
+    let template = compile_template(signed_message, config)?;
+    let timestamp = match timestamp {
+        None => None,
+        Some(t) => Some((
+            match &t.source {
+                TimestampSource::Header { name } => TimestampAt::Header(name.clone()),
+                TimestampSource::SignatureField => {
+                    if !matches!(location.format, SignatureFormat::KeyValueList { timestamp_key: Some(_), .. }) {
+                        return Err(ConfigError::Definition(
+                            "timestamp source `signature_field` needs a `key_value_list` format with a `timestamp_key`".into(),
+                        ));
+                    }
+                    TimestampAt::SignatureField
+                }
+                TimestampSource::BodyPointer { pointer } => {
+                    TimestampAt::Body(body_table.slot_of(parse_pointer(pointer).map_err(ConfigError::Definition)?))
+                }
+            },
+            t.format,
+        )),
+    };
+    if timestamp.is_none() && (tolerance.is_some() || template.iter().any(|p| matches!(p, Piece::Timestamp))) {
+        return Err(ConfigError::Definition(
+            "the signed message or tolerance uses a timestamp but the check has no `timestamp` source".into(),
+        ));
+    }
+    Ok(Check::Signature(Box::new(SignatureCheck {
+        keys,
+        location: location.clone(),
+        template,
+        timestamp,
+        tolerance: tolerance.clone(),
+    })))
+}
+
+fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFailure> {
+    match check {
+        Check::None => Ok(()),
+        Check::Signature(s) => run_signature(s, incoming, now),
+        Check::Token { location, tokens } => {
+            let presented: Option<Cow<[u8]>> = match location {
+                TokenLocation::Header { name, prefix } => incoming
+                    .header(name)
+                    .and_then(|v| v.strip_prefix(prefix.as_bytes()))
+                    .map(Cow::Borrowed),
+                TokenLocation::QueryParameter { name } => super::form::field(incoming.query_pairs(), name)
+                    .map(|v| Cow::Owned(v.as_bytes().to_vec())),
+            };
+            let presented = presented.ok_or_else(|| AuthFailure::Missing("token".into()))?;
+            let mut ok = subtle::Choice::from(0);
+            for t in tokens {
+                ok |= t.as_slice().ct_eq(&presented);
+            }
+            if bool::from(ok) { Ok(()) } else { Err(AuthFailure::Mismatch) }
+        }
+        Check::Basic { credentials } => {
+            let header = incoming.header("authorization").ok_or_else(|| AuthFailure::Missing("Authorization".into()))?;
+            let text = std::str::from_utf8(header).map_err(|_| AuthFailure::Mismatch)?.trim();
+            let (scheme, rest) = text.split_once(' ').ok_or(AuthFailure::Mismatch)?;
+            if !scheme.eq_ignore_ascii_case("basic") {
+                return Err(AuthFailure::Missing("basic credentials".into()));
+            }
+            let decoded = encoding::decode_base64(rest.trim()).ok_or(AuthFailure::Mismatch)?;
+            let colon = decoded.iter().position(|&b| b == b':').ok_or(AuthFailure::Mismatch)?;
+            let (user, pass) = (&decoded[..colon], &decoded[colon + 1..]);
+            let mut ok = subtle::Choice::from(0);
+            for (u, p) in credentials {
+                ok |= u.as_slice().ct_eq(user) & p.as_slice().ct_eq(pass);
+            }
+            if bool::from(ok) { Ok(()) } else { Err(AuthFailure::Mismatch) }
+        }
+        Check::AllOf(checks) => checks.iter().try_for_each(|c| run(c, incoming, now)),
+    }
+}
+
+/// The signature candidates of every occurrence of the signature header, and the first
+/// timestamp field among them.
+fn signature_values<'r>(s: &SignatureCheck, incoming: &Incoming<'r>) -> (Vec<&'r str>, Option<&'r str>) {
+    let mut candidates = Vec::new();
+    let mut ts = None;
+    for value in incoming.header_values(&s.location.header) {
+        let Ok(text) = std::str::from_utf8(value) else { continue };
+        let parsed = parse_signature_header(text, &s.location.format);
+        candidates.extend(parsed.signatures);
+        if ts.is_none() {
+            ts = parsed.timestamp;
+        }
+    }
+    (candidates, ts)
+}
+
+fn timestamp_text<'r>(s: &SignatureCheck, incoming: &Incoming<'r>, field: &Option<&'r str>) -> Option<Cow<'r, str>> {
+    match &s.timestamp.as_ref()?.0 {
+        TimestampAt::Header(name) => incoming.header_str(name).map(Cow::Borrowed),
+        TimestampAt::SignatureField => field.map(Cow::Borrowed),
+        TimestampAt::Body(slot) => {
+            let values = incoming.body_values().ok()?;
+            values.get(*slot).copied().flatten().and_then(json::scalar_text)
+        }
+    }
+}
+
+fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFailure> {
+    let (candidates, field) = signature_values(s, incoming);
+    if candidates.is_empty() {
+        return Err(AuthFailure::Missing(format!("`{}` signature", s.location.header)));
+    }
+    let ts_text = if s.timestamp.is_some() {
+        Some(timestamp_text(s, incoming, &field).ok_or(AuthFailure::BadTimestamp)?)
+    } else {
+        None
+    };
+    let decoded: Vec<Vec<u8>> =
+        candidates.iter().filter_map(|c| encoding::decode_signature(c, s.location.encoding)).collect();
+    if decoded.is_empty() {
+        return Err(AuthFailure::Mismatch);
+    }
+
+    // The signed message, as borrowed pieces (no copy of the body).
+    let request = incoming.request;
+    let form_sorted = s
+        .template
+        .iter()
+        .any(|p| matches!(p, Piece::FormSorted))
+        .then(|| super::form::sorted_concatenation(incoming.body_form()));
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(s.template.len());
+    for piece in &s.template {
+        pieces.push(match piece {
+            Piece::Literal(l) => l,
+            Piece::Body => &request.body,
+            Piece::Timestamp => ts_text.as_deref().map(str::as_bytes).unwrap_or_default(),
+            Piece::Method => request.method.as_bytes(),
+            Piece::Path => request.path_and_query.as_bytes(),
+            Piece::FormSorted => form_sorted.as_deref().map(str::as_bytes).unwrap_or_default(),
+            Piece::Header(h) => incoming.header(h).unwrap_or_default(),
+        });
+    }
+
+    let matched = match &s.keys {
+        SignatureKeys::Hmac(keys) => {
+            let mut ok = subtle::Choice::from(0);
+            for key in keys {
+                let mac = key.mac(&pieces);
+                for candidate in &decoded {
+                    ok |= mac.as_slice().ct_eq(candidate);
+                }
+            }
+            bool::from(ok)
+        }
+        SignatureKeys::Ed25519(keys) => {
+            let message = pieces.concat();
+            decoded.iter().any(|sig| {
+                let Ok(bytes) = <[u8; 64]>::try_from(sig.as_slice()) else { return false };
+                let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+                keys.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
+            })
+        }
+        SignatureKeys::EcdsaP256(keys) => {
+            use p256::ecdsa::signature::Verifier as _;
+            let message = pieces.concat();
+            decoded.iter().any(|sig| {
+                let Ok(signature) = p256::ecdsa::Signature::from_der(sig) else { return false };
+                keys.iter().any(|k| k.verify(&message, &signature).is_ok())
+            })
+        }
+    };
+    if !matched {
+        return Err(AuthFailure::Mismatch);
+    }
+
+    // Only an authentic timestamp is worth checking.
+    if let (Some(tolerance), Some((_, format)), Some(text)) = (&s.tolerance, &s.timestamp, &ts_text) {
+        let ts = timestamp::parse(text, *format).ok_or(AuthFailure::BadTimestamp)?;
+        match timestamp::check(ts, now, tolerance) {
+            Freshness::Fresh => {}
+            Freshness::Stale => return Err(AuthFailure::Stale),
+            Freshness::FromTheFuture => return Err(AuthFailure::FromTheFuture),
+        }
+    }
+    Ok(())
+}
+
+/// Encodes a MAC for a response (Zoom's `encryptedToken`).
+pub(crate) fn encode(bytes: &[u8], encoding: SignatureEncoding) -> String {
+    encoding::encode_signature(bytes, encoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_grammars() {
+        let kv = SignatureFormat::KeyValueList { separator: ",".into(), signature_key: "v1".into(), timestamp_key: Some("t".into()) };
+        let p = parse_signature_header(" t=1 , v1=a,v0=b,v1=c,junk,=x", &kv);
+        assert_eq!(p.signatures, vec!["a", "c"]);
+        assert_eq!(p.timestamp, Some("1"));
+        let vl = SignatureFormat::VersionedList { separator: " ".into(), version: "v1".into() };
+        let p = parse_signature_header("v1,a  v2,b v1a,c nocomma v1,d", &vl);
+        assert_eq!(p.signatures, vec!["a", "d"]);
+        let pre = SignatureFormat::Prefixed { prefix: "sha256=".into() };
+        assert_eq!(parse_signature_header("sha1=x", &pre).signatures, Vec::<&str>::new());
+        assert_eq!(parse_signature_header("sha256=x", &pre).signatures, vec!["x"]);
+    }
+}
+
+/// The signed message of a request under a template (for signing helpers).
+pub(crate) fn signed_message(
+    template_text: &str,
+    config: &EndpointConfig,
+    request: &super::request::WebhookRequest,
+    timestamp: Option<&str>,
+) -> Result<Vec<u8>, ConfigError> {
+    let template = compile_template(template_text, config)?;
+    let incoming = Incoming::new(request, &[]);
+    let mut out = Vec::new();
+    for piece in &template {
+        match piece {
+            Piece::Literal(l) => out.extend_from_slice(l),
+            Piece::Body => out.extend_from_slice(&request.body),
+            Piece::Timestamp => out.extend_from_slice(timestamp.unwrap_or_default().as_bytes()),
+            Piece::Method => out.extend_from_slice(request.method.as_bytes()),
+            Piece::Path => out.extend_from_slice(request.path_and_query.as_bytes()),
+            Piece::FormSorted => out.extend_from_slice(super::form::sorted_concatenation(incoming.body_form()).as_bytes()),
+            Piece::Header(h) => out.extend_from_slice(incoming.header(h).unwrap_or_default()),
+        }
+    }
+    Ok(out)
+}
