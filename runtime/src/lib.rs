@@ -13,6 +13,18 @@ pub use webhook_definition as definition;
 pub mod core;
 pub mod testing;
 
+mod cli;
+pub mod flow;
+pub mod limits;
+mod logging;
+pub mod metrics;
+pub mod server;
+mod shutdown;
+pub mod sink;
+pub mod store;
+
+pub use cli::main;
+
 /// What a generated connector provides: its definition and a compiled router.
 pub trait Vendor: Send + Sync + 'static {
     /// The vendor definition the connector was generated from.
