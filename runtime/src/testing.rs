@@ -591,3 +591,18 @@ pub fn check_router(vendor: &'static dyn Vendor) {
         }
     }
 }
+
+/// A vendor built at run time from a definition value (tests, `webhookgen try`): it routes
+/// with [`route_by_definition`]. The definition is leaked, as it lives as long as the process.
+pub fn leak_vendor(definition: Definition) -> &'static dyn Vendor {
+    struct DefinitionVendor(&'static Definition);
+    impl Vendor for DefinitionVendor {
+        fn definition(&self) -> &'static Definition {
+            self.0
+        }
+        fn route(&self, event_type: &str) -> Option<usize> {
+            route_by_definition(self.0, event_type)
+        }
+    }
+    Box::leak(Box::new(DefinitionVendor(Box::leak(Box::new(definition)))))
+}
