@@ -173,14 +173,22 @@ pub fn lower(mut definition: Definition, source_label: &str, fixtures: &Path) ->
         })
         .collect();
 
-    let mut tests = UniqueNames::default();
+    // Each example gets a test base name and `_tampered`, `_stale`, `_unknown_type` variants; a
+    // base is only taken when all four names are free (example `a_stale` vs example `a`).
+    let mut tests = BTreeSet::new();
     let examples = definition
         .examples
         .iter()
-        .map(|e| ExampleIr {
-            name: e.name.clone(),
-            test_name: tests.claim(format!("example_{}", snake(&e.name))),
-            captured: matches!(e.expect, Expectation::Captured { .. }),
+        .map(|e| {
+            let wanted = format!("example_{}", snake(&e.name));
+            let mut base = wanted.clone();
+            let mut n = 2;
+            while TEST_SUFFIXES.iter().any(|s| tests.contains(&format!("{base}{s}"))) {
+                base = format!("{wanted}_{n}");
+                n += 1;
+            }
+            tests.extend(TEST_SUFFIXES.iter().map(|s| format!("{base}{s}")));
+            ExampleIr { name: e.name.clone(), test_name: base, captured: matches!(e.expect, Expectation::Captured { .. }) }
         })
         .collect();
 
@@ -204,6 +212,9 @@ pub fn lower(mut definition: Definition, source_label: &str, fixtures: &Path) ->
         discriminated,
     })
 }
+
+/// The suffixes of the tests generated per example.
+const TEST_SUFFIXES: &[&str] = &["", "_tampered", "_stale", "_unknown_type"];
 
 fn has_tolerance(auth: &Authentication) -> bool {
     match auth {

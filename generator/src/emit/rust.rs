@@ -19,10 +19,19 @@ fn docs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// `#![doc]` attributes, one per line, so prettyplease prints `//!` comments.
+fn inner_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        let line = format!(" {}", l.trim_end());
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
 /// `src/main.rs`: the binary is the runtime's CLI over this vendor.
 pub fn main_rs(c: &Connector) -> TokenStream {
     let lib = ident(&c.lib_name);
-    let doc = docs(&format!(
+    let doc = inner_docs(&format!(
         "The `{}` binary: Flow mode without arguments, `serve --config FILE` standalone.",
         c.crate_name
     ));
@@ -39,7 +48,7 @@ pub fn main_rs(c: &Connector) -> TokenStream {
 /// `src/vendor.rs`: everything vendor-specific, as data and a router.
 pub fn vendor_rs(c: &Connector) -> TokenStream {
     let d = &c.definition;
-    let crate_doc = docs(&format!(
+    let crate_doc = inner_docs(&format!(
         "{} webhook connector, generated from `{}`.\n\n{}\n\nAll behaviour lives in `webhook_runtime`; this crate is the vendor's definition as a value, a\n`match` router over its event types, and the types of its configuration.",
         d.vendor.name,
         c.source_label,
@@ -275,7 +284,7 @@ pub fn vendor_rs(c: &Connector) -> TokenStream {
 /// `tests/examples.rs`: each example through the runtime's test helpers.
 pub fn examples_rs(c: &Connector) -> TokenStream {
     let lib = ident(&c.lib_name);
-    let doc = docs(&format!(
+    let doc = inner_docs(&format!(
         "Tests generated from the examples of `{}`: each example runs through the connector's\nprocessor and must give the expected outcome; captured examples must also fail when tampered\nwith, when stale, and route an unknown event type to the catch-all.",
         c.source_label
     ));

@@ -248,7 +248,13 @@ impl<'d> Pass<'d> {
                     }
                 }
             }
-            _ => {}
+            _ => {
+                // An unknown `type` is reported by the schema pass; still check the template.
+                if let Some(text) = auth.get("signed_message").and_then(Value::as_str) {
+                    let has_timestamp = auth.get("timestamp").is_some_and(|t| !t.is_null());
+                    self.template(&format!("{pointer}/signed_message"), text, has_timestamp);
+                }
+            }
         }
     }
 
@@ -301,7 +307,11 @@ impl<'d> Pass<'d> {
                     }
                     _ => (Code::BadTemplate, None),
                 };
-                let d = self.at_value(code, pointer, error.to_string());
+                let message = match &error.kind {
+                    TemplateErrorKind::UnknownVariable(name) => format!("unknown template variable `{{{name}}}`"),
+                    _ => error.to_string(),
+                };
+                let d = self.at_value(code, pointer, message);
                 d.did_you_mean = suggestion;
                 d.expected = template::VARIABLE_NAMES.iter().map(|v| format!("{{{v}}}")).collect();
                 d.hint = Some("write `{{` and `}}` for literal braces".into());
@@ -454,7 +464,7 @@ impl<'d> Pass<'d> {
                 && !dir.join(file).is_file()
             {
                 let shown = dir.join(file).display().to_string();
-                self.at_value(Code::FixtureMissing, &format!("{base}/request/body_file"), format!("fixture `{shown}` does not exist"))
+                self.at_value(Code::FixtureMissing, &format!("{base}/request/body_file"), format!("body file `{file}` does not exist (looked for {shown})"))
                     .hint = Some("body files are relative to `vendor-definitions/fixtures/<vendor id>/`".into());
             }
             match str_at(example, "/expect/outcome") {
