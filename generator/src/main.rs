@@ -172,7 +172,7 @@ fn check(project: &Project, names: &[String], format: Format, deny_warnings: boo
             Severity::Warning => warnings += 1,
         }
         match format {
-            Format::Human => write!(out, "{}\n", d.render_human(Some(&def.text)))?,
+            Format::Human => writeln!(out, "{}", d.render_human(Some(&def.text)))?,
             Format::Json => writeln!(out, "{}", d.render_json())?,
         }
     }
@@ -189,7 +189,7 @@ fn generate(project: &Project, names: &[String], check_only: bool) -> anyhow::Re
         Err(GenerateError::Findings(defs)) => {
             for (def, d) in pipeline::diagnostics(&defs) {
                 if d.is_error() {
-                    eprint!("{}\n", d.render_human(Some(&def.text)));
+                    eprintln!("{}", d.render_human(Some(&def.text)));
                 }
             }
             eprintln!("error: {}", GenerateError::Findings(defs));

@@ -5,206 +5,126 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_appsflyer_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_install() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "install",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "install");
 }
 #[test]
 fn example_install_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "install",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "install");
 }
 #[test]
 fn example_install_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "install",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "install");
 }
 #[test]
 fn example_in_app_event() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "in_app_event",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "in_app_event");
 }
 #[test]
 fn example_in_app_event_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "in_app_event",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "in_app_event");
 }
 #[test]
 fn example_in_app_event_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "in_app_event",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "in_app_event");
 }
 #[test]
 fn example_re_engagement() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "re_engagement");
 }
 #[test]
 fn example_re_engagement_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "re_engagement");
 }
 #[test]
 fn example_re_engagement_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "re_engagement");
 }
 #[test]
 fn example_re_engagement_in_app_event() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement_in_app_event",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "re_engagement_in_app_event");
 }
 #[test]
 fn example_re_engagement_in_app_event_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement_in_app_event",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "re_engagement_in_app_event");
 }
 #[test]
 fn example_re_engagement_in_app_event_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "re_engagement_in_app_event",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "re_engagement_in_app_event");
 }
 #[test]
 fn example_re_attribution() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "re_attribution");
 }
 #[test]
 fn example_re_attribution_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "re_attribution");
 }
 #[test]
 fn example_re_attribution_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "re_attribution");
 }
 #[test]
 fn example_re_attribution_in_app_event() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution_in_app_event",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "re_attribution_in_app_event");
 }
 #[test]
 fn example_re_attribution_in_app_event_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution_in_app_event",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "re_attribution_in_app_event");
 }
 #[test]
 fn example_re_attribution_in_app_event_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "re_attribution_in_app_event",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "re_attribution_in_app_event");
 }
 #[test]
 fn example_reinstall() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "reinstall",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reinstall");
 }
 #[test]
 fn example_reinstall_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "reinstall",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reinstall");
 }
 #[test]
 fn example_reinstall_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "reinstall",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reinstall");
 }
 #[test]
 fn example_wrong_token() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "wrong_token",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "wrong_token");
 }
 #[test]
 fn example_missing_token() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "missing_token",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "missing_token");
 }
 #[test]
 fn example_token_with_extra_prefix() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "token_with_extra_prefix",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "token_with_extra_prefix");
 }
 #[test]
 fn example_unlisted_message_type() {
-    ::webhook_runtime::testing::run_example(
-        &source_appsflyer_webhook::VENDOR,
-        "unlisted_message_type",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "unlisted_message_type");
 }
 #[test]
 fn example_unlisted_message_type_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_appsflyer_webhook::VENDOR,
-        "unlisted_message_type",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "unlisted_message_type");
 }
 #[test]
 fn example_unlisted_message_type_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_appsflyer_webhook::VENDOR,
-        "unlisted_message_type",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unlisted_message_type");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_appsflyer_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_appsflyer_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_appsflyer_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -215,25 +135,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_appsflyer_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_appsflyer_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_appsflyer_webhook::Collection::ALL
-        .iter()
-        .enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_appsflyer_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

@@ -279,7 +279,7 @@ pub enum EventType {
     ///
     /// Values: `repository_ruleset`, `repository_ruleset.*`. Collection: `repository_ruleset`.
     RepositoryRuleset,
-    /// This event occurs when there is activity relating to a security vulnerability alert in a repository.  > !WARNING > **Closing down notice:** This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`.
+    /// This event occurs when there is activity relating to a security vulnerability alert in a repository. Closing down notice: This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`.
     ///
     /// Values: `repository_vulnerability_alert`, `repository_vulnerability_alert.*`. Collection: `repository_vulnerability_alert`.
     RepositoryVulnerabilityAlert,
@@ -1286,7 +1286,7 @@ pub enum Collection {
     /// This event occurs when there is activity relating to repository rulesets. Actions: `created`, `deleted`, `edited`.
     #[serde(rename = "repository_ruleset")]
     RepositoryRuleset,
-    /// This event occurs when there is activity relating to a security vulnerability alert in a repository.  > !WARNING > **Closing down notice:** This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`.
+    /// This event occurs when there is activity relating to a security vulnerability alert in a repository. Closing down notice: This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`.
     #[serde(rename = "repository_vulnerability_alert")]
     RepositoryVulnerabilityAlert,
     /// This event occurs when there is activity relating to a secret scanning alert. Actions: `assigned`, `created`, `publicly_leaked`, `reopened`, `resolved`, `unassigned`, `validated`.
@@ -2068,7 +2068,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 "repository_vulnerability_alert".to_owned(), values :
                 ::std::vec!["repository_vulnerability_alert".to_owned(),
                 "repository_vulnerability_alert.*".to_owned()], description :
-                "This event occurs when there is activity relating to a security vulnerability alert in a repository.  > !WARNING > **Closing down notice:** This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`."
+                "This event occurs when there is activity relating to a security vulnerability alert in a repository. Closing down notice: This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`."
                 .to_owned(), enabled : false, schema : ::std::option::Option::None },
                 ::webhook_runtime::definition::EventType { collection :
                 "secret_scanning_alert".to_owned(), values :

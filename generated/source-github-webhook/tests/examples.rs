@@ -5,1709 +5,1119 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_github_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_docs_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "docs_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_vector");
 }
 #[test]
 fn example_docs_vector_wrong_secret() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "docs_vector_wrong_secret",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_vector_wrong_secret");
 }
 #[test]
 fn example_octokit_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "octokit_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "octokit_vector");
 }
 #[test]
 fn example_octokit_vector_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "octokit_vector",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "octokit_vector");
 }
 #[test]
 fn example_octokit_vector_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "octokit_vector",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "octokit_vector");
 }
 #[test]
 fn example_octokit_vector_unicode_escapes() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "octokit_vector_unicode_escapes",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "octokit_vector_unicode_escapes");
 }
 #[test]
 fn example_octokit_vector_unicode_escapes_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "octokit_vector_unicode_escapes",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "octokit_vector_unicode_escapes");
 }
 #[test]
 fn example_octokit_vector_unicode_escapes_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "octokit_vector_unicode_escapes",
     );
 }
 #[test]
 fn example_octokit_vector_escaped_backslash() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "octokit_vector_escaped_backslash",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "octokit_vector_escaped_backslash");
 }
 #[test]
 fn example_octokit_vector_escaped_backslash_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "octokit_vector_escaped_backslash",
     );
 }
 #[test]
 fn example_octokit_vector_escaped_backslash_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "octokit_vector_escaped_backslash",
     );
 }
 #[test]
 fn example_ping() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "ping");
+    ::webhook_runtime::testing::run_example(&VENDOR, "ping");
 }
 #[test]
 fn example_ping_wrong_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "ping_wrong_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "ping_wrong_signature");
 }
 #[test]
 fn example_branch_protection_configuration() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "branch_protection_configuration",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "branch_protection_configuration");
 }
 #[test]
 fn example_branch_protection_configuration_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "branch_protection_configuration",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "branch_protection_configuration");
 }
 #[test]
 fn example_branch_protection_configuration_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "branch_protection_configuration",
     );
 }
 #[test]
 fn example_branch_protection_rule() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "branch_protection_rule",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "branch_protection_rule");
 }
 #[test]
 fn example_branch_protection_rule_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "branch_protection_rule",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "branch_protection_rule");
 }
 #[test]
 fn example_branch_protection_rule_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "branch_protection_rule",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "branch_protection_rule");
 }
 #[test]
 fn example_check_run() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "check_run");
+    ::webhook_runtime::testing::run_example(&VENDOR, "check_run");
 }
 #[test]
 fn example_check_run_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "check_run",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "check_run");
 }
 #[test]
 fn example_check_run_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "check_run",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "check_run");
 }
 #[test]
 fn example_check_suite() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "check_suite",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "check_suite");
 }
 #[test]
 fn example_check_suite_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "check_suite",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "check_suite");
 }
 #[test]
 fn example_check_suite_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "check_suite",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "check_suite");
 }
 #[test]
 fn example_code_scanning_alert() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "code_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "code_scanning_alert");
 }
 #[test]
 fn example_code_scanning_alert_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "code_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "code_scanning_alert");
 }
 #[test]
 fn example_code_scanning_alert_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "code_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "code_scanning_alert");
 }
 #[test]
 fn example_commit_comment() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "commit_comment",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "commit_comment");
 }
 #[test]
 fn example_commit_comment_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "commit_comment",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "commit_comment");
 }
 #[test]
 fn example_commit_comment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "commit_comment",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "commit_comment");
 }
 #[test]
 fn example_create() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "create");
+    ::webhook_runtime::testing::run_example(&VENDOR, "create");
 }
 #[test]
 fn example_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "create");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "create");
 }
 #[test]
 fn example_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "create",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "create");
 }
 #[test]
 fn example_custom_property() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "custom_property",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "custom_property");
 }
 #[test]
 fn example_custom_property_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "custom_property",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "custom_property");
 }
 #[test]
 fn example_custom_property_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "custom_property",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "custom_property");
 }
 #[test]
 fn example_custom_property_values() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "custom_property_values",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "custom_property_values");
 }
 #[test]
 fn example_custom_property_values_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "custom_property_values",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "custom_property_values");
 }
 #[test]
 fn example_custom_property_values_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "custom_property_values",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "custom_property_values");
 }
 #[test]
 fn example_delete() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "delete");
+    ::webhook_runtime::testing::run_example(&VENDOR, "delete");
 }
 #[test]
 fn example_delete_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "delete");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "delete");
 }
 #[test]
 fn example_delete_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "delete",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "delete");
 }
 #[test]
 fn example_dependabot_alert() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "dependabot_alert",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "dependabot_alert");
 }
 #[test]
 fn example_dependabot_alert_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "dependabot_alert",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "dependabot_alert");
 }
 #[test]
 fn example_dependabot_alert_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "dependabot_alert",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "dependabot_alert");
 }
 #[test]
 fn example_deploy_key() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "deploy_key",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "deploy_key");
 }
 #[test]
 fn example_deploy_key_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "deploy_key",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deploy_key");
 }
 #[test]
 fn example_deploy_key_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "deploy_key",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deploy_key");
 }
 #[test]
 fn example_deployment() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "deployment",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "deployment");
 }
 #[test]
 fn example_deployment_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "deployment",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deployment");
 }
 #[test]
 fn example_deployment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "deployment",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deployment");
 }
 #[test]
 fn example_deployment_protection_rule() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "deployment_protection_rule",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "deployment_protection_rule");
 }
 #[test]
 fn example_deployment_protection_rule_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "deployment_protection_rule",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deployment_protection_rule");
 }
 #[test]
 fn example_deployment_protection_rule_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "deployment_protection_rule",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deployment_protection_rule");
 }
 #[test]
 fn example_deployment_review() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "deployment_review",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "deployment_review");
 }
 #[test]
 fn example_deployment_review_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "deployment_review",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deployment_review");
 }
 #[test]
 fn example_deployment_review_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "deployment_review",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deployment_review");
 }
 #[test]
 fn example_deployment_status() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "deployment_status",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "deployment_status");
 }
 #[test]
 fn example_deployment_status_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "deployment_status",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deployment_status");
 }
 #[test]
 fn example_deployment_status_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "deployment_status",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deployment_status");
 }
 #[test]
 fn example_discussion() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "discussion",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "discussion");
 }
 #[test]
 fn example_discussion_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "discussion",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discussion");
 }
 #[test]
 fn example_discussion_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "discussion",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discussion");
 }
 #[test]
 fn example_discussion_comment() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "discussion_comment",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "discussion_comment");
 }
 #[test]
 fn example_discussion_comment_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "discussion_comment",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discussion_comment");
 }
 #[test]
 fn example_discussion_comment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "discussion_comment",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discussion_comment");
 }
 #[test]
 fn example_dismissal_request_code_scanning() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "dismissal_request_code_scanning",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "dismissal_request_code_scanning");
 }
 #[test]
 fn example_dismissal_request_code_scanning_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "dismissal_request_code_scanning",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "dismissal_request_code_scanning");
 }
 #[test]
 fn example_dismissal_request_code_scanning_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "dismissal_request_code_scanning",
     );
 }
 #[test]
 fn example_dismissal_request_secret_scanning() {
     ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "dismissal_request_secret_scanning",
     );
 }
 #[test]
 fn example_dismissal_request_secret_scanning_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "dismissal_request_secret_scanning",
     );
 }
 #[test]
 fn example_dismissal_request_secret_scanning_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "dismissal_request_secret_scanning",
     );
 }
 #[test]
 fn example_exemption_request_push_ruleset() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "exemption_request_push_ruleset",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "exemption_request_push_ruleset");
 }
 #[test]
 fn example_exemption_request_push_ruleset_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "exemption_request_push_ruleset",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "exemption_request_push_ruleset");
 }
 #[test]
 fn example_exemption_request_push_ruleset_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "exemption_request_push_ruleset",
     );
 }
 #[test]
 fn example_exemption_request_secret_scanning() {
     ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "exemption_request_secret_scanning",
     );
 }
 #[test]
 fn example_exemption_request_secret_scanning_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "exemption_request_secret_scanning",
     );
 }
 #[test]
 fn example_exemption_request_secret_scanning_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "exemption_request_secret_scanning",
     );
 }
 #[test]
 fn example_fork() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "fork");
+    ::webhook_runtime::testing::run_example(&VENDOR, "fork");
 }
 #[test]
 fn example_fork_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "fork");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fork");
 }
 #[test]
 fn example_fork_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&source_github_webhook::VENDOR, "fork");
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fork");
 }
 #[test]
 fn example_github_app_authorization() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "github_app_authorization",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "github_app_authorization");
 }
 #[test]
 fn example_github_app_authorization_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "github_app_authorization",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "github_app_authorization");
 }
 #[test]
 fn example_github_app_authorization_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "github_app_authorization",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "github_app_authorization");
 }
 #[test]
 fn example_gollum() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "gollum");
+    ::webhook_runtime::testing::run_example(&VENDOR, "gollum");
 }
 #[test]
 fn example_gollum_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "gollum");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "gollum");
 }
 #[test]
 fn example_gollum_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "gollum",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "gollum");
 }
 #[test]
 fn example_installation() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "installation",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "installation");
 }
 #[test]
 fn example_installation_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "installation",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "installation");
 }
 #[test]
 fn example_installation_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "installation",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "installation");
 }
 #[test]
 fn example_installation_repositories() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "installation_repositories",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "installation_repositories");
 }
 #[test]
 fn example_installation_repositories_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "installation_repositories",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "installation_repositories");
 }
 #[test]
 fn example_installation_repositories_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "installation_repositories",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "installation_repositories");
 }
 #[test]
 fn example_installation_target() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "installation_target",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "installation_target");
 }
 #[test]
 fn example_installation_target_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "installation_target",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "installation_target");
 }
 #[test]
 fn example_installation_target_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "installation_target",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "installation_target");
 }
 #[test]
 fn example_issue_comment() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "issue_comment",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issue_comment");
 }
 #[test]
 fn example_issue_comment_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "issue_comment",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issue_comment");
 }
 #[test]
 fn example_issue_comment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "issue_comment",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issue_comment");
 }
 #[test]
 fn example_issue_dependencies() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "issue_dependencies",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issue_dependencies");
 }
 #[test]
 fn example_issue_dependencies_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "issue_dependencies",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issue_dependencies");
 }
 #[test]
 fn example_issue_dependencies_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "issue_dependencies",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issue_dependencies");
 }
 #[test]
 fn example_issues() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "issues");
+    ::webhook_runtime::testing::run_example(&VENDOR, "issues");
 }
 #[test]
 fn example_issues_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "issues");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issues");
 }
 #[test]
 fn example_issues_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "issues",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issues");
 }
 #[test]
 fn example_label() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "label");
+    ::webhook_runtime::testing::run_example(&VENDOR, "label");
 }
 #[test]
 fn example_label_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "label");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "label");
 }
 #[test]
 fn example_label_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "label",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "label");
 }
 #[test]
 fn example_marketplace_purchase() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "marketplace_purchase",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "marketplace_purchase");
 }
 #[test]
 fn example_marketplace_purchase_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "marketplace_purchase",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "marketplace_purchase");
 }
 #[test]
 fn example_marketplace_purchase_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "marketplace_purchase",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "marketplace_purchase");
 }
 #[test]
 fn example_member() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "member");
+    ::webhook_runtime::testing::run_example(&VENDOR, "member");
 }
 #[test]
 fn example_member_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "member");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "member");
 }
 #[test]
 fn example_member_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "member",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "member");
 }
 #[test]
 fn example_membership() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "membership",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "membership");
 }
 #[test]
 fn example_membership_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "membership",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "membership");
 }
 #[test]
 fn example_membership_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "membership",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "membership");
 }
 #[test]
 fn example_merge_group() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "merge_group",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "merge_group");
 }
 #[test]
 fn example_merge_group_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "merge_group",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "merge_group");
 }
 #[test]
 fn example_merge_group_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "merge_group",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "merge_group");
 }
 #[test]
 fn example_meta() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "meta");
+    ::webhook_runtime::testing::run_example(&VENDOR, "meta");
 }
 #[test]
 fn example_meta_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "meta");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "meta");
 }
 #[test]
 fn example_meta_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&source_github_webhook::VENDOR, "meta");
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "meta");
 }
 #[test]
 fn example_milestone() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "milestone");
+    ::webhook_runtime::testing::run_example(&VENDOR, "milestone");
 }
 #[test]
 fn example_milestone_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "milestone",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "milestone");
 }
 #[test]
 fn example_milestone_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "milestone",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "milestone");
 }
 #[test]
 fn example_org_block() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "org_block");
+    ::webhook_runtime::testing::run_example(&VENDOR, "org_block");
 }
 #[test]
 fn example_org_block_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "org_block",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "org_block");
 }
 #[test]
 fn example_org_block_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "org_block",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "org_block");
 }
 #[test]
 fn example_organization() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "organization",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "organization");
 }
 #[test]
 fn example_organization_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "organization",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "organization");
 }
 #[test]
 fn example_organization_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "organization",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "organization");
 }
 #[test]
 fn example_organization_custom_property() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "organization_custom_property",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "organization_custom_property");
 }
 #[test]
 fn example_organization_custom_property_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "organization_custom_property",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "organization_custom_property");
 }
 #[test]
 fn example_organization_custom_property_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "organization_custom_property",
     );
 }
 #[test]
 fn example_organization_custom_property_values() {
     ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "organization_custom_property_values",
     );
 }
 #[test]
 fn example_organization_custom_property_values_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "organization_custom_property_values",
     );
 }
 #[test]
 fn example_organization_custom_property_values_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "organization_custom_property_values",
     );
 }
 #[test]
 fn example_package() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "package");
+    ::webhook_runtime::testing::run_example(&VENDOR, "package");
 }
 #[test]
 fn example_package_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "package");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "package");
 }
 #[test]
 fn example_package_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "package",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "package");
 }
 #[test]
 fn example_page_build() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "page_build",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "page_build");
 }
 #[test]
 fn example_page_build_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "page_build",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "page_build");
 }
 #[test]
 fn example_page_build_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "page_build",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "page_build");
 }
 #[test]
 fn example_personal_access_token_request() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "personal_access_token_request",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "personal_access_token_request");
 }
 #[test]
 fn example_personal_access_token_request_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "personal_access_token_request",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "personal_access_token_request");
 }
 #[test]
 fn example_personal_access_token_request_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "personal_access_token_request",
     );
 }
 #[test]
 fn example_project() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "project");
+    ::webhook_runtime::testing::run_example(&VENDOR, "project");
 }
 #[test]
 fn example_project_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "project");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "project");
 }
 #[test]
 fn example_project_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "project",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "project");
 }
 #[test]
 fn example_project_card() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "project_card",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "project_card");
 }
 #[test]
 fn example_project_card_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "project_card",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "project_card");
 }
 #[test]
 fn example_project_card_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "project_card",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "project_card");
 }
 #[test]
 fn example_project_column() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "project_column",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "project_column");
 }
 #[test]
 fn example_project_column_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "project_column",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "project_column");
 }
 #[test]
 fn example_project_column_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "project_column",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "project_column");
 }
 #[test]
 fn example_projects_v2() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "projects_v2",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "projects_v2");
 }
 #[test]
 fn example_projects_v2_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "projects_v2",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "projects_v2");
 }
 #[test]
 fn example_projects_v2_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "projects_v2",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "projects_v2");
 }
 #[test]
 fn example_projects_v2_item() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "projects_v2_item",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "projects_v2_item");
 }
 #[test]
 fn example_projects_v2_item_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "projects_v2_item",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "projects_v2_item");
 }
 #[test]
 fn example_projects_v2_item_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "projects_v2_item",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "projects_v2_item");
 }
 #[test]
 fn example_projects_v2_status_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "projects_v2_status_update",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "projects_v2_status_update");
 }
 #[test]
 fn example_projects_v2_status_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "projects_v2_status_update",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "projects_v2_status_update");
 }
 #[test]
 fn example_projects_v2_status_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "projects_v2_status_update",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "projects_v2_status_update");
 }
 #[test]
 fn example_public() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "public");
+    ::webhook_runtime::testing::run_example(&VENDOR, "public");
 }
 #[test]
 fn example_public_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "public");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "public");
 }
 #[test]
 fn example_public_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "public",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "public");
 }
 #[test]
 fn example_pull_request() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "pull_request",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "pull_request");
 }
 #[test]
 fn example_pull_request_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "pull_request",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pull_request");
 }
 #[test]
 fn example_pull_request_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "pull_request",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pull_request");
 }
 #[test]
 fn example_pull_request_review() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "pull_request_review",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "pull_request_review");
 }
 #[test]
 fn example_pull_request_review_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "pull_request_review",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pull_request_review");
 }
 #[test]
 fn example_pull_request_review_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "pull_request_review",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pull_request_review");
 }
 #[test]
 fn example_pull_request_review_comment() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_comment",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "pull_request_review_comment");
 }
 #[test]
 fn example_pull_request_review_comment_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_comment",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pull_request_review_comment");
 }
 #[test]
 fn example_pull_request_review_comment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_comment",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pull_request_review_comment");
 }
 #[test]
 fn example_pull_request_review_thread() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_thread",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "pull_request_review_thread");
 }
 #[test]
 fn example_pull_request_review_thread_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_thread",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pull_request_review_thread");
 }
 #[test]
 fn example_pull_request_review_thread_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "pull_request_review_thread",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pull_request_review_thread");
 }
 #[test]
 fn example_push() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "push");
+    ::webhook_runtime::testing::run_example(&VENDOR, "push");
 }
 #[test]
 fn example_push_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "push");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "push");
 }
 #[test]
 fn example_push_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&source_github_webhook::VENDOR, "push");
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "push");
 }
 #[test]
 fn example_registry_package() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "registry_package",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "registry_package");
 }
 #[test]
 fn example_registry_package_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "registry_package",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "registry_package");
 }
 #[test]
 fn example_registry_package_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "registry_package",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "registry_package");
 }
 #[test]
 fn example_release() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "release");
+    ::webhook_runtime::testing::run_example(&VENDOR, "release");
 }
 #[test]
 fn example_release_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "release");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "release");
 }
 #[test]
 fn example_release_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "release",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "release");
 }
 #[test]
 fn example_repository() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository");
 }
 #[test]
 fn example_repository_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository");
 }
 #[test]
 fn example_repository_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "repository",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "repository");
 }
 #[test]
 fn example_repository_advisory() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository_advisory",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository_advisory");
 }
 #[test]
 fn example_repository_advisory_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository_advisory",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository_advisory");
 }
 #[test]
 fn example_repository_advisory_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "repository_advisory",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "repository_advisory");
 }
 #[test]
 fn example_repository_dispatch() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository_dispatch",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository_dispatch");
 }
 #[test]
 fn example_repository_dispatch_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository_dispatch",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository_dispatch");
 }
 #[test]
 fn example_repository_dispatch_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "repository_dispatch",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "repository_dispatch");
 }
 #[test]
 fn example_repository_import() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository_import",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository_import");
 }
 #[test]
 fn example_repository_import_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository_import",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository_import");
 }
 #[test]
 fn example_repository_import_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "repository_import",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "repository_import");
 }
 #[test]
 fn example_repository_ruleset() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository_ruleset",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository_ruleset");
 }
 #[test]
 fn example_repository_ruleset_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository_ruleset",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository_ruleset");
 }
 #[test]
 fn example_repository_ruleset_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "repository_ruleset",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "repository_ruleset");
 }
 #[test]
 fn example_repository_vulnerability_alert() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "repository_vulnerability_alert",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "repository_vulnerability_alert");
 }
 #[test]
 fn example_repository_vulnerability_alert_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "repository_vulnerability_alert",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "repository_vulnerability_alert");
 }
 #[test]
 fn example_repository_vulnerability_alert_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "repository_vulnerability_alert",
     );
 }
 #[test]
 fn example_secret_scanning_alert() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "secret_scanning_alert");
 }
 #[test]
 fn example_secret_scanning_alert_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "secret_scanning_alert");
 }
 #[test]
 fn example_secret_scanning_alert_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_alert",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "secret_scanning_alert");
 }
 #[test]
 fn example_secret_scanning_alert_location() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_alert_location",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "secret_scanning_alert_location");
 }
 #[test]
 fn example_secret_scanning_alert_location_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_alert_location",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "secret_scanning_alert_location");
 }
 #[test]
 fn example_secret_scanning_alert_location_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
+        &VENDOR,
         "secret_scanning_alert_location",
     );
 }
 #[test]
 fn example_secret_scanning_scan() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_scan",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "secret_scanning_scan");
 }
 #[test]
 fn example_secret_scanning_scan_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_scan",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "secret_scanning_scan");
 }
 #[test]
 fn example_secret_scanning_scan_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "secret_scanning_scan",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "secret_scanning_scan");
 }
 #[test]
 fn example_security_advisory() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "security_advisory",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "security_advisory");
 }
 #[test]
 fn example_security_advisory_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "security_advisory",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "security_advisory");
 }
 #[test]
 fn example_security_advisory_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "security_advisory",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "security_advisory");
 }
 #[test]
 fn example_security_and_analysis() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "security_and_analysis",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "security_and_analysis");
 }
 #[test]
 fn example_security_and_analysis_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "security_and_analysis",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "security_and_analysis");
 }
 #[test]
 fn example_security_and_analysis_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "security_and_analysis",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "security_and_analysis");
 }
 #[test]
 fn example_sponsorship() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "sponsorship",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "sponsorship");
 }
 #[test]
 fn example_sponsorship_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "sponsorship",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "sponsorship");
 }
 #[test]
 fn example_sponsorship_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "sponsorship",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sponsorship");
 }
 #[test]
 fn example_star() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "star");
+    ::webhook_runtime::testing::run_example(&VENDOR, "star");
 }
 #[test]
 fn example_star_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "star");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "star");
 }
 #[test]
 fn example_star_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&source_github_webhook::VENDOR, "star");
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "star");
 }
 #[test]
 fn example_status() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "status");
+    ::webhook_runtime::testing::run_example(&VENDOR, "status");
 }
 #[test]
 fn example_status_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "status");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "status");
 }
 #[test]
 fn example_status_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "status",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "status");
 }
 #[test]
 fn example_sub_issues() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "sub_issues",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "sub_issues");
 }
 #[test]
 fn example_sub_issues_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "sub_issues",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "sub_issues");
 }
 #[test]
 fn example_sub_issues_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "sub_issues",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sub_issues");
 }
 #[test]
 fn example_team() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "team");
+    ::webhook_runtime::testing::run_example(&VENDOR, "team");
 }
 #[test]
 fn example_team_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "team");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team");
 }
 #[test]
 fn example_team_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&source_github_webhook::VENDOR, "team");
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team");
 }
 #[test]
 fn example_team_add() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "team_add");
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_add");
 }
 #[test]
 fn example_team_add_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "team_add");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_add");
 }
 #[test]
 fn example_team_add_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "team_add",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_add");
 }
 #[test]
 fn example_watch() {
-    ::webhook_runtime::testing::run_example(&source_github_webhook::VENDOR, "watch");
+    ::webhook_runtime::testing::run_example(&VENDOR, "watch");
 }
 #[test]
 fn example_watch_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_github_webhook::VENDOR, "watch");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "watch");
 }
 #[test]
 fn example_watch_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "watch",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "watch");
 }
 #[test]
 fn example_workflow_dispatch() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "workflow_dispatch",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_dispatch");
 }
 #[test]
 fn example_workflow_dispatch_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "workflow_dispatch",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_dispatch");
 }
 #[test]
 fn example_workflow_dispatch_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "workflow_dispatch",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_dispatch");
 }
 #[test]
 fn example_workflow_job() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "workflow_job",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_job");
 }
 #[test]
 fn example_workflow_job_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "workflow_job",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_job");
 }
 #[test]
 fn example_workflow_job_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "workflow_job",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_job");
 }
 #[test]
 fn example_workflow_run() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "workflow_run",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_run");
 }
 #[test]
 fn example_workflow_run_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "workflow_run",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_run");
 }
 #[test]
 fn example_workflow_run_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "workflow_run",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_run");
 }
 #[test]
 fn example_push_wrong_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "push_wrong_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "push_wrong_signature");
 }
 #[test]
 fn example_push_sha1_only() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "push_sha1_only",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "push_sha1_only");
 }
 #[test]
 fn example_push_during_secret_rotation() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "push_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "push_during_secret_rotation");
 }
 #[test]
 fn example_push_during_secret_rotation_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "push_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "push_during_secret_rotation");
 }
 #[test]
 fn example_push_during_secret_rotation_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "push_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "push_during_secret_rotation");
 }
 #[test]
 fn example_unknown_event_to_catch_all() {
-    ::webhook_runtime::testing::run_example(
-        &source_github_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn example_unknown_event_to_catch_all_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_github_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn example_unknown_event_to_catch_all_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_github_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_github_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_github_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_github_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -1718,25 +1128,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_github_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_github_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_github_webhook::Collection::ALL
-        .iter()
-        .enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_github_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

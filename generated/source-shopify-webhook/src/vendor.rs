@@ -71,7 +71,7 @@ pub enum EventType {
     ///
     /// Values: `channels/delete`. Collection: `channels_delete`.
     ChannelsDelete,
-    /// Occurs when a merchant updates the checkout and accounts configuration (draft or published). Added in API version 2025-04.
+    /// Occurs when a merchant updates the checkout and accounts configuration (draft or published). Listed in API versions 2025-04 and 2025-07.
     ///
     /// Values: `checkout_and_accounts_configurations/update`. Collection: `checkout_and_accounts_configurations_update`.
     CheckoutAndAccountsConfigurationsUpdate,
@@ -751,6 +751,10 @@ pub enum EventType {
     ///
     /// Values: `returns/decline`. Collection: `returns_decline`.
     ReturnsDecline,
+    /// Occurs whenever a return is processed. Requires the read_returns scope.
+    ///
+    /// Values: `returns/process`. Collection: `returns_process`.
+    ReturnsProcess,
     /// Occurs whenever a closed return is reopened. Requires the read_orders or read_returns scope.
     ///
     /// Values: `returns/reopen`. Collection: `returns_reopen`.
@@ -926,7 +930,7 @@ pub enum EventType {
 }
 impl EventType {
     /// Every event type, in definition order.
-    pub const ALL: [EventType; 225] = [
+    pub const ALL: [EventType; 226] = [
         EventType::AppUninstalled,
         EventType::AppScopesUpdate,
         EventType::AppPurchasesOneTimeUpdate,
@@ -1109,6 +1113,7 @@ impl EventType {
         EventType::ReturnsCancel,
         EventType::ReturnsClose,
         EventType::ReturnsDecline,
+        EventType::ReturnsProcess,
         EventType::ReturnsReopen,
         EventType::ReturnsRequest,
         EventType::ReturnsUpdate,
@@ -1639,6 +1644,7 @@ impl EventType {
             "returns/cancel" => ::std::option::Option::Some(EventType::ReturnsCancel),
             "returns/close" => ::std::option::Option::Some(EventType::ReturnsClose),
             "returns/decline" => ::std::option::Option::Some(EventType::ReturnsDecline),
+            "returns/process" => ::std::option::Option::Some(EventType::ReturnsProcess),
             "returns/reopen" => ::std::option::Option::Some(EventType::ReturnsReopen),
             "returns/request" => ::std::option::Option::Some(EventType::ReturnsRequest),
             "returns/update" => ::std::option::Option::Some(EventType::ReturnsUpdate),
@@ -1946,49 +1952,50 @@ impl EventType {
             EventType::ReturnsCancel => 179,
             EventType::ReturnsClose => 180,
             EventType::ReturnsDecline => 181,
-            EventType::ReturnsReopen => 182,
-            EventType::ReturnsRequest => 183,
-            EventType::ReturnsUpdate => 184,
-            EventType::ReverseDeliveriesAttachDeliverable => 185,
-            EventType::ReverseFulfillmentOrdersDispose => 186,
-            EventType::ScheduledProductListingsAdd => 187,
-            EventType::ScheduledProductListingsRemove => 188,
-            EventType::ScheduledProductListingsUpdate => 189,
-            EventType::SegmentsCreate => 190,
-            EventType::SegmentsDelete => 191,
-            EventType::SegmentsUpdate => 192,
-            EventType::SellingPlanGroupsCreate => 193,
-            EventType::SellingPlanGroupsDelete => 194,
-            EventType::SellingPlanGroupsUpdate => 195,
-            EventType::ShippingAddressesCreate => 196,
-            EventType::ShippingAddressesUpdate => 197,
-            EventType::ShopRedact => 198,
-            EventType::ShopUpdate => 199,
-            EventType::SubscriptionBillingAttemptsChallenged => 200,
-            EventType::SubscriptionBillingAttemptsFailure => 201,
-            EventType::SubscriptionBillingAttemptsSuccess => 202,
-            EventType::SubscriptionBillingCycleEditsCreate => 203,
-            EventType::SubscriptionBillingCycleEditsDelete => 204,
-            EventType::SubscriptionBillingCycleEditsUpdate => 205,
-            EventType::SubscriptionBillingCyclesSkip => 206,
-            EventType::SubscriptionBillingCyclesUnskip => 207,
-            EventType::SubscriptionContractsActivate => 208,
-            EventType::SubscriptionContractsCancel => 209,
-            EventType::SubscriptionContractsCreate => 210,
-            EventType::SubscriptionContractsExpire => 211,
-            EventType::SubscriptionContractsFail => 212,
-            EventType::SubscriptionContractsPause => 213,
-            EventType::SubscriptionContractsUpdate => 214,
-            EventType::TaxPartnersUpdate => 215,
-            EventType::TaxServicesCreate => 216,
-            EventType::TaxServicesUpdate => 217,
-            EventType::TenderTransactionsCreate => 218,
-            EventType::ThemesCreate => 219,
-            EventType::ThemesDelete => 220,
-            EventType::ThemesPublish => 221,
-            EventType::ThemesUpdate => 222,
-            EventType::VariantsInStock => 223,
-            EventType::VariantsOutOfStock => 224,
+            EventType::ReturnsProcess => 182,
+            EventType::ReturnsReopen => 183,
+            EventType::ReturnsRequest => 184,
+            EventType::ReturnsUpdate => 185,
+            EventType::ReverseDeliveriesAttachDeliverable => 186,
+            EventType::ReverseFulfillmentOrdersDispose => 187,
+            EventType::ScheduledProductListingsAdd => 188,
+            EventType::ScheduledProductListingsRemove => 189,
+            EventType::ScheduledProductListingsUpdate => 190,
+            EventType::SegmentsCreate => 191,
+            EventType::SegmentsDelete => 192,
+            EventType::SegmentsUpdate => 193,
+            EventType::SellingPlanGroupsCreate => 194,
+            EventType::SellingPlanGroupsDelete => 195,
+            EventType::SellingPlanGroupsUpdate => 196,
+            EventType::ShippingAddressesCreate => 197,
+            EventType::ShippingAddressesUpdate => 198,
+            EventType::ShopRedact => 199,
+            EventType::ShopUpdate => 200,
+            EventType::SubscriptionBillingAttemptsChallenged => 201,
+            EventType::SubscriptionBillingAttemptsFailure => 202,
+            EventType::SubscriptionBillingAttemptsSuccess => 203,
+            EventType::SubscriptionBillingCycleEditsCreate => 204,
+            EventType::SubscriptionBillingCycleEditsDelete => 205,
+            EventType::SubscriptionBillingCycleEditsUpdate => 206,
+            EventType::SubscriptionBillingCyclesSkip => 207,
+            EventType::SubscriptionBillingCyclesUnskip => 208,
+            EventType::SubscriptionContractsActivate => 209,
+            EventType::SubscriptionContractsCancel => 210,
+            EventType::SubscriptionContractsCreate => 211,
+            EventType::SubscriptionContractsExpire => 212,
+            EventType::SubscriptionContractsFail => 213,
+            EventType::SubscriptionContractsPause => 214,
+            EventType::SubscriptionContractsUpdate => 215,
+            EventType::TaxPartnersUpdate => 216,
+            EventType::TaxServicesCreate => 217,
+            EventType::TaxServicesUpdate => 218,
+            EventType::TenderTransactionsCreate => 219,
+            EventType::ThemesCreate => 220,
+            EventType::ThemesDelete => 221,
+            EventType::ThemesPublish => 222,
+            EventType::ThemesUpdate => 223,
+            EventType::VariantsInStock => 224,
+            EventType::VariantsOutOfStock => 225,
         }
     }
     /// The collection this type is captured into.
@@ -2288,6 +2295,7 @@ impl EventType {
             EventType::ReturnsCancel => Collection::ReturnsCancel,
             EventType::ReturnsClose => Collection::ReturnsClose,
             EventType::ReturnsDecline => Collection::ReturnsDecline,
+            EventType::ReturnsProcess => Collection::ReturnsProcess,
             EventType::ReturnsReopen => Collection::ReturnsReopen,
             EventType::ReturnsRequest => Collection::ReturnsRequest,
             EventType::ReturnsUpdate => Collection::ReturnsUpdate,
@@ -2421,7 +2429,7 @@ pub enum Collection {
     /// Occurs whenever a channel is deleted. Requires the read_publications scope.
     #[serde(rename = "channels_delete")]
     ChannelsDelete,
-    /// Occurs when a merchant updates the checkout and accounts configuration (draft or published). Added in API version 2025-04.
+    /// Occurs when a merchant updates the checkout and accounts configuration (draft or published). Listed in API versions 2025-04 and 2025-07.
     #[serde(rename = "checkout_and_accounts_configurations_update")]
     CheckoutAndAccountsConfigurationsUpdate,
     /// Occurs whenever a checkout is created. Requires the read_orders scope.
@@ -2931,6 +2939,9 @@ pub enum Collection {
     /// Occurs whenever a return is declined (Return.status is DECLINED). Requires the read_returns scope.
     #[serde(rename = "returns_decline")]
     ReturnsDecline,
+    /// Occurs whenever a return is processed. Requires the read_returns scope.
+    #[serde(rename = "returns_process")]
+    ReturnsProcess,
     /// Occurs whenever a closed return is reopened. Requires the read_orders or read_returns scope.
     #[serde(rename = "returns_reopen")]
     ReturnsReopen,
@@ -3066,7 +3077,7 @@ pub enum Collection {
 }
 impl Collection {
     /// Every collection, in binding order.
-    pub const ALL: [Collection; 226] = [
+    pub const ALL: [Collection; 227] = [
         Collection::AppUninstalled,
         Collection::AppScopesUpdate,
         Collection::AppPurchasesOneTimeUpdate,
@@ -3249,6 +3260,7 @@ impl Collection {
         Collection::ReturnsCancel,
         Collection::ReturnsClose,
         Collection::ReturnsDecline,
+        Collection::ReturnsProcess,
         Collection::ReturnsReopen,
         Collection::ReturnsRequest,
         Collection::ReturnsUpdate,
@@ -3541,6 +3553,7 @@ impl Collection {
             Collection::ReturnsCancel => "returns_cancel",
             Collection::ReturnsClose => "returns_close",
             Collection::ReturnsDecline => "returns_decline",
+            Collection::ReturnsProcess => "returns_process",
             Collection::ReturnsReopen => "returns_reopen",
             Collection::ReturnsRequest => "returns_request",
             Collection::ReturnsUpdate => "returns_update",
@@ -3798,50 +3811,51 @@ impl Collection {
             Collection::ReturnsCancel => 179,
             Collection::ReturnsClose => 180,
             Collection::ReturnsDecline => 181,
-            Collection::ReturnsReopen => 182,
-            Collection::ReturnsRequest => 183,
-            Collection::ReturnsUpdate => 184,
-            Collection::ReverseDeliveriesAttachDeliverable => 185,
-            Collection::ReverseFulfillmentOrdersDispose => 186,
-            Collection::ScheduledProductListingsAdd => 187,
-            Collection::ScheduledProductListingsRemove => 188,
-            Collection::ScheduledProductListingsUpdate => 189,
-            Collection::SegmentsCreate => 190,
-            Collection::SegmentsDelete => 191,
-            Collection::SegmentsUpdate => 192,
-            Collection::SellingPlanGroupsCreate => 193,
-            Collection::SellingPlanGroupsDelete => 194,
-            Collection::SellingPlanGroupsUpdate => 195,
-            Collection::ShippingAddressesCreate => 196,
-            Collection::ShippingAddressesUpdate => 197,
-            Collection::ShopRedact => 198,
-            Collection::ShopUpdate => 199,
-            Collection::SubscriptionBillingAttemptsChallenged => 200,
-            Collection::SubscriptionBillingAttemptsFailure => 201,
-            Collection::SubscriptionBillingAttemptsSuccess => 202,
-            Collection::SubscriptionBillingCycleEditsCreate => 203,
-            Collection::SubscriptionBillingCycleEditsDelete => 204,
-            Collection::SubscriptionBillingCycleEditsUpdate => 205,
-            Collection::SubscriptionBillingCyclesSkip => 206,
-            Collection::SubscriptionBillingCyclesUnskip => 207,
-            Collection::SubscriptionContractsActivate => 208,
-            Collection::SubscriptionContractsCancel => 209,
-            Collection::SubscriptionContractsCreate => 210,
-            Collection::SubscriptionContractsExpire => 211,
-            Collection::SubscriptionContractsFail => 212,
-            Collection::SubscriptionContractsPause => 213,
-            Collection::SubscriptionContractsUpdate => 214,
-            Collection::TaxPartnersUpdate => 215,
-            Collection::TaxServicesCreate => 216,
-            Collection::TaxServicesUpdate => 217,
-            Collection::TenderTransactionsCreate => 218,
-            Collection::ThemesCreate => 219,
-            Collection::ThemesDelete => 220,
-            Collection::ThemesPublish => 221,
-            Collection::ThemesUpdate => 222,
-            Collection::VariantsInStock => 223,
-            Collection::VariantsOutOfStock => 224,
-            Collection::OtherEvents => 225,
+            Collection::ReturnsProcess => 182,
+            Collection::ReturnsReopen => 183,
+            Collection::ReturnsRequest => 184,
+            Collection::ReturnsUpdate => 185,
+            Collection::ReverseDeliveriesAttachDeliverable => 186,
+            Collection::ReverseFulfillmentOrdersDispose => 187,
+            Collection::ScheduledProductListingsAdd => 188,
+            Collection::ScheduledProductListingsRemove => 189,
+            Collection::ScheduledProductListingsUpdate => 190,
+            Collection::SegmentsCreate => 191,
+            Collection::SegmentsDelete => 192,
+            Collection::SegmentsUpdate => 193,
+            Collection::SellingPlanGroupsCreate => 194,
+            Collection::SellingPlanGroupsDelete => 195,
+            Collection::SellingPlanGroupsUpdate => 196,
+            Collection::ShippingAddressesCreate => 197,
+            Collection::ShippingAddressesUpdate => 198,
+            Collection::ShopRedact => 199,
+            Collection::ShopUpdate => 200,
+            Collection::SubscriptionBillingAttemptsChallenged => 201,
+            Collection::SubscriptionBillingAttemptsFailure => 202,
+            Collection::SubscriptionBillingAttemptsSuccess => 203,
+            Collection::SubscriptionBillingCycleEditsCreate => 204,
+            Collection::SubscriptionBillingCycleEditsDelete => 205,
+            Collection::SubscriptionBillingCycleEditsUpdate => 206,
+            Collection::SubscriptionBillingCyclesSkip => 207,
+            Collection::SubscriptionBillingCyclesUnskip => 208,
+            Collection::SubscriptionContractsActivate => 209,
+            Collection::SubscriptionContractsCancel => 210,
+            Collection::SubscriptionContractsCreate => 211,
+            Collection::SubscriptionContractsExpire => 212,
+            Collection::SubscriptionContractsFail => 213,
+            Collection::SubscriptionContractsPause => 214,
+            Collection::SubscriptionContractsUpdate => 215,
+            Collection::TaxPartnersUpdate => 216,
+            Collection::TaxServicesCreate => 217,
+            Collection::TaxServicesUpdate => 218,
+            Collection::TenderTransactionsCreate => 219,
+            Collection::ThemesCreate => 220,
+            Collection::ThemesDelete => 221,
+            Collection::ThemesPublish => 222,
+            Collection::ThemesUpdate => 223,
+            Collection::VariantsInStock => 224,
+            Collection::VariantsOutOfStock => 225,
+            Collection::OtherEvents => 226,
         }
     }
 }
@@ -4002,7 +4016,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 "checkout_and_accounts_configurations_update".to_owned(), values :
                 ::std::vec!["checkout_and_accounts_configurations/update".to_owned()],
                 description :
-                "Occurs when a merchant updates the checkout and accounts configuration (draft or published). Added in API version 2025-04."
+                "Occurs when a merchant updates the checkout and accounts configuration (draft or published). Listed in API versions 2025-04 and 2025-07."
                 .to_owned(), enabled : false, schema : ::std::option::Option::None },
                 ::webhook_runtime::definition::EventType { collection :
                 "checkouts_create".to_owned(), values : ::std::vec!["checkouts/create"
@@ -4868,6 +4882,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 description :
                 "Occurs whenever a return is declined (Return.status is DECLINED). Requires the read_returns scope."
                 .to_owned(), enabled : false, schema : ::std::option::Option::None },
+                ::webhook_runtime::definition::EventType { collection : "returns_process"
+                .to_owned(), values : ::std::vec!["returns/process".to_owned()],
+                description :
+                "Occurs whenever a return is processed. Requires the read_returns scope."
+                .to_owned(), enabled : false, schema : ::std::option::Option::None },
                 ::webhook_runtime::definition::EventType { collection : "returns_reopen"
                 .to_owned(), values : ::std::vec!["returns/reopen".to_owned()],
                 description :
@@ -5180,9 +5199,9 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             ::std::option::Option::Some("{\"foo\": \"bar\"}".to_owned()), body_file :
             ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "orders_create".to_owned(),
+            ::webhook_runtime::definition::Example { name : "app_uninstalled".to_owned(),
             description :
-            "A webhook on topic orders/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic app/uninstalled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5194,21 +5213,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0001".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "pkj/SEzZlMJvbvQsjgo0LOZbW+3cS4QshgCaL4HCz8I=".to_owned()),
+            .to_owned(), "nJ59XupVtMihAeSxP+gorvkw0cfXZSsSH5r2ibTXVBs=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/create".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "app/uninstalled".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0001".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": 548380009,\n  \"name\": \"Super Toys\",\n  \"email\": \"super@supertoys.com\",\n  \"domain\": null,\n  \"province\": \"Tennessee\",\n  \"country\": \"US\",\n  \"address1\": \"190 MacLaren Street\",\n  \"zip\": \"37178\",\n  \"city\": \"Houston\",\n  \"source\": null,\n  \"phone\": \"3213213210\",\n  \"latitude\": null,\n  \"longitude\": null,\n  \"primary_locale\": \"en\",\n  \"address2\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"country_code\": \"US\",\n  \"country_name\": \"United States\",\n  \"currency\": \"USD\",\n  \"customer_email\": \"super@supertoys.com\",\n  \"timezone\": \"(GMT-05:00) Eastern Time (US & Canada)\",\n  \"iana_timezone\": null,\n  \"shop_owner\": \"John Smith\",\n  \"money_format\": \"${{amount}}\",\n  \"money_with_currency_format\": \"${{amount}} USD\",\n  \"weight_unit\": \"kg\",\n  \"province_code\": \"TN\",\n  \"taxes_included\": null,\n  \"auto_configure_tax_inclusivity\": null,\n  \"tax_shipping\": null,\n  \"county_taxes\": null,\n  \"plan_display_name\": \"Shopify Plus\",\n  \"plan_name\": \"enterprise\",\n  \"has_discounts\": false,\n  \"has_gift_cards\": true,\n  \"myshopify_domain\": null,\n  \"google_apps_domain\": null,\n  \"google_apps_login_enabled\": null,\n  \"money_in_emails_format\": \"${{amount}}\",\n  \"money_with_currency_in_emails_format\": \"${{amount}} USD\",\n  \"eligible_for_payments\": true,\n  \"requires_extra_payments_agreement\": false,\n  \"password_enabled\": null,\n  \"has_storefront\": true,\n  \"finances\": true,\n  \"primary_location_id\": 655441491,\n  \"checkout_api_supported\": true,\n  \"multi_location_enabled\": true,\n  \"setup_required\": false,\n  \"pre_launch_enabled\": false,\n  \"enabled_presentment_currencies\": [\n    \"USD\"\n  ],\n  \"marketing_sms_consent_enabled_at_checkout\": false,\n  \"transactional_sms_disabled\": false\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_create".to_owned(), event_type : "orders/create".to_owned(), key :
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0001".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_updated".to_owned(),
-            description :
-            "A webhook on topic orders/updated with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "app_uninstalled".to_owned(), event_type : "app/uninstalled".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0001".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "app_scopes_update"
+            .to_owned(), description :
+            "A webhook on topic app/scopes_update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5220,21 +5239,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0002".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "pkj/SEzZlMJvbvQsjgo0LOZbW+3cS4QshgCaL4HCz8I=".to_owned()),
+            .to_owned(), "ZmuAv/OmoRDAFZLjEjX97nvBkAhJxmLlwxNnebOC+So=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/updated".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "app/scopes_update".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0002".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"shop_id\": \"gid://shopify/Shop/548380009\",\n  \"previous\": [\n    \"read_products\"\n  ],\n  \"current\": [\n    \"read_products\",\n    \"write_products\"\n  ],\n  \"updated_at\": \"2024-06-25T00:00:00.000Z\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_updated".to_owned(), event_type : "orders/updated".to_owned(), key :
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0002".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_paid".to_owned(),
-            description :
-            "A webhook on topic orders/paid with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "app_scopes_update".to_owned(), event_type : "app/scopes_update".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0002".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "app_purchases_one_time_update".to_owned(), description :
+            "A webhook on topic app_purchases_one_time/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5246,21 +5265,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0003".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "pkj/SEzZlMJvbvQsjgo0LOZbW+3cS4QshgCaL4HCz8I=".to_owned()),
+            .to_owned(), "jHWO+9ffO5X4nLDt/IetXmto6LklAzG3NEMTg5uHAuI=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/paid".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0003".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "app_purchases_one_time/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0003".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"app_purchase_one_time\": {\n    \"admin_graphql_api_id\": \"gid://shopify/AppPurchaseOneTime/1017262349\",\n    \"name\": \"Webhook Test\",\n    \"status\": \"PENDING\",\n    \"admin_graphql_api_shop_id\": \"gid://shopify/Shop/548380009\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_paid".to_owned(), event_type : "orders/paid".to_owned(), key :
+            "app_purchases_one_time_update".to_owned(), event_type :
+            "app_purchases_one_time/update".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0003".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_cancelled"
-            .to_owned(), description :
-            "A webhook on topic orders/cancelled with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            ::webhook_runtime::definition::Example { name :
+            "app_subscriptions_approaching_capped_amount".to_owned(), description :
+            "A webhook on topic app_subscriptions/approaching_capped_amount carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5272,21 +5292,23 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0004".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "krQ6ujMF6Z/Cs7MDKliQ5xSA2yQewr5ofk9azAxUNo4=".to_owned()),
+            .to_owned(), "Nz89hWwvtd5cJHmzwx4u6LowE9cTFJXOWkjTy0CKO2w=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/cancelled".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "app_subscriptions/approaching_capped_amount".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0004".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"0.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"app_subscription\": {\n    \"admin_graphql_api_id\": \"gid://shopify/AppSubscription/1029266953\",\n    \"name\": \"Webhook Test\",\n    \"balance_used\": 0,\n    \"capped_amount\": \"20.0\",\n    \"currency_code\": \"USD\",\n    \"admin_graphql_api_shop_id\": \"gid://shopify/Shop/548380009\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_cancelled".to_owned(), event_type : "orders/cancelled".to_owned(),
-            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0004".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_fulfilled"
+            "app_subscriptions_approaching_capped_amount".to_owned(), event_type :
+            "app_subscriptions/approaching_capped_amount".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0004".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "app_subscriptions_update"
             .to_owned(), description :
-            "A webhook on topic orders/fulfilled with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic app_subscriptions/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5298,21 +5320,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0005".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "RGH+o3ERiC8RwygNvYHeJm1K6+/pYQfHpR6uWHAKbw8=".to_owned()),
+            .to_owned(), "wd3gXwolHm0tywBkyFH/dLxkpZuSII4SIh3BUI2r4m0=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/fulfilled".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0005".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": \"fulfilled\",\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "app_subscriptions/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0005".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"app_subscription\": {\n    \"admin_graphql_api_id\": \"gid://shopify/AppSubscription/1029266952\",\n    \"name\": \"Webhook Test\",\n    \"status\": \"PENDING\",\n    \"admin_graphql_api_shop_id\": \"gid://shopify/Shop/548380009\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"currency\": \"USD\",\n    \"capped_amount\": \"20.0\",\n    \"price\": \"10.00\",\n    \"interval\": \"every_30_days\",\n    \"plan_handle\": \"plan-123\"\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_fulfilled".to_owned(), event_type : "orders/fulfilled".to_owned(),
-            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0005".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_partially_fulfilled"
+            "app_subscriptions_update".to_owned(), event_type :
+            "app_subscriptions/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0005".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "attributed_sessions_first"
             .to_owned(), description :
-            "A webhook on topic orders/partially_fulfilled with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic attributed_sessions/first. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5324,22 +5347,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0006".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "KKCOCBm52M47CmdEm88x96KcPUuZM0R38tup5N/DuZ8=".to_owned()),
+            .to_owned(), "t0lsJgqrqyAm/Xrr0b90Ygz5xcGxjga4pUUdu6HzEI4=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/partially_fulfilled"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "attributed_sessions/first"
             .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
             "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
             .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0006".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": \"partial\",\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"order_id\": 820982911946154508,\n  \"admin_graphql_api_order_id\": \"gid://shopify/Order/820982911946154508\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_partially_fulfilled".to_owned(), event_type :
-            "orders/partially_fulfilled".to_owned(), key :
+            "attributed_sessions_first".to_owned(), event_type :
+            "attributed_sessions/first".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0006".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_edited".to_owned(),
-            description :
-            "A webhook on topic orders/edited with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            ::webhook_runtime::definition::Example { name : "attributed_sessions_last"
+            .to_owned(), description :
+            "A webhook on topic attributed_sessions/last. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5351,21 +5374,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0007".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "h8Un+Ak/WtIfKNxeLjgVuEgGK1Uyb5pgNxqIMDweYHg=".to_owned()),
+            .to_owned(), "t0lsJgqrqyAm/Xrr0b90Ygz5xcGxjga4pUUdu6HzEI4=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/edited".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0007".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"order_edit\": {\n    \"id\": 78912328,\n    \"app_id\": null,\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"notify_customer\": false,\n    \"order_id\": 820982911946154508,\n    \"staff_note\": \"Customer asked for a second item\",\n    \"user_id\": null,\n    \"line_items\": {\n      \"additions\": [\n        {\n          \"id\": 866550311766439020,\n          \"delta\": 1\n        }\n      ],\n      \"removals\": []\n    },\n    \"discounts\": {\n      \"line_item\": {\n        \"additions\": [],\n        \"removals\": []\n      }\n    },\n    \"shipping_lines\": {\n      \"additions\": [],\n      \"removals\": []\n    }\n  }\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "attributed_sessions/last"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0007".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"order_id\": 820982911946154508,\n  \"admin_graphql_api_order_id\": \"gid://shopify/Order/820982911946154508\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_edited".to_owned(), event_type : "orders/edited".to_owned(), key :
+            "attributed_sessions_last".to_owned(), event_type :
+            "attributed_sessions/last".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0007".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "orders_delete".to_owned(),
-            description :
-            "A webhook on topic orders/delete with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            ::webhook_runtime::definition::Example { name :
+            "audit_events_admin_api_activity".to_owned(), description :
+            "A webhook on topic audit_events/admin_api_activity carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5377,21 +5401,23 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0008".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "OLO8/42Lp2gnRAD7Z1d/WUyaS6AvcLzh6rchs+B5j+4=".to_owned()),
+            .to_owned(), "mcIwxzVhahZan4PcIfxnaTAyDIVKZBW6Fa2xnvPzJyk=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/delete".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0008".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "audit_events/admin_api_activity".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0008"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"events\": [\n    {\n      \"time\": 1634678724,\n      \"event\": {\n        \"context\": {\n          \"context_type\": \"network_request\",\n          \"context_identifier\": \"13493be9-24f2-4eea-b71d-a8acd7af7917\",\n          \"context_metadata\": {\n            \"client_ip\": \"192.168.64.1\",\n            \"content_type\": \"json\",\n            \"response_time_ms\": 116.47000000812113,\n            \"user_agent\": \"Mozilla/5.0 (Macintosh; Intel Mac OS X 11_2_3) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/89.0.4389.90 Safari/537.36\",\n            \"api_request_failed\": false,\n            \"response_code\": 200\n          }\n        },\n        \"action\": \"api_request\",\n        \"actor\": {\n          \"actor_type\": \"app\",\n          \"actor_identifier\": 4,\n          \"actor_metadata\": {\n            \"app_name\": \"Private app\",\n            \"api_version_requested\": \"unstable\",\n            \"api_version_served\": \"unstable\",\n            \"ecosystem_category\": \"private\"\n          },\n          \"on_behalf_of\": {\n            \"user_email\": \"dev@example.com\"\n          }\n        },\n        \"subject\": {\n          \"subject_type\": \"shop\",\n          \"subject_identifier\": \"shop1.myshopify.io\",\n          \"subject_metadata\": {}\n        },\n        \"timestamp\": \"2021-10-19T21:25:24Z\",\n        \"additional_metadata\": {\n          \"request_type\": \"GraphQL\",\n          \"mutation_names\": [],\n          \"query\": \"query orders {\\n  orders(first: $first) {\\n    edges {\\n      node {\\n        id\\n      }\\n    }\\n  }\\n}\",\n          \"variables\": {\n            \"first\": 10\n          },\n          \"error_codes\": []\n        }\n      }\n    }\n  ]\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "orders_delete".to_owned(), event_type : "orders/delete".to_owned(), key :
+            "audit_events_admin_api_activity".to_owned(), event_type :
+            "audit_events/admin_api_activity".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0008".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "order_transactions_create"
+            ::webhook_runtime::definition::Example { name : "bulk_operations_finish"
             .to_owned(), description :
-            "A webhook on topic order_transactions/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic bulk_operations/finish carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5403,22 +5429,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0009".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "3j/LCxdVZu7fBVNo+cST1NJY7wwtiPFfW7tuQlMaiqU=".to_owned()),
+            .to_owned(), "E69+GEpoj8PFq/+Q1gkLKSDABnDJilH055BQuN1fi1I=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "order_transactions/create"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "bulk_operations/finish"
             .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
             "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
             .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0009".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 120560818172775265,\n  \"order_id\": 820982911946154508,\n  \"kind\": \"sale\",\n  \"gateway\": \"bogus\",\n  \"status\": \"success\",\n  \"message\": \"Bogus Gateway: Forced success\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"test\": true,\n  \"authorization\": \"53433\",\n  \"location_id\": null,\n  \"user_id\": null,\n  \"parent_id\": null,\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"device_id\": null,\n  \"error_code\": null,\n  \"source_name\": \"web\",\n  \"payment_details\": {\n    \"credit_card_bin\": \"1\",\n    \"avs_result_code\": null,\n    \"cvv_result_code\": null,\n    \"credit_card_number\": \"•••• •••• •••• 1\",\n    \"credit_card_company\": \"Bogus\"\n  },\n  \"receipt\": {},\n  \"amount\": \"403.00\",\n  \"currency\": \"USD\",\n  \"payment_id\": \"#9999.1\",\n  \"manual_payment_gateway\": false,\n  \"admin_graphql_api_id\": \"gid://shopify/OrderTransaction/120560818172775265\"\n}\n"
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/BulkOperation/147595010\",\n  \"completed_at\": \"2024-01-01T07:34:56-05:00\",\n  \"created_at\": \"2026-03-02T12:16:30-05:00\",\n  \"error_code\": null,\n  \"status\": \"completed\",\n  \"type\": \"query\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "order_transactions_create".to_owned(), event_type :
-            "order_transactions/create".to_owned(), key :
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0009".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "refunds_create".to_owned(),
+            "bulk_operations_finish".to_owned(), event_type : "bulk_operations/finish"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0009".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "carts_create".to_owned(),
             description :
-            "A webhook on topic refunds/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic carts/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5430,21 +5455,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000a".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "rWbzaxt7cHuj+kKlhAh+soZR1XdAIyRzeIa8+28SbCk=".to_owned()),
+            .to_owned(), "pgvHXkoT/z9fPDLO2/yUWlVNkZ/+cfQHprpWjMaNTGA=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "refunds/create".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "carts/create".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc000a".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 890088186047892319,\n  \"order_id\": 820982911946154508,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"note\": \"Things were damaged\",\n  \"user_id\": 548380009,\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"restock\": false,\n  \"duties\": [],\n  \"return\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/Refund/890088186047892319\",\n  \"order_adjustments\": [],\n  \"refund_shipping_lines\": [],\n  \"refund_line_items\": [\n    {\n      \"id\": 487817672276298627,\n      \"line_item_id\": 866550311766439020,\n      \"location_id\": null,\n      \"quantity\": 1,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 199.0,\n      \"total_tax\": 0.0\n    }\n  ],\n  \"transactions\": [\n    {\n      \"id\": 245135271310458006,\n      \"order_id\": 820982911946154508,\n      \"kind\": \"refund\",\n      \"gateway\": \"bogus\",\n      \"status\": \"success\",\n      \"amount\": \"199.00\",\n      \"currency\": \"USD\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"parent_id\": 120560818172775265,\n      \"test\": true\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": \"exampleCartId\",\n  \"token\": \"exampleCartId\",\n  \"line_items\": [\n    {\n      \"id\": 704912205188288500,\n      \"properties\": null,\n      \"quantity\": 3,\n      \"variant_id\": 704912205188288500,\n      \"key\": \"704912205188288575:3abdf474dce81d0025dd15b9a02ef6bf\",\n      \"discounted_price\": \"19.99\",\n      \"discounts\": [],\n      \"gift_card\": false,\n      \"grams\": 200,\n      \"line_price\": \"59.97\",\n      \"original_line_price\": \"59.97\",\n      \"original_price\": \"19.99\",\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": \"example-shirt-s\",\n      \"taxable\": true,\n      \"title\": \"Example T-Shirt - Small\",\n      \"total_discount\": \"39.98\",\n      \"vendor\": \"Acme\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"original_line_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"39.98\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"39.98\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"parent_relationship\": null\n    }\n  ],\n  \"note\": null,\n  \"updated_at\": \"2022-01-01T00:00:00.000Z\",\n  \"created_at\": \"2022-01-01T00:00:00.000Z\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "refunds_create".to_owned(), event_type : "refunds/create".to_owned(), key :
+            "carts_create".to_owned(), event_type : "carts/create".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc000a".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "fulfillments_create"
-            .to_owned(), description :
-            "A webhook on topic fulfillments/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            ::webhook_runtime::definition::Example { name : "carts_update".to_owned(),
+            description :
+            "A webhook on topic carts/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5456,21 +5481,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000b".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "CRdv1eyLMWT0PFlSbSGhUcLvY52ASmcHs75H3pFTiTQ=".to_owned()),
+            .to_owned(), "pgvHXkoT/z9fPDLO2/yUWlVNkZ/+cfQHprpWjMaNTGA=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillments/create"
-            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
-            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
-            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc000b".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 123456,\n  \"order_id\": 820982911946154508,\n  \"status\": \"pending\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"service\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tracking_company\": \"UPS\",\n  \"shipment_status\": null,\n  \"location_id\": null,\n  \"origin_address\": null,\n  \"email\": \"jon@example.com\",\n  \"destination\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"name\": \"IPod Nano - 8GB\",\n      \"quantity\": 1,\n      \"sku\": \"IPOD2008PINK\",\n      \"fulfillment_status\": null,\n      \"product_id\": 632910392,\n      \"variant_id\": 808950810\n    }\n  ],\n  \"tracking_number\": \"1z827wk74630\",\n  \"tracking_numbers\": [\n    \"1z827wk74630\"\n  ],\n  \"tracking_url\": \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\",\n  \"tracking_urls\": [\n    \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\"\n  ],\n  \"receipt\": {},\n  \"name\": \"#9999.1\",\n  \"admin_graphql_api_id\": \"gid://shopify/Fulfillment/123456\"\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "carts/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc000b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"exampleCartId\",\n  \"token\": \"exampleCartId\",\n  \"line_items\": [\n    {\n      \"id\": 704912205188288500,\n      \"properties\": null,\n      \"quantity\": 3,\n      \"variant_id\": 704912205188288500,\n      \"key\": \"704912205188288575:3abdf474dce81d0025dd15b9a02ef6bf\",\n      \"discounted_price\": \"19.99\",\n      \"discounts\": [],\n      \"gift_card\": false,\n      \"grams\": 200,\n      \"line_price\": \"59.97\",\n      \"original_line_price\": \"59.97\",\n      \"original_price\": \"19.99\",\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": \"example-shirt-s\",\n      \"taxable\": true,\n      \"title\": \"Example T-Shirt - Small\",\n      \"total_discount\": \"39.98\",\n      \"vendor\": \"Acme\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"original_line_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"59.97\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"39.98\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"39.98\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"parent_relationship\": null\n    }\n  ],\n  \"note\": null,\n  \"updated_at\": \"2022-01-01T00:00:00.000Z\",\n  \"created_at\": \"2022-01-01T00:00:00.000Z\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "fulfillments_create".to_owned(), event_type : "fulfillments/create"
-            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000b".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "fulfillments_update"
-            .to_owned(), description :
-            "A webhook on topic fulfillments/update with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "carts_update".to_owned(), event_type : "carts/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc000b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "channels_delete".to_owned(),
+            description :
+            "A webhook on topic channels/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5482,21 +5507,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000c".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "CRdv1eyLMWT0PFlSbSGhUcLvY52ASmcHs75H3pFTiTQ=".to_owned()),
+            .to_owned(), "eVc23y9G1bQfWzj0Q7lSxFXkWODfDoq3ldWrOAn6G0I=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillments/update"
-            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
-            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
-            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc000c".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 123456,\n  \"order_id\": 820982911946154508,\n  \"status\": \"pending\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"service\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tracking_company\": \"UPS\",\n  \"shipment_status\": null,\n  \"location_id\": null,\n  \"origin_address\": null,\n  \"email\": \"jon@example.com\",\n  \"destination\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"name\": \"IPod Nano - 8GB\",\n      \"quantity\": 1,\n      \"sku\": \"IPOD2008PINK\",\n      \"fulfillment_status\": null,\n      \"product_id\": 632910392,\n      \"variant_id\": 808950810\n    }\n  ],\n  \"tracking_number\": \"1z827wk74630\",\n  \"tracking_numbers\": [\n    \"1z827wk74630\"\n  ],\n  \"tracking_url\": \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\",\n  \"tracking_urls\": [\n    \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\"\n  ],\n  \"receipt\": {},\n  \"name\": \"#9999.1\",\n  \"admin_graphql_api_id\": \"gid://shopify/Fulfillment/123456\"\n}\n"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "channels/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc000c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"123456789\"\n}\n".to_owned()),
+            body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "fulfillments_update".to_owned(), event_type : "fulfillments/update"
-            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000c".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "products_create".to_owned(),
-            description :
-            "A webhook on topic products/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "channels_delete".to_owned(), event_type : "channels/delete".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "checkout_and_accounts_configurations_update".to_owned(), description :
+            "A webhook on topic checkout_and_accounts_configurations/update carrying Shopify's published sample payload (webhooks reference, API version 2025-07), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5508,21 +5533,23 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000d".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "Zs+HZgmUeiwXRs2fvr9jxXHChvFbkYznh6JxDrnEQUs=".to_owned()),
+            .to_owned(), "mSb6qBz+PjwDPdmfjHPzYnqWU5RkIqgRRkWz1Vc2YHA=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/create".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "checkout_and_accounts_configurations/update".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc000d".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/Product/788032119674292922\",\n  \"body_html\": \"An example T-Shirt\",\n  \"created_at\": null,\n  \"handle\": \"example-t-shirt\",\n  \"id\": 788032119674292922,\n  \"product_type\": \"Shirts\",\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"template_suffix\": null,\n  \"title\": \"Example T-Shirt\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"vendor\": \"Acme\",\n  \"status\": \"active\",\n  \"published_scope\": \"web\",\n  \"tags\": \"example, mens, t-shirt\",\n  \"variants\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 642667041472713922,\n      \"inventory_policy\": \"deny\",\n      \"position\": 0,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292922,\n      \"sku\": \"example-shirt-s\",\n      \"taxable\": true,\n      \"title\": \"Small\",\n      \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n      \"option1\": \"Small\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 75,\n      \"old_inventory_quantity\": 75\n    }\n  ],\n  \"options\": [],\n  \"images\": [],\n  \"image\": null,\n  \"media\": [],\n  \"variant_gids\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"updated_at\": \"2021-12-31T00:00:00.000Z\"\n    }\n  ],\n  \"category\": null\n}\n"
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/CheckoutProfile/1\",\n  \"name\": \"Sample Checkout Profile\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"edited_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"is_published\": true,\n  \"settings\": {\n    \"typ_osp_pages_enabled\": false\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "products_create".to_owned(), event_type : "products/create".to_owned(), key
-            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "products_update".to_owned(),
-            description :
-            "A webhook on topic products/update with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "checkout_and_accounts_configurations_update".to_owned(), event_type :
+            "checkout_and_accounts_configurations/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc000d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "checkouts_create"
+            .to_owned(), description :
+            "A webhook on topic checkouts/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5534,21 +5561,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000e".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "Zs+HZgmUeiwXRs2fvr9jxXHChvFbkYznh6JxDrnEQUs=".to_owned()),
+            .to_owned(), "Qk3nA0m6QF9Df9MxsmwDio0wMPcXn4A9VjMULf5EbpA=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/update".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "checkouts/create".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc000e".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/Product/788032119674292922\",\n  \"body_html\": \"An example T-Shirt\",\n  \"created_at\": null,\n  \"handle\": \"example-t-shirt\",\n  \"id\": 788032119674292922,\n  \"product_type\": \"Shirts\",\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"template_suffix\": null,\n  \"title\": \"Example T-Shirt\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"vendor\": \"Acme\",\n  \"status\": \"active\",\n  \"published_scope\": \"web\",\n  \"tags\": \"example, mens, t-shirt\",\n  \"variants\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 642667041472713922,\n      \"inventory_policy\": \"deny\",\n      \"position\": 0,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292922,\n      \"sku\": \"example-shirt-s\",\n      \"taxable\": true,\n      \"title\": \"Small\",\n      \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n      \"option1\": \"Small\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 75,\n      \"old_inventory_quantity\": 75\n    }\n  ],\n  \"options\": [],\n  \"images\": [],\n  \"image\": null,\n  \"media\": [],\n  \"variant_gids\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"updated_at\": \"2021-12-31T00:00:00.000Z\"\n    }\n  ],\n  \"category\": null\n}\n"
+            ::std::option::Option::Some("{\n  \"token\": \"123123123\",\n  \"cart_token\": \"eeafa272cebfd4b22385bc4b645e762c\",\n  \"email\": \"example@email.com\",\n  \"gateway\": null,\n  \"buyer_accepts_marketing\": false,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"landing_site\": null,\n  \"note\": null,\n  \"note_attributes\": [],\n  \"referring_site\": null,\n  \"shipping_lines\": [],\n  \"taxes_included\": false,\n  \"total_weight\": 1133,\n  \"currency\": \"USD\",\n  \"completed_at\": null,\n  \"closed_at\": null,\n  \"user_id\": null,\n  \"location_id\": null,\n  \"source_identifier\": null,\n  \"source_url\": null,\n  \"device_id\": null,\n  \"phone\": null,\n  \"customer_locale\": null,\n  \"line_items\": [\n    {\n      \"applied_discounts\": [],\n      \"discount_allocations\": [],\n      \"key\": \"139cb5712fb4c8d9957dcfad9a3028da\",\n      \"destination_location_id\": 1015975142,\n      \"fulfillment_service\": \"manual\",\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"origin_location_id\": 1015975141,\n      \"presentment_title\": \"IPod Nano - 8GB\",\n      \"presentment_variant_title\": \"Pink\",\n      \"product_id\": 632910392,\n      \"properties\": null,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"tax_lines\": [\n        {\n          \"price\": \"11.94\",\n          \"position\": 1,\n          \"rate\": 0.06,\n          \"title\": \"Tax\",\n          \"source\": \"Shopify\",\n          \"zone\": \"province\",\n          \"jurisdiction_id\": null,\n          \"jurisdiction_type\": null,\n          \"jurisdiction_source\": null,\n          \"reporting_taxable_amount\": null,\n          \"reporting_non_taxable_amount\": null,\n          \"reporting_exempt_amount\": null,\n          \"reporting_jurisdiction_name\": null,\n          \"reporting_jurisdiction_type\": null,\n          \"reporting_jurisdiction_code\": null,\n          \"tax_api_client_id\": null,\n          \"tax_calculation_price\": \"11.94\",\n          \"tax_registration_id\": null,\n          \"compare_at\": 0.06,\n          \"channel_liable\": false\n        }\n      ],\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_id\": 808950810,\n      \"variant_title\": \"Pink\",\n      \"variant_price\": \"199.00\",\n      \"vendor\": \"Apple\",\n      \"user_id\": null,\n      \"unit_price_measurement\": {\n        \"measured_type\": null,\n        \"quantity_value\": null,\n        \"quantity_unit\": null,\n        \"reference_value\": null,\n        \"reference_unit\": null\n      },\n      \"rank\": null,\n      \"compare_at_price\": null,\n      \"line_price\": \"199.00\",\n      \"price\": \"199.00\"\n    },\n    {\n      \"applied_discounts\": [],\n      \"discount_allocations\": [],\n      \"key\": \"139cb5712fb4c8d9957dcfad9a3028da\",\n      \"destination_location_id\": 1015975142,\n      \"fulfillment_service\": \"manual\",\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"origin_location_id\": 1015975141,\n      \"presentment_title\": \"IPod Nano - 8GB\",\n      \"presentment_variant_title\": \"Pink\",\n      \"product_id\": 632910392,\n      \"properties\": null,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"tax_lines\": [\n        {\n          \"price\": \"11.94\",\n          \"position\": 1,\n          \"rate\": 0.06,\n          \"title\": \"Tax\",\n          \"source\": \"Shopify\",\n          \"zone\": \"province\",\n          \"jurisdiction_id\": null,\n          \"jurisdiction_type\": null,\n          \"jurisdiction_source\": null,\n          \"reporting_taxable_amount\": null,\n          \"reporting_non_taxable_amount\": null,\n          \"reporting_exempt_amount\": null,\n          \"reporting_jurisdiction_name\": null,\n          \"reporting_jurisdiction_type\": null,\n          \"reporting_jurisdiction_code\": null,\n          \"tax_api_client_id\": null,\n          \"tax_calculation_price\": \"11.94\",\n          \"tax_registration_id\": null,\n          \"compare_at\": 0.06,\n          \"channel_liable\": false\n        }\n      ],\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_id\": 808950810,\n      \"variant_title\": \"Pink\",\n      \"variant_price\": \"199.00\",\n      \"vendor\": \"Apple\",\n      \"user_id\": null,\n      \"unit_price_measurement\": {\n        \"measured_type\": null,\n        \"quantity_value\": null,\n        \"quantity_unit\": null,\n        \"reference_value\": null,\n        \"reference_unit\": null\n      },\n      \"rank\": null,\n      \"compare_at_price\": null,\n      \"line_price\": \"199.00\",\n      \"price\": \"199.00\"\n    }\n  ],\n  \"name\": \"#981820079255243537\",\n  \"source\": null,\n  \"abandoned_checkout_url\": \"https://checkout.local/548380009/checkouts/123123123/recover?key=example-secret-token\",\n  \"discount_codes\": [],\n  \"tax_lines\": [\n    {\n      \"price\": \"23.88\",\n      \"rate\": 0.06,\n      \"title\": \"Tax\",\n      \"channel_liable\": false\n    }\n  ],\n  \"source_name\": \"web\",\n  \"presentment_currency\": \"USD\",\n  \"buyer_accepts_sms_marketing\": false,\n  \"sms_marketing_phone\": null,\n  \"total_discounts\": \"0.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"421.88\",\n  \"total_tax\": \"23.88\",\n  \"subtotal_price\": \"398.00\",\n  \"total_duties\": null,\n  \"reservation_token\": null,\n  \"billing_address\": {\n    \"first_name\": \"Bob\",\n    \"address1\": \"123 Billing Street\",\n    \"phone\": \"555-555-BILL\",\n    \"city\": \"Billtown\",\n    \"zip\": \"K2P0B0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Biller\",\n    \"address2\": null,\n    \"company\": \"My Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Bob Biller\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"K2P0S0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 603851970716743400,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/603851970716743426\",\n    \"default_address\": {\n      \"id\": null,\n      \"customer_id\": 603851970716743400,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "products_update".to_owned(), event_type : "products/update".to_owned(), key
-            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "products_delete".to_owned(),
-            description :
-            "A webhook on topic products/delete with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "checkouts_create".to_owned(), event_type : "checkouts/create".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "checkouts_delete"
+            .to_owned(), description :
+            "A webhook on topic checkouts/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5560,21 +5587,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc000f".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "1RMDOtWnm+Sd80Ts5l49X3RGQpBuNTwqpWjoFFM5OyI=".to_owned()),
+            .to_owned(), "xiLYCfcnZiojX3Dx2d+AwHmeO3RYOqldbPScu68g4jI=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/delete".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "checkouts/delete".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc000f".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 788032119674292922\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": 981820079255243500,\n  \"presentment_currency\": \"USD\",\n  \"buyer_accepts_sms_marketing\": false,\n  \"sms_marketing_phone\": null,\n  \"total_discounts\": \"0.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"421.88\",\n  \"total_tax\": \"23.88\",\n  \"subtotal_price\": \"398.00\",\n  \"cart_token\": \"eeafa272cebfd4b22385bc4b645e762c\",\n  \"total_duties\": null,\n  \"reservation_token\": null\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "products_delete".to_owned(), event_type : "products/delete".to_owned(), key
-            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000f".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "customers_create"
+            "checkouts_delete".to_owned(), event_type : "checkouts/delete".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc000f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "checkouts_update"
             .to_owned(), description :
-            "A webhook on topic customers/create with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic checkouts/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5586,21 +5613,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0010".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "btiL/dJZwpO1NY7IFuO2H3pwh6JrL8+cJVzGIF5rV5Q=".to_owned()),
+            .to_owned(), "Qk3nA0m6QF9Df9MxsmwDio0wMPcXn4A9VjMULf5EbpA=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/create".to_owned()),
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "checkouts/update".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0010".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 706405506930370084,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": null\n}\n"
+            ::std::option::Option::Some("{\n  \"token\": \"123123123\",\n  \"cart_token\": \"eeafa272cebfd4b22385bc4b645e762c\",\n  \"email\": \"example@email.com\",\n  \"gateway\": null,\n  \"buyer_accepts_marketing\": false,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"landing_site\": null,\n  \"note\": null,\n  \"note_attributes\": [],\n  \"referring_site\": null,\n  \"shipping_lines\": [],\n  \"taxes_included\": false,\n  \"total_weight\": 1133,\n  \"currency\": \"USD\",\n  \"completed_at\": null,\n  \"closed_at\": null,\n  \"user_id\": null,\n  \"location_id\": null,\n  \"source_identifier\": null,\n  \"source_url\": null,\n  \"device_id\": null,\n  \"phone\": null,\n  \"customer_locale\": null,\n  \"line_items\": [\n    {\n      \"applied_discounts\": [],\n      \"discount_allocations\": [],\n      \"key\": \"139cb5712fb4c8d9957dcfad9a3028da\",\n      \"destination_location_id\": 1015975142,\n      \"fulfillment_service\": \"manual\",\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"origin_location_id\": 1015975141,\n      \"presentment_title\": \"IPod Nano - 8GB\",\n      \"presentment_variant_title\": \"Pink\",\n      \"product_id\": 632910392,\n      \"properties\": null,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"tax_lines\": [\n        {\n          \"price\": \"11.94\",\n          \"position\": 1,\n          \"rate\": 0.06,\n          \"title\": \"Tax\",\n          \"source\": \"Shopify\",\n          \"zone\": \"province\",\n          \"jurisdiction_id\": null,\n          \"jurisdiction_type\": null,\n          \"jurisdiction_source\": null,\n          \"reporting_taxable_amount\": null,\n          \"reporting_non_taxable_amount\": null,\n          \"reporting_exempt_amount\": null,\n          \"reporting_jurisdiction_name\": null,\n          \"reporting_jurisdiction_type\": null,\n          \"reporting_jurisdiction_code\": null,\n          \"tax_api_client_id\": null,\n          \"tax_calculation_price\": \"11.94\",\n          \"tax_registration_id\": null,\n          \"compare_at\": 0.06,\n          \"channel_liable\": false\n        }\n      ],\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_id\": 808950810,\n      \"variant_title\": \"Pink\",\n      \"variant_price\": \"199.00\",\n      \"vendor\": \"Apple\",\n      \"user_id\": null,\n      \"unit_price_measurement\": {\n        \"measured_type\": null,\n        \"quantity_value\": null,\n        \"quantity_unit\": null,\n        \"reference_value\": null,\n        \"reference_unit\": null\n      },\n      \"rank\": null,\n      \"compare_at_price\": null,\n      \"line_price\": \"199.00\",\n      \"price\": \"199.00\"\n    },\n    {\n      \"applied_discounts\": [],\n      \"discount_allocations\": [],\n      \"key\": \"139cb5712fb4c8d9957dcfad9a3028da\",\n      \"destination_location_id\": 1015975142,\n      \"fulfillment_service\": \"manual\",\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"origin_location_id\": 1015975141,\n      \"presentment_title\": \"IPod Nano - 8GB\",\n      \"presentment_variant_title\": \"Pink\",\n      \"product_id\": 632910392,\n      \"properties\": null,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"tax_lines\": [\n        {\n          \"price\": \"11.94\",\n          \"position\": 1,\n          \"rate\": 0.06,\n          \"title\": \"Tax\",\n          \"source\": \"Shopify\",\n          \"zone\": \"province\",\n          \"jurisdiction_id\": null,\n          \"jurisdiction_type\": null,\n          \"jurisdiction_source\": null,\n          \"reporting_taxable_amount\": null,\n          \"reporting_non_taxable_amount\": null,\n          \"reporting_exempt_amount\": null,\n          \"reporting_jurisdiction_name\": null,\n          \"reporting_jurisdiction_type\": null,\n          \"reporting_jurisdiction_code\": null,\n          \"tax_api_client_id\": null,\n          \"tax_calculation_price\": \"11.94\",\n          \"tax_registration_id\": null,\n          \"compare_at\": 0.06,\n          \"channel_liable\": false\n        }\n      ],\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_id\": 808950810,\n      \"variant_title\": \"Pink\",\n      \"variant_price\": \"199.00\",\n      \"vendor\": \"Apple\",\n      \"user_id\": null,\n      \"unit_price_measurement\": {\n        \"measured_type\": null,\n        \"quantity_value\": null,\n        \"quantity_unit\": null,\n        \"reference_value\": null,\n        \"reference_unit\": null\n      },\n      \"rank\": null,\n      \"compare_at_price\": null,\n      \"line_price\": \"199.00\",\n      \"price\": \"199.00\"\n    }\n  ],\n  \"name\": \"#981820079255243537\",\n  \"source\": null,\n  \"abandoned_checkout_url\": \"https://checkout.local/548380009/checkouts/123123123/recover?key=example-secret-token\",\n  \"discount_codes\": [],\n  \"tax_lines\": [\n    {\n      \"price\": \"23.88\",\n      \"rate\": 0.06,\n      \"title\": \"Tax\",\n      \"channel_liable\": false\n    }\n  ],\n  \"source_name\": \"web\",\n  \"presentment_currency\": \"USD\",\n  \"buyer_accepts_sms_marketing\": false,\n  \"sms_marketing_phone\": null,\n  \"total_discounts\": \"0.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"421.88\",\n  \"total_tax\": \"23.88\",\n  \"subtotal_price\": \"398.00\",\n  \"total_duties\": null,\n  \"reservation_token\": null,\n  \"billing_address\": {\n    \"first_name\": \"Bob\",\n    \"address1\": \"123 Billing Street\",\n    \"phone\": \"555-555-BILL\",\n    \"city\": \"Billtown\",\n    \"zip\": \"K2P0B0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Biller\",\n    \"address2\": null,\n    \"company\": \"My Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Bob Biller\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"K2P0S0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 603851970716743400,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/603851970716743426\",\n    \"default_address\": {\n      \"id\": null,\n      \"customer_id\": 603851970716743400,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "customers_create".to_owned(), event_type : "customers/create".to_owned(),
+            "checkouts_update".to_owned(), event_type : "checkouts/update".to_owned(),
             key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0010".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "customers_update"
+            ::webhook_runtime::definition::Example { name : "collection_listings_add"
             .to_owned(), description :
-            "A webhook on topic customers/update with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic collection_listings/add carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5612,21 +5639,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0011".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "btiL/dJZwpO1NY7IFuO2H3pwh6JrL8+cJVzGIF5rV5Q=".to_owned()),
+            .to_owned(), "f0RO5JXLSdtsumJuAOgJnQ3Ge1hGIdIQG4ms7YleANM=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/update".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0011".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 706405506930370084,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": null\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_listings/add"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0011".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"collection_listing\": {\n    \"collection_id\": 408372092144951400,\n    \"updated_at\": null,\n    \"body_html\": \"<b>Some HTML</b>\",\n    \"default_product_image\": null,\n    \"handle\": \"mynewcollection\",\n    \"image\": null,\n    \"title\": \"My New Collection\",\n    \"sort_order\": null,\n    \"published_at\": \"2021-12-31T19:00:00-05:00\"\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "customers_update".to_owned(), event_type : "customers/update".to_owned(),
-            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0011".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "customers_delete"
+            "collection_listings_add".to_owned(), event_type : "collection_listings/add"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0011".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "collection_listings_remove"
             .to_owned(), description :
-            "A webhook on topic customers/delete with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic collection_listings/remove carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5638,21 +5665,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0012".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "TquJlH0xEfnJI+OFVrMHH2p3be0lF5PWsd8ub6Yutq8=".to_owned()),
+            .to_owned(), "2dIgn33EiyrL3ySWyRkcN9gZos2NiNMmKpIQ1Hj5er4=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/delete".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0012".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 706405506930370084,\n  \"phone\": null,\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"email_marketing_consent\": null,\n  \"sms_marketing_consent\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\"\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_listings/remove"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0012".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"collection_listing\": {\n    \"collection_id\": 408372092144951400\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "customers_delete".to_owned(), event_type : "customers/delete".to_owned(),
-            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0012".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "inventory_levels_update"
+            "collection_listings_remove".to_owned(), event_type :
+            "collection_listings/remove".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0012".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "collection_listings_update"
             .to_owned(), description :
-            "A webhook on topic inventory_levels/update with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic collection_listings/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5664,21 +5692,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0013".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "iRpOszGWmgaHMnB+Zkl7YKly8m8cnM+T+rfXQaebRec=".to_owned()),
+            .to_owned(), "f0RO5JXLSdtsumJuAOgJnQ3Ge1hGIdIQG4ms7YleANM=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_levels/update"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_listings/update"
             .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
             "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
             .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0013".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"inventory_item_id\": 271878346596884015,\n  \"location_id\": 24826418,\n  \"available\": 42,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015\"\n}\n"
+            ::std::option::Option::Some("{\n  \"collection_listing\": {\n    \"collection_id\": 408372092144951400,\n    \"updated_at\": null,\n    \"body_html\": \"<b>Some HTML</b>\",\n    \"default_product_image\": null,\n    \"handle\": \"mynewcollection\",\n    \"image\": null,\n    \"title\": \"My New Collection\",\n    \"sort_order\": null,\n    \"published_at\": \"2021-12-31T19:00:00-05:00\"\n  }\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "inventory_levels_update".to_owned(), event_type : "inventory_levels/update"
-            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0013".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_uninstalled".to_owned(),
-            description :
-            "A webhook on topic app/uninstalled with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "collection_listings_update".to_owned(), event_type :
+            "collection_listings/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0013".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "collection_publications_create".to_owned(), description :
+            "A webhook on topic collection_publications/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5690,21 +5719,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0014".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "3qX8q8RLhi++zvk++Mdo91kLJ+qq77JD3hfMMn4QoYU=".to_owned()),
+            .to_owned(), "hKuH0oy5UkoWDH6z4GUlZ+0l+XvK7ftCa1GjP38jFeU=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "app/uninstalled".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0014".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 548380009,\n  \"name\": \"Super Toys\",\n  \"email\": \"super@supertoys.com\",\n  \"domain\": null,\n  \"province\": \"Tennessee\",\n  \"country\": \"US\",\n  \"address1\": \"190 MacLaren Street\",\n  \"zip\": \"37178\",\n  \"city\": \"Houston\",\n  \"source\": null,\n  \"phone\": \"3213213210\",\n  \"latitude\": null,\n  \"longitude\": null,\n  \"primary_locale\": \"en\",\n  \"address2\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"country_code\": \"US\",\n  \"country_name\": \"United States\",\n  \"currency\": \"USD\",\n  \"customer_email\": \"super@supertoys.com\",\n  \"timezone\": \"(GMT-05:00) Eastern Time (US & Canada)\",\n  \"iana_timezone\": null,\n  \"shop_owner\": \"John Smith\",\n  \"money_format\": \"${{amount}}\",\n  \"weight_unit\": \"kg\",\n  \"province_code\": \"TN\",\n  \"taxes_included\": null,\n  \"plan_display_name\": \"Shopify Plus\",\n  \"plan_name\": \"enterprise\",\n  \"has_storefront\": true,\n  \"myshopify_domain\": null,\n  \"password_enabled\": null,\n  \"has_discounts\": false,\n  \"has_gift_cards\": true\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_publications/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0014".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"publication_id\": null,\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"published\": true,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"collection_id\": 408372092144951400\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_uninstalled".to_owned(), event_type : "app/uninstalled".to_owned(), key
-            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0014".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "shop_update".to_owned(),
-            description :
-            "A webhook on topic shop/update with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "collection_publications_create".to_owned(), event_type :
+            "collection_publications/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0014".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "collection_publications_delete".to_owned(), description :
+            "A webhook on topic collection_publications/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5716,21 +5746,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0015".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "3qX8q8RLhi++zvk++Mdo91kLJ+qq77JD3hfMMn4QoYU=".to_owned()),
+            .to_owned(), "FUrMM1AlrafyRQjhFahrwH8OkLs4WAc7oJjCKKXkzNE=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "shop/update".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0015".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 548380009,\n  \"name\": \"Super Toys\",\n  \"email\": \"super@supertoys.com\",\n  \"domain\": null,\n  \"province\": \"Tennessee\",\n  \"country\": \"US\",\n  \"address1\": \"190 MacLaren Street\",\n  \"zip\": \"37178\",\n  \"city\": \"Houston\",\n  \"source\": null,\n  \"phone\": \"3213213210\",\n  \"latitude\": null,\n  \"longitude\": null,\n  \"primary_locale\": \"en\",\n  \"address2\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"country_code\": \"US\",\n  \"country_name\": \"United States\",\n  \"currency\": \"USD\",\n  \"customer_email\": \"super@supertoys.com\",\n  \"timezone\": \"(GMT-05:00) Eastern Time (US & Canada)\",\n  \"iana_timezone\": null,\n  \"shop_owner\": \"John Smith\",\n  \"money_format\": \"${{amount}}\",\n  \"weight_unit\": \"kg\",\n  \"province_code\": \"TN\",\n  \"taxes_included\": null,\n  \"plan_display_name\": \"Shopify Plus\",\n  \"plan_name\": \"enterprise\",\n  \"has_storefront\": true,\n  \"myshopify_domain\": null,\n  \"password_enabled\": null,\n  \"has_discounts\": false,\n  \"has_gift_cards\": true\n}\n"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_publications/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0015".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null\n}\n".to_owned()), body_file :
+            ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shop_update".to_owned(), event_type : "shop/update".to_owned(), key :
+            "collection_publications_delete".to_owned(), event_type :
+            "collection_publications/delete".to_owned(), key :
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0015".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "customers_data_request"
-            .to_owned(), description :
-            "A webhook on topic customers/data_request with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            ::webhook_runtime::definition::Example { name :
+            "collection_publications_update".to_owned(), description :
+            "A webhook on topic collection_publications/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5742,21 +5773,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0016".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "7ShmcuXuLWeX8MnRlf2BO51OH2jvzxAh9UIBG8RjVns=".to_owned()),
+            .to_owned(), "hKuH0oy5UkoWDH6z4GUlZ+0l+XvK7ftCa1GjP38jFeU=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/data_request"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collection_publications/update"
             .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
             "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
             .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0016".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"example-toys.myshopify.com\",\n  \"orders_requested\": [\n    299938,\n    280263,\n    220458\n  ],\n  \"customer\": {\n    \"id\": 191167,\n    \"email\": \"john@example.com\",\n    \"phone\": \"555-625-1199\"\n  },\n  \"data_request\": {\n    \"id\": 9999\n  }\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"publication_id\": null,\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"published\": true,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"collection_id\": 408372092144951400\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "customers_data_request".to_owned(), event_type : "customers/data_request"
-            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0016".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "customers_redact"
+            "collection_publications_update".to_owned(), event_type :
+            "collection_publications/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0016".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "collections_create"
             .to_owned(), description :
-            "A webhook on topic customers/redact with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "A webhook on topic collections/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5768,21 +5800,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0017".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "Znn5kVF0Me4kB+KED3ulZ5Jvh9dhfaslAn8wGiS87Pc=".to_owned()),
+            .to_owned(), "cq0D7cufuohCg54fmQltQRVr+1OiiukUsi8lfvJRJLw=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
-            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/redact".to_owned()),
-            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
-            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0017".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"example-toys.myshopify.com\",\n  \"customer\": {\n    \"id\": 191167,\n    \"email\": \"john@example.com\",\n    \"phone\": \"555-625-1199\"\n  },\n  \"orders_to_redact\": [\n    299938,\n    280263,\n    220458\n  ]\n}\n"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collections/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0017".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 408372092144951400,\n  \"handle\": \"mynewcollection\",\n  \"title\": \"My New Collection\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"body_html\": \"<b>Some HTML</b>\",\n  \"published_at\": \"2021-12-31T16:00:00-05:00\",\n  \"sort_order\": null,\n  \"template_suffix\": null,\n  \"published_scope\": \"web\",\n  \"admin_graphql_api_id\": \"gid://shopify/Collection/408372092144951419\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "customers_redact".to_owned(), event_type : "customers/redact".to_owned(),
-            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0017".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "shop_redact".to_owned(),
-            description :
-            "A webhook on topic shop/redact with the documented payload shape (abridged sample payload of the webhooks reference), signed with the app's client secret."
+            "collections_create".to_owned(), event_type : "collections/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0017".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "collections_delete"
+            .to_owned(), description :
+            "A webhook on topic collections/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
             .to_owned(), source :
             ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
             .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
@@ -5794,18 +5826,5422 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0018".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "muVjulnnqiib0dCM4fDCpWHDhhsbd3mki1t0e6j7OIM=".to_owned()),
+            .to_owned(), "gqAJpR/fYjelQMtEFM2v00WvCAMfIc4M3OHVu4JcDqQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collections/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0018".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 408372092144951400,\n  \"published_scope\": \"web\",\n  \"admin_graphql_api_id\": \"gid://shopify/Collection/408372092144951419\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "collections_delete".to_owned(), event_type : "collections/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0018".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "collections_update"
+            .to_owned(), description :
+            "A webhook on topic collections/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0019".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "cq0D7cufuohCg54fmQltQRVr+1OiiukUsi8lfvJRJLw=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "collections/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0019".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 408372092144951400,\n  \"handle\": \"mynewcollection\",\n  \"title\": \"My New Collection\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"body_html\": \"<b>Some HTML</b>\",\n  \"published_at\": \"2021-12-31T16:00:00-05:00\",\n  \"sort_order\": null,\n  \"template_suffix\": null,\n  \"published_scope\": \"web\",\n  \"admin_graphql_api_id\": \"gid://shopify/Collection/408372092144951419\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "collections_update".to_owned(), event_type : "collections/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0019".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "companies_create"
+            .to_owned(), description :
+            "A webhook on topic companies/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "h+Zmm9sCRYeIFRX/LoY56nqHUvbdzkbUhl01/+up7hM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "companies/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc001a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Example Company\",\n  \"note\": \"This is an example company\",\n  \"external_id\": \"123456789\",\n  \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "companies_create".to_owned(), event_type : "companies/create".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc001a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "companies_delete"
+            .to_owned(), description :
+            "A webhook on topic companies/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "h+Zmm9sCRYeIFRX/LoY56nqHUvbdzkbUhl01/+up7hM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "companies/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc001b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Example Company\",\n  \"note\": \"This is an example company\",\n  \"external_id\": \"123456789\",\n  \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "companies_delete".to_owned(), event_type : "companies/delete".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc001b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "companies_update"
+            .to_owned(), description :
+            "A webhook on topic companies/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "h+Zmm9sCRYeIFRX/LoY56nqHUvbdzkbUhl01/+up7hM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "companies/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc001c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Example Company\",\n  \"note\": \"This is an example company\",\n  \"external_id\": \"123456789\",\n  \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "companies_update".to_owned(), event_type : "companies/update".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc001c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "company_contact_roles_assign".to_owned(), description :
+            "A webhook on topic company_contact_roles/assign carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "ZQZSDD7GfCZh/E6u2wtNMViiE/apT7wY//Fs5+GMrmg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_contact_roles/assign"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc001d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"company_contact\": {\n    \"customer_admin_graphql_api_id\": \"gid://shopify/Customer/12123842227812391\",\n    \"title\": \"Buyer\",\n    \"locale\": \"en\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951419\",\n    \"company\": {\n      \"name\": \"Example Company\",\n      \"note\": \"This is an example company\",\n      \"external_id\": \"123456789\",\n      \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    }\n  },\n  \"company_location\": {\n    \"name\": \"Montreal\",\n    \"external_id\": \"123456789\",\n    \"phone\": \"555-555-5555\",\n    \"locale\": \"en\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"note\": \"Head Office Location\",\n    \"buyer_experience_configuration\": null,\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyLocation/408372092144951419\",\n    \"tax_exemptions\": [\n      \"CA_BC_CONTRACTOR_EXEMPTION\",\n      \"CA_BC_RESELLER_EXEMPTION\"\n    ],\n    \"tax_settings\": {\n      \"tax_registration_id\": \"1214214141\",\n      \"tax_exempt\": null,\n      \"tax_exemptions\": [\n        \"CA_BC_CONTRACTOR_EXEMPTION\",\n        \"CA_BC_RESELLER_EXEMPTION\"\n      ]\n    },\n    \"company\": {\n      \"name\": \"Example Company\",\n      \"note\": \"This is an example company\",\n      \"external_id\": \"123456789\",\n      \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"billing_address\": {\n      \"address1\": \"175 Sherbrooke Street West\",\n      \"city\": \"Montreal\",\n      \"province\": \"Quebec\",\n      \"country\": \"Canada\",\n      \"zip\": \"H3A 0G4\",\n      \"recipient\": \"Adam Felix\",\n      \"first_name\": null,\n      \"last_name\": null,\n      \"address2\": null,\n      \"phone\": \"+49738001239\",\n      \"zone_code\": \"QC\",\n      \"country_code\": \"CA\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n      \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"shipping_address\": {\n      \"address1\": \"175 Sherbrooke Street West\",\n      \"city\": \"Montreal\",\n      \"province\": \"Quebec\",\n      \"country\": \"Canada\",\n      \"zip\": \"H3A 0G4\",\n      \"recipient\": \"Adam Felix\",\n      \"first_name\": null,\n      \"last_name\": null,\n      \"address2\": null,\n      \"phone\": \"+49738001239\",\n      \"zone_code\": \"QC\",\n      \"country_code\": \"CA\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n      \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"tax_registration\": {\n      \"tax_id\": \"1214214141\"\n    }\n  },\n  \"company_contact_role\": {\n    \"name\": \"Location Admin\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_contact_roles_assign".to_owned(), event_type :
+            "company_contact_roles/assign".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc001d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "company_contact_roles_revoke".to_owned(), description :
+            "A webhook on topic company_contact_roles/revoke carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "ZQZSDD7GfCZh/E6u2wtNMViiE/apT7wY//Fs5+GMrmg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_contact_roles/revoke"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc001e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"company_contact\": {\n    \"customer_admin_graphql_api_id\": \"gid://shopify/Customer/12123842227812391\",\n    \"title\": \"Buyer\",\n    \"locale\": \"en\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951419\",\n    \"company\": {\n      \"name\": \"Example Company\",\n      \"note\": \"This is an example company\",\n      \"external_id\": \"123456789\",\n      \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    }\n  },\n  \"company_location\": {\n    \"name\": \"Montreal\",\n    \"external_id\": \"123456789\",\n    \"phone\": \"555-555-5555\",\n    \"locale\": \"en\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"note\": \"Head Office Location\",\n    \"buyer_experience_configuration\": null,\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyLocation/408372092144951419\",\n    \"tax_exemptions\": [\n      \"CA_BC_CONTRACTOR_EXEMPTION\",\n      \"CA_BC_RESELLER_EXEMPTION\"\n    ],\n    \"tax_settings\": {\n      \"tax_registration_id\": \"1214214141\",\n      \"tax_exempt\": null,\n      \"tax_exemptions\": [\n        \"CA_BC_CONTRACTOR_EXEMPTION\",\n        \"CA_BC_RESELLER_EXEMPTION\"\n      ]\n    },\n    \"company\": {\n      \"name\": \"Example Company\",\n      \"note\": \"This is an example company\",\n      \"external_id\": \"123456789\",\n      \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"billing_address\": {\n      \"address1\": \"175 Sherbrooke Street West\",\n      \"city\": \"Montreal\",\n      \"province\": \"Quebec\",\n      \"country\": \"Canada\",\n      \"zip\": \"H3A 0G4\",\n      \"recipient\": \"Adam Felix\",\n      \"first_name\": null,\n      \"last_name\": null,\n      \"address2\": null,\n      \"phone\": \"+49738001239\",\n      \"zone_code\": \"QC\",\n      \"country_code\": \"CA\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n      \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"shipping_address\": {\n      \"address1\": \"175 Sherbrooke Street West\",\n      \"city\": \"Montreal\",\n      \"province\": \"Quebec\",\n      \"country\": \"Canada\",\n      \"zip\": \"H3A 0G4\",\n      \"recipient\": \"Adam Felix\",\n      \"first_name\": null,\n      \"last_name\": null,\n      \"address2\": null,\n      \"phone\": \"+49738001239\",\n      \"zone_code\": \"QC\",\n      \"country_code\": \"CA\",\n      \"created_at\": \"2021-12-31T19:00:00-05:00\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n      \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n    },\n    \"tax_registration\": {\n      \"tax_id\": \"1214214141\"\n    }\n  },\n  \"company_contact_role\": {\n    \"name\": \"Location Admin\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_contact_roles_revoke".to_owned(), event_type :
+            "company_contact_roles/revoke".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc001e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_contacts_create"
+            .to_owned(), description :
+            "A webhook on topic company_contacts/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc001f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Q+s5AT6w+szBOo5TEj67Hct3DHLEYwJRrXYeVezeAhY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_contacts/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc001f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customer_admin_graphql_api_id\": \"gid://shopify/Customer/12123842227812391\",\n  \"title\": \"Buyer\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951419\",\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_contacts_create".to_owned(), event_type : "company_contacts/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc001f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_contacts_delete"
+            .to_owned(), description :
+            "A webhook on topic company_contacts/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0020".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Q+s5AT6w+szBOo5TEj67Hct3DHLEYwJRrXYeVezeAhY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_contacts/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0020".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customer_admin_graphql_api_id\": \"gid://shopify/Customer/12123842227812391\",\n  \"title\": \"Buyer\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951419\",\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_contacts_delete".to_owned(), event_type : "company_contacts/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0020".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_contacts_update"
+            .to_owned(), description :
+            "A webhook on topic company_contacts/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0021".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Q+s5AT6w+szBOo5TEj67Hct3DHLEYwJRrXYeVezeAhY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_contacts/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0021".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customer_admin_graphql_api_id\": \"gid://shopify/Customer/12123842227812391\",\n  \"title\": \"Buyer\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951419\",\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_contacts_update".to_owned(), event_type : "company_contacts/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0021".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_locations_create"
+            .to_owned(), description :
+            "A webhook on topic company_locations/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0022".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "V29nEszhokdjBYOn9BkUk/AVxFCDOX/eJDuXoRunVNE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_locations/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0022".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Montreal\",\n  \"external_id\": \"123456789\",\n  \"phone\": \"555-555-5555\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"note\": \"Head Office Location\",\n  \"buyer_experience_configuration\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyLocation/408372092144951419\",\n  \"tax_exemptions\": [\n    \"CA_BC_CONTRACTOR_EXEMPTION\",\n    \"CA_BC_RESELLER_EXEMPTION\"\n  ],\n  \"tax_settings\": {\n    \"tax_registration_id\": \"1214214141\",\n    \"tax_exempt\": null,\n    \"tax_exemptions\": [\n      \"CA_BC_CONTRACTOR_EXEMPTION\",\n      \"CA_BC_RESELLER_EXEMPTION\"\n    ]\n  },\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"billing_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"shipping_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"tax_registration\": {\n    \"tax_id\": \"1214214141\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_locations_create".to_owned(), event_type :
+            "company_locations/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0022".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_locations_delete"
+            .to_owned(), description :
+            "A webhook on topic company_locations/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0023".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "V29nEszhokdjBYOn9BkUk/AVxFCDOX/eJDuXoRunVNE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_locations/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0023".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Montreal\",\n  \"external_id\": \"123456789\",\n  \"phone\": \"555-555-5555\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"note\": \"Head Office Location\",\n  \"buyer_experience_configuration\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyLocation/408372092144951419\",\n  \"tax_exemptions\": [\n    \"CA_BC_CONTRACTOR_EXEMPTION\",\n    \"CA_BC_RESELLER_EXEMPTION\"\n  ],\n  \"tax_settings\": {\n    \"tax_registration_id\": \"1214214141\",\n    \"tax_exempt\": null,\n    \"tax_exemptions\": [\n      \"CA_BC_CONTRACTOR_EXEMPTION\",\n      \"CA_BC_RESELLER_EXEMPTION\"\n    ]\n  },\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"billing_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"shipping_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"tax_registration\": {\n    \"tax_id\": \"1214214141\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_locations_delete".to_owned(), event_type :
+            "company_locations/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0023".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "company_locations_update"
+            .to_owned(), description :
+            "A webhook on topic company_locations/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0024".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "V29nEszhokdjBYOn9BkUk/AVxFCDOX/eJDuXoRunVNE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "company_locations/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0024".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"name\": \"Montreal\",\n  \"external_id\": \"123456789\",\n  \"phone\": \"555-555-5555\",\n  \"locale\": \"en\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"note\": \"Head Office Location\",\n  \"buyer_experience_configuration\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/CompanyLocation/408372092144951419\",\n  \"tax_exemptions\": [\n    \"CA_BC_CONTRACTOR_EXEMPTION\",\n    \"CA_BC_RESELLER_EXEMPTION\"\n  ],\n  \"tax_settings\": {\n    \"tax_registration_id\": \"1214214141\",\n    \"tax_exempt\": null,\n    \"tax_exemptions\": [\n      \"CA_BC_CONTRACTOR_EXEMPTION\",\n      \"CA_BC_RESELLER_EXEMPTION\"\n    ]\n  },\n  \"company\": {\n    \"name\": \"Example Company\",\n    \"note\": \"This is an example company\",\n    \"external_id\": \"123456789\",\n    \"main_contact_admin_graphql_api_id\": \"gid://shopify/CompanyContact/408372092144951652\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"customer_since\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"billing_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"shipping_address\": {\n    \"address1\": \"175 Sherbrooke Street West\",\n    \"city\": \"Montreal\",\n    \"province\": \"Quebec\",\n    \"country\": \"Canada\",\n    \"zip\": \"H3A 0G4\",\n    \"recipient\": \"Adam Felix\",\n    \"first_name\": null,\n    \"last_name\": null,\n    \"address2\": null,\n    \"phone\": \"+49738001239\",\n    \"zone_code\": \"QC\",\n    \"country_code\": \"CA\",\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"admin_graphql_api_id\": \"gid://shopify/CompanyAddress/141016871799219115\",\n    \"company_admin_graphql_api_id\": \"gid://shopify/Company/408372092144951419\"\n  },\n  \"tax_registration\": {\n    \"tax_id\": \"1214214141\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "company_locations_update".to_owned(), event_type :
+            "company_locations/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0024".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_joined_segment"
+            .to_owned(), description :
+            "A webhook on topic customer.joined_segment carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0025".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "BimYUagTjOBcppIFdxUsmwVisFbz8JbmXbur0ljdAIg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer.joined_segment"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0025".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": \"gid://shopify/Shop/1\",\n  \"customer_id\": \"gid://shopify/Customer/2\",\n  \"segment_id\": \"gid://shopify/Segment/3\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_joined_segment".to_owned(), event_type : "customer.joined_segment"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0025".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_left_segment"
+            .to_owned(), description :
+            "A webhook on topic customer.left_segment carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0026".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "BimYUagTjOBcppIFdxUsmwVisFbz8JbmXbur0ljdAIg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer.left_segment"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0026".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": \"gid://shopify/Shop/1\",\n  \"customer_id\": \"gid://shopify/Customer/2\",\n  \"segment_id\": \"gid://shopify/Segment/3\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_left_segment".to_owned(), event_type : "customer.left_segment"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0026".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_tags_added"
+            .to_owned(), description :
+            "A webhook on topic customer.tags_added carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0027".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "AHXU+b4YJ7nWNI5PAqDa2oeiXXF6F48Y6z9vicP2JXc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer.tags_added"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0027".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customerId\": \"gid://shopify/Customer/1\",\n  \"tags\": [\n    \"tag1\",\n    \"tag2\"\n  ],\n  \"occurredAt\": \"2005-05-05T06:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_tags_added".to_owned(), event_type : "customer.tags_added"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0027".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_tags_removed"
+            .to_owned(), description :
+            "A webhook on topic customer.tags_removed carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0028".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "AHXU+b4YJ7nWNI5PAqDa2oeiXXF6F48Y6z9vicP2JXc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer.tags_removed"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0028".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customerId\": \"gid://shopify/Customer/1\",\n  \"tags\": [\n    \"tag1\",\n    \"tag2\"\n  ],\n  \"occurredAt\": \"2005-05-05T06:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_tags_removed".to_owned(), event_type : "customer.tags_removed"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0028".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customer_account_settings_update".to_owned(), description :
+            "A webhook on topic customer_account_settings/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0029".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "NAElgsoExoh7NmMT+wQFmDi8n0BTyUai4PaqCow6q4s=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customer_account_settings/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0029"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"url\": null,\n  \"customer_accounts_version\": \"classic\",\n  \"login_required_at_checkout\": true,\n  \"login_links_visible_on_storefront_and_checkout\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_account_settings_update".to_owned(), event_type :
+            "customer_account_settings/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0029".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_groups_create"
+            .to_owned(), description :
+            "A webhook on topic customer_groups/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Diu4srRolcB5iVDny3RKr2b4bnvXVtJvKMQ9uMxKe18=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer_groups/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 239443597569284770,\n  \"name\": \"Bob Customers\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"query\": \"email:bob*\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_groups_create".to_owned(), event_type : "customer_groups/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc002a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_groups_delete"
+            .to_owned(), description :
+            "A webhook on topic customer_groups/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "YQqW6+qoexQD94SWGK9XamoDmH1GOv+WlFiEyq5r8Hg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer_groups/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 239443597569284770\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_groups_delete".to_owned(), event_type : "customer_groups/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc002b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customer_groups_update"
+            .to_owned(), description :
+            "A webhook on topic customer_groups/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Diu4srRolcB5iVDny3RKr2b4bnvXVtJvKMQ9uMxKe18=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customer_groups/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 239443597569284770,\n  \"name\": \"Bob Customers\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"query\": \"email:bob*\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_groups_update".to_owned(), event_type : "customer_groups/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc002c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customer_payment_methods_create".to_owned(), description :
+            "A webhook on topic customer_payment_methods/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9YGqGOoWOr/lqmE7Lpx7nBdhIAgbf0p6n2lc2YdKFZA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customer_payment_methods/create".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002d"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/CustomerPaymentMethod/0eccccc666aac73efcd31094ddc4ebf0\",\n  \"token\": \"0eccccc666aac73efcd31094ddc4ebf0\",\n  \"customer_id\": 82850125,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/82850125\",\n  \"instrument_type\": \"CustomerCreditCard\",\n  \"payment_instrument\": {\n    \"last_digits\": \"4242\",\n    \"month\": 8,\n    \"year\": 2060,\n    \"name\": \"Jim Smith\",\n    \"brand\": \"Visa\"\n  },\n  \"resource_type\": \"Subscriptions\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_payment_methods_create".to_owned(), event_type :
+            "customer_payment_methods/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc002d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customer_payment_methods_revoke".to_owned(), description :
+            "A webhook on topic customer_payment_methods/revoke carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9YGqGOoWOr/lqmE7Lpx7nBdhIAgbf0p6n2lc2YdKFZA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customer_payment_methods/revoke".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002e"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/CustomerPaymentMethod/0eccccc666aac73efcd31094ddc4ebf0\",\n  \"token\": \"0eccccc666aac73efcd31094ddc4ebf0\",\n  \"customer_id\": 82850125,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/82850125\",\n  \"instrument_type\": \"CustomerCreditCard\",\n  \"payment_instrument\": {\n    \"last_digits\": \"4242\",\n    \"month\": 8,\n    \"year\": 2060,\n    \"name\": \"Jim Smith\",\n    \"brand\": \"Visa\"\n  },\n  \"resource_type\": \"Subscriptions\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_payment_methods_revoke".to_owned(), event_type :
+            "customer_payment_methods/revoke".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc002e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customer_payment_methods_update".to_owned(), description :
+            "A webhook on topic customer_payment_methods/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc002f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9YGqGOoWOr/lqmE7Lpx7nBdhIAgbf0p6n2lc2YdKFZA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customer_payment_methods/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc002f"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/CustomerPaymentMethod/0eccccc666aac73efcd31094ddc4ebf0\",\n  \"token\": \"0eccccc666aac73efcd31094ddc4ebf0\",\n  \"customer_id\": 82850125,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/82850125\",\n  \"instrument_type\": \"CustomerCreditCard\",\n  \"payment_instrument\": {\n    \"last_digits\": \"4242\",\n    \"month\": 8,\n    \"year\": 2060,\n    \"name\": \"Jim Smith\",\n    \"brand\": \"Visa\"\n  },\n  \"resource_type\": \"Subscriptions\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customer_payment_methods_update".to_owned(), event_type :
+            "customer_payment_methods/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc002f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_create"
+            .to_owned(), description :
+            "A webhook on topic customers/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0030".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/+g6vSum0XwKctLFQxwdMFVINHxUGyy3N6TIcKv9bVc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0030".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": {\n    \"id\": 12321,\n    \"customer_id\": 706405506930370000,\n    \"first_name\": \"Bob\",\n    \"last_name\": \"Biller\",\n    \"company\": null,\n    \"address1\": \"151 O'Connor Street\",\n    \"address2\": null,\n    \"city\": \"Ottawa\",\n    \"province\": \"ON\",\n    \"country\": \"CA\",\n    \"zip\": \"K2P 2L8\",\n    \"phone\": \"555-555-5555\",\n    \"name\": \"Bob Biller\",\n    \"province_code\": \"ON\",\n    \"country_code\": \"CA\",\n    \"country_name\": \"CA\",\n    \"default\": true\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_create".to_owned(), event_type : "customers/create".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0030".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_data_request"
+            .to_owned(), description :
+            "A webhook on topic customers/data_request carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0031".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "GAbZlD0Zm3eVbm9LR1e3ASrAzIB380LmVhY0zui46hU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/data_request"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0031".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"{shop}.myshopify.com\",\n  \"customer\": {\n    \"id\": 191167,\n    \"email\": \"john@example.com\",\n    \"phone\": \"555-625-1199\"\n  },\n  \"orders_requested\": [\n    299938,\n    280263,\n    220458\n  ],\n  \"data_request\": {\n    \"id\": 9999\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_data_request".to_owned(), event_type : "customers/data_request"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0031".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_delete"
+            .to_owned(), description :
+            "A webhook on topic customers/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0032".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "HCV+zR8MyMYJ1SwOAnutE+nfLToqtJRGhFDhXCQYsV4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0032".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_delete".to_owned(), event_type : "customers/delete".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0032".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_disable"
+            .to_owned(), description :
+            "A webhook on topic customers/disable carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0033".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/+g6vSum0XwKctLFQxwdMFVINHxUGyy3N6TIcKv9bVc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/disable".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0033".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": {\n    \"id\": 12321,\n    \"customer_id\": 706405506930370000,\n    \"first_name\": \"Bob\",\n    \"last_name\": \"Biller\",\n    \"company\": null,\n    \"address1\": \"151 O'Connor Street\",\n    \"address2\": null,\n    \"city\": \"Ottawa\",\n    \"province\": \"ON\",\n    \"country\": \"CA\",\n    \"zip\": \"K2P 2L8\",\n    \"phone\": \"555-555-5555\",\n    \"name\": \"Bob Biller\",\n    \"province_code\": \"ON\",\n    \"country_code\": \"CA\",\n    \"country_name\": \"CA\",\n    \"default\": true\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_disable".to_owned(), event_type : "customers/disable".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0033".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_enable"
+            .to_owned(), description :
+            "A webhook on topic customers/enable carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0034".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/+g6vSum0XwKctLFQxwdMFVINHxUGyy3N6TIcKv9bVc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/enable".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0034".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": {\n    \"id\": 12321,\n    \"customer_id\": 706405506930370000,\n    \"first_name\": \"Bob\",\n    \"last_name\": \"Biller\",\n    \"company\": null,\n    \"address1\": \"151 O'Connor Street\",\n    \"address2\": null,\n    \"city\": \"Ottawa\",\n    \"province\": \"ON\",\n    \"country\": \"CA\",\n    \"zip\": \"K2P 2L8\",\n    \"phone\": \"555-555-5555\",\n    \"name\": \"Bob Biller\",\n    \"province_code\": \"ON\",\n    \"country_code\": \"CA\",\n    \"country_name\": \"CA\",\n    \"default\": true\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_enable".to_owned(), event_type : "customers/enable".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0034".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_merge".to_owned(),
+            description :
+            "A webhook on topic customers/merge carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0035".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "dX2Tg5qa+IE9fkbBn9wA6yCrxVWLgq2HS9q2MvppDYE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/merge".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0035".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_customer_kept_id\": \"gid://shopify/Customer/1\",\n  \"admin_graphql_api_customer_deleted_id\": \"gid://shopify/Customer/2\",\n  \"admin_graphql_api_job_id\": null,\n  \"status\": \"failed\",\n  \"errors\": [\n    {\n      \"customer_ids\": [\n        1\n      ],\n      \"field\": \"merge_in_progress\",\n      \"message\": \"John Doe is currently being merged.\"\n    }\n  ]\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_merge".to_owned(), event_type : "customers/merge".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0035".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customers_purchasing_summary".to_owned(), description :
+            "A webhook on topic customers/purchasing_summary carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0036".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "HftrF0jktdNESihL91SghPQ4pqYx/FBgHyrpTuPXnB4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/purchasing_summary"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0036".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customerId\": \"gid://shopify/Customer/1\",\n  \"numberOfOrders\": 1,\n  \"amountSpent\": {\n    \"amount\": \"100.00\",\n    \"currencyCode\": \"USD\"\n  },\n  \"lastOrderId\": \"gid://shopify/Order/1\",\n  \"occurredAt\": \"2005-05-05T06:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_purchasing_summary".to_owned(), event_type :
+            "customers/purchasing_summary".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0036".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_redact"
+            .to_owned(), description :
+            "A webhook on topic customers/redact carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0037".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "tj47tzpHdpJsk5lgyRKCqHvKDtIcMEAfEZt3hihAlNs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/redact".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0037".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"{shop}.myshopify.com\",\n  \"customer\": {\n    \"id\": 191167,\n    \"email\": \"john@example.com\",\n    \"phone\": \"555-625-1199\"\n  },\n  \"orders_to_redact\": [\n    299938,\n    280263,\n    220458\n  ]\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_redact".to_owned(), event_type : "customers/redact".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0037".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "customers_update"
+            .to_owned(), description :
+            "A webhook on topic customers/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0038".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/+g6vSum0XwKctLFQxwdMFVINHxUGyy3N6TIcKv9bVc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "customers/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0038".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"first_name\": \"Bob\",\n  \"last_name\": \"Biller\",\n  \"state\": \"disabled\",\n  \"note\": \"This customer loves ice cream\",\n  \"verified_email\": true,\n  \"multipass_identifier\": null,\n  \"tax_exempt\": false,\n  \"email\": \"bob@biller.com\",\n  \"phone\": null,\n  \"currency\": \"USD\",\n  \"addresses\": [],\n  \"tax_exemptions\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n  \"default_address\": {\n    \"id\": 12321,\n    \"customer_id\": 706405506930370000,\n    \"first_name\": \"Bob\",\n    \"last_name\": \"Biller\",\n    \"company\": null,\n    \"address1\": \"151 O'Connor Street\",\n    \"address2\": null,\n    \"city\": \"Ottawa\",\n    \"province\": \"ON\",\n    \"country\": \"CA\",\n    \"zip\": \"K2P 2L8\",\n    \"phone\": \"555-555-5555\",\n    \"name\": \"Bob Biller\",\n    \"province_code\": \"ON\",\n    \"country_code\": \"CA\",\n    \"country_name\": \"CA\",\n    \"default\": true\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_update".to_owned(), event_type : "customers/update".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0038".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customers_email_marketing_consent_update".to_owned(), description :
+            "A webhook on topic customers_email_marketing_consent/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0039".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "l55+g/rys0P7VjcoCv+j5hVXw8R3KaWOcPD/YcZFyU4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customers_email_marketing_consent/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0039".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"customer_id\": 706405506930370000,\n  \"email_address\": \"bob@biller.com\",\n  \"email_marketing_consent\": {\n    \"state\": \"not_subscribed\",\n    \"opt_in_level\": null,\n    \"consent_updated_at\": null\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_email_marketing_consent_update".to_owned(), event_type :
+            "customers_email_marketing_consent/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0039".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customers_marketing_consent_update".to_owned(), description :
+            "A webhook on topic customers_marketing_consent/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "JNPYdsITifY07zEF5vFexVTpY4pY3oPMkzs0czdxspQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customers_marketing_consent/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc003a"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"phone\": null,\n  \"sms_marketing_consent\": {\n    \"state\": null,\n    \"opt_in_level\": null,\n    \"consent_updated_at\": null,\n    \"consent_collected_from\": \"other\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_marketing_consent_update".to_owned(), event_type :
+            "customers_marketing_consent/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "customers_whats_app_marketing_consent_update".to_owned(), description :
+            "A webhook on topic customers_whats_app_marketing_consent/update. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "V0Pz+pi5q2jHaR5vlqrHYguD22pUCzi0yffsi8BB9Ps=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "customers_whats_app_marketing_consent/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370084,\n  \"phone\": \"+16135550135\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "customers_whats_app_marketing_consent_update".to_owned(), event_type :
+            "customers_whats_app_marketing_consent/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "delivery_promise_settings_update".to_owned(), description :
+            "A webhook on topic delivery_promise_settings/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/yUXcLnYIM8nK7itQC6lhcz+Qb+dKVozvsgvlWQMOfQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "delivery_promise_settings/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc003c"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": \"gid://shopify/Shop/548380009\",\n  \"processing_time\": \"P2D\",\n  \"delivery_dates_enabled\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "delivery_promise_settings_update".to_owned(), event_type :
+            "delivery_promise_settings/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "discounts_create"
+            .to_owned(), description :
+            "A webhook on topic discounts/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "ihzMlSE4AGjPFMTJ/+tTLzN24lsjwk1naUI3CvcJnvU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "discounts/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/DiscountAutomaticNode/1\",\n  \"title\": \"Automatic free shipping\",\n  \"status\": \"ACTIVE\",\n  \"created_at\": \"2016-08-29T14:00:00-04:00\",\n  \"updated_at\": \"2016-08-29T14:00:00-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "discounts_create".to_owned(), event_type : "discounts/create".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc003d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "discounts_delete"
+            .to_owned(), description :
+            "A webhook on topic discounts/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "OQl5aiI2h3YTs9n3RgvvGcxFRDFCDTC8pjcJ4AP/CVM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "discounts/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/DiscountAutomaticNode/1\",\n  \"deleted_at\": \"2018-08-29T14:00:00-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "discounts_delete".to_owned(), event_type : "discounts/delete".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc003e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "discounts_redeemcode_added"
+            .to_owned(), description :
+            "A webhook on topic discounts/redeemcode_added carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc003f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "4kvPvgCv0wGg6JhIpg6646vul/k4gU3lQ+mvnraoywY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "discounts/redeemcode_added"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc003f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/DiscountCodeNode/1\",\n  \"redeem_code\": {\n    \"id\": \"gid://shopify/DiscountRedeemCode/1\",\n    \"code\": \"code1\"\n  },\n  \"updated_at\": \"2018-08-29T18:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "discounts_redeemcode_added".to_owned(), event_type :
+            "discounts/redeemcode_added".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc003f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "discounts_redeemcode_removed".to_owned(), description :
+            "A webhook on topic discounts/redeemcode_removed carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0040".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "4kvPvgCv0wGg6JhIpg6646vul/k4gU3lQ+mvnraoywY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "discounts/redeemcode_removed"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0040".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/DiscountCodeNode/1\",\n  \"redeem_code\": {\n    \"id\": \"gid://shopify/DiscountRedeemCode/1\",\n    \"code\": \"code1\"\n  },\n  \"updated_at\": \"2018-08-29T18:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "discounts_redeemcode_removed".to_owned(), event_type :
+            "discounts/redeemcode_removed".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0040".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "discounts_update"
+            .to_owned(), description :
+            "A webhook on topic discounts/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0041".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TznSJ1+aQmargdI7IAcDwST0t8OQtRr7Z2XmTTlOBPE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "discounts/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0041".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/DiscountAutomaticNode/1\",\n  \"title\": \"Automatic free shipping updated\",\n  \"status\": \"ACTIVE\",\n  \"created_at\": \"2016-08-29T14:00:00-04:00\",\n  \"updated_at\": \"2016-08-29T14:00:00-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "discounts_update".to_owned(), event_type : "discounts/update".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0041".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "disputes_create".to_owned(),
+            description :
+            "A webhook on topic disputes/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0042".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "X/+838QW4WiWYSA1Zr18uMel4X6FJXnkWnFhp1X202g=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "disputes/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0042".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 285332461850802050,\n  \"order_id\": 820982911946154500,\n  \"type\": \"chargeback\",\n  \"amount\": \"11.50\",\n  \"currency\": \"CAD\",\n  \"reason\": \"fraudulent\",\n  \"network_reason_code\": \"4837\",\n  \"status\": \"under_review\",\n  \"evidence_due_by\": \"2021-12-30T19:00:00-05:00\",\n  \"evidence_sent_on\": null,\n  \"finalized_on\": null,\n  \"initiated_at\": \"2021-12-31T19:00:00-05:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "disputes_create".to_owned(), event_type : "disputes/create".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0042".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "disputes_update".to_owned(),
+            description :
+            "A webhook on topic disputes/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0043".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "X/+838QW4WiWYSA1Zr18uMel4X6FJXnkWnFhp1X202g=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "disputes/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0043".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 285332461850802050,\n  \"order_id\": 820982911946154500,\n  \"type\": \"chargeback\",\n  \"amount\": \"11.50\",\n  \"currency\": \"CAD\",\n  \"reason\": \"fraudulent\",\n  \"network_reason_code\": \"4837\",\n  \"status\": \"under_review\",\n  \"evidence_due_by\": \"2021-12-30T19:00:00-05:00\",\n  \"evidence_sent_on\": null,\n  \"finalized_on\": null,\n  \"initiated_at\": \"2021-12-31T19:00:00-05:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "disputes_update".to_owned(), event_type : "disputes/update".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0043".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "domains_create".to_owned(),
+            description :
+            "A webhook on topic domains/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0044".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "yTs5RnAEkpBfkBwhY9jzUIKntEjjXjRg0ShR2tDFUdM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "domains/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0044".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 690933842,\n  \"host\": \"jsmith.myshopify.com\",\n  \"ssl_enabled\": true,\n  \"localization\": {\n    \"country\": null,\n    \"default_locale\": \"en\",\n    \"alternate_locales\": []\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "domains_create".to_owned(), event_type : "domains/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0044".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "domains_destroy".to_owned(),
+            description :
+            "A webhook on topic domains/destroy carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0045".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "yTs5RnAEkpBfkBwhY9jzUIKntEjjXjRg0ShR2tDFUdM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "domains/destroy".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0045".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 690933842,\n  \"host\": \"jsmith.myshopify.com\",\n  \"ssl_enabled\": true,\n  \"localization\": {\n    \"country\": null,\n    \"default_locale\": \"en\",\n    \"alternate_locales\": []\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "domains_destroy".to_owned(), event_type : "domains/destroy".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0045".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "domains_update".to_owned(),
+            description :
+            "A webhook on topic domains/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0046".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "yTs5RnAEkpBfkBwhY9jzUIKntEjjXjRg0ShR2tDFUdM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "domains/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0046".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 690933842,\n  \"host\": \"jsmith.myshopify.com\",\n  \"ssl_enabled\": true,\n  \"localization\": {\n    \"country\": null,\n    \"default_locale\": \"en\",\n    \"alternate_locales\": []\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "domains_update".to_owned(), event_type : "domains/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0046".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "draft_orders_create"
+            .to_owned(), description :
+            "A webhook on topic draft_orders/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0047".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "00mha71JSvxhJnLzxe5fjgiokR710iXzj3LR9NTRpis=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "draft_orders/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0047".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 890612572568261600,\n  \"note\": null,\n  \"email\": \"jon@doe.ca\",\n  \"taxes_included\": false,\n  \"currency\": \"USD\",\n  \"invoice_sent_at\": null,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tax_exempt\": false,\n  \"completed_at\": null,\n  \"name\": \"#D165\",\n  \"allow_discount_codes_in_checkout?\": false,\n  \"b2b?\": false,\n  \"status\": \"open\",\n  \"line_items\": [\n    {\n      \"id\": 2270644,\n      \"variant_id\": 49148385,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Red\",\n      \"sku\": \"IPOD2008RED\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 9,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Red\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/2270644\"\n    },\n    {\n      \"id\": 68690,\n      \"variant_id\": 457924702,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Black\",\n      \"sku\": \"IPOD2008BLACK\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 2,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Black\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/68690\"\n    },\n    {\n      \"id\": 4721719,\n      \"variant_id\": 808950810,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Pink\",\n      \"sku\": \"IPOD2008PINK\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 9,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Pink\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/4721719\"\n    }\n  ],\n  \"api_client_id\": null,\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40150\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"billing_address\": {\n    \"first_name\": \"Bob\",\n    \"address1\": \"123 Billing Street\",\n    \"phone\": \"555-555-BILL\",\n    \"city\": \"Billtown\",\n    \"zip\": \"K2P0B0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Biller\",\n    \"address2\": null,\n    \"company\": \"My Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Bob Biller\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"invoice_url\": \"https://jsmith.myshopify.com/548380009/invoices/abcd1234abcd1234abcd1234abcd1234\",\n  \"created_on_api_version_handle\": null,\n  \"applied_discount\": {\n    \"description\": \"ABC 123\",\n    \"value\": \"3.0\",\n    \"title\": \"ABC 123\",\n    \"amount\": \"8.00\",\n    \"value_type\": \"percentage\"\n  },\n  \"order_id\": null,\n  \"shipping_line\": {\n    \"title\": \"ABC 123\",\n    \"custom\": true,\n    \"handle\": null,\n    \"price\": \"9.00\"\n  },\n  \"tax_lines\": [\n    {\n      \"rate\": 0.021670262153820695,\n      \"title\": \"State tax\",\n      \"price\": \"1.00\"\n    },\n    {\n      \"rate\": 0.021670262153820695,\n      \"title\": \"State tax\",\n      \"price\": \"5.00\"\n    },\n    {\n      \"rate\": 0.021670262153820695,\n      \"title\": \"State tax\",\n      \"price\": \"1.00\"\n    }\n  ],\n  \"tags\": \"\",\n  \"note_attributes\": [],\n  \"total_price\": \"412.00\",\n  \"subtotal_price\": \"428.00\",\n  \"total_tax\": \"483.00\",\n  \"payment_terms\": {\n    \"id\": 706405506930370000,\n    \"payment_terms_name\": \"Net 7\",\n    \"payment_terms_type\": \"net\",\n    \"due_in_days\": 7,\n    \"created_at\": \"2021-01-01T00:00:00-05:00\",\n    \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n    \"payment_schedules\": [\n      {\n        \"id\": 606405506930370000,\n        \"created_at\": \"2021-01-01T00:00:00-05:00\",\n        \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n        \"payment_terms_id\": 706405506930370000,\n        \"reference_id\": 890612572568261600,\n        \"reference_type\": \"DraftOrder\",\n        \"issued_at\": \"2021-01-01T00:00:00-05:00\",\n        \"due_at\": \"2021-01-02T00:00:00-05:00\",\n        \"completed_at\": \"2021-01-02T00:00:00-05:00\",\n        \"amount\": \"412.00\",\n        \"currency\": \"USD\",\n        \"total_price\": \"412.00\",\n        \"total_price_currency\": \"USD\",\n        \"balance_due\": \"412.00\",\n        \"balance_due_currency\": \"USD\",\n        \"total_balance\": \"412.00\",\n        \"total_balance_currency\": \"USD\",\n        \"outstanding_balance\": \"412.00\",\n        \"outstanding_balance_currency\": \"USD\"\n      }\n    ],\n    \"can_pay_early\": true\n  },\n  \"admin_graphql_api_id\": \"gid://shopify/DraftOrder/890612572568261625\",\n  \"customer\": {\n    \"id\": 706405506930370000,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@doe.ca\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n    \"default_address\": {\n      \"id\": null,\n      \"customer_id\": 706405506930370000,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "draft_orders_create".to_owned(), event_type : "draft_orders/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0047".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "draft_orders_delete"
+            .to_owned(), description :
+            "A webhook on topic draft_orders/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0048".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "fWm2ckZIpqm/hmhA5fUaPSnq6CYcXU8maEEl1d5tqEA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "draft_orders/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0048".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 890612572568261600\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "draft_orders_delete".to_owned(), event_type : "draft_orders/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0048".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "draft_orders_update"
+            .to_owned(), description :
+            "A webhook on topic draft_orders/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0049".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "45eDXPaut+woPieJ5kqRUYU9tqbo9Sa2hqDQiIZ62JE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "draft_orders/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0049".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 890612572568261600,\n  \"note\": null,\n  \"email\": \"jon@doe.ca\",\n  \"taxes_included\": false,\n  \"currency\": \"USD\",\n  \"invoice_sent_at\": null,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tax_exempt\": false,\n  \"completed_at\": null,\n  \"name\": \"#D174\",\n  \"allow_discount_codes_in_checkout?\": false,\n  \"b2b?\": false,\n  \"status\": \"open\",\n  \"line_items\": [\n    {\n      \"id\": 3942168,\n      \"variant_id\": 49148385,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Red\",\n      \"sku\": \"IPOD2008RED\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 7,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Red\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/3942168\"\n    },\n    {\n      \"id\": 256096,\n      \"variant_id\": 457924702,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Black\",\n      \"sku\": \"IPOD2008BLACK\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 5,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Black\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/256096\"\n    },\n    {\n      \"id\": 2718591,\n      \"variant_id\": 808950810,\n      \"product_id\": 632910392,\n      \"title\": \"IPod Nano - 8GB\",\n      \"variant_title\": \"Pink\",\n      \"sku\": \"IPOD2008PINK\",\n      \"vendor\": \"Apple\",\n      \"quantity\": 9,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"fulfillment_service\": \"manual\",\n      \"grams\": 567,\n      \"tax_lines\": [],\n      \"applied_discount\": null,\n      \"name\": \"IPod Nano - 8GB - Pink\",\n      \"properties\": [],\n      \"custom\": false,\n      \"price\": \"199.00\",\n      \"admin_graphql_api_id\": \"gid://shopify/DraftOrderLineItem/2718591\"\n    }\n  ],\n  \"api_client_id\": null,\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40150\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"billing_address\": {\n    \"first_name\": \"Bob\",\n    \"address1\": \"123 Billing Street\",\n    \"phone\": \"555-555-BILL\",\n    \"city\": \"Billtown\",\n    \"zip\": \"K2P0B0\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Biller\",\n    \"address2\": null,\n    \"company\": \"My Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Bob Biller\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"invoice_url\": \"https://jsmith.myshopify.com/548380009/invoices/abcd1234abcd1234abcd1234abcd1234\",\n  \"created_on_api_version_handle\": null,\n  \"applied_discount\": {\n    \"description\": \"ABC 123\",\n    \"value\": \"9.0\",\n    \"title\": \"ABC 123\",\n    \"amount\": \"5.00\",\n    \"value_type\": \"percentage\"\n  },\n  \"order_id\": null,\n  \"shipping_line\": {\n    \"title\": \"ABC 123\",\n    \"custom\": true,\n    \"handle\": null,\n    \"price\": \"3.00\"\n  },\n  \"tax_lines\": [\n    {\n      \"rate\": 0.04995178366320128,\n      \"title\": \"State tax\",\n      \"price\": \"3.00\"\n    },\n    {\n      \"rate\": 0.04995178366320128,\n      \"title\": \"State tax\",\n      \"price\": \"5.00\"\n    },\n    {\n      \"rate\": 0.04995178366320128,\n      \"title\": \"State tax\",\n      \"price\": \"2.00\"\n    }\n  ],\n  \"tags\": \"\",\n  \"note_attributes\": [],\n  \"total_price\": \"428.00\",\n  \"subtotal_price\": \"415.00\",\n  \"total_tax\": \"479.00\",\n  \"payment_terms\": {\n    \"id\": 706405506930370000,\n    \"payment_terms_name\": \"Net 7\",\n    \"payment_terms_type\": \"net\",\n    \"due_in_days\": 7,\n    \"created_at\": \"2021-01-01T00:00:00-05:00\",\n    \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n    \"payment_schedules\": [\n      {\n        \"id\": 606405506930370000,\n        \"created_at\": \"2021-01-01T00:00:00-05:00\",\n        \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n        \"payment_terms_id\": 706405506930370000,\n        \"reference_id\": 890612572568261600,\n        \"reference_type\": \"DraftOrder\",\n        \"issued_at\": \"2021-01-01T00:00:00-05:00\",\n        \"due_at\": \"2021-01-02T00:00:00-05:00\",\n        \"completed_at\": \"2021-01-02T00:00:00-05:00\",\n        \"amount\": \"428.00\",\n        \"currency\": \"USD\",\n        \"total_price\": \"428.00\",\n        \"total_price_currency\": \"USD\",\n        \"balance_due\": \"428.00\",\n        \"balance_due_currency\": \"USD\",\n        \"total_balance\": \"428.00\",\n        \"total_balance_currency\": \"USD\",\n        \"outstanding_balance\": \"428.00\",\n        \"outstanding_balance_currency\": \"USD\"\n      }\n    ],\n    \"can_pay_early\": true\n  },\n  \"admin_graphql_api_id\": \"gid://shopify/DraftOrder/890612572568261625\",\n  \"customer\": {\n    \"id\": 706405506930370000,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@doe.ca\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/706405506930370084\",\n    \"default_address\": {\n      \"id\": null,\n      \"customer_id\": 706405506930370000,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "draft_orders_update".to_owned(), event_type : "draft_orders/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0049".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "finance_app_staff_member_delete".to_owned(), description :
+            "A webhook on topic finance_app_staff_member/delete. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "GK5S4BzrbVkQ41tjnFMuomeAmXYO3TILXQ7DZGVfqHE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "finance_app_staff_member/delete".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004a"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/StaffMember/902541635\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "finance_app_staff_member_delete".to_owned(), event_type :
+            "finance_app_staff_member/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "finance_app_staff_member_grant".to_owned(), description :
+            "A webhook on topic finance_app_staff_member/grant. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "GK5S4BzrbVkQ41tjnFMuomeAmXYO3TILXQ7DZGVfqHE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "finance_app_staff_member/grant"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/StaffMember/902541635\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "finance_app_staff_member_grant".to_owned(), event_type :
+            "finance_app_staff_member/grant".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "finance_app_staff_member_revoke".to_owned(), description :
+            "A webhook on topic finance_app_staff_member/revoke. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "GK5S4BzrbVkQ41tjnFMuomeAmXYO3TILXQ7DZGVfqHE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "finance_app_staff_member/revoke".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004c"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/StaffMember/902541635\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "finance_app_staff_member_revoke".to_owned(), event_type :
+            "finance_app_staff_member/revoke".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "finance_app_staff_member_update".to_owned(), description :
+            "A webhook on topic finance_app_staff_member/update. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "GK5S4BzrbVkQ41tjnFMuomeAmXYO3TILXQ7DZGVfqHE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "finance_app_staff_member/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004d"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/StaffMember/902541635\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "finance_app_staff_member_update".to_owned(), event_type :
+            "finance_app_staff_member/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "finance_kyc_information_update".to_owned(), description :
+            "A webhook on topic finance_kyc_information/update. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Shc7nEYoOEFG82pi+Czf7AnZGAF8cfjoi7IGRccAx4E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "finance_kyc_information/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_shop_id\": \"gid://shopify/Shop/548380009\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "finance_kyc_information_update".to_owned(), event_type :
+            "finance_kyc_information/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_events_create"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_events/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc004f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "G7Tj0ykkf/4AkNkc+qOQUaUe7xl/2ebXyWZZGgDFM84=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_events/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc004f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1234567,\n  \"fulfillment_id\": 123456,\n  \"status\": \"in_transit\",\n  \"message\": \"Item is now in transit\",\n  \"happened_at\": \"2021-12-31T19:00:00-05:00\",\n  \"city\": null,\n  \"province\": null,\n  \"country\": \"CA\",\n  \"zip\": null,\n  \"address1\": null,\n  \"latitude\": null,\n  \"longitude\": null,\n  \"shop_id\": 548380009,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"estimated_delivery_at\": null,\n  \"order_id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/FulfillmentEvent/1234567\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_events_create".to_owned(), event_type :
+            "fulfillment_events/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc004f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_events_delete"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_events/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0050".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "G7Tj0ykkf/4AkNkc+qOQUaUe7xl/2ebXyWZZGgDFM84=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_events/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0050".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1234567,\n  \"fulfillment_id\": 123456,\n  \"status\": \"in_transit\",\n  \"message\": \"Item is now in transit\",\n  \"happened_at\": \"2021-12-31T19:00:00-05:00\",\n  \"city\": null,\n  \"province\": null,\n  \"country\": \"CA\",\n  \"zip\": null,\n  \"address1\": null,\n  \"latitude\": null,\n  \"longitude\": null,\n  \"shop_id\": 548380009,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"estimated_delivery_at\": null,\n  \"order_id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/FulfillmentEvent/1234567\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_events_delete".to_owned(), event_type :
+            "fulfillment_events/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0050".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_holds_added"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_holds/added carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0051".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "BE5FBCmEsinf4Pu9+3IKz5lp9Edf117Vbm58+N3PbjA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_holds/added"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0051".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\"\n  },\n  \"fulfillment_hold\": {\n    \"id\": \"gid://shopify/FulfillmentHold/1\",\n    \"reason\": \"other\",\n    \"reason_notes\": \"Waiting for some more details from the customer before this can be fulfilled.\",\n    \"held_by_requesting_app\": false,\n    \"handle\": \"test_handle\",\n    \"held_by_app\": {\n      \"id\": \"gid://shopify/App/12345\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_holds_added".to_owned(), event_type : "fulfillment_holds/added"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0051".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_holds_released"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_holds/released carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0052".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "vJxpPwlhAzl9LXX7s1SUCG5yp4gnt0+VuLnzHuSBDEQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_holds/released"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0052".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\"\n  },\n  \"fulfillment_hold\": {\n    \"id\": \"gid://shopify/FulfillmentHold/1\",\n    \"reason\": \"other\",\n    \"reason_notes\": \"Waiting for some more details from the customer before this can be fulfilled.\",\n    \"held_by_requesting_app\": false,\n    \"handle\": \"fulfillment_hold_1\",\n    \"held_by_app\": {\n      \"id\": \"gid://shopify/App/12345\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_holds_released".to_owned(), event_type :
+            "fulfillment_holds/released".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0052".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_cancellation_request_accepted".to_owned(), description :
+            "A webhook on topic fulfillment_orders/cancellation_request_accepted carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0053".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "IUduU6FKXGg9tTLlvV8PVwR3XnuBpmy72jEVIoYVUcc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/cancellation_request_accepted".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0053".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"closed\"\n  },\n  \"message\": \"Order has not been shipped yet.\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_cancellation_request_accepted".to_owned(), event_type :
+            "fulfillment_orders/cancellation_request_accepted".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0053".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_cancellation_request_rejected".to_owned(), description :
+            "A webhook on topic fulfillment_orders/cancellation_request_rejected carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0054".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "2cKRdsPTJQRYXfl//sILWGoOq9wf8ElHCQxrB9GfnxE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/cancellation_request_rejected".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0054".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"in_progress\",\n    \"request_status\": \"cancellation_rejected\"\n  },\n  \"message\": \"Order has already been shipped.\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_cancellation_request_rejected".to_owned(), event_type :
+            "fulfillment_orders/cancellation_request_rejected".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0054".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_cancellation_request_submitted".to_owned(), description :
+            "A webhook on topic fulfillment_orders/cancellation_request_submitted carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0055".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "NEaOUC/s4w2XBYqbFx+6KuSnzZxYG6BpHdYJvTgcZak=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/cancellation_request_submitted".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0055".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"in_progress\",\n    \"request_status\": \"cancellation_request\"\n  },\n  \"fulfillment_order_merchant_request\": {\n    \"id\": \"gid://shopify/FulfillmentOrderMerchantRequest/1\",\n    \"message\": \"Customer cancelled their order\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_cancellation_request_submitted".to_owned(), event_type :
+            "fulfillment_orders/cancellation_request_submitted".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0055".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_cancelled".to_owned(), description :
+            "A webhook on topic fulfillment_orders/cancelled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0056".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "dqJuXCcHT8tWLV0csy47eua5Ve5Win2CIOEk0KUbpdk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_orders/cancelled"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0056".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"cancelled\"\n  },\n  \"replacement_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/2\",\n    \"status\": \"open\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_cancelled".to_owned(), event_type :
+            "fulfillment_orders/cancelled".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0056".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_fulfillment_request_accepted".to_owned(), description :
+            "A webhook on topic fulfillment_orders/fulfillment_request_accepted carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0057".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bjqnrLBKu0f7KebK+/jwfnNJcL8BE+A8jkUMbs5MOXE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/fulfillment_request_accepted".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0057".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"in_progress\",\n    \"request_status\": \"accepted\"\n  },\n  \"message\": \"We will ship the item tomorrow.\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_fulfillment_request_accepted".to_owned(), event_type :
+            "fulfillment_orders/fulfillment_request_accepted".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0057".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_fulfillment_request_rejected".to_owned(), description :
+            "A webhook on topic fulfillment_orders/fulfillment_request_rejected carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0058".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TjQSss5j0m14ZR/lo/2Sq5BG+pkIyPyUhocHNw/vGmg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/fulfillment_request_rejected".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0058".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\",\n    \"request_status\": \"rejected\"\n  },\n  \"message\": \"Can't fulfill due to no inventory on product.\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_fulfillment_request_rejected".to_owned(), event_type :
+            "fulfillment_orders/fulfillment_request_rejected".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0058".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_fulfillment_request_submitted".to_owned(), description :
+            "A webhook on topic fulfillment_orders/fulfillment_request_submitted carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0059".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "cGzgwhQwebQt3k2Khla+H85KsiO81233VReN0JFsGPk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/fulfillment_request_submitted".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0059".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"original_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\",\n    \"request_status\": \"unsubmitted\"\n  },\n  \"submitted_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\",\n    \"request_status\": \"unsubmitted\"\n  },\n  \"fulfillment_order_merchant_request\": {\n    \"id\": \"gid://shopify/FulfillmentOrderMerchantRequest/1\",\n    \"message\": \"Fragile\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_fulfillment_request_submitted".to_owned(), event_type :
+            "fulfillment_orders/fulfillment_request_submitted".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0059".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_fulfillment_service_failed_to_complete".to_owned(),
+            description :
+            "A webhook on topic fulfillment_orders/fulfillment_service_failed_to_complete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "FEqAtyWuZlIYDJWcVGignw10goZSYIzhP2myaE/B6PU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/fulfillment_service_failed_to_complete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"closed\"\n  },\n  \"message\": \"We broke the last item.\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_fulfillment_service_failed_to_complete".to_owned(),
+            event_type : "fulfillment_orders/fulfillment_service_failed_to_complete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc005a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_hold_released".to_owned(), description :
+            "A webhook on topic fulfillment_orders/hold_released carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "R+yqM4zzAkBVCtHi9DGjFJ62XhwmD0ppWfx3+Hbjuh8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/hold_released".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc005b"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_hold_released".to_owned(), event_type :
+            "fulfillment_orders/hold_released".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_line_items_prepared_for_local_delivery".to_owned(),
+            description :
+            "A webhook on topic fulfillment_orders/line_items_prepared_for_local_delivery carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "f6Ue/N9JWONXane+Hmw/ZuE/Y4eXeMoaFnpTLjOv1/k=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/line_items_prepared_for_local_delivery".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\",\n    \"preparable\": true,\n    \"delivery_method\": {\n      \"method_type\": \"local\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_line_items_prepared_for_local_delivery".to_owned(),
+            event_type : "fulfillment_orders/line_items_prepared_for_local_delivery"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc005c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_line_items_prepared_for_pickup".to_owned(), description :
+            "A webhook on topic fulfillment_orders/line_items_prepared_for_pickup carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "MwzE8WLfx0fvUrVDiBwSrdAi1svGaBeFOQcxIueDjeQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/line_items_prepared_for_pickup".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\",\n    \"preparable\": true,\n    \"delivery_method\": {\n      \"method_type\": \"pickup\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_line_items_prepared_for_pickup".to_owned(), event_type :
+            "fulfillment_orders/line_items_prepared_for_pickup".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_manually_reported_progress_stopped".to_owned(),
+            description :
+            "A webhook on topic fulfillment_orders/manually_reported_progress_stopped carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "0t7OU8iC1V3C8fRoRVeUyknGSNJx61SKjmClUZL6/N0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/manually_reported_progress_stopped".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\"\n  },\n  \"progress_stopped_by_app\": {\n    \"id\": \"gid://shopify/App/12345\"\n  },\n  \"progress_stopped_by_user\": {\n    \"id\": \"gid://shopify/StaffMember/12345\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_manually_reported_progress_stopped".to_owned(),
+            event_type : "fulfillment_orders/manually_reported_progress_stopped"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc005e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_orders_merged"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_orders/merged carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc005f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "JZFNOOoUnoCioaHtLg1+hXS1e+lHA+Oox80snmAf5Vk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_orders/merged"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc005f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"merge_intents\": [\n    {\n      \"fulfillment_order_id\": 1,\n      \"fulfillment_order_line_items\": [\n        {\n          \"id\": 1,\n          \"quantity\": 1\n        }\n      ]\n    },\n    {\n      \"fulfillment_order_id\": 2,\n      \"fulfillment_order_line_items\": [\n        {\n          \"id\": 2,\n          \"quantity\": 1\n        }\n      ]\n    }\n  ],\n  \"fulfillment_order_merges\": {\n    \"fulfillment_order\": {\n      \"id\": \"gid://shopify/FulfillmentOrder/1\",\n      \"status\": \"open\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_merged".to_owned(), event_type :
+            "fulfillment_orders/merged".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc005f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_orders_moved"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_orders/moved carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0060".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "N3XAeMCgsiH3o8Uu7l9ckcjmi935FW1DCXmvbtVetTo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_orders/moved"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0060".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"original_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"closed\",\n    \"assigned_location_id\": \"gid://shopify/Location/0\"\n  },\n  \"moved_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/2\",\n    \"status\": \"open\",\n    \"assigned_location_id\": \"gid://shopify/Location/1\"\n  },\n  \"destination_location_id\": \"gid://shopify/Location/1\",\n  \"fulfillment_order_line_items_requested\": [\n    {\n      \"id\": \"gid://shopify/FulfillmentOrderLineItem/1\",\n      \"quantity\": 1\n    }\n  ],\n  \"source_location\": {\n    \"id\": \"gid://shopify/Location/0\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_moved".to_owned(), event_type :
+            "fulfillment_orders/moved".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0060".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_order_routing_complete".to_owned(), description :
+            "A webhook on topic fulfillment_orders/order_routing_complete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0061".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "R+yqM4zzAkBVCtHi9DGjFJ62XhwmD0ppWfx3+Hbjuh8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/order_routing_complete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0061".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_order_routing_complete".to_owned(), event_type :
+            "fulfillment_orders/order_routing_complete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0061".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_placed_on_hold".to_owned(), description :
+            "A webhook on topic fulfillment_orders/placed_on_hold carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0062".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Rjob5xenFSTZgL+Ic/QUf6Vv0fZ9rL6eCIlPjyBMdTg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/placed_on_hold".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0062"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"on_hold\",\n    \"fulfillment_holds\": [\n      {\n        \"id\": \"gid://shopify/FulfillmentHold/1\",\n        \"reason\": \"other\",\n        \"reason_notes\": \"example\",\n        \"held_by_requesting_app\": false,\n        \"handle\": \"example-hold-1\",\n        \"held_by_app\": {\n          \"id\": \"gid://shopify/App/12345\"\n        }\n      },\n      {\n        \"id\": \"gid://shopify/FulfillmentHold/2\",\n        \"reason\": \"inventory_out_of_stock\",\n        \"reason_notes\": \"Stacked hold\",\n        \"held_by_requesting_app\": false,\n        \"handle\": \"example-hold-2\",\n        \"held_by_app\": {\n          \"id\": \"gid://shopify/App/12345\"\n        }\n      }\n    ]\n  },\n  \"remaining_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/2\",\n    \"status\": \"open\"\n  },\n  \"held_fulfillment_order_line_items\": [\n    {\n      \"id\": \"gid://shopify/FulfillmentOrderLineItem/3\",\n      \"quantity\": 4\n    }\n  ],\n  \"created_fulfillment_hold\": {\n    \"id\": \"gid://shopify/FulfillmentHold/1\",\n    \"reason\": \"other\",\n    \"reason_notes\": \"example\",\n    \"held_by_requesting_app\": false,\n    \"handle\": \"example-hold-1\",\n    \"held_by_app\": {\n      \"id\": \"gid://shopify/App/12345\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_placed_on_hold".to_owned(), event_type :
+            "fulfillment_orders/placed_on_hold".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0062".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_progress_reported".to_owned(), description :
+            "A webhook on topic fulfillment_orders/progress_reported carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0063".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "XUDF8ck1DRnNxMNpWfCJkRl3+C0br7fyAWlu9l5S/KE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/progress_reported".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0063"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"in_progress\"\n  },\n  \"progress_report\": {\n    \"reason_notes\": \"Items are being prepared for shipment\",\n    \"progress_reported_by_app\": {\n      \"id\": \"gid://shopify/App/12345\"\n    },\n    \"progress_reported_by_user\": {\n      \"id\": \"gid://shopify/StaffMember/12345\"\n    }\n  },\n  \"initial_status\": \"open\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_progress_reported".to_owned(), event_type :
+            "fulfillment_orders/progress_reported".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0063".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_rescheduled".to_owned(), description :
+            "A webhook on topic fulfillment_orders/rescheduled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0064".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "6VWfgOr3TBLbj8gemN7NK043oxdydaw29abcRx1Z0SU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_orders/rescheduled"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0064".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"scheduled\",\n    \"fulfill_at\": \"2021-12-31T19:00:00-05:00\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_rescheduled".to_owned(), event_type :
+            "fulfillment_orders/rescheduled".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0064".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "fulfillment_orders_scheduled_fulfillment_order_ready".to_owned(),
+            description :
+            "A webhook on topic fulfillment_orders/scheduled_fulfillment_order_ready carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0065".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "R+yqM4zzAkBVCtHi9DGjFJ62XhwmD0ppWfx3+Hbjuh8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "fulfillment_orders/scheduled_fulfillment_order_ready".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0065".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_scheduled_fulfillment_order_ready".to_owned(), event_type
+            : "fulfillment_orders/scheduled_fulfillment_order_ready".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0065".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillment_orders_split"
+            .to_owned(), description :
+            "A webhook on topic fulfillment_orders/split carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0066".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "YPXdXrR2JiqyQ6WJQU3MvFWOrJId6ZMBbXs/ubCPAPc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillment_orders/split"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0066".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"split_line_items\": [\n    {\n      \"id\": \"gid://shopify/FulfillmentOrderLineItem/1\",\n      \"quantity\": 1\n    }\n  ],\n  \"fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/1\",\n    \"status\": \"open\"\n  },\n  \"remaining_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/2\",\n    \"status\": \"open\"\n  },\n  \"replacement_fulfillment_order\": {\n    \"id\": \"gid://shopify/FulfillmentOrder/3\",\n    \"status\": \"open\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillment_orders_split".to_owned(), event_type :
+            "fulfillment_orders/split".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0066".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillments_create"
+            .to_owned(), description :
+            "A webhook on topic fulfillments/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0067".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "KGlg7icvuRfrp4sdO4wX6fghDM+AVGtWZ7yIrb07FWQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillments/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0067".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123456,\n  \"order_id\": 820982911946154500,\n  \"status\": \"pending\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"service\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tracking_company\": \"UPS\",\n  \"shipment_status\": null,\n  \"location_id\": null,\n  \"origin_address\": null,\n  \"email\": \"jon@example.com\",\n  \"destination\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"variant_id\": null,\n      \"title\": \"Aviator sunglasses\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-001\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Aviator sunglasses\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 100,\n      \"price\": \"89.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"variant_id\": null,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"quantity\": 1,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": null,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": false,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 0,\n      \"price\": \"19.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"variant_id\": null,\n      \"title\": \"Premium Leather Case\",\n      \"quantity\": 1,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": null,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Premium Leather Case\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": false,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 0,\n      \"price\": \"24.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"variant_id\": null,\n      \"title\": \"Mid-century lounger\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-020\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Mid-century lounger\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 1000,\n      \"price\": \"159.99\",\n      \"total_discount\": \"5.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"5.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"5.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [\n        {\n          \"amount\": \"5.00\",\n          \"discount_application_index\": 0,\n          \"amount_set\": {\n            \"shop_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            },\n            \"presentment_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            }\n          }\n        },\n        {\n          \"amount\": \"5.00\",\n          \"discount_application_index\": 2,\n          \"amount_set\": {\n            \"shop_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            },\n            \"presentment_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            }\n          }\n        }\n      ],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"variant_id\": null,\n      \"title\": \"Coffee table\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-035\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Coffee table\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 500,\n      \"price\": \"119.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"tax_lines\": []\n    }\n  ],\n  \"tracking_number\": \"1z827wk74630\",\n  \"tracking_numbers\": [\n    \"1z827wk74630\"\n  ],\n  \"tracking_url\": \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\",\n  \"tracking_urls\": [\n    \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\"\n  ],\n  \"receipt\": {},\n  \"name\": \"#9999.1\",\n  \"admin_graphql_api_id\": \"gid://shopify/Fulfillment/123456\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillments_create".to_owned(), event_type : "fulfillments/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0067".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "fulfillments_update"
+            .to_owned(), description :
+            "A webhook on topic fulfillments/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0068".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "KGlg7icvuRfrp4sdO4wX6fghDM+AVGtWZ7yIrb07FWQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "fulfillments/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0068".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123456,\n  \"order_id\": 820982911946154500,\n  \"status\": \"pending\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"service\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"tracking_company\": \"UPS\",\n  \"shipment_status\": null,\n  \"location_id\": null,\n  \"origin_address\": null,\n  \"email\": \"jon@example.com\",\n  \"destination\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"variant_id\": null,\n      \"title\": \"Aviator sunglasses\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-001\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Aviator sunglasses\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 100,\n      \"price\": \"89.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"variant_id\": null,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"quantity\": 1,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": null,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": false,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 0,\n      \"price\": \"19.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"variant_id\": null,\n      \"title\": \"Premium Leather Case\",\n      \"quantity\": 1,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": null,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Premium Leather Case\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": false,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 0,\n      \"price\": \"24.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"variant_id\": null,\n      \"title\": \"Mid-century lounger\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-020\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Mid-century lounger\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 1000,\n      \"price\": \"159.99\",\n      \"total_discount\": \"5.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"5.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"5.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [\n        {\n          \"amount\": \"5.00\",\n          \"discount_application_index\": 0,\n          \"amount_set\": {\n            \"shop_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            },\n            \"presentment_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            }\n          }\n        },\n        {\n          \"amount\": \"5.00\",\n          \"discount_application_index\": 2,\n          \"amount_set\": {\n            \"shop_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            },\n            \"presentment_money\": {\n              \"amount\": \"5.00\",\n              \"currency_code\": \"USD\"\n            }\n          }\n        }\n      ],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"tax_lines\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"variant_id\": null,\n      \"title\": \"Coffee table\",\n      \"quantity\": 1,\n      \"sku\": \"SKU2006-035\",\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"fulfillment_service\": \"manual\",\n      \"product_id\": 788032119674292900,\n      \"requires_shipping\": true,\n      \"taxable\": true,\n      \"gift_card\": false,\n      \"name\": \"Coffee table\",\n      \"variant_inventory_management\": null,\n      \"properties\": [],\n      \"product_exists\": true,\n      \"fulfillable_quantity\": 1,\n      \"grams\": 500,\n      \"price\": \"119.99\",\n      \"total_discount\": \"0.00\",\n      \"fulfillment_status\": null,\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discount_allocations\": [],\n      \"duties\": [],\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"tax_lines\": []\n    }\n  ],\n  \"tracking_number\": \"1z827wk74630\",\n  \"tracking_numbers\": [\n    \"1z827wk74630\"\n  ],\n  \"tracking_url\": \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\",\n  \"tracking_urls\": [\n    \"https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630\"\n  ],\n  \"receipt\": {},\n  \"name\": \"#9999.1\",\n  \"admin_graphql_api_id\": \"gid://shopify/Fulfillment/123456\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "fulfillments_update".to_owned(), event_type : "fulfillments/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0068".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_items_create"
+            .to_owned(), description :
+            "A webhook on topic inventory_items/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0069".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "EaJHkx4TXbVMfwZv+n6gCuilK4ZNgveCGytveZtbuPs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_items/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0069".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 271878346596884000,\n  \"sku\": \"example-sku\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"requires_shipping\": true,\n  \"cost\": null,\n  \"country_code_of_origin\": null,\n  \"province_code_of_origin\": null,\n  \"harmonized_system_code\": null,\n  \"tracked\": true,\n  \"country_harmonized_system_codes\": [],\n  \"weight_value\": 0,\n  \"weight_unit\": \"lb\",\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryItem/271878346596884015\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_items_create".to_owned(), event_type : "inventory_items/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0069".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_items_delete"
+            .to_owned(), description :
+            "A webhook on topic inventory_items/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "viviZf8oxEf5NycE4+Cjnfb8UHERTG2vV2GVICgh+YU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_items/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 271878346596884000,\n  \"country_code_of_origin\": null,\n  \"province_code_of_origin\": null,\n  \"harmonized_system_code\": null,\n  \"country_harmonized_system_codes\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryItem/271878346596884015\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_items_delete".to_owned(), event_type : "inventory_items/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc006a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_items_update"
+            .to_owned(), description :
+            "A webhook on topic inventory_items/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "EaJHkx4TXbVMfwZv+n6gCuilK4ZNgveCGytveZtbuPs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_items/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 271878346596884000,\n  \"sku\": \"example-sku\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"requires_shipping\": true,\n  \"cost\": null,\n  \"country_code_of_origin\": null,\n  \"province_code_of_origin\": null,\n  \"harmonized_system_code\": null,\n  \"tracked\": true,\n  \"country_harmonized_system_codes\": [],\n  \"weight_value\": 0,\n  \"weight_unit\": \"lb\",\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryItem/271878346596884015\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_items_update".to_owned(), event_type : "inventory_items/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc006b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_levels_connect"
+            .to_owned(), description :
+            "A webhook on topic inventory_levels/connect carrying Shopify's published sample payload (webhooks reference, API version 2024-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "L9r73j+n5S8sq2fZUD1miElBPoBXezLVfq91GFnc5Us=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_levels/connect"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"inventory_item_id\": 271878346596884000,\n  \"location_id\": 24826418,\n  \"available\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_levels_connect".to_owned(), event_type :
+            "inventory_levels/connect".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc006c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_levels_disconnect"
+            .to_owned(), description :
+            "A webhook on topic inventory_levels/disconnect carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "WPRvNtNJMx2n2bCRMt0gyTikCYDBKcqtBSMHWujnePs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_levels/disconnect"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"inventory_item_id\": 271878346596884000,\n  \"location_id\": 24826418\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_levels_disconnect".to_owned(), event_type :
+            "inventory_levels/disconnect".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc006d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_levels_update"
+            .to_owned(), description :
+            "A webhook on topic inventory_levels/update carrying Shopify's published sample payload (webhooks reference, API version 2024-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "L9r73j+n5S8sq2fZUD1miElBPoBXezLVfq91GFnc5Us=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_levels/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"inventory_item_id\": 271878346596884000,\n  \"location_id\": 24826418,\n  \"available\": null,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_levels_update".to_owned(), event_type : "inventory_levels/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc006e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_add_items".to_owned(), description :
+            "A webhook on topic inventory_shipments/add_items carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc006f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "xYRojlNCaNIZBhRnZVTvgHrpUI0TWmD0ZgnznPpJXYM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_shipments/add_items"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc006f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"items_added\": [\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/82243\",\n      \"quantity\": 10\n    },\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/57116\",\n      \"quantity\": 7\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_add_items".to_owned(), event_type :
+            "inventory_shipments/add_items".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc006f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_shipments_create"
+            .to_owned(), description :
+            "A webhook on topic inventory_shipments/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0070".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "+ToxjYOLPAizgGpcjzqcF2Nc83mwp2rC8KlRI0GS0ig=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_shipments/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0070".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"status\": \"DRAFT\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\",\n  \"tracking\": {\n    \"arrives_at\": \"2023-10-02T03:24:44-04:00\",\n    \"tracking_number\": \"8375692728\",\n    \"tracking_url\": \"https://exampletracking.shopify.com/track/8375692728\",\n    \"company\": \"Purolator\"\n  },\n  \"line_items\": [\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/82243\",\n      \"quantity\": 10\n    },\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/57116\",\n      \"quantity\": 7\n    }\n  ]\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_create".to_owned(), event_type :
+            "inventory_shipments/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0070".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_shipments_delete"
+            .to_owned(), description :
+            "A webhook on topic inventory_shipments/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0071".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "aNrfD1DqMP+YG8e9RRBn5B6J9RnC1jUf3Bp8ww2kt9o=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_shipments/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0071".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_delete".to_owned(), event_type :
+            "inventory_shipments/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0071".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_mark_in_transit".to_owned(), description :
+            "A webhook on topic inventory_shipments/mark_in_transit carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0072".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "A4xhH6iDZD03VJ+Qu9Y86JGqkjHNippgwifbIeT67xw=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_shipments/mark_in_transit".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0072"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"status\": \"IN_TRANSIT\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_mark_in_transit".to_owned(), event_type :
+            "inventory_shipments/mark_in_transit".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0072".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_receive_items".to_owned(), description :
+            "A webhook on topic inventory_shipments/receive_items carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0073".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "DnDpYKbSpJ68oO2yQzYs2TyInLDi7FWk32XoxC3Mh0o=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_shipments/receive_items".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0073"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"status\": \"PARTIALLY_RECEIVED\",\n  \"items_received\": [\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/82243\",\n      \"old_accepted_quantity\": 5,\n      \"old_rejected_quantity\": 2,\n      \"new_accepted_quantity\": 11,\n      \"new_rejected_quantity\": 3,\n      \"remaining_quantity_to_receive\": 6\n    },\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/57116\",\n      \"old_accepted_quantity\": 21,\n      \"old_rejected_quantity\": 9,\n      \"new_accepted_quantity\": 37,\n      \"new_rejected_quantity\": 14,\n      \"remaining_quantity_to_receive\": 16\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_receive_items".to_owned(), event_type :
+            "inventory_shipments/receive_items".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0073".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_remove_items".to_owned(), description :
+            "A webhook on topic inventory_shipments/remove_items carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0074".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "V59vBXlHWy1jcF0BzUAB3sjdhDOz1zepvoSgwS7oFdw=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_shipments/remove_items".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0074"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"items_removed\": [\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/82243\"\n    },\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/57116\"\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_remove_items".to_owned(), event_type :
+            "inventory_shipments/remove_items".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0074".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_update_item_quantities".to_owned(), description :
+            "A webhook on topic inventory_shipments/update_item_quantities carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0075".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "fpitP6C4ibzCTMdI9zzhAIAOblHSNy0ePHMR6dOiN+0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_shipments/update_item_quantities".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0075".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"items_updated\": [\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/82243\",\n      \"old_quantity\": 10,\n      \"new_quantity\": 23\n    },\n    {\n      \"id\": \"gid://shopify/InventoryShipmentLineItem/57116\",\n      \"old_quantity\": 7,\n      \"new_quantity\": 42\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_update_item_quantities".to_owned(), event_type :
+            "inventory_shipments/update_item_quantities".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0075".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_shipments_update_tracking".to_owned(), description :
+            "A webhook on topic inventory_shipments/update_tracking carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0076".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "xDhN5yY2+NUIl6keyXNwF6Hd8iOa/GEz5xs8dMQTdgw=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_shipments/update_tracking".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0076"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shipment_id\": \"gid://shopify/InventoryShipment/3921201\",\n  \"updated_tracking\": {\n    \"tracking_number\": \"8375692728\",\n    \"tracking_url\": \"https://exampletracking.shopify.com/track/8375692728\",\n    \"company\": \"Purolator\",\n    \"arrives_at\": \"2023-10-02T03:24:44-04:00\"\n  },\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_shipments_update_tracking".to_owned(), event_type :
+            "inventory_shipments/update_tracking".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0076".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_transfers_add_items".to_owned(), description :
+            "A webhook on topic inventory_transfers/add_items carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0077".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "RoQVVM5XiKVNAsbSO3OCS6TZ3cIa4koVZNviNNAaR7c=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_transfers/add_items"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0077".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"items_added\": [\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/72243\",\n      \"quantity\": 14\n    },\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/81958\",\n      \"quantity\": 22\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_add_items".to_owned(), event_type :
+            "inventory_transfers/add_items".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0077".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_transfers_cancel"
+            .to_owned(), description :
+            "A webhook on topic inventory_transfers/cancel carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0078".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9fblZtBFoAKzcpIiniu5sH0IxrGqHHdpBsn5PCibQL8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_transfers/cancel"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0078".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"status\": \"CANCELED\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_cancel".to_owned(), event_type :
+            "inventory_transfers/cancel".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0078".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_transfers_complete".to_owned(), description :
+            "A webhook on topic inventory_transfers/complete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0079".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "+NkHaAUal5yy883GZ92aPnliVax0J8a7iF5cKntk/pQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_transfers/complete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0079".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"status\": \"TRANSFERRED\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_complete".to_owned(), event_type :
+            "inventory_transfers/complete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0079".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_transfers_ready_to_ship".to_owned(), description :
+            "A webhook on topic inventory_transfers/ready_to_ship carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "inFdcVEkvn5m+T6BjEEg1beAaZJK0iRBOb9Cho8g6Yc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_transfers/ready_to_ship".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc007a"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"status\": \"READY_TO_SHIP\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\",\n  \"line_items\": [\n    {\n      \"id\": \"gid://shopify/InventoryTransferLineItem/72243\",\n      \"quantity\": 10\n    },\n    {\n      \"id\": \"gid://shopify/InventoryTransferLineItem/81958\",\n      \"quantity\": 8\n    }\n  ]\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_ready_to_ship".to_owned(), event_type :
+            "inventory_transfers/ready_to_ship".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_transfers_remove_items".to_owned(), description :
+            "A webhook on topic inventory_transfers/remove_items carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Cs8xcLytm8TEopfJmsu5P/tN9UykIOSx08hVyo1wIw8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_transfers/remove_items".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc007b"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"items_removed\": [\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/72243\"\n    },\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/81958\"\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_remove_items".to_owned(), event_type :
+            "inventory_transfers/remove_items".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "inventory_transfers_update_item_quantities".to_owned(), description :
+            "A webhook on topic inventory_transfers/update_item_quantities carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "vcMRhXAxZyziTKzPDQUwpKJLILgFG2qMhOq2lFaDmFk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "inventory_transfers/update_item_quantities".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"status\": \"IN_PROGRESS\",\n  \"items_updated\": [\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/72243\",\n      \"old_quantity\": 10,\n      \"new_quantity\": 23\n    },\n    {\n      \"line_item_id\": \"gid://shopify/InventoryTransferLineItem/81958\",\n      \"old_quantity\": 8,\n      \"new_quantity\": 15\n    }\n  ],\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_update_item_quantities".to_owned(), event_type :
+            "inventory_transfers/update_item_quantities".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "inventory_transfers_updated"
+            .to_owned(), description :
+            "A webhook on topic inventory_transfers/updated. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "fRz0uMmE2lLmVlwOf7dBcas+OdXsQpVOBs7PL58/nkw=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "inventory_transfers/updated"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc007d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/InventoryTransfer/2921201\",\n  \"status\": \"DRAFT\",\n  \"happened_at\": \"2023-09-01T08:19:56-04:00\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "inventory_transfers_updated".to_owned(), event_type :
+            "inventory_transfers/updated".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locales_create".to_owned(),
+            description :
+            "A webhook on topic locales/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "oFJgV8WoJ+2z/fhyeCKVDLWAMWiSqr6lBRPSQ0fQc7E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locales/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"locale\": \"fr-CA\",\n  \"published\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locales_create".to_owned(), event_type : "locales/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locales_destroy".to_owned(),
+            description :
+            "A webhook on topic locales/destroy carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc007f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "oFJgV8WoJ+2z/fhyeCKVDLWAMWiSqr6lBRPSQ0fQc7E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locales/destroy".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc007f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"locale\": \"fr-CA\",\n  \"published\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locales_destroy".to_owned(), event_type : "locales/destroy".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc007f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locales_update".to_owned(),
+            description :
+            "A webhook on topic locales/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0080".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "oFJgV8WoJ+2z/fhyeCKVDLWAMWiSqr6lBRPSQ0fQc7E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locales/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0080".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"locale\": \"fr-CA\",\n  \"published\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locales_update".to_owned(), event_type : "locales/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0080".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locations_activate"
+            .to_owned(), description :
+            "A webhook on topic locations/activate carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0081".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/a3rqO8vYMjCJHGOfCEbSxQLziI7S9olsNJd/fLQk0k=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locations/activate"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0081".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 866550311766439000,\n  \"name\": \"Example Shop\",\n  \"address1\": \"34 Example Street\",\n  \"address2\": \"Next to example\",\n  \"city\": \"ottawa\",\n  \"zip\": \"k1n5t5\",\n  \"province\": \"ontario\",\n  \"country\": \"CA\",\n  \"phone\": \"555-555-5555\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"country_code\": \"CA\",\n  \"country_name\": \"Canada\",\n  \"province_code\": \"ON\",\n  \"legacy\": false,\n  \"active\": true,\n  \"admin_graphql_api_id\": \"gid://shopify/Location/866550311766439020\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locations_activate".to_owned(), event_type : "locations/activate"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0081".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locations_create"
+            .to_owned(), description :
+            "A webhook on topic locations/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0082".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/a3rqO8vYMjCJHGOfCEbSxQLziI7S9olsNJd/fLQk0k=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locations/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0082".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 866550311766439000,\n  \"name\": \"Example Shop\",\n  \"address1\": \"34 Example Street\",\n  \"address2\": \"Next to example\",\n  \"city\": \"ottawa\",\n  \"zip\": \"k1n5t5\",\n  \"province\": \"ontario\",\n  \"country\": \"CA\",\n  \"phone\": \"555-555-5555\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"country_code\": \"CA\",\n  \"country_name\": \"Canada\",\n  \"province_code\": \"ON\",\n  \"legacy\": false,\n  \"active\": true,\n  \"admin_graphql_api_id\": \"gid://shopify/Location/866550311766439020\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locations_create".to_owned(), event_type : "locations/create".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0082".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locations_deactivate"
+            .to_owned(), description :
+            "A webhook on topic locations/deactivate carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0083".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/a3rqO8vYMjCJHGOfCEbSxQLziI7S9olsNJd/fLQk0k=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locations/deactivate"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0083".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 866550311766439000,\n  \"name\": \"Example Shop\",\n  \"address1\": \"34 Example Street\",\n  \"address2\": \"Next to example\",\n  \"city\": \"ottawa\",\n  \"zip\": \"k1n5t5\",\n  \"province\": \"ontario\",\n  \"country\": \"CA\",\n  \"phone\": \"555-555-5555\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"country_code\": \"CA\",\n  \"country_name\": \"Canada\",\n  \"province_code\": \"ON\",\n  \"legacy\": false,\n  \"active\": true,\n  \"admin_graphql_api_id\": \"gid://shopify/Location/866550311766439020\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locations_deactivate".to_owned(), event_type : "locations/deactivate"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0083".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locations_delete"
+            .to_owned(), description :
+            "A webhook on topic locations/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0084".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "y0toIzq4lSTtuODkJXZxWYta+VobSx6xxJczWShhPv0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locations/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0084".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 866550311766439000\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locations_delete".to_owned(), event_type : "locations/delete".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0084".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "locations_update"
+            .to_owned(), description :
+            "A webhook on topic locations/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0085".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/a3rqO8vYMjCJHGOfCEbSxQLziI7S9olsNJd/fLQk0k=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "locations/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0085".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 866550311766439000,\n  \"name\": \"Example Shop\",\n  \"address1\": \"34 Example Street\",\n  \"address2\": \"Next to example\",\n  \"city\": \"ottawa\",\n  \"zip\": \"k1n5t5\",\n  \"province\": \"ontario\",\n  \"country\": \"CA\",\n  \"phone\": \"555-555-5555\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"country_code\": \"CA\",\n  \"country_name\": \"Canada\",\n  \"province_code\": \"ON\",\n  \"legacy\": false,\n  \"active\": true,\n  \"admin_graphql_api_id\": \"gid://shopify/Location/866550311766439020\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "locations_update".to_owned(), event_type : "locations/update".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0085".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "markets_create".to_owned(),
+            description :
+            "A webhook on topic markets/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0086".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "2fzjTyPK+6MynLANvc1LLYqfyuJLa5QgkpMjxGUtFUM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "markets/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0086".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 188558248,\n  \"name\": \"United States\",\n  \"type\": \"region\",\n  \"status\": \"active\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "markets_create".to_owned(), event_type : "markets/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0086".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "markets_delete".to_owned(),
+            description :
+            "A webhook on topic markets/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0087".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TZMMWrlYpu0RSHZJxepAn6ang4izhccsVd+PsT8vrbs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "markets/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0087".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 188558248\n}\n".to_owned()),
+            body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "markets_delete".to_owned(), event_type : "markets/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0087".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "markets_update".to_owned(),
+            description :
+            "A webhook on topic markets/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0088".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "2fzjTyPK+6MynLANvc1LLYqfyuJLa5QgkpMjxGUtFUM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "markets/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0088".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 188558248,\n  \"name\": \"United States\",\n  \"type\": \"region\",\n  \"status\": \"active\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "markets_update".to_owned(), event_type : "markets/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0088".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "markets_backup_region_update".to_owned(), description :
+            "A webhook on topic markets_backup_region/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0089".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SzWvEUjD8QRautRmtObi4MXHszLCaE51FNYYi31qD1g=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "markets_backup_region/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0089".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/MarketRegion/238945671234567891\",\n  \"code\": \"US\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "markets_backup_region_update".to_owned(), event_type :
+            "markets_backup_region/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0089".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "metafield_definitions_create".to_owned(), description :
+            "A webhook on topic metafield_definitions/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TYPriyspkyiUsufGjZSzHFwzLBZUeG5rz5WhuFxNfuU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metafield_definitions/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"shop_id\": 548380009,\n  \"namespace\": \"example-type\",\n  \"key\": \"example-key\",\n  \"name\": \"Example Field\",\n  \"description\": null,\n  \"owner_type\": \"Customer\",\n  \"deleting\": false,\n  \"type_name\": \"single_line_text_field\",\n  \"options\": [],\n  \"api_client_id\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"validation_status\": \"all_valid\",\n  \"pinned_position\": 0,\n  \"standard_template_id\": null,\n  \"merchant_writeable\": null,\n  \"storefront_readable\": null,\n  \"customer_access\": null,\n  \"namespace_owner_api_client_id\": null,\n  \"unique_values\": false,\n  \"smart_collection_condition\": false,\n  \"option_linkable\": false,\n  \"admin_filterable\": false,\n  \"admin_filterable_status\": null,\n  \"app_config_managed\": false,\n  \"access_only\": false,\n  \"admin_filter_status\": \"not_filterable\",\n  \"use_as_collection_condition\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metafield_definitions_create".to_owned(), event_type :
+            "metafield_definitions/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc008a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "metafield_definitions_delete".to_owned(), description :
+            "A webhook on topic metafield_definitions/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "5lYba8svj/1p4aP719FZ1Q12B7S03MHdbMX+tmhWBk8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metafield_definitions/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/MetafieldDefinition/1\",\n  \"type\": \"ShopifyMetafields::Types::SingleLineTextFieldType\",\n  \"created_by_app_id\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metafield_definitions_delete".to_owned(), event_type :
+            "metafield_definitions/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc008b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "metafield_definitions_update".to_owned(), description :
+            "A webhook on topic metafield_definitions/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TYPriyspkyiUsufGjZSzHFwzLBZUeG5rz5WhuFxNfuU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metafield_definitions/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"shop_id\": 548380009,\n  \"namespace\": \"example-type\",\n  \"key\": \"example-key\",\n  \"name\": \"Example Field\",\n  \"description\": null,\n  \"owner_type\": \"Customer\",\n  \"deleting\": false,\n  \"type_name\": \"single_line_text_field\",\n  \"options\": [],\n  \"api_client_id\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"validation_status\": \"all_valid\",\n  \"pinned_position\": 0,\n  \"standard_template_id\": null,\n  \"merchant_writeable\": null,\n  \"storefront_readable\": null,\n  \"customer_access\": null,\n  \"namespace_owner_api_client_id\": null,\n  \"unique_values\": false,\n  \"smart_collection_condition\": false,\n  \"option_linkable\": false,\n  \"admin_filterable\": false,\n  \"admin_filterable_status\": null,\n  \"app_config_managed\": false,\n  \"access_only\": false,\n  \"admin_filter_status\": \"not_filterable\",\n  \"use_as_collection_condition\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metafield_definitions_update".to_owned(), event_type :
+            "metafield_definitions/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc008c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "metaobjects_create"
+            .to_owned(), description :
+            "A webhook on topic metaobjects/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gY+QzGpfI0QRh2+qeXrXbbMw1B79UavM4EcPOsAhMNA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metaobjects/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"type\": \"example-type\",\n  \"handle\": \"example-metaobject\",\n  \"created_at\": \"1975-10-31T00:55:12-05:00\",\n  \"updated_at\": \"1985-07-13T01:55:12-04:00\",\n  \"display_name\": \"Example Metaobject\",\n  \"id\": \"gid://shopify/Metaobject/123\",\n  \"definition_id\": \"gid://shopify/MetaobjectDefinition/222\",\n  \"fields\": {\n    \"example-key\": \"example-value\"\n  },\n  \"created_by_staff_id\": \"gid://shopify/StaffMember/444\",\n  \"created_by_app_id\": \"gid://shopify/ApiClient/333\",\n  \"capabilities\": {\n    \"publishable\": {\n      \"status\": \"draft\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metaobjects_create".to_owned(), event_type : "metaobjects/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc008d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "metaobjects_delete"
+            .to_owned(), description :
+            "A webhook on topic metaobjects/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "v6d5dkd4GRNIDfjEf4VVD1X7kUZTCFt7XSg3kUGgWS4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metaobjects/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/Metaobject/123\",\n  \"type\": \"example-type\",\n  \"handle\": \"example-metaobject\",\n  \"created_by_app_id\": \"gid://shopify/ApiClient/333\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metaobjects_delete".to_owned(), event_type : "metaobjects/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc008e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "metaobjects_update"
+            .to_owned(), description :
+            "A webhook on topic metaobjects/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc008f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gY+QzGpfI0QRh2+qeXrXbbMw1B79UavM4EcPOsAhMNA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "metaobjects/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc008f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"type\": \"example-type\",\n  \"handle\": \"example-metaobject\",\n  \"created_at\": \"1975-10-31T00:55:12-05:00\",\n  \"updated_at\": \"1985-07-13T01:55:12-04:00\",\n  \"display_name\": \"Example Metaobject\",\n  \"id\": \"gid://shopify/Metaobject/123\",\n  \"definition_id\": \"gid://shopify/MetaobjectDefinition/222\",\n  \"fields\": {\n    \"example-key\": \"example-value\"\n  },\n  \"created_by_staff_id\": \"gid://shopify/StaffMember/444\",\n  \"created_by_app_id\": \"gid://shopify/ApiClient/333\",\n  \"capabilities\": {\n    \"publishable\": {\n      \"status\": \"draft\"\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "metaobjects_update".to_owned(), event_type : "metaobjects/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc008f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "order_transactions_create"
+            .to_owned(), description :
+            "A webhook on topic order_transactions/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0090".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "ka9uKwzClolscu3qR2KOemOW8/1RAgy75y7Fl5+/NnU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "order_transactions/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0090".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 120560818172775260,\n  \"order_id\": 820982911946154500,\n  \"kind\": \"authorization\",\n  \"gateway\": \"visa\",\n  \"status\": \"success\",\n  \"message\": null,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"test\": false,\n  \"authorization\": \"1001\",\n  \"location_id\": null,\n  \"user_id\": null,\n  \"parent_id\": null,\n  \"processed_at\": null,\n  \"device_id\": null,\n  \"error_code\": null,\n  \"source_name\": \"web\",\n  \"payment_details\": {\n    \"credit_card_bin\": null,\n    \"avs_result_code\": null,\n    \"cvv_result_code\": null,\n    \"credit_card_number\": \"•••• •••• •••• 1234\",\n    \"credit_card_company\": \"Visa\",\n    \"buyer_action_info\": null,\n    \"credit_card_name\": null,\n    \"credit_card_wallet\": null,\n    \"credit_card_expiration_month\": null,\n    \"credit_card_expiration_year\": null,\n    \"payment_method_name\": \"visa\"\n  },\n  \"receipt\": {},\n  \"amount\": \"419.95\",\n  \"currency\": \"USD\",\n  \"payment_id\": \"#9999.1\",\n  \"total_unsettled_set\": {\n    \"presentment_money\": {\n      \"amount\": \"419.95\",\n      \"currency\": \"USD\"\n    },\n    \"shop_money\": {\n      \"amount\": \"419.95\",\n      \"currency\": \"USD\"\n    }\n  },\n  \"manual_payment_gateway\": true,\n  \"amount_rounding\": null,\n  \"admin_graphql_api_id\": \"gid://shopify/OrderTransaction/120560818172775265\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "order_transactions_create".to_owned(), event_type :
+            "order_transactions/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0090".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_cancelled"
+            .to_owned(), description :
+            "A webhook on topic orders/cancelled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0091".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/cancelled".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0091".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_cancelled".to_owned(), event_type : "orders/cancelled".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0091".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_create".to_owned(),
+            description :
+            "A webhook on topic orders/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0092".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0092".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_create".to_owned(), event_type : "orders/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0092".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_delete".to_owned(),
+            description :
+            "A webhook on topic orders/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0093".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "0Ed/Y0OEmAVGmTnT1gFpgVjTPbOfJYtXk6qNu9G14Tk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0093".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_delete".to_owned(), event_type : "orders/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0093".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_edited".to_owned(),
+            description :
+            "A webhook on topic orders/edited carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0094".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "icD5wv+TFbQNeysHTGFKeheMZCCQk4Yy8hedI0kArjs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/edited".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0094".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"order_edit\": {\n    \"id\": 78912328793123780,\n    \"app_id\": null,\n    \"created_at\": \"2021-12-31T19:00:00-05:00\",\n    \"committed_at\": \"2021-12-31T19:00:00-05:00\",\n    \"notify_customer\": false,\n    \"order_id\": 820982911946154500,\n    \"staff_note\": \"\",\n    \"user_id\": null,\n    \"line_items\": {\n      \"additions\": [\n        {\n          \"id\": 78643924236718240,\n          \"delta\": 1\n        }\n      ],\n      \"removals\": [\n        {\n          \"id\": 487817672276298560,\n          \"delta\": 1\n        }\n      ]\n    },\n    \"discounts\": {\n      \"line_item\": {\n        \"additions\": [],\n        \"removals\": []\n      }\n    },\n    \"shipping_lines\": {\n      \"additions\": [],\n      \"removals\": []\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_edited".to_owned(), event_type : "orders/edited".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0094".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_fulfilled"
+            .to_owned(), description :
+            "A webhook on topic orders/fulfilled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0095".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/fulfilled".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0095".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_fulfilled".to_owned(), event_type : "orders/fulfilled".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0095".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_link_requested"
+            .to_owned(), description :
+            "A webhook on topic orders/link_requested carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0096".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/link_requested"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0096".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_link_requested".to_owned(), event_type : "orders/link_requested"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc0096".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_paid".to_owned(),
+            description :
+            "A webhook on topic orders/paid carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0097".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/paid".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0097".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_paid".to_owned(), event_type : "orders/paid".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0097".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_partially_fulfilled"
+            .to_owned(), description :
+            "A webhook on topic orders/partially_fulfilled carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0098".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/partially_fulfilled"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0098".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_partially_fulfilled".to_owned(), event_type :
+            "orders/partially_fulfilled".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0098".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "orders_risk_assessment_changed".to_owned(), description :
+            "A webhook on topic orders/risk_assessment_changed carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc0099".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "enpWBMcZtrnVMLQ8gEI9HMv9tvEttJwtCb0UQm131I0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/risk_assessment_changed"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc0099".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"provider_id\": null,\n  \"provider_title\": null,\n  \"risk_level\": \"medium\",\n  \"created_at\": null,\n  \"order_id\": null,\n  \"admin_graphql_api_order_id\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_risk_assessment_changed".to_owned(), event_type :
+            "orders/risk_assessment_changed".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0099".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "orders_shopify_protect_eligibility_changed".to_owned(), description :
+            "A webhook on topic orders/shopify_protect_eligibility_changed carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009a".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "uzpbiT4BAWmnqcqSHanY9U3ya+P4FOVjqaMvxWo+hPM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "orders/shopify_protect_eligibility_changed".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc009a".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"order_id\": 1,\n  \"status\": \"active\",\n  \"eligibility\": {\n    \"status\": \"eligible\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_shopify_protect_eligibility_changed".to_owned(), event_type :
+            "orders/shopify_protect_eligibility_changed".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc009a".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "orders_updated".to_owned(),
+            description :
+            "A webhook on topic orders/updated carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009b".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gOq+bMLrjHfBNlbcGxxiC9tMFLYugH2DQUcLeY4+et0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/updated".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc009b".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "orders_updated".to_owned(), event_type : "orders/updated".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc009b".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "payment_schedules_due"
+            .to_owned(), description :
+            "A webhook on topic payment_schedules/due carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009c".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SfjeSEopn1nm6LUMImIXBwlIruj6u482gRErEmwIU7M=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "payment_schedules/due"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc009c".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"amount\": \"0.00\",\n  \"balance_due\": \"0.00\",\n  \"completed_at\": \"2021-01-02T00:00:00-05:00\",\n  \"created_at\": \"2021-01-01T00:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"due_at\": \"2021-01-02T00:00:00-05:00\",\n  \"id\": 606405506930370000,\n  \"issued_at\": \"2021-01-01T00:00:00-05:00\",\n  \"payment_terms_id\": 706405506930370000,\n  \"presentment_currency\": \"USD\",\n  \"total_balance\": \"0.00\",\n  \"total_price\": \"0.00\",\n  \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n  \"admin_graphql_api_id\": \"gid://shopify/PaymentSchedule/606405506930370084\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "payment_schedules_due".to_owned(), event_type : "payment_schedules/due"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc009c".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "payment_terms_create"
+            .to_owned(), description :
+            "A webhook on topic payment_terms/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009d".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "DGTnvfG04cpsbFgcNHYoewSoGfp9nHHCiAZXWbcL/vU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "payment_terms/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc009d".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"payment_terms_name\": \"Net 7\",\n  \"payment_terms_type\": \"net\",\n  \"due_in_days\": 7,\n  \"created_at\": \"2021-01-01T00:00:00-05:00\",\n  \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n  \"payment_schedules\": [\n    {\n      \"amount\": \"0.00\",\n      \"balance_due\": \"0.00\",\n      \"completed_at\": \"2021-01-02T00:00:00-05:00\",\n      \"created_at\": \"2021-01-01T00:00:00-05:00\",\n      \"currency\": \"USD\",\n      \"due_at\": \"2021-01-02T00:00:00-05:00\",\n      \"id\": 606405506930370000,\n      \"issued_at\": \"2021-01-01T00:00:00-05:00\",\n      \"payment_terms_id\": 706405506930370000,\n      \"presentment_currency\": \"USD\",\n      \"total_balance\": \"0.00\",\n      \"total_price\": \"0.00\",\n      \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/PaymentSchedule/606405506930370084\"\n    }\n  ],\n  \"admin_graphql_api_id\": \"gid://shopify/PaymentsPaymentFlexibilityPaymentTermsPaymentTerms/706405506930370084\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "payment_terms_create".to_owned(), event_type : "payment_terms/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc009d".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "payment_terms_delete"
+            .to_owned(), description :
+            "A webhook on topic payment_terms/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009e".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "XppjW8ZSIv0HvfkxSVOLv2C7euPwC6wjZPmMI2Nzo6M=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "payment_terms/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc009e".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "payment_terms_delete".to_owned(), event_type : "payment_terms/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc009e".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "payment_terms_update"
+            .to_owned(), description :
+            "A webhook on topic payment_terms/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc009f".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "DGTnvfG04cpsbFgcNHYoewSoGfp9nHHCiAZXWbcL/vU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "payment_terms/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc009f".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 706405506930370000,\n  \"payment_terms_name\": \"Net 7\",\n  \"payment_terms_type\": \"net\",\n  \"due_in_days\": 7,\n  \"created_at\": \"2021-01-01T00:00:00-05:00\",\n  \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n  \"payment_schedules\": [\n    {\n      \"amount\": \"0.00\",\n      \"balance_due\": \"0.00\",\n      \"completed_at\": \"2021-01-02T00:00:00-05:00\",\n      \"created_at\": \"2021-01-01T00:00:00-05:00\",\n      \"currency\": \"USD\",\n      \"due_at\": \"2021-01-02T00:00:00-05:00\",\n      \"id\": 606405506930370000,\n      \"issued_at\": \"2021-01-01T00:00:00-05:00\",\n      \"payment_terms_id\": 706405506930370000,\n      \"presentment_currency\": \"USD\",\n      \"total_balance\": \"0.00\",\n      \"total_price\": \"0.00\",\n      \"updated_at\": \"2021-01-01T00:00:01-05:00\",\n      \"admin_graphql_api_id\": \"gid://shopify/PaymentSchedule/606405506930370084\"\n    }\n  ],\n  \"admin_graphql_api_id\": \"gid://shopify/PaymentsPaymentFlexibilityPaymentTermsPaymentTerms/706405506930370084\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "payment_terms_update".to_owned(), event_type : "payment_terms/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc009f".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_feeds_create"
+            .to_owned(), description :
+            "A webhook on topic product_feeds/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a0".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "RsEmkkoe/Ljk+s1djI3cppyPgEQtwCuz1uHj9wyQJo0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_feeds/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a0".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/ProductFeed/\",\n  \"country\": \"CA\",\n  \"language\": \"EN\",\n  \"status\": \"\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_feeds_create".to_owned(), event_type : "product_feeds/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a0".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_feeds_full_sync"
+            .to_owned(), description :
+            "A webhook on topic product_feeds/full_sync carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a1".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SNmL3MvpyEvUd+OsDZengjEULkPbfXnRMfSTYl7NBbE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_feeds/full_sync"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a1".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"metadata\": {\n    \"action\": \"CREATE\",\n    \"type\": \"FULL\",\n    \"resource\": \"PRODUCT\",\n    \"fullSyncId\": \"gid://shopify/ProductFullSync/1123511235\",\n    \"truncatedFields\": [],\n    \"occurred_at\": \"2022-01-01T00:00:00.000Z\"\n  },\n  \"productFeed\": {\n    \"id\": \"gid://shopify/ProductFeed/12345\",\n    \"shop_id\": \"gid://shopify/Shop/12345\",\n    \"language\": \"EN\",\n    \"country\": \"CA\"\n  },\n  \"product\": {\n    \"id\": \"gid://shopify/Product/12345\",\n    \"title\": \"Coffee\",\n    \"description\": \"The best coffee in the world\",\n    \"onlineStoreUrl\": \"https://example.com/products/coffee\",\n    \"createdAt\": \"2021-12-31T19:00:00-05:00\",\n    \"updatedAt\": \"2021-12-31T19:00:00-05:00\",\n    \"status\": \"ACTIVE\",\n    \"isPublished\": true,\n    \"publishedAt\": \"2021-12-31T19:00:00-05:00\",\n    \"productType\": \"Coffee\",\n    \"vendor\": \"Cawfee Inc\",\n    \"handle\": \"\",\n    \"images\": {\n      \"edges\": [\n        {\n          \"node\": {\n            \"id\": \"gid://shopify/ProductImage/394\",\n            \"url\": \"https://cdn.shopify.com/s/files/1/0262/9117/5446/products/IMG_0022.jpg?v=1675101331\",\n            \"height\": 3024,\n            \"width\": 4032\n          }\n        }\n      ]\n    },\n    \"options\": [\n      {\n        \"name\": \"Title\",\n        \"values\": [\n          \"151cm\",\n          \"155cm\",\n          \"158cm\"\n        ]\n      }\n    ],\n    \"seo\": {\n      \"title\": \"seo title\",\n      \"description\": \"seo description\"\n    },\n    \"tags\": [\n      \"tag1\",\n      \"tag2\"\n    ],\n    \"variants\": {\n      \"edges\": [\n        {\n          \"node\": {\n            \"id\": \"gid://shopify/ProductVariant/1\",\n            \"title\": \"151cm\",\n            \"price\": {\n              \"amount\": \"100.00\",\n              \"currencyCode\": \"CAD\"\n            },\n            \"compareAtPrice\": null,\n            \"sku\": \"12345\",\n            \"barcode\": null,\n            \"quantityAvailable\": 10,\n            \"availableForSale\": true,\n            \"weight\": 2.3,\n            \"weightUnit\": \"KILOGRAMS\",\n            \"requireShipping\": true,\n            \"inventoryPolicy\": \"DENY\",\n            \"createdAt\": \"2021-12-31T19:00:00-05:00\",\n            \"updatedAt\": \"2021-12-31T19:00:00-05:00\",\n            \"image\": {\n              \"id\": \"gid://shopify/ProductImage/394\",\n              \"url\": \"https://cdn.shopify.com/s/files/1/0262/9117/5446/products/IMG_0022.jpg?v=1675101331\",\n              \"height\": 3024,\n              \"width\": 4032\n            },\n            \"selectedOptions\": [\n              {\n                \"name\": \"Title\",\n                \"value\": \"151cm\"\n              }\n            ]\n          }\n        }\n      ]\n    }\n  },\n  \"products\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_feeds_full_sync".to_owned(), event_type : "product_feeds/full_sync"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a1".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "product_feeds_full_sync_finish".to_owned(), description :
+            "A webhook on topic product_feeds/full_sync_finish carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a2".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "VTfcUDTK2E1tivbVl1JTiMrfq2nKrdsnGfMX1nnBx/w=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_feeds/full_sync_finish"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a2".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"metadata\": {\n    \"action\": \"CREATE\",\n    \"type\": \"FULL\",\n    \"resource\": \"PRODUCT\",\n    \"fullSyncId\": \"gid://shopify/ProductFullSync/1123511235\",\n    \"truncatedFields\": [],\n    \"occurred_at\": \"2022-01-01T00:00:00.000Z\"\n  },\n  \"productFeed\": {\n    \"id\": \"gid://shopify/ProductFeed/12345\",\n    \"shop_id\": \"gid://shopify/Shop/12345\",\n    \"language\": \"EN\",\n    \"country\": \"CA\"\n  },\n  \"fullSync\": {\n    \"createdAt\": \"2021-12-31 19:00:00 -0500\",\n    \"errorCode\": null,\n    \"status\": \"completed\",\n    \"count\": 12,\n    \"url\": null\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_feeds_full_sync_finish".to_owned(), event_type :
+            "product_feeds/full_sync_finish".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a2".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "product_feeds_incremental_sync".to_owned(), description :
+            "A webhook on topic product_feeds/incremental_sync carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a3".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "77dOs7uizbxUsEc5LNTXMV/2X9HhnGR4NtYgs6077cE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_feeds/incremental_sync"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a3".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"metadata\": {\n    \"action\": \"CREATE\",\n    \"type\": \"INCREMENTAL\",\n    \"resource\": \"PRODUCT\",\n    \"truncatedFields\": [],\n    \"occured_at\": \"2021-12-31T19:00:00-05:00\"\n  },\n  \"productFeed\": {\n    \"id\": \"gid://shopify/ProductFeed/12345\",\n    \"shop_id\": \"gid://shopify/Shop/12345\",\n    \"language\": \"EN\",\n    \"country\": \"CA\"\n  },\n  \"product\": {\n    \"id\": \"gid://shopify/Product/12345\",\n    \"title\": \"Coffee\",\n    \"description\": \"The best coffee in the world\",\n    \"onlineStoreUrl\": \"https://example.com/products/coffee\",\n    \"createdAt\": \"2021-12-31T19:00:00-05:00\",\n    \"updatedAt\": \"2021-12-31T19:00:00-05:00\",\n    \"status\": \"ACTIVE\",\n    \"isPublished\": true,\n    \"publishedAt\": \"2021-12-31T19:00:00-05:00\",\n    \"productType\": \"Coffee\",\n    \"vendor\": \"Cawfee Inc\",\n    \"handle\": \"\",\n    \"images\": {\n      \"edges\": [\n        {\n          \"node\": {\n            \"id\": \"gid://shopify/ProductImage/394\",\n            \"url\": \"https://cdn.shopify.com/s/files/1/0262/9117/5446/products/IMG_0022.jpg?v=1675101331\",\n            \"height\": 3024,\n            \"width\": 4032\n          }\n        }\n      ]\n    },\n    \"options\": [\n      {\n        \"name\": \"Title\",\n        \"values\": [\n          \"151cm\",\n          \"155cm\",\n          \"158cm\"\n        ]\n      }\n    ],\n    \"seo\": {\n      \"title\": \"seo title\",\n      \"description\": \"seo description\"\n    },\n    \"tags\": [\n      \"tag1\",\n      \"tag2\"\n    ],\n    \"variants\": {\n      \"edges\": [\n        {\n          \"node\": {\n            \"id\": \"gid://shopify/ProductVariant/1\",\n            \"title\": \"151cm\",\n            \"price\": {\n              \"amount\": \"100.00\",\n              \"currencyCode\": \"CAD\"\n            },\n            \"compareAtPrice\": null,\n            \"sku\": \"12345\",\n            \"barcode\": null,\n            \"quantityAvailable\": 10,\n            \"availableForSale\": true,\n            \"weight\": 2.3,\n            \"weightUnit\": \"KILOGRAMS\",\n            \"requireShipping\": true,\n            \"inventoryPolicy\": \"DENY\",\n            \"createdAt\": \"2021-12-31T19:00:00-05:00\",\n            \"updatedAt\": \"2021-12-31T19:00:00-05:00\",\n            \"image\": {\n              \"id\": \"gid://shopify/ProductImage/394\",\n              \"url\": \"https://cdn.shopify.com/s/files/1/0262/9117/5446/products/IMG_0022.jpg?v=1675101331\",\n              \"height\": 3024,\n              \"width\": 4032\n            },\n            \"selectedOptions\": [\n              {\n                \"name\": \"Title\",\n                \"value\": \"151cm\"\n              }\n            ]\n          }\n        }\n      ]\n    }\n  },\n  \"products\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_feeds_incremental_sync".to_owned(), event_type :
+            "product_feeds/incremental_sync".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a3".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_feeds_update"
+            .to_owned(), description :
+            "A webhook on topic product_feeds/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a4".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "RsEmkkoe/Ljk+s1djI3cppyPgEQtwCuz1uHj9wyQJo0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_feeds/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a4".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": \"gid://shopify/ProductFeed/\",\n  \"country\": \"CA\",\n  \"language\": \"EN\",\n  \"status\": \"\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_feeds_update".to_owned(), event_type : "product_feeds/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a4".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_listings_add"
+            .to_owned(), description :
+            "A webhook on topic product_listings/add carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a5".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9YJzu1lDrDF9Nxfzk9oHh1YgRyL8Dd07xhK+0Xytjj4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_listings/add"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a5".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"product_listing\": {\n    \"product_id\": 788032119674292900,\n    \"created_at\": null,\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"body_html\": \"An example T-Shirt\",\n    \"handle\": \"example-t-shirt\",\n    \"product_type\": \"Shirts\",\n    \"title\": \"Example T-Shirt\",\n    \"vendor\": \"Acme\",\n    \"available\": true,\n    \"tags\": \"example, mens, t-shirt\",\n    \"published_at\": \"2021-12-31T19:00:00-05:00\",\n    \"variants\": [\n      {\n        \"id\": 642667041472714000,\n        \"title\": \"Small\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Small\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 1,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 75,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-30T19:00:00-05:00\"\n      },\n      {\n        \"id\": 757650484644203900,\n        \"title\": \"Medium\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Medium\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 2,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 50,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n      }\n    ],\n    \"images\": [],\n    \"options\": [\n      {\n        \"id\": 527050010214937800,\n        \"name\": \"Title\",\n        \"product_id\": 788032119674292900,\n        \"position\": 1,\n        \"values\": [\n          \"Small\",\n          \"Medium\"\n        ]\n      }\n    ]\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_listings_add".to_owned(), event_type : "product_listings/add"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a5".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_listings_remove"
+            .to_owned(), description :
+            "A webhook on topic product_listings/remove carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a6".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Qhfld8JjnvqXw0sTbH6bUuqyuBLdMJRVLBXErgaBMps=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_listings/remove"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a6".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"product_listing\": {\n    \"product_id\": 788032119674292900\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_listings_remove".to_owned(), event_type : "product_listings/remove"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a6".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_listings_update"
+            .to_owned(), description :
+            "A webhook on topic product_listings/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a7".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9YJzu1lDrDF9Nxfzk9oHh1YgRyL8Dd07xhK+0Xytjj4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_listings/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a7".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"product_listing\": {\n    \"product_id\": 788032119674292900,\n    \"created_at\": null,\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"body_html\": \"An example T-Shirt\",\n    \"handle\": \"example-t-shirt\",\n    \"product_type\": \"Shirts\",\n    \"title\": \"Example T-Shirt\",\n    \"vendor\": \"Acme\",\n    \"available\": true,\n    \"tags\": \"example, mens, t-shirt\",\n    \"published_at\": \"2021-12-31T19:00:00-05:00\",\n    \"variants\": [\n      {\n        \"id\": 642667041472714000,\n        \"title\": \"Small\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Small\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 1,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 75,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-30T19:00:00-05:00\"\n      },\n      {\n        \"id\": 757650484644203900,\n        \"title\": \"Medium\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Medium\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 2,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 50,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n      }\n    ],\n    \"images\": [],\n    \"options\": [\n      {\n        \"id\": 527050010214937800,\n        \"name\": \"Title\",\n        \"product_id\": 788032119674292900,\n        \"position\": 1,\n        \"values\": [\n          \"Small\",\n          \"Medium\"\n        ]\n      }\n    ]\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_listings_update".to_owned(), event_type : "product_listings/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a7".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_publications_create"
+            .to_owned(), description :
+            "A webhook on topic product_publications/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a8".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "3eH1cJpXrT83umWq3pKsAPHYgmWESsXLirb9KNvGSEU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_publications/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a8".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"publication_id\": 123456,\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"published\": true,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"product_id\": 788032119674292900\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_publications_create".to_owned(), event_type :
+            "product_publications/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a8".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_publications_delete"
+            .to_owned(), description :
+            "A webhook on topic product_publications/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00a9".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "FUrMM1AlrafyRQjhFahrwH8OkLs4WAc7oJjCKKXkzNE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_publications/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a9".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null\n}\n".to_owned()), body_file :
+            ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_publications_delete".to_owned(), event_type :
+            "product_publications/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00a9".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "product_publications_update"
+            .to_owned(), description :
+            "A webhook on topic product_publications/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00aa".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "3eH1cJpXrT83umWq3pKsAPHYgmWESsXLirb9KNvGSEU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "product_publications/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00aa".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"publication_id\": 123456,\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"published\": true,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"product_id\": 788032119674292900\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "product_publications_update".to_owned(), event_type :
+            "product_publications/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00aa".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "products_create".to_owned(),
+            description :
+            "A webhook on topic products/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ab".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "i2DADIMHT2VDr4Hw4yUTxfrh2ZHefVB32edVBjsXaIA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ab".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/Product/788032119674292922\",\n  \"body_html\": \"An example T-Shirt\",\n  \"created_at\": null,\n  \"handle\": \"example-t-shirt\",\n  \"id\": 788032119674292900,\n  \"product_type\": \"Shirts\",\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"template_suffix\": null,\n  \"title\": \"Example T-Shirt\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"vendor\": \"Acme\",\n  \"status\": \"active\",\n  \"published_scope\": \"web\",\n  \"tags\": \"example, mens, t-shirt\",\n  \"variants\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 642667041472714000,\n      \"inventory_policy\": \"deny\",\n      \"position\": 1,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": null,\n      \"taxable\": true,\n      \"title\": \"Small\",\n      \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n      \"option1\": \"Small\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 75,\n      \"old_inventory_quantity\": 75\n    },\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/757650484644203962\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 757650484644203900,\n      \"inventory_policy\": \"deny\",\n      \"position\": 2,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": null,\n      \"taxable\": true,\n      \"title\": \"Medium\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"option1\": \"Medium\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 50,\n      \"old_inventory_quantity\": 50\n    }\n  ],\n  \"options\": [],\n  \"images\": [],\n  \"image\": null,\n  \"media\": [],\n  \"variant_gids\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/757650484644203962\",\n      \"updated_at\": \"2022-01-01T00:00:00.000Z\"\n    },\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"updated_at\": \"2021-12-31T00:00:00.000Z\"\n    }\n  ],\n  \"has_variants_that_requires_components\": false,\n  \"category\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "products_create".to_owned(), event_type : "products/create".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ab".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "products_delete".to_owned(),
+            description :
+            "A webhook on topic products/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ac".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "glP94r1GKNlmUHK54cK1rtKrd81T9arzeSuZ6dpbhRY=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ac".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 788032119674292900\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "products_delete".to_owned(), event_type : "products/delete".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ac".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "products_update".to_owned(),
+            description :
+            "A webhook on topic products/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ad".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "i2DADIMHT2VDr4Hw4yUTxfrh2ZHefVB32edVBjsXaIA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "products/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ad".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/Product/788032119674292922\",\n  \"body_html\": \"An example T-Shirt\",\n  \"created_at\": null,\n  \"handle\": \"example-t-shirt\",\n  \"id\": 788032119674292900,\n  \"product_type\": \"Shirts\",\n  \"published_at\": \"2021-12-31T19:00:00-05:00\",\n  \"template_suffix\": null,\n  \"title\": \"Example T-Shirt\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"vendor\": \"Acme\",\n  \"status\": \"active\",\n  \"published_scope\": \"web\",\n  \"tags\": \"example, mens, t-shirt\",\n  \"variants\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 642667041472714000,\n      \"inventory_policy\": \"deny\",\n      \"position\": 1,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": null,\n      \"taxable\": true,\n      \"title\": \"Small\",\n      \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n      \"option1\": \"Small\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 75,\n      \"old_inventory_quantity\": 75\n    },\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/757650484644203962\",\n      \"barcode\": null,\n      \"compare_at_price\": \"24.99\",\n      \"created_at\": \"2021-12-29T19:00:00-05:00\",\n      \"id\": 757650484644203900,\n      \"inventory_policy\": \"deny\",\n      \"position\": 2,\n      \"price\": \"19.99\",\n      \"product_id\": 788032119674292900,\n      \"sku\": null,\n      \"taxable\": true,\n      \"title\": \"Medium\",\n      \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n      \"option1\": \"Medium\",\n      \"option2\": null,\n      \"option3\": null,\n      \"image_id\": null,\n      \"inventory_item_id\": null,\n      \"inventory_quantity\": 50,\n      \"old_inventory_quantity\": 50\n    }\n  ],\n  \"options\": [],\n  \"images\": [],\n  \"image\": null,\n  \"media\": [],\n  \"variant_gids\": [\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/757650484644203962\",\n      \"updated_at\": \"2022-01-01T00:00:00.000Z\"\n    },\n    {\n      \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n      \"updated_at\": \"2021-12-31T00:00:00.000Z\"\n    }\n  ],\n  \"has_variants_that_requires_components\": false,\n  \"category\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "products_update".to_owned(), event_type : "products/update".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ad".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "profiles_create".to_owned(),
+            description :
+            "A webhook on topic profiles/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ae".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bIW76TMeZfjh9ZYm2P+BzYZgJV7s8dhM3n9fELeDeoo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "profiles/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ae".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"admin_graphql_api_id\": \"gid://shopify/DeliveryProfile/1\",\n  \"name\": \"Example Delivery Profile\",\n  \"default\": false,\n  \"profile_type\": null,\n  \"version\": 1\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "profiles_create".to_owned(), event_type : "profiles/create".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ae".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "profiles_delete".to_owned(),
+            description :
+            "A webhook on topic profiles/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00af".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bIW76TMeZfjh9ZYm2P+BzYZgJV7s8dhM3n9fELeDeoo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "profiles/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00af".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"admin_graphql_api_id\": \"gid://shopify/DeliveryProfile/1\",\n  \"name\": \"Example Delivery Profile\",\n  \"default\": false,\n  \"profile_type\": null,\n  \"version\": 1\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "profiles_delete".to_owned(), event_type : "profiles/delete".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00af".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "profiles_update".to_owned(),
+            description :
+            "A webhook on topic profiles/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b0".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bIW76TMeZfjh9ZYm2P+BzYZgJV7s8dhM3n9fELeDeoo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "profiles/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b0".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"admin_graphql_api_id\": \"gid://shopify/DeliveryProfile/1\",\n  \"name\": \"Example Delivery Profile\",\n  \"default\": false,\n  \"profile_type\": null,\n  \"version\": 1\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "profiles_update".to_owned(), event_type : "profiles/update".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b0".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "publications_delete"
+            .to_owned(), description :
+            "A webhook on topic publications/delete. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b1".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "VqUhb9OvxCcf7O0mJzPmyRcXu7hWsrTom4rxQwQSFT4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "publications/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b1".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 55650051,\n  \"admin_graphql_api_id\": \"gid://shopify/Publication/55650051\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "publications_delete".to_owned(), event_type : "publications/delete"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b1".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "refunds_create".to_owned(),
+            description :
+            "A webhook on topic refunds/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b2".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "qo0cOARdNg44/74XRlJ/CS4EAM5HM7PIT2JzfSpd35Y=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "refunds/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b2".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 890088186047892400,\n  \"order_id\": 820982911946154500,\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"note\": \"Things were damaged\",\n  \"user_id\": 548380009,\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"duties\": [],\n  \"total_duties_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"return\": null,\n  \"restock\": false,\n  \"refund_shipping_lines\": [],\n  \"admin_graphql_api_id\": \"gid://shopify/Refund/890088186047892319\",\n  \"order_adjustments\": [],\n  \"refund_line_items\": [\n    {\n      \"id\": 487817672276298600,\n      \"quantity\": 1,\n      \"line_item_id\": 487817672276298560,\n      \"location_id\": null,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 89.99,\n      \"total_tax\": 0,\n      \"subtotal_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_tax_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_item\": {\n        \"id\": 487817672276298560,\n        \"variant_id\": null,\n        \"title\": \"Aviator sunglasses\",\n        \"quantity\": 1,\n        \"sku\": \"SKU2006-001\",\n        \"variant_title\": null,\n        \"vendor\": null,\n        \"fulfillment_service\": \"manual\",\n        \"product_id\": 788032119674292900,\n        \"requires_shipping\": true,\n        \"taxable\": true,\n        \"gift_card\": false,\n        \"name\": \"Aviator sunglasses\",\n        \"variant_inventory_management\": null,\n        \"properties\": [],\n        \"product_exists\": true,\n        \"fulfillable_quantity\": 1,\n        \"grams\": 100,\n        \"price\": \"89.99\",\n        \"total_discount\": \"0.00\",\n        \"fulfillment_status\": null,\n        \"price_set\": {\n          \"shop_money\": {\n            \"amount\": \"89.99\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"89.99\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"total_discount_set\": {\n          \"shop_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"discount_allocations\": [],\n        \"duties\": [],\n        \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n        \"tax_lines\": []\n      }\n    },\n    {\n      \"id\": 789012345678901200,\n      \"quantity\": 1,\n      \"line_item_id\": 789012345678901200,\n      \"location_id\": null,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 19.99,\n      \"total_tax\": 0,\n      \"subtotal_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_tax_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_item\": {\n        \"id\": 789012345678901200,\n        \"variant_id\": null,\n        \"title\": \"Lens Protection Plan (2 Year)\",\n        \"quantity\": 1,\n        \"sku\": \"LENS-PROTECT-2YR\",\n        \"variant_title\": null,\n        \"vendor\": null,\n        \"fulfillment_service\": \"manual\",\n        \"product_id\": null,\n        \"requires_shipping\": true,\n        \"taxable\": true,\n        \"gift_card\": false,\n        \"name\": \"Lens Protection Plan (2 Year)\",\n        \"variant_inventory_management\": null,\n        \"properties\": [],\n        \"product_exists\": false,\n        \"fulfillable_quantity\": 1,\n        \"grams\": 0,\n        \"price\": \"19.99\",\n        \"total_discount\": \"0.00\",\n        \"fulfillment_status\": null,\n        \"price_set\": {\n          \"shop_money\": {\n            \"amount\": \"19.99\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"19.99\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"total_discount_set\": {\n          \"shop_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"discount_allocations\": [],\n        \"duties\": [],\n        \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n        \"tax_lines\": []\n      }\n    },\n    {\n      \"id\": 890123456789012500,\n      \"quantity\": 1,\n      \"line_item_id\": 890123456789012400,\n      \"location_id\": null,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 24.99,\n      \"total_tax\": 0,\n      \"subtotal_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_tax_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_item\": {\n        \"id\": 890123456789012400,\n        \"variant_id\": null,\n        \"title\": \"Premium Leather Case\",\n        \"quantity\": 1,\n        \"sku\": \"CASE-LEATHER-PREM\",\n        \"variant_title\": null,\n        \"vendor\": null,\n        \"fulfillment_service\": \"manual\",\n        \"product_id\": null,\n        \"requires_shipping\": true,\n        \"taxable\": true,\n        \"gift_card\": false,\n        \"name\": \"Premium Leather Case\",\n        \"variant_inventory_management\": null,\n        \"properties\": [],\n        \"product_exists\": false,\n        \"fulfillable_quantity\": 1,\n        \"grams\": 0,\n        \"price\": \"24.99\",\n        \"total_discount\": \"0.00\",\n        \"fulfillment_status\": null,\n        \"price_set\": {\n          \"shop_money\": {\n            \"amount\": \"24.99\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"24.99\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"total_discount_set\": {\n          \"shop_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"discount_allocations\": [],\n        \"duties\": [],\n        \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n        \"tax_lines\": []\n      }\n    },\n    {\n      \"id\": 976318377106520400,\n      \"quantity\": 1,\n      \"line_item_id\": 976318377106520300,\n      \"location_id\": null,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 159.99,\n      \"total_tax\": 0,\n      \"subtotal_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_tax_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_item\": {\n        \"id\": 976318377106520300,\n        \"variant_id\": null,\n        \"title\": \"Mid-century lounger\",\n        \"quantity\": 1,\n        \"sku\": \"SKU2006-020\",\n        \"variant_title\": null,\n        \"vendor\": null,\n        \"fulfillment_service\": \"manual\",\n        \"product_id\": 788032119674292900,\n        \"requires_shipping\": true,\n        \"taxable\": true,\n        \"gift_card\": false,\n        \"name\": \"Mid-century lounger\",\n        \"variant_inventory_management\": null,\n        \"properties\": [],\n        \"product_exists\": true,\n        \"fulfillable_quantity\": 1,\n        \"grams\": 1000,\n        \"price\": \"159.99\",\n        \"total_discount\": \"5.00\",\n        \"fulfillment_status\": null,\n        \"price_set\": {\n          \"shop_money\": {\n            \"amount\": \"159.99\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"159.99\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"total_discount_set\": {\n          \"shop_money\": {\n            \"amount\": \"5.00\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"5.00\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"discount_allocations\": [\n          {\n            \"amount\": \"5.00\",\n            \"discount_application_index\": 0,\n            \"amount_set\": {\n              \"shop_money\": {\n                \"amount\": \"5.00\",\n                \"currency_code\": \"USD\"\n              },\n              \"presentment_money\": {\n                \"amount\": \"5.00\",\n                \"currency_code\": \"USD\"\n              }\n            }\n          },\n          {\n            \"amount\": \"5.00\",\n            \"discount_application_index\": 2,\n            \"amount_set\": {\n              \"shop_money\": {\n                \"amount\": \"5.00\",\n                \"currency_code\": \"USD\"\n              },\n              \"presentment_money\": {\n                \"amount\": \"5.00\",\n                \"currency_code\": \"USD\"\n              }\n            }\n          }\n        ],\n        \"duties\": [],\n        \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n        \"tax_lines\": []\n      }\n    },\n    {\n      \"id\": 315789986012684500,\n      \"quantity\": 1,\n      \"line_item_id\": 315789986012684400,\n      \"location_id\": null,\n      \"restock_type\": \"no_restock\",\n      \"subtotal\": 119.99,\n      \"total_tax\": 0,\n      \"subtotal_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"total_tax_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"line_item\": {\n        \"id\": 315789986012684400,\n        \"variant_id\": null,\n        \"title\": \"Coffee table\",\n        \"quantity\": 1,\n        \"sku\": \"SKU2006-035\",\n        \"variant_title\": null,\n        \"vendor\": null,\n        \"fulfillment_service\": \"manual\",\n        \"product_id\": 788032119674292900,\n        \"requires_shipping\": true,\n        \"taxable\": true,\n        \"gift_card\": false,\n        \"name\": \"Coffee table\",\n        \"variant_inventory_management\": null,\n        \"properties\": [],\n        \"product_exists\": true,\n        \"fulfillable_quantity\": 1,\n        \"grams\": 500,\n        \"price\": \"119.99\",\n        \"total_discount\": \"0.00\",\n        \"fulfillment_status\": null,\n        \"price_set\": {\n          \"shop_money\": {\n            \"amount\": \"119.99\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"119.99\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"total_discount_set\": {\n          \"shop_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          },\n          \"presentment_money\": {\n            \"amount\": \"0.00\",\n            \"currency_code\": \"USD\"\n          }\n        },\n        \"discount_allocations\": [],\n        \"duties\": [],\n        \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n        \"tax_lines\": []\n      }\n    }\n  ],\n  \"transactions\": [\n    {\n      \"id\": 245135271310201180,\n      \"order_id\": 820982911946154500,\n      \"kind\": \"refund\",\n      \"gateway\": \"bogus\",\n      \"status\": \"success\",\n      \"message\": \"This is a refund\",\n      \"created_at\": \"2019-12-31T19:00:00-05:00\",\n      \"test\": false,\n      \"authorization\": null,\n      \"location_id\": null,\n      \"user_id\": null,\n      \"parent_id\": null,\n      \"processed_at\": null,\n      \"device_id\": null,\n      \"error_code\": null,\n      \"source_name\": \"web\",\n      \"receipt\": {},\n      \"amount\": \"75.00\",\n      \"currency\": null,\n      \"payment_id\": \"#9999.\",\n      \"total_unsettled_set\": {\n        \"presentment_money\": {\n          \"amount\": \"0.0\",\n          \"currency\": \"XXX\"\n        },\n        \"shop_money\": {\n          \"amount\": \"0.0\",\n          \"currency\": \"XXX\"\n        }\n      },\n      \"manual_payment_gateway\": false,\n      \"amount_rounding\": null,\n      \"admin_graphql_api_id\": \"gid://shopify/OrderTransaction/245135271310201194\"\n    },\n    {\n      \"id\": 839212141605670500,\n      \"order_id\": 820982911946154500,\n      \"kind\": \"refund\",\n      \"gateway\": \"bogus\",\n      \"status\": \"success\",\n      \"message\": null,\n      \"created_at\": \"2020-01-01T19:00:00-05:00\",\n      \"test\": false,\n      \"authorization\": null,\n      \"location_id\": null,\n      \"user_id\": null,\n      \"parent_id\": null,\n      \"processed_at\": null,\n      \"device_id\": null,\n      \"error_code\": null,\n      \"source_name\": \"web\",\n      \"receipt\": {},\n      \"amount\": \"10.00\",\n      \"currency\": null,\n      \"payment_id\": \"#9999.\",\n      \"total_unsettled_set\": {\n        \"presentment_money\": {\n          \"amount\": \"0.0\",\n          \"currency\": \"XXX\"\n        },\n        \"shop_money\": {\n          \"amount\": \"0.0\",\n          \"currency\": \"XXX\"\n        }\n      },\n      \"manual_payment_gateway\": false,\n      \"amount_rounding\": null,\n      \"admin_graphql_api_id\": \"gid://shopify/OrderTransaction/839212141605670573\"\n    }\n  ]\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "refunds_create".to_owned(), event_type : "refunds/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b2".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_approve".to_owned(),
+            description :
+            "A webhook on topic returns/approve carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b3".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "NAfoDWn9D1dZTU4BrjIcWbB9P+srX363ASlZAxoQQYM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/approve".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b3".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"status\": \"open\",\n  \"order\": {\n    \"id\": 4783296544821,\n    \"admin_graphql_api_id\": \"gid://shopify/Order/4783296544821\"\n  },\n  \"total_return_line_items\": 2,\n  \"name\": null,\n  \"return_line_items\": [],\n  \"return_shipping_fees\": [\n    {\n      \"id\": 987654321547866,\n      \"admin_graphql_api_id\": \"gid://shopify/ReturnShippingFee/987654321547866\",\n      \"price\": {\n        \"shop_money\": {\n          \"amount\": \"10.0\",\n          \"currency_code\": \"XXX\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.0\",\n          \"currency_code\": \"XXX\"\n        }\n      }\n    }\n  ],\n  \"exchange_line_items\": [\n    {\n      \"id\": 987654321283476,\n      \"admin_graphql_api_id\": \"gid://shopify/ExchangeLineItem/987654321283476\",\n      \"line_item\": null\n    }\n  ],\n  \"total_exchange_line_items\": 1\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_approve".to_owned(), event_type : "returns/approve".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b3".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_cancel".to_owned(),
+            description :
+            "A webhook on topic returns/cancel carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b4".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "sB8WTbybjRX9jDNjQp8A5TD/VYqC+izUKZj3lFAX/Og=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/cancel".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b4".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"order_id\": 4783296544821,\n  \"status\": \"canceled\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_cancel".to_owned(), event_type : "returns/cancel".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b4".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_close".to_owned(),
+            description :
+            "A webhook on topic returns/close carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b5".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SZh5Shv5dQcUlXYgiYaRGVF1X4MKCjMEJVjc5i981pI=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/close".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b5".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"order_id\": 4783296544821,\n  \"status\": \"closed\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_close".to_owned(), event_type : "returns/close".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b5".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_decline".to_owned(),
+            description :
+            "A webhook on topic returns/decline carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b6".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "y1TWmyHkxAbDRobwFhwElFu1BLZkCvmLvHtz2G5TA3U=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/decline".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b6".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"status\": \"declined\",\n  \"order\": {\n    \"id\": 4783296544821,\n    \"admin_graphql_api_id\": \"gid://shopify/Order/4783296544821\"\n  },\n  \"decline\": {\n    \"reason\": \"return_period_ended\",\n    \"note\": \"As discussed on the phone, the 30-day return window has ended.\"\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_decline".to_owned(), event_type : "returns/decline".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b6".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_process".to_owned(),
+            description :
+            "A webhook on topic returns/process. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b7".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SZh5Shv5dQcUlXYgiYaRGVF1X4MKCjMEJVjc5i981pI=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/process".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b7".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"order_id\": 4783296544821,\n  \"status\": \"closed\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_process".to_owned(), event_type : "returns/process".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b7".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_reopen".to_owned(),
+            description :
+            "A webhook on topic returns/reopen carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b8".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "vC9clagp0ggzCz9c0mDfo9XL9C2MB44Q02kr2e1u3OE=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/reopen".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b8".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"order_id\": 4783296544821,\n  \"status\": \"open\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_reopen".to_owned(), event_type : "returns/reopen".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b8".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_request".to_owned(),
+            description :
+            "A webhook on topic returns/request carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00b9".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "LGD02YRg2QRifTg71N1Q3ubOJpuIGFBHxQ+OkyZNu9s=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/request".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b9".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 123134564567890,\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"status\": \"requested\",\n  \"order\": {\n    \"id\": 4783296544821,\n    \"admin_graphql_api_id\": \"gid://shopify/Order/4783296544821\"\n  },\n  \"total_return_line_items\": 2,\n  \"name\": null,\n  \"return_line_items\": [],\n  \"return_shipping_fees\": [],\n  \"exchange_line_items\": [],\n  \"total_exchange_line_items\": 0\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_request".to_owned(), event_type : "returns/request".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00b9".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "returns_update".to_owned(),
+            description :
+            "A webhook on topic returns/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ba".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "K4Z6B4Z3XR4ECVKF7CzcI73OpRZs95EpsuaZdrKPLss=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "returns/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ba".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\",\n  \"return_line_items\": {\n    \"removals\": [\n      {\n        \"admin_graphql_api_id\": \"gid://shopify/ReturnLineItem/987654321\",\n        \"delta\": 2\n      }\n    ]\n  },\n  \"restocking_fees\": {\n    \"updates\": [],\n    \"removals\": []\n  },\n  \"return_shipping_fees\": {\n    \"updates\": [],\n    \"removals\": []\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "returns_update".to_owned(), event_type : "returns/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ba".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "reverse_deliveries_attach_deliverable".to_owned(), description :
+            "A webhook on topic reverse_deliveries/attach_deliverable carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00bb".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "/N5Uo3Z7K24dM8q9o4v1sr5LUo4vJEM33ha0ElnlcXk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "reverse_deliveries/attach_deliverable".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bb".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 9080907654321,\n  \"admin_graphql_api_id\": \"gid://shopify/ReverseDelivery/9080907654321\",\n  \"return\": {\n    \"id\": 123134564567890,\n    \"admin_graphql_api_id\": \"gid://shopify/Return/123134564567890\"\n  },\n  \"shipping_deliverable\": {\n    \"tracking\": {\n      \"carrier_name\": \"USPS\",\n      \"tracking_number\": \"123345345\",\n      \"tracking_url\": null\n    },\n    \"label\": {\n      \"public_file_url\": null,\n      \"created_at\": null\n    }\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "reverse_deliveries_attach_deliverable".to_owned(), event_type :
+            "reverse_deliveries/attach_deliverable".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bb".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "reverse_fulfillment_orders_dispose".to_owned(), description :
+            "A webhook on topic reverse_fulfillment_orders/dispose carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00bc".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "T4oDATBzfSed4Vyfcsg1DATwiz8S8Xz6rVBwBGO02bM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "reverse_fulfillment_orders/dispose".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bc"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 11111111,\n  \"admin_graphql_api_id\": \"gid://shopify/ReverseFulfillmentOrder/11111111\",\n  \"dispositions\": [\n    {\n      \"reverse_fulfillment_order_line_item\": {\n        \"id\": 2222222,\n        \"admin_graphql_api_id\": \"gid://shopify/ReverseFulfillmentOrderLineItem/2222222\"\n      },\n      \"reverse_delivery_line_item\": null,\n      \"type\": \"restocked\",\n      \"location\": {\n        \"id\": 3333333,\n        \"admin_graphql_api_id\": \"gid://shopify/Location/3333333\"\n      },\n      \"quantity\": 1\n    },\n    {\n      \"reverse_fulfillment_order_line_item\": {\n        \"id\": 2222223,\n        \"admin_graphql_api_id\": \"gid://shopify/ReverseFulfillmentOrderLineItem/2222223\"\n      },\n      \"reverse_delivery_line_item\": null,\n      \"type\": \"restocked\",\n      \"location\": {\n        \"id\": 3333333,\n        \"admin_graphql_api_id\": \"gid://shopify/Location/3333333\"\n      },\n      \"quantity\": 1\n    }\n  ],\n  \"total_dispositions\": 2\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "reverse_fulfillment_orders_dispose".to_owned(), event_type :
+            "reverse_fulfillment_orders/dispose".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bc".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "scheduled_product_listings_add".to_owned(), description :
+            "A webhook on topic scheduled_product_listings/add carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00bd".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "14zqlAqLWtXlxliUbHRfbJICZn5A9IvsLac7acHULwk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "scheduled_product_listings/add"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bd".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"scheduled_product_listing\": {\n    \"product_id\": 788032119674292900,\n    \"created_at\": null,\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"body_html\": \"An example T-Shirt\",\n    \"handle\": \"example-t-shirt\",\n    \"product_type\": \"Shirts\",\n    \"title\": \"Example T-Shirt\",\n    \"vendor\": \"Acme\",\n    \"available\": true,\n    \"tags\": \"example, mens, t-shirt\",\n    \"variants\": [\n      {\n        \"id\": 642667041472714000,\n        \"title\": \"Small\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Small\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 1,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 75,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-30T19:00:00-05:00\"\n      },\n      {\n        \"id\": 757650484644203900,\n        \"title\": \"Medium\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Medium\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 2,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 50,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n      }\n    ],\n    \"publish_at\": null,\n    \"images\": [],\n    \"options\": [\n      {\n        \"id\": 527050010214937800,\n        \"name\": \"Title\",\n        \"product_id\": 788032119674292900,\n        \"position\": 1,\n        \"values\": [\n          \"Small\",\n          \"Medium\"\n        ]\n      }\n    ]\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "scheduled_product_listings_add".to_owned(), event_type :
+            "scheduled_product_listings/add".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bd".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "scheduled_product_listings_remove".to_owned(), description :
+            "A webhook on topic scheduled_product_listings/remove carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00be".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Xn2KNHz8kwJV2LVdhHJm4o62So/aNmtmX9KqxqsImXs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "scheduled_product_listings/remove".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00be"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"scheduled_product_listing\": {\n    \"product_id\": 788032119674292900\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "scheduled_product_listings_remove".to_owned(), event_type :
+            "scheduled_product_listings/remove".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00be".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "scheduled_product_listings_update".to_owned(), description :
+            "A webhook on topic scheduled_product_listings/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00bf".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "14zqlAqLWtXlxliUbHRfbJICZn5A9IvsLac7acHULwk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "scheduled_product_listings/update".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bf"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"scheduled_product_listing\": {\n    \"product_id\": 788032119674292900,\n    \"created_at\": null,\n    \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n    \"body_html\": \"An example T-Shirt\",\n    \"handle\": \"example-t-shirt\",\n    \"product_type\": \"Shirts\",\n    \"title\": \"Example T-Shirt\",\n    \"vendor\": \"Acme\",\n    \"available\": true,\n    \"tags\": \"example, mens, t-shirt\",\n    \"variants\": [\n      {\n        \"id\": 642667041472714000,\n        \"title\": \"Small\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Small\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 1,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 75,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-30T19:00:00-05:00\"\n      },\n      {\n        \"id\": 757650484644203900,\n        \"title\": \"Medium\",\n        \"option_values\": [\n          {\n            \"option_id\": 527050010214937800,\n            \"name\": \"Title\",\n            \"value\": \"Medium\"\n          }\n        ],\n        \"price\": \"19.99\",\n        \"formatted_price\": \"$19.99\",\n        \"compare_at_price\": \"24.99\",\n        \"grams\": 0,\n        \"requires_shipping\": true,\n        \"sku\": null,\n        \"barcode\": null,\n        \"taxable\": true,\n        \"position\": 2,\n        \"available\": true,\n        \"inventory_policy\": \"deny\",\n        \"inventory_quantity\": 50,\n        \"inventory_management\": null,\n        \"fulfillment_service\": \"manual\",\n        \"weight\": 0,\n        \"weight_unit\": \"lb\",\n        \"image_id\": null,\n        \"created_at\": \"2021-12-29T19:00:00-05:00\",\n        \"updated_at\": \"2021-12-31T19:00:00-05:00\"\n      }\n    ],\n    \"publish_at\": null,\n    \"images\": [],\n    \"options\": [\n      {\n        \"id\": 527050010214937800,\n        \"name\": \"Title\",\n        \"product_id\": 788032119674292900,\n        \"position\": 1,\n        \"values\": [\n          \"Small\",\n          \"Medium\"\n        ]\n      }\n    ]\n  }\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "scheduled_product_listings_update".to_owned(), event_type :
+            "scheduled_product_listings/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00bf".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "segments_create".to_owned(),
+            description :
+            "A webhook on topic segments/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c0".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "L+8XJU5myqoaazfTOo2hWvCqgpVGAOk7R12+XntaP5E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "segments/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c0".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"name\": \"Customers who have one order\",\n  \"query\": \"number_of_orders = 1\",\n  \"creationDate\": \"2022-01-01T00:00:00.000Z\",\n  \"lastEditDate\": \"2022-01-01T00:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "segments_create".to_owned(), event_type : "segments/create".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c0".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "segments_delete".to_owned(),
+            description :
+            "A webhook on topic segments/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c1".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "afvnXvIRiucxxrhsrV97AcOatv11TUeU3IcTb5SkO/A=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "segments/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c1".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1\n}\n".to_owned()), body_file :
+            ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "segments_delete".to_owned(), event_type : "segments/delete".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c1".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "segments_update".to_owned(),
+            description :
+            "A webhook on topic segments/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c2".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "FfJ8Y/d0i2byC5PrbBA66moF4hgQedqNp8RXCzMb+uo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "segments/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c2".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 1,\n  \"name\": \"Customers who have one order\",\n  \"query\": \"number_of_orders = 1\",\n  \"creationDate\": \"2005-05-05T06:00:00.000Z\",\n  \"lastEditDate\": \"2022-01-01T00:00:00.000Z\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "segments_update".to_owned(), event_type : "segments/update".to_owned(), key
+            : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c2".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "selling_plan_groups_create"
+            .to_owned(), description :
+            "A webhook on topic selling_plan_groups/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c3".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "1cYCNnphsgOazuYf2rwVHhp11fxOBd3O/wiLsFQ/VA4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "selling_plan_groups/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c3".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SellingPlanGroup/1039518917\",\n  \"id\": 1039518917,\n  \"name\": \"Subscribe & Save\",\n  \"merchant_code\": \"sub-n-save\",\n  \"admin_graphql_api_app\": \"gid://shopify/App/2525000003\",\n  \"app_id\": null,\n  \"description\": null,\n  \"options\": [\n    \"Delivery every\"\n  ],\n  \"position\": null,\n  \"summary\": \"1 delivery frequency,  discount\",\n  \"selling_plans\": [\n    {\n      \"name\": \"Pay every month deliver every month\",\n      \"options\": [\n        \"month\"\n      ],\n      \"position\": null,\n      \"description\": null,\n      \"billing_policy\": {\n        \"interval\": \"month\",\n        \"interval_count\": 1,\n        \"min_cycles\": null,\n        \"max_cycles\": null\n      },\n      \"delivery_policy\": {\n        \"interval\": \"month\",\n        \"interval_count\": 1,\n        \"anchors\": [],\n        \"cutoff\": null,\n        \"pre_anchor_behavior\": \"asap\"\n      },\n      \"pricing_policies\": []\n    }\n  ],\n  \"product_variants\": [],\n  \"products\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "selling_plan_groups_create".to_owned(), event_type :
+            "selling_plan_groups/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c3".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "selling_plan_groups_delete"
+            .to_owned(), description :
+            "A webhook on topic selling_plan_groups/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c4".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "FqxA6Fw0LkEREvDb3x0Fv/t1X1JpFDw+DTK+OI4toFM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "selling_plan_groups/delete"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c4".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SellingPlanGroup/1039518908\",\n  \"id\": 1039518908\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "selling_plan_groups_delete".to_owned(), event_type :
+            "selling_plan_groups/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c4".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "selling_plan_groups_update"
+            .to_owned(), description :
+            "A webhook on topic selling_plan_groups/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c5".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "wmJz/cYGwjnqas1lj6BlRDf36l0DNcpSdZNC6KMo0nI=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "selling_plan_groups/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c5".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SellingPlanGroup/1039518913\",\n  \"id\": 1039518913,\n  \"name\": \"Subscribe & Save\",\n  \"merchant_code\": \"sub-n-save\",\n  \"admin_graphql_api_app\": \"gid://shopify/App/2525000003\",\n  \"app_id\": null,\n  \"description\": null,\n  \"options\": [\n    \"Delivery every\"\n  ],\n  \"position\": null,\n  \"summary\": \"1 delivery frequency,  discount\",\n  \"selling_plans\": [\n    {\n      \"name\": \"Pay every month deliver every month\",\n      \"options\": [\n        \"month\"\n      ],\n      \"position\": null,\n      \"description\": null,\n      \"billing_policy\": {\n        \"interval\": \"month\",\n        \"interval_count\": 1,\n        \"min_cycles\": null,\n        \"max_cycles\": null\n      },\n      \"delivery_policy\": {\n        \"interval\": \"month\",\n        \"interval_count\": 1,\n        \"anchors\": [],\n        \"cutoff\": null,\n        \"pre_anchor_behavior\": \"asap\"\n      },\n      \"pricing_policies\": []\n    }\n  ],\n  \"product_variants\": [],\n  \"products\": []\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "selling_plan_groups_update".to_owned(), event_type :
+            "selling_plan_groups/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c5".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "shipping_addresses_create"
+            .to_owned(), description :
+            "A webhook on topic shipping_addresses/create. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c6".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "qXIB6nibLWnJzhTH/z6Vc4aZRIflmvTnunOftVU42vo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "shipping_addresses/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c6".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 207119551,\n  \"address1\": \"123 Shipping Street\",\n  \"city\": \"Shippington\",\n  \"province_code\": \"KY\",\n  \"country_code\": \"US\",\n  \"zip\": \"40003\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "shipping_addresses_create".to_owned(), event_type :
+            "shipping_addresses/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c6".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "shipping_addresses_update"
+            .to_owned(), description :
+            "A webhook on topic shipping_addresses/update. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c7".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "EHov3s0rpqlase9vN80/dvNCQ/uM+St0NNwFoTlRLr8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "shipping_addresses/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c7".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 207119551,\n  \"address1\": \"124 Shipping Street\",\n  \"city\": \"Shippington\",\n  \"province_code\": \"KY\",\n  \"country_code\": \"US\",\n  \"zip\": \"40003\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "shipping_addresses_update".to_owned(), event_type :
+            "shipping_addresses/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c7".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "shop_redact".to_owned(),
+            description :
+            "A webhook on topic shop/redact carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c8".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "HRiajwTCIVSUAmo5eEwAmJ1BDoEQyuaG3BcoRiSPMN4=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
             .to_owned()), ("X-Shopify-Topic".to_owned(), "shop/redact".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0018".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"example-toys.myshopify.com\"\n}\n"
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c8".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"shop_id\": 954889,\n  \"shop_domain\": \"{shop}.myshopify.com\"\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
             "shop_redact".to_owned(), event_type : "shop/redact".to_owned(), key :
-            "b54557e4-bdd9-4b37-8a5f-bf7d70bc0018".to_owned() }] } },
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c8".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "shop_update".to_owned(),
+            description :
+            "A webhook on topic shop/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00c9".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "nJ59XupVtMihAeSxP+gorvkw0cfXZSsSH5r2ibTXVBs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "shop/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c9".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 548380009,\n  \"name\": \"Super Toys\",\n  \"email\": \"super@supertoys.com\",\n  \"domain\": null,\n  \"province\": \"Tennessee\",\n  \"country\": \"US\",\n  \"address1\": \"190 MacLaren Street\",\n  \"zip\": \"37178\",\n  \"city\": \"Houston\",\n  \"source\": null,\n  \"phone\": \"3213213210\",\n  \"latitude\": null,\n  \"longitude\": null,\n  \"primary_locale\": \"en\",\n  \"address2\": null,\n  \"created_at\": null,\n  \"updated_at\": null,\n  \"country_code\": \"US\",\n  \"country_name\": \"United States\",\n  \"currency\": \"USD\",\n  \"customer_email\": \"super@supertoys.com\",\n  \"timezone\": \"(GMT-05:00) Eastern Time (US & Canada)\",\n  \"iana_timezone\": null,\n  \"shop_owner\": \"John Smith\",\n  \"money_format\": \"${{amount}}\",\n  \"money_with_currency_format\": \"${{amount}} USD\",\n  \"weight_unit\": \"kg\",\n  \"province_code\": \"TN\",\n  \"taxes_included\": null,\n  \"auto_configure_tax_inclusivity\": null,\n  \"tax_shipping\": null,\n  \"county_taxes\": null,\n  \"plan_display_name\": \"Shopify Plus\",\n  \"plan_name\": \"enterprise\",\n  \"has_discounts\": false,\n  \"has_gift_cards\": true,\n  \"myshopify_domain\": null,\n  \"google_apps_domain\": null,\n  \"google_apps_login_enabled\": null,\n  \"money_in_emails_format\": \"${{amount}}\",\n  \"money_with_currency_in_emails_format\": \"${{amount}} USD\",\n  \"eligible_for_payments\": true,\n  \"requires_extra_payments_agreement\": false,\n  \"password_enabled\": null,\n  \"has_storefront\": true,\n  \"finances\": true,\n  \"primary_location_id\": 655441491,\n  \"checkout_api_supported\": true,\n  \"multi_location_enabled\": true,\n  \"setup_required\": false,\n  \"pre_launch_enabled\": false,\n  \"enabled_presentment_currencies\": [\n    \"USD\"\n  ],\n  \"marketing_sms_consent_enabled_at_checkout\": false,\n  \"transactional_sms_disabled\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "shop_update".to_owned(), event_type : "shop/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00c9".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_attempts_challenged".to_owned(), description :
+            "A webhook on topic subscription_billing_attempts/challenged carrying Shopify's published sample payload (webhooks reference, API version 2025-10), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ca".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bOf5VjI1SkIGQoBK1k/2WDY9t9EpwMPPxidJZr/OkXg=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_attempts/challenged".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ca".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"admin_graphql_api_id\": null,\n  \"idempotency_key\": \"9a453d81-d41d-403e-806f-714dee215ff9\",\n  \"order_id\": 1,\n  \"admin_graphql_api_order_id\": \"gid://shopify/Order/1\",\n  \"subscription_contract_id\": 5661049668,\n  \"admin_graphql_api_subscription_contract_id\": \"gid://shopify/SubscriptionContract/5661049668\",\n  \"ready\": true,\n  \"error_message\": null,\n  \"error_code\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_attempts_challenged".to_owned(), event_type :
+            "subscription_billing_attempts/challenged".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ca".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_attempts_failure".to_owned(), description :
+            "A webhook on topic subscription_billing_attempts/failure carrying Shopify's published sample payload (webhooks reference, API version 2025-10), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00cb".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "v4nS30zPk6Hc2enABIPKWB/012dKOnGBgRhu/lReAyc=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_attempts/failure".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cb".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"admin_graphql_api_id\": null,\n  \"idempotency_key\": \"9a453d81-d41d-403e-806f-714dee215ff9\",\n  \"order_id\": 1,\n  \"admin_graphql_api_order_id\": \"gid://shopify/Order/1\",\n  \"subscription_contract_id\": 4645218207,\n  \"admin_graphql_api_subscription_contract_id\": \"gid://shopify/SubscriptionContract/4645218207\",\n  \"ready\": true,\n  \"error_message\": null,\n  \"error_code\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_attempts_failure".to_owned(), event_type :
+            "subscription_billing_attempts/failure".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cb".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_attempts_success".to_owned(), description :
+            "A webhook on topic subscription_billing_attempts/success carrying Shopify's published sample payload (webhooks reference, API version 2025-10), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00cc".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "zD7RO1g93Pm/9nA4Hg6UewKYhub+jaOEPovNiqPxvm8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_attempts/success".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cc".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"admin_graphql_api_id\": null,\n  \"idempotency_key\": \"9a453d81-d41d-403e-806f-714dee215ff9\",\n  \"order_id\": 1,\n  \"admin_graphql_api_order_id\": \"gid://shopify/Order/1\",\n  \"subscription_contract_id\": 9656533495,\n  \"admin_graphql_api_subscription_contract_id\": \"gid://shopify/SubscriptionContract/9656533495\",\n  \"ready\": true,\n  \"error_message\": null,\n  \"error_code\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_attempts_success".to_owned(), event_type :
+            "subscription_billing_attempts/success".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cc".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_cycle_edits_create".to_owned(), description :
+            "A webhook on topic subscription_billing_cycle_edits/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00cd".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "zXaobE7CkSLB6T10rQbd68gik2mL6lCHuAsRnGX72Hk=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_cycle_edits/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cd".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"subscription_contract_id\": 7559010255,\n  \"cycle_start_at\": \"2022-10-01T00:00:00-04:00\",\n  \"cycle_end_at\": \"2022-11-01T00:00:00-04:00\",\n  \"cycle_index\": 1,\n  \"contract_edit\": null,\n  \"billing_attempt_expected_date\": \"2022-11-01T00:00:00-04:00\",\n  \"skipped\": false,\n  \"edited\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_cycle_edits_create".to_owned(), event_type :
+            "subscription_billing_cycle_edits/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cd".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_cycle_edits_delete".to_owned(), description :
+            "A webhook on topic subscription_billing_cycle_edits/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00ce".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "2APBm9ddNCIGRbsYZ6SCm+tMMhmUOvQbHlmc0MQ1BJo=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_cycle_edits/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ce".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"subscription_contract_id\": 6343816008,\n  \"cycle_start_at\": \"2022-10-01T00:00:00-04:00\",\n  \"cycle_end_at\": \"2022-11-01T00:00:00-04:00\",\n  \"cycle_index\": 1,\n  \"contract_edit\": null,\n  \"billing_attempt_expected_date\": \"2022-11-01T00:00:00-04:00\",\n  \"skipped\": false,\n  \"edited\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_cycle_edits_delete".to_owned(), event_type :
+            "subscription_billing_cycle_edits/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00ce".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_cycle_edits_update".to_owned(), description :
+            "A webhook on topic subscription_billing_cycle_edits/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00cf".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "gLHsM6DQ8Kn3cO1EXif2o9gIOP+9JZkP4VuZgBT0OLU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_cycle_edits/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cf".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"subscription_contract_id\": 8253114966,\n  \"cycle_start_at\": \"2022-10-01T00:00:00-04:00\",\n  \"cycle_end_at\": \"2022-11-01T00:00:00-04:00\",\n  \"cycle_index\": 1,\n  \"contract_edit\": null,\n  \"billing_attempt_expected_date\": \"2022-11-01T00:00:00-04:00\",\n  \"skipped\": false,\n  \"edited\": false\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_cycle_edits_update".to_owned(), event_type :
+            "subscription_billing_cycle_edits/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00cf".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_cycles_skip".to_owned(), description :
+            "A webhook on topic subscription_billing_cycles/skip carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d0".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "bDNODE9yDa5IseybjlXwa8l2c0DU9KNhS9xxuIAcnYA=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_cycles/skip".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d0"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"subscription_contract_id\": 9322892687,\n  \"cycle_start_at\": \"2022-10-01T00:00:00-04:00\",\n  \"cycle_end_at\": \"2022-11-01T00:00:00-04:00\",\n  \"cycle_index\": 1,\n  \"contract_edit\": null,\n  \"billing_attempt_expected_date\": \"2022-11-01T00:00:00-04:00\",\n  \"skipped\": true,\n  \"edited\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_cycles_skip".to_owned(), event_type :
+            "subscription_billing_cycles/skip".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d0".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_billing_cycles_unskip".to_owned(), description :
+            "A webhook on topic subscription_billing_cycles/unskip carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d1".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "jGoXsf7c2VQMIJFkSBuhyTL2MJmgcszLiJ4krgesGws=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_billing_cycles/unskip".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d1"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"subscription_contract_id\": 8340080694,\n  \"cycle_start_at\": \"2022-10-01T00:00:00-04:00\",\n  \"cycle_end_at\": \"2022-11-01T00:00:00-04:00\",\n  \"cycle_index\": 1,\n  \"contract_edit\": null,\n  \"billing_attempt_expected_date\": \"2022-11-01T00:00:00-04:00\",\n  \"skipped\": false,\n  \"edited\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_billing_cycles_unskip".to_owned(), event_type :
+            "subscription_billing_cycles/unskip".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d1".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_activate".to_owned(), description :
+            "A webhook on topic subscription_contracts/activate carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d2".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "SZouQuXEh0DEBsLXEwcbYKueAc1gn5CK6+BhTVZioO0=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(),
+            "subscription_contracts/activate".to_owned()), ("X-Shopify-Triggered-At"
+            .to_owned(), "2026-11-28T22:13:20.000000000Z".to_owned()),
+            ("X-Shopify-Webhook-Id".to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d2"
+            .to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/4367739981\",\n  \"id\": 4367739981,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"active\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"9180612443\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_activate".to_owned(), event_type :
+            "subscription_contracts/activate".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d2".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_cancel".to_owned(), description :
+            "A webhook on topic subscription_contracts/cancel carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d3".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "DJ0rsSDfQTzwn6gs0XLe4K+0PHRjChzKA7cJshyBgDs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/cancel"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d3".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/1634929605\",\n  \"id\": 1634929605,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"cancelled\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"6957441202\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_cancel".to_owned(), event_type :
+            "subscription_contracts/cancel".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d3".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_create".to_owned(), description :
+            "A webhook on topic subscription_contracts/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d4".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "WGOJg1XtsmtD3gRjhJSfHeCcIm5uJCRYV34WVpNO5fI=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d4".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/7103183873\",\n  \"id\": 7103183873,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"active\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"8906927309\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_create".to_owned(), event_type :
+            "subscription_contracts/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d4".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_expire".to_owned(), description :
+            "A webhook on topic subscription_contracts/expire carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d5".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "u/IlcyqH/CZXD2vev8qjOPNHX5IsoiC0nuPWsN/oUcI=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/expire"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d5".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/2619308913\",\n  \"id\": 2619308913,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"expired\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"5923740564\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_expire".to_owned(), event_type :
+            "subscription_contracts/expire".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d5".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "subscription_contracts_fail"
+            .to_owned(), description :
+            "A webhook on topic subscription_contracts/fail carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d6".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "9Bdjv0KismRRXEMRQ1+unYzQnGmY6djf/C1dIAYEx7Y=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/fail"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d6".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/6174371109\",\n  \"id\": 6174371109,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"failed\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"8415628824\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_fail".to_owned(), event_type :
+            "subscription_contracts/fail".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d6".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_pause".to_owned(), description :
+            "A webhook on topic subscription_contracts/pause carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d7".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "g9k4x4fIMdb82xqfWyRve3BlRf08bRvfqqlGUy2DIIU=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/pause"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d7".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/8581128542\",\n  \"id\": 8581128542,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"paused\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"5978940915\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_pause".to_owned(), event_type :
+            "subscription_contracts/pause".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d7".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name :
+            "subscription_contracts_update".to_owned(), description :
+            "A webhook on topic subscription_contracts/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d8".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "oKN1Wc8/xGeo5/1SEgX3l+S0yfwEL+az/7Bc0AulEuM=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "subscription_contracts/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d8".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_id\": \"gid://shopify/SubscriptionContract/9232789140\",\n  \"id\": 9232789140,\n  \"billing_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 4,\n    \"min_cycles\": 1,\n    \"max_cycles\": 2\n  },\n  \"currency_code\": \"CAD\",\n  \"customer_id\": 1,\n  \"admin_graphql_api_customer_id\": \"gid://shopify/Customer/1\",\n  \"delivery_policy\": {\n    \"interval\": \"week\",\n    \"interval_count\": 2\n  },\n  \"status\": \"active\",\n  \"admin_graphql_api_origin_order_id\": \"gid://shopify/Order/1\",\n  \"origin_order_id\": 1,\n  \"revision_id\": \"4343744208\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "subscription_contracts_update".to_owned(), event_type :
+            "subscription_contracts/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d8".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "tax_partners_update"
+            .to_owned(), description :
+            "A webhook on topic tax_partners/update. Shopify publishes no sample payload for this topic, so the body is a minimal one with the resource's identifiers; it is signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00d9".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Shc7nEYoOEFG82pi+Czf7AnZGAF8cfjoi7IGRccAx4E=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "tax_partners/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d9".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"admin_graphql_api_shop_id\": \"gid://shopify/Shop/548380009\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "tax_partners_update".to_owned(), event_type : "tax_partners/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00d9".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "tax_services_create"
+            .to_owned(), description :
+            "A webhook on topic tax_services/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00da".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "IT67c1mCuaqrihHLad6Gsf8viJvWfqDBJsQ/vnUQaZQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "tax_services/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00da".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"name\": \"Tax Service\",\n  \"url\": \"https://taxes.shopify.com\",\n  \"active\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "tax_services_create".to_owned(), event_type : "tax_services/create"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00da".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "tax_services_update"
+            .to_owned(), description :
+            "A webhook on topic tax_services/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00db".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "IT67c1mCuaqrihHLad6Gsf8viJvWfqDBJsQ/vnUQaZQ=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "tax_services/update"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00db".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": null,\n  \"name\": \"Tax Service\",\n  \"url\": \"https://taxes.shopify.com\",\n  \"active\": true\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "tax_services_update".to_owned(), event_type : "tax_services/update"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00db".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "tender_transactions_create"
+            .to_owned(), description :
+            "A webhook on topic tender_transactions/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00dc".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "TdGpaGFmsp4VJoeAcBvIE/1GPLzpq5HANsYnl7tI+w4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "tender_transactions/create"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00dc".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 220982911946154500,\n  \"order_id\": 820982911946154500,\n  \"amount\": \"419.95\",\n  \"currency\": \"USD\",\n  \"user_id\": null,\n  \"test\": false,\n  \"processed_at\": null,\n  \"remote_reference\": \"1001\",\n  \"payment_details\": null,\n  \"payment_method\": \"unknown\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "tender_transactions_create".to_owned(), event_type :
+            "tender_transactions/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00dc".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "themes_create".to_owned(),
+            description :
+            "A webhook on topic themes/create carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00dd".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "7W51bH6CAbkRXwDMuUt22gdlCzFtaCocJphhVu6ymx8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "themes/create".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00dd".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 512162865275216960,\n  \"name\": \"Comfort\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"role\": \"main\",\n  \"theme_store_id\": 1234,\n  \"previewable\": true,\n  \"processing\": false,\n  \"admin_graphql_api_id\": \"gid://shopify/Theme/512162865275216980\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "themes_create".to_owned(), event_type : "themes/create".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00dd".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "themes_delete".to_owned(),
+            description :
+            "A webhook on topic themes/delete carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00de".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "Dqukkth/eOuseuqcvsQOGN9TQeO6AvS4W3PDt3ArhIs=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "themes/delete".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00de".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 512162865275216960\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "themes_delete".to_owned(), event_type : "themes/delete".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00de".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "themes_publish".to_owned(),
+            description :
+            "A webhook on topic themes/publish carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00df".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "7W51bH6CAbkRXwDMuUt22gdlCzFtaCocJphhVu6ymx8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "themes/publish".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00df".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 512162865275216960,\n  \"name\": \"Comfort\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"role\": \"main\",\n  \"theme_store_id\": 1234,\n  \"previewable\": true,\n  \"processing\": false,\n  \"admin_graphql_api_id\": \"gid://shopify/Theme/512162865275216980\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "themes_publish".to_owned(), event_type : "themes/publish".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00df".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "themes_update".to_owned(),
+            description :
+            "A webhook on topic themes/update carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00e0".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "7W51bH6CAbkRXwDMuUt22gdlCzFtaCocJphhVu6ymx8=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "themes/update".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e0".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 512162865275216960,\n  \"name\": \"Comfort\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"role\": \"main\",\n  \"theme_store_id\": 1234,\n  \"previewable\": true,\n  \"processing\": false,\n  \"admin_graphql_api_id\": \"gid://shopify/Theme/512162865275216980\"\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "themes_update".to_owned(), event_type : "themes/update".to_owned(), key :
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e0".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "variants_in_stock"
+            .to_owned(), description :
+            "A webhook on topic variants/in_stock carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00e1".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "1HzaR8XiXYMmnrco2LqqlQbkXl9WZWZ2qhJahy/qB5g=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "variants/in_stock".to_owned()),
+            ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
+            .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
+            "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e1".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 642667041472714000,\n  \"product_id\": 788032119674292900,\n  \"title\": \"Small\",\n  \"price\": \"19.99\",\n  \"position\": 1,\n  \"inventory_policy\": \"deny\",\n  \"compare_at_price\": \"24.99\",\n  \"option1\": \"Small\",\n  \"option2\": null,\n  \"option3\": null,\n  \"created_at\": \"2021-12-29T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n  \"taxable\": true,\n  \"barcode\": null,\n  \"sku\": null,\n  \"inventory_quantity\": 75,\n  \"old_inventory_quantity\": 75,\n  \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n  \"image_id\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "variants_in_stock".to_owned(), event_type : "variants/in_stock".to_owned(),
+            key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e1".to_owned() }] } },
+            ::webhook_runtime::definition::Example { name : "variants_out_of_stock"
+            .to_owned(), description :
+            "A webhook on topic variants/out_of_stock carrying Shopify's published sample payload (webhooks reference, API version 2026-04), signed with the app's client secret."
+            .to_owned(), source :
+            ::std::option::Option::Some("https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics"
+            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
+            .to_owned(), json("[\"test_shopify_client_secret_7c1e0b\"]"))]), now :
+            ::std::option::Option::Some(1795900000), request :
+            ::webhook_runtime::definition::ExampleRequest { method :
+            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
+            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
+            "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
+            "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
+            "7b8c9d0a-1234-5678-90ab-bf7d70bc00e2".to_owned()), ("X-Shopify-Hmac-Sha256"
+            .to_owned(), "F+iKy43REMRts9rtVsqck7+599Yc24wdVCGHXzMRvj4=".to_owned()),
+            ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
+            .to_owned()), ("X-Shopify-Topic".to_owned(), "variants/out_of_stock"
+            .to_owned()), ("X-Shopify-Triggered-At".to_owned(),
+            "2026-11-28T22:13:20.000000000Z".to_owned()), ("X-Shopify-Webhook-Id"
+            .to_owned(), "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e2".to_owned())]), body :
+            ::std::option::Option::Some("{\n  \"id\": 642667041472714000,\n  \"product_id\": 788032119674292900,\n  \"title\": \"Small\",\n  \"price\": \"19.99\",\n  \"position\": 1,\n  \"inventory_policy\": \"deny\",\n  \"compare_at_price\": \"24.99\",\n  \"option1\": \"Small\",\n  \"option2\": null,\n  \"option3\": null,\n  \"created_at\": \"2021-12-29T19:00:00-05:00\",\n  \"updated_at\": \"2021-12-30T19:00:00-05:00\",\n  \"taxable\": true,\n  \"barcode\": null,\n  \"sku\": null,\n  \"inventory_quantity\": 0,\n  \"old_inventory_quantity\": 0,\n  \"admin_graphql_api_id\": \"gid://shopify/ProductVariant/642667041472713922\",\n  \"image_id\": null\n}\n"
+            .to_owned()), body_file : ::std::option::Option::None }, expect :
+            ::webhook_runtime::definition::Expectation::Captured { documents :
+            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
+            "variants_out_of_stock".to_owned(), event_type : "variants/out_of_stock"
+            .to_owned(), key : "b54557e4-bdd9-4b37-8a5f-bf7d70bc00e2".to_owned() }] } },
             ::webhook_runtime::definition::Example { name :
             "store_admin_webhook_signed_with_store_key".to_owned(), description :
             "A webhook created in the store admin (Settings → Notifications → Webhooks) is signed with the store's webhook signing key, not an app's client secret. With both configured (signing_secret is a list), either verifies."
@@ -5821,13 +11257,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0100".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "GRNBaM+HCca6zkWip4rkGg3qh37XevtHpaaa9ThKabA=".to_owned()),
+            .to_owned(), "tMs3jfAcJd3PbFRt6DNtWY7HxdLKCBwYkQ98qiKPB4g=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
             .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/create".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0100".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Captured { documents :
             ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
@@ -5846,13 +11282,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             "application/json".to_owned()), ("X-Shopify-API-Version".to_owned(),
             "2026-07".to_owned()), ("X-Shopify-Event-Id".to_owned(),
             "7b8c9d0a-1234-5678-90ab-bf7d70bc0101".to_owned()), ("X-Shopify-Hmac-Sha256"
-            .to_owned(), "GRNBaM+HCca6zkWip4rkGg3qh37XevtHpaaa9ThKabA=".to_owned()),
+            .to_owned(), "tMs3jfAcJd3PbFRt6DNtWY7HxdLKCBwYkQ98qiKPB4g=".to_owned()),
             ("X-Shopify-Shop-Domain".to_owned(), "example-toys.myshopify.com"
             .to_owned()), ("X-Shopify-Topic".to_owned(), "orders/create".to_owned()),
             ("X-Shopify-Triggered-At".to_owned(), "2026-11-28T22:13:20.000000000Z"
             .to_owned()), ("X-Shopify-Webhook-Id".to_owned(),
             "b54557e4-bdd9-4b37-8a5f-bf7d70bc0101".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"id\": 820982911946154508,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": null,\n  \"cancelled_at\": null,\n  \"cart_token\": null,\n  \"checkout_id\": null,\n  \"checkout_token\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_subtotal_price\": \"398.00\",\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_price\": \"403.00\",\n  \"current_total_tax\": \"0.00\",\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"paid\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"order_number\": 1234,\n  \"phone\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"source_name\": \"web\",\n  \"subtotal_price\": \"388.00\",\n  \"tags\": \"tag1, tag2\",\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_discounts\": \"20.00\",\n  \"total_line_items_price\": \"398.00\",\n  \"total_price\": \"403.00\",\n  \"total_tax\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723954,\n    \"email\": \"john@example.com\",\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"tax_exempt\": false,\n    \"currency\": \"USD\",\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\"\n  },\n  \"line_items\": [\n    {\n      \"id\": 866550311766439020,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/866550311766439020\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 141249953214522974,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/141249953214522974\",\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 567,\n      \"name\": \"IPod Nano - 8GB\",\n      \"price\": \"199.00\",\n      \"product_exists\": true,\n      \"product_id\": 632910392,\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sku\": \"IPOD2008PINK\",\n      \"taxable\": true,\n      \"title\": \"IPod Nano - 8GB\",\n      \"total_discount\": \"0.00\",\n      \"variant_id\": 808950810,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"fulfillments\": [],\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"company\": \"Shipping Company\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884015,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"discounted_price\": \"10.00\",\n      \"price\": \"10.00\",\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ]\n}\n"
+            ::std::option::Option::Some("{\n  \"id\": 820982911946154500,\n  \"admin_graphql_api_id\": \"gid://shopify/Order/820982911946154508\",\n  \"app_id\": null,\n  \"browser_ip\": null,\n  \"buyer_accepts_marketing\": true,\n  \"cancel_reason\": \"customer\",\n  \"cancelled_at\": \"2021-12-31T19:00:00-05:00\",\n  \"cart_token\": null,\n  \"checkout_token\": null,\n  \"client_details\": null,\n  \"closed_at\": null,\n  \"confirmation_number\": null,\n  \"confirmed\": false,\n  \"contact_email\": \"jon@example.com\",\n  \"created_at\": \"2021-12-31T19:00:00-05:00\",\n  \"currency\": \"USD\",\n  \"current_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_subtotal_price\": \"414.95\",\n  \"current_subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_additional_fees_set\": null,\n  \"current_total_discounts\": \"0.00\",\n  \"current_total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_duties_set\": null,\n  \"current_total_price\": \"414.95\",\n  \"current_total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"current_total_tax\": \"0.00\",\n  \"current_total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"customer_locale\": \"en\",\n  \"device_id\": null,\n  \"discount_codes\": [],\n  \"duties_included\": false,\n  \"email\": \"jon@example.com\",\n  \"estimated_taxes\": false,\n  \"financial_status\": \"voided\",\n  \"fulfillment_status\": null,\n  \"landing_site\": null,\n  \"landing_site_ref\": null,\n  \"location_id\": null,\n  \"merchant_business_entity_id\": \"MTU0ODM4MDAwOQ\",\n  \"merchant_of_record_app_id\": null,\n  \"name\": \"#9999\",\n  \"note\": null,\n  \"note_attributes\": [],\n  \"number\": 234,\n  \"order_number\": 1234,\n  \"order_status_url\": \"https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg\",\n  \"original_total_additional_fees_set\": null,\n  \"original_total_duties_set\": null,\n  \"payment_gateway_names\": [\n    \"visa\",\n    \"bogus\"\n  ],\n  \"phone\": null,\n  \"po_number\": null,\n  \"presentment_currency\": \"USD\",\n  \"processed_at\": \"2021-12-31T19:00:00-05:00\",\n  \"reference\": null,\n  \"referring_site\": null,\n  \"source_identifier\": null,\n  \"source_name\": \"web\",\n  \"source_url\": null,\n  \"subtotal_price\": \"404.95\",\n  \"subtotal_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"tags\": \"tag1, tag2\",\n  \"tax_exempt\": false,\n  \"tax_lines\": [],\n  \"taxes_included\": false,\n  \"test\": true,\n  \"token\": \"123456abcd\",\n  \"total_cash_rounding_payment_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_cash_rounding_refund_adjustment_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_discounts\": \"20.00\",\n  \"total_discounts_set\": {\n    \"shop_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"20.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_line_items_price\": \"414.95\",\n  \"total_line_items_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"414.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_outstanding\": \"414.95\",\n  \"total_price\": \"404.95\",\n  \"total_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"404.95\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_shipping_price_set\": {\n    \"shop_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"10.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tax\": \"0.00\",\n  \"total_tax_set\": {\n    \"shop_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    },\n    \"presentment_money\": {\n      \"amount\": \"0.00\",\n      \"currency_code\": \"USD\"\n    }\n  },\n  \"total_tip_received\": \"0.00\",\n  \"total_weight\": 0,\n  \"updated_at\": \"2021-12-31T19:00:00-05:00\",\n  \"user_id\": null,\n  \"billing_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"customer\": {\n    \"id\": 115310627314723950,\n    \"created_at\": null,\n    \"updated_at\": null,\n    \"first_name\": \"John\",\n    \"last_name\": \"Smith\",\n    \"state\": \"disabled\",\n    \"note\": null,\n    \"verified_email\": true,\n    \"multipass_identifier\": null,\n    \"tax_exempt\": false,\n    \"email\": \"john@example.com\",\n    \"phone\": null,\n    \"currency\": \"USD\",\n    \"tax_exemptions\": [],\n    \"admin_graphql_api_id\": \"gid://shopify/Customer/115310627314723954\",\n    \"default_address\": {\n      \"id\": 715243470612851200,\n      \"customer_id\": 115310627314723950,\n      \"first_name\": \"John\",\n      \"last_name\": \"Smith\",\n      \"company\": null,\n      \"address1\": \"123 Elm St.\",\n      \"address2\": null,\n      \"city\": \"Ottawa\",\n      \"province\": \"Ontario\",\n      \"country\": \"Canada\",\n      \"zip\": \"K2H7A8\",\n      \"phone\": \"123-123-1234\",\n      \"name\": \"John Smith\",\n      \"province_code\": \"ON\",\n      \"country_code\": \"CA\",\n      \"country_name\": \"Canada\",\n      \"default\": true\n    }\n  },\n  \"discount_applications\": [],\n  \"fulfillments\": [],\n  \"line_items\": [\n    {\n      \"id\": 487817672276298560,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/487817672276298554\",\n      \"attributed_staffs\": [\n        {\n          \"id\": \"gid://shopify/StaffMember/902541635\",\n          \"quantity\": 1\n        }\n      ],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 100,\n      \"name\": \"Aviator sunglasses\",\n      \"price\": \"89.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"89.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": null,\n      \"sku\": \"SKU2006-001\",\n      \"taxable\": true,\n      \"title\": \"Aviator sunglasses\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 789012345678901200,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/789012345678901234\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Lens Protection Plan (2 Year)\",\n      \"price\": \"19.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"19.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"LENS-PROTECT-2YR\",\n      \"taxable\": true,\n      \"title\": \"Lens Protection Plan (2 Year)\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 890123456789012400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/890123456789012345\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 0,\n      \"name\": \"Premium Leather Case\",\n      \"price\": \"24.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"24.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": false,\n      \"product_id\": null,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 234567890123456800,\n      \"sku\": \"CASE-LEATHER-PREM\",\n      \"taxable\": true,\n      \"title\": \"Premium Leather Case\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 976318377106520300,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/976318377106520349\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 1000,\n      \"name\": \"Mid-century lounger\",\n      \"price\": \"159.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"159.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-020\",\n      \"taxable\": true,\n      \"title\": \"Mid-century lounger\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    },\n    {\n      \"id\": 315789986012684400,\n      \"admin_graphql_api_id\": \"gid://shopify/LineItem/315789986012684393\",\n      \"attributed_staffs\": [],\n      \"current_quantity\": 1,\n      \"fulfillable_quantity\": 1,\n      \"fulfillment_service\": \"manual\",\n      \"fulfillment_status\": null,\n      \"gift_card\": false,\n      \"grams\": 500,\n      \"name\": \"Coffee table\",\n      \"price\": \"119.99\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"119.99\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"product_exists\": true,\n      \"product_id\": 788032119674292900,\n      \"properties\": [],\n      \"quantity\": 1,\n      \"requires_shipping\": true,\n      \"sales_line_item_group_id\": 142831562,\n      \"sku\": \"SKU2006-035\",\n      \"taxable\": true,\n      \"title\": \"Coffee table\",\n      \"total_discount\": \"0.00\",\n      \"total_discount_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"variant_id\": null,\n      \"variant_inventory_management\": null,\n      \"variant_title\": null,\n      \"vendor\": null,\n      \"tax_lines\": [],\n      \"duties\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"payment_terms\": null,\n  \"refunds\": [],\n  \"shipping_address\": {\n    \"first_name\": \"Steve\",\n    \"address1\": \"123 Shipping Street\",\n    \"phone\": \"555-555-SHIP\",\n    \"city\": \"Shippington\",\n    \"zip\": \"40003\",\n    \"province\": \"Kentucky\",\n    \"country\": \"United States\",\n    \"last_name\": \"Shipper\",\n    \"address2\": null,\n    \"company\": \"Shipping Company\",\n    \"latitude\": null,\n    \"longitude\": null,\n    \"name\": \"Steve Shipper\",\n    \"country_code\": \"US\",\n    \"province_code\": \"KY\"\n  },\n  \"shipping_lines\": [\n    {\n      \"id\": 271878346596884000,\n      \"carrier_identifier\": null,\n      \"code\": null,\n      \"current_discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"discounted_price\": \"0.00\",\n      \"discounted_price_set\": {\n        \"shop_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"0.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"is_removed\": false,\n      \"phone\": null,\n      \"price\": \"10.00\",\n      \"price_set\": {\n        \"shop_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        },\n        \"presentment_money\": {\n          \"amount\": \"10.00\",\n          \"currency_code\": \"USD\"\n        }\n      },\n      \"requested_fulfillment_service_id\": null,\n      \"source\": \"shopify\",\n      \"title\": \"Generic Shipping\",\n      \"tax_lines\": [],\n      \"discount_allocations\": []\n    }\n  ],\n  \"returns\": [],\n  \"line_item_groups\": []\n}\n"
             .to_owned()), body_file : ::std::option::Option::None }, expect :
             ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
             ::webhook_runtime::definition::Example { name : "unknown_topic".to_owned(),

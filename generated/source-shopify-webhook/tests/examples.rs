@@ -5,605 +5,3264 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_shopify_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_sdk_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "sdk_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector");
 }
 #[test]
 fn example_sdk_vector_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "sdk_vector",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "sdk_vector");
 }
 #[test]
 fn example_sdk_vector_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "sdk_vector",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sdk_vector");
 }
 #[test]
 fn example_sdk_vector_invalid_hmac() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "sdk_vector_invalid_hmac",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_invalid_hmac");
 }
 #[test]
 fn example_sdk_vector_missing_hmac() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "sdk_vector_missing_hmac",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_missing_hmac");
 }
 #[test]
-fn example_orders_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_create",
-    );
+fn example_app_uninstalled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_uninstalled");
 }
 #[test]
-fn example_orders_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_create",
-    );
+fn example_app_uninstalled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_uninstalled");
 }
 #[test]
-fn example_orders_create_unknown_type() {
+fn example_app_uninstalled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_uninstalled");
+}
+#[test]
+fn example_app_scopes_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_scopes_update");
+}
+#[test]
+fn example_app_scopes_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_scopes_update");
+}
+#[test]
+fn example_app_scopes_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_scopes_update");
+}
+#[test]
+fn example_app_purchases_one_time_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_purchases_one_time_update");
+}
+#[test]
+fn example_app_purchases_one_time_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_purchases_one_time_update");
+}
+#[test]
+fn example_app_purchases_one_time_update_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_create",
+        &VENDOR,
+        "app_purchases_one_time_update",
     );
 }
 #[test]
-fn example_orders_updated() {
+fn example_app_subscriptions_approaching_capped_amount() {
     ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_updated",
+        &VENDOR,
+        "app_subscriptions_approaching_capped_amount",
     );
 }
 #[test]
-fn example_orders_updated_tampered() {
+fn example_app_subscriptions_approaching_capped_amount_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_updated",
+        &VENDOR,
+        "app_subscriptions_approaching_capped_amount",
     );
 }
 #[test]
-fn example_orders_updated_unknown_type() {
+fn example_app_subscriptions_approaching_capped_amount_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_updated",
+        &VENDOR,
+        "app_subscriptions_approaching_capped_amount",
     );
 }
 #[test]
-fn example_orders_paid() {
+fn example_app_subscriptions_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_subscriptions_update");
+}
+#[test]
+fn example_app_subscriptions_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_subscriptions_update");
+}
+#[test]
+fn example_app_subscriptions_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_subscriptions_update");
+}
+#[test]
+fn example_attributed_sessions_first() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "attributed_sessions_first");
+}
+#[test]
+fn example_attributed_sessions_first_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "attributed_sessions_first");
+}
+#[test]
+fn example_attributed_sessions_first_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "attributed_sessions_first");
+}
+#[test]
+fn example_attributed_sessions_last() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "attributed_sessions_last");
+}
+#[test]
+fn example_attributed_sessions_last_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "attributed_sessions_last");
+}
+#[test]
+fn example_attributed_sessions_last_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "attributed_sessions_last");
+}
+#[test]
+fn example_audit_events_admin_api_activity() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "audit_events_admin_api_activity");
+}
+#[test]
+fn example_audit_events_admin_api_activity_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "audit_events_admin_api_activity");
+}
+#[test]
+fn example_audit_events_admin_api_activity_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "audit_events_admin_api_activity",
+    );
+}
+#[test]
+fn example_bulk_operations_finish() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "bulk_operations_finish");
+}
+#[test]
+fn example_bulk_operations_finish_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "bulk_operations_finish");
+}
+#[test]
+fn example_bulk_operations_finish_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "bulk_operations_finish");
+}
+#[test]
+fn example_carts_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "carts_create");
+}
+#[test]
+fn example_carts_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "carts_create");
+}
+#[test]
+fn example_carts_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "carts_create");
+}
+#[test]
+fn example_carts_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "carts_update");
+}
+#[test]
+fn example_carts_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "carts_update");
+}
+#[test]
+fn example_carts_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "carts_update");
+}
+#[test]
+fn example_channels_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "channels_delete");
+}
+#[test]
+fn example_channels_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channels_delete");
+}
+#[test]
+fn example_channels_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channels_delete");
+}
+#[test]
+fn example_checkout_and_accounts_configurations_update() {
     ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_paid",
+        &VENDOR,
+        "checkout_and_accounts_configurations_update",
     );
 }
 #[test]
-fn example_orders_paid_tampered() {
+fn example_checkout_and_accounts_configurations_update_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_paid",
+        &VENDOR,
+        "checkout_and_accounts_configurations_update",
     );
 }
 #[test]
-fn example_orders_paid_unknown_type() {
+fn example_checkout_and_accounts_configurations_update_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_paid",
+        &VENDOR,
+        "checkout_and_accounts_configurations_update",
     );
 }
 #[test]
-fn example_orders_cancelled() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_cancelled",
+fn example_checkouts_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "checkouts_create");
+}
+#[test]
+fn example_checkouts_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "checkouts_create");
+}
+#[test]
+fn example_checkouts_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "checkouts_create");
+}
+#[test]
+fn example_checkouts_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "checkouts_delete");
+}
+#[test]
+fn example_checkouts_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "checkouts_delete");
+}
+#[test]
+fn example_checkouts_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "checkouts_delete");
+}
+#[test]
+fn example_checkouts_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "checkouts_update");
+}
+#[test]
+fn example_checkouts_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "checkouts_update");
+}
+#[test]
+fn example_checkouts_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "checkouts_update");
+}
+#[test]
+fn example_collection_listings_add() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_listings_add");
+}
+#[test]
+fn example_collection_listings_add_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_listings_add");
+}
+#[test]
+fn example_collection_listings_add_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collection_listings_add");
+}
+#[test]
+fn example_collection_listings_remove() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_listings_remove");
+}
+#[test]
+fn example_collection_listings_remove_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_listings_remove");
+}
+#[test]
+fn example_collection_listings_remove_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collection_listings_remove");
+}
+#[test]
+fn example_collection_listings_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_listings_update");
+}
+#[test]
+fn example_collection_listings_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_listings_update");
+}
+#[test]
+fn example_collection_listings_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collection_listings_update");
+}
+#[test]
+fn example_collection_publications_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_publications_create");
+}
+#[test]
+fn example_collection_publications_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_publications_create");
+}
+#[test]
+fn example_collection_publications_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "collection_publications_create",
     );
 }
 #[test]
-fn example_orders_cancelled_tampered() {
+fn example_collection_publications_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_publications_delete");
+}
+#[test]
+fn example_collection_publications_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_publications_delete");
+}
+#[test]
+fn example_collection_publications_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "collection_publications_delete",
+    );
+}
+#[test]
+fn example_collection_publications_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collection_publications_update");
+}
+#[test]
+fn example_collection_publications_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collection_publications_update");
+}
+#[test]
+fn example_collection_publications_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "collection_publications_update",
+    );
+}
+#[test]
+fn example_collections_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collections_create");
+}
+#[test]
+fn example_collections_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collections_create");
+}
+#[test]
+fn example_collections_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collections_create");
+}
+#[test]
+fn example_collections_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collections_delete");
+}
+#[test]
+fn example_collections_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collections_delete");
+}
+#[test]
+fn example_collections_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collections_delete");
+}
+#[test]
+fn example_collections_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "collections_update");
+}
+#[test]
+fn example_collections_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "collections_update");
+}
+#[test]
+fn example_collections_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "collections_update");
+}
+#[test]
+fn example_companies_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "companies_create");
+}
+#[test]
+fn example_companies_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "companies_create");
+}
+#[test]
+fn example_companies_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "companies_create");
+}
+#[test]
+fn example_companies_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "companies_delete");
+}
+#[test]
+fn example_companies_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "companies_delete");
+}
+#[test]
+fn example_companies_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "companies_delete");
+}
+#[test]
+fn example_companies_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "companies_update");
+}
+#[test]
+fn example_companies_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "companies_update");
+}
+#[test]
+fn example_companies_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "companies_update");
+}
+#[test]
+fn example_company_contact_roles_assign() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_contact_roles_assign");
+}
+#[test]
+fn example_company_contact_roles_assign_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_contact_roles_assign");
+}
+#[test]
+fn example_company_contact_roles_assign_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "company_contact_roles_assign",
+    );
+}
+#[test]
+fn example_company_contact_roles_revoke() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_contact_roles_revoke");
+}
+#[test]
+fn example_company_contact_roles_revoke_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_contact_roles_revoke");
+}
+#[test]
+fn example_company_contact_roles_revoke_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "company_contact_roles_revoke",
+    );
+}
+#[test]
+fn example_company_contacts_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_contacts_create");
+}
+#[test]
+fn example_company_contacts_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_contacts_create");
+}
+#[test]
+fn example_company_contacts_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_contacts_create");
+}
+#[test]
+fn example_company_contacts_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_contacts_delete");
+}
+#[test]
+fn example_company_contacts_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_contacts_delete");
+}
+#[test]
+fn example_company_contacts_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_contacts_delete");
+}
+#[test]
+fn example_company_contacts_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_contacts_update");
+}
+#[test]
+fn example_company_contacts_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_contacts_update");
+}
+#[test]
+fn example_company_contacts_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_contacts_update");
+}
+#[test]
+fn example_company_locations_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_locations_create");
+}
+#[test]
+fn example_company_locations_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_locations_create");
+}
+#[test]
+fn example_company_locations_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_locations_create");
+}
+#[test]
+fn example_company_locations_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_locations_delete");
+}
+#[test]
+fn example_company_locations_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_locations_delete");
+}
+#[test]
+fn example_company_locations_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_locations_delete");
+}
+#[test]
+fn example_company_locations_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "company_locations_update");
+}
+#[test]
+fn example_company_locations_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "company_locations_update");
+}
+#[test]
+fn example_company_locations_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "company_locations_update");
+}
+#[test]
+fn example_customer_joined_segment() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_joined_segment");
+}
+#[test]
+fn example_customer_joined_segment_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_joined_segment");
+}
+#[test]
+fn example_customer_joined_segment_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_joined_segment");
+}
+#[test]
+fn example_customer_left_segment() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_left_segment");
+}
+#[test]
+fn example_customer_left_segment_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_left_segment");
+}
+#[test]
+fn example_customer_left_segment_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_left_segment");
+}
+#[test]
+fn example_customer_tags_added() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_tags_added");
+}
+#[test]
+fn example_customer_tags_added_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_tags_added");
+}
+#[test]
+fn example_customer_tags_added_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_tags_added");
+}
+#[test]
+fn example_customer_tags_removed() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_tags_removed");
+}
+#[test]
+fn example_customer_tags_removed_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_tags_removed");
+}
+#[test]
+fn example_customer_tags_removed_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_tags_removed");
+}
+#[test]
+fn example_customer_account_settings_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_account_settings_update");
+}
+#[test]
+fn example_customer_account_settings_update_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_cancelled",
+        &VENDOR,
+        "customer_account_settings_update",
     );
 }
 #[test]
-fn example_orders_cancelled_unknown_type() {
+fn example_customer_account_settings_update_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_cancelled",
+        &VENDOR,
+        "customer_account_settings_update",
     );
 }
 #[test]
-fn example_orders_fulfilled() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_fulfilled",
-    );
+fn example_customer_groups_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_groups_create");
 }
 #[test]
-fn example_orders_fulfilled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_fulfilled",
-    );
+fn example_customer_groups_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_groups_create");
 }
 #[test]
-fn example_orders_fulfilled_unknown_type() {
+fn example_customer_groups_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_groups_create");
+}
+#[test]
+fn example_customer_groups_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_groups_delete");
+}
+#[test]
+fn example_customer_groups_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_groups_delete");
+}
+#[test]
+fn example_customer_groups_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_groups_delete");
+}
+#[test]
+fn example_customer_groups_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_groups_update");
+}
+#[test]
+fn example_customer_groups_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_groups_update");
+}
+#[test]
+fn example_customer_groups_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_groups_update");
+}
+#[test]
+fn example_customer_payment_methods_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_payment_methods_create");
+}
+#[test]
+fn example_customer_payment_methods_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_payment_methods_create");
+}
+#[test]
+fn example_customer_payment_methods_create_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_fulfilled",
+        &VENDOR,
+        "customer_payment_methods_create",
     );
 }
 #[test]
-fn example_orders_partially_fulfilled() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_partially_fulfilled",
-    );
+fn example_customer_payment_methods_revoke() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_payment_methods_revoke");
 }
 #[test]
-fn example_orders_partially_fulfilled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_partially_fulfilled",
-    );
+fn example_customer_payment_methods_revoke_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_payment_methods_revoke");
 }
 #[test]
-fn example_orders_partially_fulfilled_unknown_type() {
+fn example_customer_payment_methods_revoke_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_partially_fulfilled",
+        &VENDOR,
+        "customer_payment_methods_revoke",
     );
 }
 #[test]
-fn example_orders_edited() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_edited",
-    );
+fn example_customer_payment_methods_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_payment_methods_update");
 }
 #[test]
-fn example_orders_edited_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_edited",
-    );
+fn example_customer_payment_methods_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_payment_methods_update");
 }
 #[test]
-fn example_orders_edited_unknown_type() {
+fn example_customer_payment_methods_update_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_edited",
-    );
-}
-#[test]
-fn example_orders_delete() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "orders_delete",
-    );
-}
-#[test]
-fn example_orders_delete_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "orders_delete",
-    );
-}
-#[test]
-fn example_orders_delete_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "orders_delete",
-    );
-}
-#[test]
-fn example_order_transactions_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "order_transactions_create",
-    );
-}
-#[test]
-fn example_order_transactions_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "order_transactions_create",
-    );
-}
-#[test]
-fn example_order_transactions_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "order_transactions_create",
-    );
-}
-#[test]
-fn example_refunds_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "refunds_create",
-    );
-}
-#[test]
-fn example_refunds_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "refunds_create",
-    );
-}
-#[test]
-fn example_refunds_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "refunds_create",
-    );
-}
-#[test]
-fn example_fulfillments_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_create",
-    );
-}
-#[test]
-fn example_fulfillments_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_create",
-    );
-}
-#[test]
-fn example_fulfillments_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_create",
-    );
-}
-#[test]
-fn example_fulfillments_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_update",
-    );
-}
-#[test]
-fn example_fulfillments_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_update",
-    );
-}
-#[test]
-fn example_fulfillments_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "fulfillments_update",
-    );
-}
-#[test]
-fn example_products_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "products_create",
-    );
-}
-#[test]
-fn example_products_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "products_create",
-    );
-}
-#[test]
-fn example_products_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "products_create",
-    );
-}
-#[test]
-fn example_products_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "products_update",
-    );
-}
-#[test]
-fn example_products_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "products_update",
-    );
-}
-#[test]
-fn example_products_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "products_update",
-    );
-}
-#[test]
-fn example_products_delete() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "products_delete",
-    );
-}
-#[test]
-fn example_products_delete_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "products_delete",
-    );
-}
-#[test]
-fn example_products_delete_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "products_delete",
+        &VENDOR,
+        "customer_payment_methods_update",
     );
 }
 #[test]
 fn example_customers_create() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "customers_create",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_create");
 }
 #[test]
 fn example_customers_create_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "customers_create",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_create");
 }
 #[test]
 fn example_customers_create_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "customers_create",
-    );
-}
-#[test]
-fn example_customers_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "customers_update",
-    );
-}
-#[test]
-fn example_customers_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "customers_update",
-    );
-}
-#[test]
-fn example_customers_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "customers_update",
-    );
-}
-#[test]
-fn example_customers_delete() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "customers_delete",
-    );
-}
-#[test]
-fn example_customers_delete_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "customers_delete",
-    );
-}
-#[test]
-fn example_customers_delete_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "customers_delete",
-    );
-}
-#[test]
-fn example_inventory_levels_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "inventory_levels_update",
-    );
-}
-#[test]
-fn example_inventory_levels_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "inventory_levels_update",
-    );
-}
-#[test]
-fn example_inventory_levels_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "inventory_levels_update",
-    );
-}
-#[test]
-fn example_app_uninstalled() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "app_uninstalled",
-    );
-}
-#[test]
-fn example_app_uninstalled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "app_uninstalled",
-    );
-}
-#[test]
-fn example_app_uninstalled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "app_uninstalled",
-    );
-}
-#[test]
-fn example_shop_update() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "shop_update",
-    );
-}
-#[test]
-fn example_shop_update_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "shop_update",
-    );
-}
-#[test]
-fn example_shop_update_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "shop_update",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_create");
 }
 #[test]
 fn example_customers_data_request() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "customers_data_request",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_data_request");
 }
 #[test]
 fn example_customers_data_request_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "customers_data_request",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_data_request");
 }
 #[test]
 fn example_customers_data_request_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_data_request");
+}
+#[test]
+fn example_customers_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_delete");
+}
+#[test]
+fn example_customers_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_delete");
+}
+#[test]
+fn example_customers_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_delete");
+}
+#[test]
+fn example_customers_disable() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_disable");
+}
+#[test]
+fn example_customers_disable_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_disable");
+}
+#[test]
+fn example_customers_disable_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_disable");
+}
+#[test]
+fn example_customers_enable() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_enable");
+}
+#[test]
+fn example_customers_enable_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_enable");
+}
+#[test]
+fn example_customers_enable_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_enable");
+}
+#[test]
+fn example_customers_merge() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_merge");
+}
+#[test]
+fn example_customers_merge_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_merge");
+}
+#[test]
+fn example_customers_merge_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_merge");
+}
+#[test]
+fn example_customers_purchasing_summary() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_purchasing_summary");
+}
+#[test]
+fn example_customers_purchasing_summary_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_purchasing_summary");
+}
+#[test]
+fn example_customers_purchasing_summary_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "customers_data_request",
+        &VENDOR,
+        "customers_purchasing_summary",
     );
 }
 #[test]
 fn example_customers_redact() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "customers_redact",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_redact");
 }
 #[test]
 fn example_customers_redact_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "customers_redact",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_redact");
 }
 #[test]
 fn example_customers_redact_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "customers_redact",
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_redact");
+}
+#[test]
+fn example_customers_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "customers_update");
+}
+#[test]
+fn example_customers_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customers_update");
+}
+#[test]
+fn example_customers_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customers_update");
+}
+#[test]
+fn example_customers_email_marketing_consent_update() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "customers_email_marketing_consent_update",
     );
+}
+#[test]
+fn example_customers_email_marketing_consent_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "customers_email_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_email_marketing_consent_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "customers_email_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_marketing_consent_update() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "customers_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_marketing_consent_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "customers_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_marketing_consent_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "customers_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_whats_app_marketing_consent_update() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "customers_whats_app_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_whats_app_marketing_consent_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "customers_whats_app_marketing_consent_update",
+    );
+}
+#[test]
+fn example_customers_whats_app_marketing_consent_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "customers_whats_app_marketing_consent_update",
+    );
+}
+#[test]
+fn example_delivery_promise_settings_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "delivery_promise_settings_update");
+}
+#[test]
+fn example_delivery_promise_settings_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "delivery_promise_settings_update",
+    );
+}
+#[test]
+fn example_delivery_promise_settings_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "delivery_promise_settings_update",
+    );
+}
+#[test]
+fn example_discounts_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "discounts_create");
+}
+#[test]
+fn example_discounts_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discounts_create");
+}
+#[test]
+fn example_discounts_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discounts_create");
+}
+#[test]
+fn example_discounts_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "discounts_delete");
+}
+#[test]
+fn example_discounts_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discounts_delete");
+}
+#[test]
+fn example_discounts_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discounts_delete");
+}
+#[test]
+fn example_discounts_redeemcode_added() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "discounts_redeemcode_added");
+}
+#[test]
+fn example_discounts_redeemcode_added_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discounts_redeemcode_added");
+}
+#[test]
+fn example_discounts_redeemcode_added_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discounts_redeemcode_added");
+}
+#[test]
+fn example_discounts_redeemcode_removed() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "discounts_redeemcode_removed");
+}
+#[test]
+fn example_discounts_redeemcode_removed_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discounts_redeemcode_removed");
+}
+#[test]
+fn example_discounts_redeemcode_removed_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "discounts_redeemcode_removed",
+    );
+}
+#[test]
+fn example_discounts_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "discounts_update");
+}
+#[test]
+fn example_discounts_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "discounts_update");
+}
+#[test]
+fn example_discounts_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "discounts_update");
+}
+#[test]
+fn example_disputes_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "disputes_create");
+}
+#[test]
+fn example_disputes_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "disputes_create");
+}
+#[test]
+fn example_disputes_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "disputes_create");
+}
+#[test]
+fn example_disputes_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "disputes_update");
+}
+#[test]
+fn example_disputes_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "disputes_update");
+}
+#[test]
+fn example_disputes_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "disputes_update");
+}
+#[test]
+fn example_domains_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "domains_create");
+}
+#[test]
+fn example_domains_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "domains_create");
+}
+#[test]
+fn example_domains_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "domains_create");
+}
+#[test]
+fn example_domains_destroy() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "domains_destroy");
+}
+#[test]
+fn example_domains_destroy_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "domains_destroy");
+}
+#[test]
+fn example_domains_destroy_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "domains_destroy");
+}
+#[test]
+fn example_domains_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "domains_update");
+}
+#[test]
+fn example_domains_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "domains_update");
+}
+#[test]
+fn example_domains_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "domains_update");
+}
+#[test]
+fn example_draft_orders_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "draft_orders_create");
+}
+#[test]
+fn example_draft_orders_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "draft_orders_create");
+}
+#[test]
+fn example_draft_orders_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "draft_orders_create");
+}
+#[test]
+fn example_draft_orders_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "draft_orders_delete");
+}
+#[test]
+fn example_draft_orders_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "draft_orders_delete");
+}
+#[test]
+fn example_draft_orders_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "draft_orders_delete");
+}
+#[test]
+fn example_draft_orders_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "draft_orders_update");
+}
+#[test]
+fn example_draft_orders_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "draft_orders_update");
+}
+#[test]
+fn example_draft_orders_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "draft_orders_update");
+}
+#[test]
+fn example_finance_app_staff_member_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "finance_app_staff_member_delete");
+}
+#[test]
+fn example_finance_app_staff_member_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "finance_app_staff_member_delete");
+}
+#[test]
+fn example_finance_app_staff_member_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "finance_app_staff_member_delete",
+    );
+}
+#[test]
+fn example_finance_app_staff_member_grant() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "finance_app_staff_member_grant");
+}
+#[test]
+fn example_finance_app_staff_member_grant_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "finance_app_staff_member_grant");
+}
+#[test]
+fn example_finance_app_staff_member_grant_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "finance_app_staff_member_grant",
+    );
+}
+#[test]
+fn example_finance_app_staff_member_revoke() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "finance_app_staff_member_revoke");
+}
+#[test]
+fn example_finance_app_staff_member_revoke_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "finance_app_staff_member_revoke");
+}
+#[test]
+fn example_finance_app_staff_member_revoke_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "finance_app_staff_member_revoke",
+    );
+}
+#[test]
+fn example_finance_app_staff_member_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "finance_app_staff_member_update");
+}
+#[test]
+fn example_finance_app_staff_member_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "finance_app_staff_member_update");
+}
+#[test]
+fn example_finance_app_staff_member_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "finance_app_staff_member_update",
+    );
+}
+#[test]
+fn example_finance_kyc_information_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "finance_kyc_information_update");
+}
+#[test]
+fn example_finance_kyc_information_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "finance_kyc_information_update");
+}
+#[test]
+fn example_finance_kyc_information_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "finance_kyc_information_update",
+    );
+}
+#[test]
+fn example_fulfillment_events_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_events_create");
+}
+#[test]
+fn example_fulfillment_events_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_events_create");
+}
+#[test]
+fn example_fulfillment_events_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_events_create");
+}
+#[test]
+fn example_fulfillment_events_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_events_delete");
+}
+#[test]
+fn example_fulfillment_events_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_events_delete");
+}
+#[test]
+fn example_fulfillment_events_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_events_delete");
+}
+#[test]
+fn example_fulfillment_holds_added() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_holds_added");
+}
+#[test]
+fn example_fulfillment_holds_added_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_holds_added");
+}
+#[test]
+fn example_fulfillment_holds_added_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_holds_added");
+}
+#[test]
+fn example_fulfillment_holds_released() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_holds_released");
+}
+#[test]
+fn example_fulfillment_holds_released_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_holds_released");
+}
+#[test]
+fn example_fulfillment_holds_released_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_holds_released");
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_accepted() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_accepted_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_accepted_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_rejected() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_rejected_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_rejected_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_submitted() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_submitted_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancellation_request_submitted_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_cancellation_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_cancelled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_cancelled");
+}
+#[test]
+fn example_fulfillment_orders_cancelled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_orders_cancelled");
+}
+#[test]
+fn example_fulfillment_orders_cancelled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_cancelled",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_accepted() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_accepted_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_accepted_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_accepted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_rejected() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_rejected_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_rejected_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_rejected",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_submitted() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_submitted_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_request_submitted_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_request_submitted",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_service_failed_to_complete() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_service_failed_to_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_service_failed_to_complete_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_service_failed_to_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_fulfillment_service_failed_to_complete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_fulfillment_service_failed_to_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_hold_released() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_hold_released");
+}
+#[test]
+fn example_fulfillment_orders_hold_released_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_hold_released",
+    );
+}
+#[test]
+fn example_fulfillment_orders_hold_released_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_hold_released",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_local_delivery() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_local_delivery",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_local_delivery_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_local_delivery",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_local_delivery_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_local_delivery",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_pickup() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_pickup",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_pickup_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_pickup",
+    );
+}
+#[test]
+fn example_fulfillment_orders_line_items_prepared_for_pickup_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_line_items_prepared_for_pickup",
+    );
+}
+#[test]
+fn example_fulfillment_orders_manually_reported_progress_stopped() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_manually_reported_progress_stopped",
+    );
+}
+#[test]
+fn example_fulfillment_orders_manually_reported_progress_stopped_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_manually_reported_progress_stopped",
+    );
+}
+#[test]
+fn example_fulfillment_orders_manually_reported_progress_stopped_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_manually_reported_progress_stopped",
+    );
+}
+#[test]
+fn example_fulfillment_orders_merged() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_merged");
+}
+#[test]
+fn example_fulfillment_orders_merged_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_orders_merged");
+}
+#[test]
+fn example_fulfillment_orders_merged_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_orders_merged");
+}
+#[test]
+fn example_fulfillment_orders_moved() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_moved");
+}
+#[test]
+fn example_fulfillment_orders_moved_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_orders_moved");
+}
+#[test]
+fn example_fulfillment_orders_moved_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_orders_moved");
+}
+#[test]
+fn example_fulfillment_orders_order_routing_complete() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_order_routing_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_order_routing_complete_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_order_routing_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_order_routing_complete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_order_routing_complete",
+    );
+}
+#[test]
+fn example_fulfillment_orders_placed_on_hold() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_placed_on_hold",
+    );
+}
+#[test]
+fn example_fulfillment_orders_placed_on_hold_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_placed_on_hold",
+    );
+}
+#[test]
+fn example_fulfillment_orders_placed_on_hold_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_placed_on_hold",
+    );
+}
+#[test]
+fn example_fulfillment_orders_progress_reported() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_progress_reported",
+    );
+}
+#[test]
+fn example_fulfillment_orders_progress_reported_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_progress_reported",
+    );
+}
+#[test]
+fn example_fulfillment_orders_progress_reported_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_progress_reported",
+    );
+}
+#[test]
+fn example_fulfillment_orders_rescheduled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_rescheduled");
+}
+#[test]
+fn example_fulfillment_orders_rescheduled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_orders_rescheduled");
+}
+#[test]
+fn example_fulfillment_orders_rescheduled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_rescheduled",
+    );
+}
+#[test]
+fn example_fulfillment_orders_scheduled_fulfillment_order_ready() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "fulfillment_orders_scheduled_fulfillment_order_ready",
+    );
+}
+#[test]
+fn example_fulfillment_orders_scheduled_fulfillment_order_ready_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "fulfillment_orders_scheduled_fulfillment_order_ready",
+    );
+}
+#[test]
+fn example_fulfillment_orders_scheduled_fulfillment_order_ready_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "fulfillment_orders_scheduled_fulfillment_order_ready",
+    );
+}
+#[test]
+fn example_fulfillment_orders_split() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_orders_split");
+}
+#[test]
+fn example_fulfillment_orders_split_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_orders_split");
+}
+#[test]
+fn example_fulfillment_orders_split_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_orders_split");
+}
+#[test]
+fn example_fulfillments_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillments_create");
+}
+#[test]
+fn example_fulfillments_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillments_create");
+}
+#[test]
+fn example_fulfillments_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillments_create");
+}
+#[test]
+fn example_fulfillments_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillments_update");
+}
+#[test]
+fn example_fulfillments_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillments_update");
+}
+#[test]
+fn example_fulfillments_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillments_update");
+}
+#[test]
+fn example_inventory_items_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_items_create");
+}
+#[test]
+fn example_inventory_items_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_items_create");
+}
+#[test]
+fn example_inventory_items_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_items_create");
+}
+#[test]
+fn example_inventory_items_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_items_delete");
+}
+#[test]
+fn example_inventory_items_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_items_delete");
+}
+#[test]
+fn example_inventory_items_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_items_delete");
+}
+#[test]
+fn example_inventory_items_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_items_update");
+}
+#[test]
+fn example_inventory_items_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_items_update");
+}
+#[test]
+fn example_inventory_items_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_items_update");
+}
+#[test]
+fn example_inventory_levels_connect() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_levels_connect");
+}
+#[test]
+fn example_inventory_levels_connect_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_levels_connect");
+}
+#[test]
+fn example_inventory_levels_connect_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_levels_connect");
+}
+#[test]
+fn example_inventory_levels_disconnect() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_levels_disconnect");
+}
+#[test]
+fn example_inventory_levels_disconnect_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_levels_disconnect");
+}
+#[test]
+fn example_inventory_levels_disconnect_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_levels_disconnect");
+}
+#[test]
+fn example_inventory_levels_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_levels_update");
+}
+#[test]
+fn example_inventory_levels_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_levels_update");
+}
+#[test]
+fn example_inventory_levels_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_levels_update");
+}
+#[test]
+fn example_inventory_shipments_add_items() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_shipments_add_items");
+}
+#[test]
+fn example_inventory_shipments_add_items_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_shipments_add_items");
+}
+#[test]
+fn example_inventory_shipments_add_items_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_add_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_shipments_create");
+}
+#[test]
+fn example_inventory_shipments_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_shipments_create");
+}
+#[test]
+fn example_inventory_shipments_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_shipments_create");
+}
+#[test]
+fn example_inventory_shipments_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_shipments_delete");
+}
+#[test]
+fn example_inventory_shipments_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_shipments_delete");
+}
+#[test]
+fn example_inventory_shipments_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_shipments_delete");
+}
+#[test]
+fn example_inventory_shipments_mark_in_transit() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_shipments_mark_in_transit",
+    );
+}
+#[test]
+fn example_inventory_shipments_mark_in_transit_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_shipments_mark_in_transit",
+    );
+}
+#[test]
+fn example_inventory_shipments_mark_in_transit_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_mark_in_transit",
+    );
+}
+#[test]
+fn example_inventory_shipments_receive_items() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_shipments_receive_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_receive_items_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_shipments_receive_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_receive_items_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_receive_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_remove_items() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_shipments_remove_items");
+}
+#[test]
+fn example_inventory_shipments_remove_items_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_shipments_remove_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_remove_items_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_remove_items",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_item_quantities() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_shipments_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_item_quantities_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_shipments_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_item_quantities_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_tracking() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_shipments_update_tracking",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_tracking_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_shipments_update_tracking",
+    );
+}
+#[test]
+fn example_inventory_shipments_update_tracking_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_shipments_update_tracking",
+    );
+}
+#[test]
+fn example_inventory_transfers_add_items() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_transfers_add_items");
+}
+#[test]
+fn example_inventory_transfers_add_items_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_transfers_add_items");
+}
+#[test]
+fn example_inventory_transfers_add_items_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_transfers_add_items",
+    );
+}
+#[test]
+fn example_inventory_transfers_cancel() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_transfers_cancel");
+}
+#[test]
+fn example_inventory_transfers_cancel_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_transfers_cancel");
+}
+#[test]
+fn example_inventory_transfers_cancel_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_transfers_cancel");
+}
+#[test]
+fn example_inventory_transfers_complete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_transfers_complete");
+}
+#[test]
+fn example_inventory_transfers_complete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_transfers_complete");
+}
+#[test]
+fn example_inventory_transfers_complete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_transfers_complete",
+    );
+}
+#[test]
+fn example_inventory_transfers_ready_to_ship() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_transfers_ready_to_ship",
+    );
+}
+#[test]
+fn example_inventory_transfers_ready_to_ship_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_transfers_ready_to_ship",
+    );
+}
+#[test]
+fn example_inventory_transfers_ready_to_ship_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_transfers_ready_to_ship",
+    );
+}
+#[test]
+fn example_inventory_transfers_remove_items() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_transfers_remove_items");
+}
+#[test]
+fn example_inventory_transfers_remove_items_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_transfers_remove_items",
+    );
+}
+#[test]
+fn example_inventory_transfers_remove_items_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_transfers_remove_items",
+    );
+}
+#[test]
+fn example_inventory_transfers_update_item_quantities() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "inventory_transfers_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_transfers_update_item_quantities_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "inventory_transfers_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_transfers_update_item_quantities_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "inventory_transfers_update_item_quantities",
+    );
+}
+#[test]
+fn example_inventory_transfers_updated() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "inventory_transfers_updated");
+}
+#[test]
+fn example_inventory_transfers_updated_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "inventory_transfers_updated");
+}
+#[test]
+fn example_inventory_transfers_updated_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "inventory_transfers_updated");
+}
+#[test]
+fn example_locales_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locales_create");
+}
+#[test]
+fn example_locales_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locales_create");
+}
+#[test]
+fn example_locales_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locales_create");
+}
+#[test]
+fn example_locales_destroy() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locales_destroy");
+}
+#[test]
+fn example_locales_destroy_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locales_destroy");
+}
+#[test]
+fn example_locales_destroy_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locales_destroy");
+}
+#[test]
+fn example_locales_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locales_update");
+}
+#[test]
+fn example_locales_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locales_update");
+}
+#[test]
+fn example_locales_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locales_update");
+}
+#[test]
+fn example_locations_activate() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locations_activate");
+}
+#[test]
+fn example_locations_activate_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locations_activate");
+}
+#[test]
+fn example_locations_activate_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locations_activate");
+}
+#[test]
+fn example_locations_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locations_create");
+}
+#[test]
+fn example_locations_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locations_create");
+}
+#[test]
+fn example_locations_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locations_create");
+}
+#[test]
+fn example_locations_deactivate() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locations_deactivate");
+}
+#[test]
+fn example_locations_deactivate_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locations_deactivate");
+}
+#[test]
+fn example_locations_deactivate_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locations_deactivate");
+}
+#[test]
+fn example_locations_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locations_delete");
+}
+#[test]
+fn example_locations_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locations_delete");
+}
+#[test]
+fn example_locations_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locations_delete");
+}
+#[test]
+fn example_locations_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "locations_update");
+}
+#[test]
+fn example_locations_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "locations_update");
+}
+#[test]
+fn example_locations_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "locations_update");
+}
+#[test]
+fn example_markets_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "markets_create");
+}
+#[test]
+fn example_markets_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "markets_create");
+}
+#[test]
+fn example_markets_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "markets_create");
+}
+#[test]
+fn example_markets_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "markets_delete");
+}
+#[test]
+fn example_markets_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "markets_delete");
+}
+#[test]
+fn example_markets_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "markets_delete");
+}
+#[test]
+fn example_markets_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "markets_update");
+}
+#[test]
+fn example_markets_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "markets_update");
+}
+#[test]
+fn example_markets_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "markets_update");
+}
+#[test]
+fn example_markets_backup_region_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "markets_backup_region_update");
+}
+#[test]
+fn example_markets_backup_region_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "markets_backup_region_update");
+}
+#[test]
+fn example_markets_backup_region_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "markets_backup_region_update",
+    );
+}
+#[test]
+fn example_metafield_definitions_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metafield_definitions_create");
+}
+#[test]
+fn example_metafield_definitions_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metafield_definitions_create");
+}
+#[test]
+fn example_metafield_definitions_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "metafield_definitions_create",
+    );
+}
+#[test]
+fn example_metafield_definitions_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metafield_definitions_delete");
+}
+#[test]
+fn example_metafield_definitions_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metafield_definitions_delete");
+}
+#[test]
+fn example_metafield_definitions_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "metafield_definitions_delete",
+    );
+}
+#[test]
+fn example_metafield_definitions_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metafield_definitions_update");
+}
+#[test]
+fn example_metafield_definitions_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metafield_definitions_update");
+}
+#[test]
+fn example_metafield_definitions_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "metafield_definitions_update",
+    );
+}
+#[test]
+fn example_metaobjects_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metaobjects_create");
+}
+#[test]
+fn example_metaobjects_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metaobjects_create");
+}
+#[test]
+fn example_metaobjects_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "metaobjects_create");
+}
+#[test]
+fn example_metaobjects_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metaobjects_delete");
+}
+#[test]
+fn example_metaobjects_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metaobjects_delete");
+}
+#[test]
+fn example_metaobjects_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "metaobjects_delete");
+}
+#[test]
+fn example_metaobjects_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "metaobjects_update");
+}
+#[test]
+fn example_metaobjects_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "metaobjects_update");
+}
+#[test]
+fn example_metaobjects_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "metaobjects_update");
+}
+#[test]
+fn example_order_transactions_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "order_transactions_create");
+}
+#[test]
+fn example_order_transactions_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "order_transactions_create");
+}
+#[test]
+fn example_order_transactions_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "order_transactions_create");
+}
+#[test]
+fn example_orders_cancelled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_cancelled");
+}
+#[test]
+fn example_orders_cancelled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_cancelled");
+}
+#[test]
+fn example_orders_cancelled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_cancelled");
+}
+#[test]
+fn example_orders_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_create");
+}
+#[test]
+fn example_orders_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_create");
+}
+#[test]
+fn example_orders_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_create");
+}
+#[test]
+fn example_orders_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_delete");
+}
+#[test]
+fn example_orders_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_delete");
+}
+#[test]
+fn example_orders_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_delete");
+}
+#[test]
+fn example_orders_edited() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_edited");
+}
+#[test]
+fn example_orders_edited_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_edited");
+}
+#[test]
+fn example_orders_edited_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_edited");
+}
+#[test]
+fn example_orders_fulfilled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_fulfilled");
+}
+#[test]
+fn example_orders_fulfilled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_fulfilled");
+}
+#[test]
+fn example_orders_fulfilled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_fulfilled");
+}
+#[test]
+fn example_orders_link_requested() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_link_requested");
+}
+#[test]
+fn example_orders_link_requested_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_link_requested");
+}
+#[test]
+fn example_orders_link_requested_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_link_requested");
+}
+#[test]
+fn example_orders_paid() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_paid");
+}
+#[test]
+fn example_orders_paid_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_paid");
+}
+#[test]
+fn example_orders_paid_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_paid");
+}
+#[test]
+fn example_orders_partially_fulfilled() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_partially_fulfilled");
+}
+#[test]
+fn example_orders_partially_fulfilled_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_partially_fulfilled");
+}
+#[test]
+fn example_orders_partially_fulfilled_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_partially_fulfilled");
+}
+#[test]
+fn example_orders_risk_assessment_changed() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_risk_assessment_changed");
+}
+#[test]
+fn example_orders_risk_assessment_changed_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_risk_assessment_changed");
+}
+#[test]
+fn example_orders_risk_assessment_changed_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "orders_risk_assessment_changed",
+    );
+}
+#[test]
+fn example_orders_shopify_protect_eligibility_changed() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "orders_shopify_protect_eligibility_changed",
+    );
+}
+#[test]
+fn example_orders_shopify_protect_eligibility_changed_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "orders_shopify_protect_eligibility_changed",
+    );
+}
+#[test]
+fn example_orders_shopify_protect_eligibility_changed_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "orders_shopify_protect_eligibility_changed",
+    );
+}
+#[test]
+fn example_orders_updated() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "orders_updated");
+}
+#[test]
+fn example_orders_updated_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "orders_updated");
+}
+#[test]
+fn example_orders_updated_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "orders_updated");
+}
+#[test]
+fn example_payment_schedules_due() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_schedules_due");
+}
+#[test]
+fn example_payment_schedules_due_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_schedules_due");
+}
+#[test]
+fn example_payment_schedules_due_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_schedules_due");
+}
+#[test]
+fn example_payment_terms_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_terms_create");
+}
+#[test]
+fn example_payment_terms_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_terms_create");
+}
+#[test]
+fn example_payment_terms_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_terms_create");
+}
+#[test]
+fn example_payment_terms_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_terms_delete");
+}
+#[test]
+fn example_payment_terms_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_terms_delete");
+}
+#[test]
+fn example_payment_terms_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_terms_delete");
+}
+#[test]
+fn example_payment_terms_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_terms_update");
+}
+#[test]
+fn example_payment_terms_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_terms_update");
+}
+#[test]
+fn example_payment_terms_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_terms_update");
+}
+#[test]
+fn example_product_feeds_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_feeds_create");
+}
+#[test]
+fn example_product_feeds_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_feeds_create");
+}
+#[test]
+fn example_product_feeds_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_feeds_create");
+}
+#[test]
+fn example_product_feeds_full_sync() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_feeds_full_sync");
+}
+#[test]
+fn example_product_feeds_full_sync_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_feeds_full_sync");
+}
+#[test]
+fn example_product_feeds_full_sync_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_feeds_full_sync");
+}
+#[test]
+fn example_product_feeds_full_sync_finish() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_feeds_full_sync_finish");
+}
+#[test]
+fn example_product_feeds_full_sync_finish_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_feeds_full_sync_finish");
+}
+#[test]
+fn example_product_feeds_full_sync_finish_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "product_feeds_full_sync_finish",
+    );
+}
+#[test]
+fn example_product_feeds_incremental_sync() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_feeds_incremental_sync");
+}
+#[test]
+fn example_product_feeds_incremental_sync_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_feeds_incremental_sync");
+}
+#[test]
+fn example_product_feeds_incremental_sync_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "product_feeds_incremental_sync",
+    );
+}
+#[test]
+fn example_product_feeds_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_feeds_update");
+}
+#[test]
+fn example_product_feeds_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_feeds_update");
+}
+#[test]
+fn example_product_feeds_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_feeds_update");
+}
+#[test]
+fn example_product_listings_add() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_listings_add");
+}
+#[test]
+fn example_product_listings_add_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_listings_add");
+}
+#[test]
+fn example_product_listings_add_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_listings_add");
+}
+#[test]
+fn example_product_listings_remove() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_listings_remove");
+}
+#[test]
+fn example_product_listings_remove_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_listings_remove");
+}
+#[test]
+fn example_product_listings_remove_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_listings_remove");
+}
+#[test]
+fn example_product_listings_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_listings_update");
+}
+#[test]
+fn example_product_listings_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_listings_update");
+}
+#[test]
+fn example_product_listings_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_listings_update");
+}
+#[test]
+fn example_product_publications_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_publications_create");
+}
+#[test]
+fn example_product_publications_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_publications_create");
+}
+#[test]
+fn example_product_publications_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_publications_create");
+}
+#[test]
+fn example_product_publications_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_publications_delete");
+}
+#[test]
+fn example_product_publications_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_publications_delete");
+}
+#[test]
+fn example_product_publications_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_publications_delete");
+}
+#[test]
+fn example_product_publications_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_publications_update");
+}
+#[test]
+fn example_product_publications_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_publications_update");
+}
+#[test]
+fn example_product_publications_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_publications_update");
+}
+#[test]
+fn example_products_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "products_create");
+}
+#[test]
+fn example_products_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "products_create");
+}
+#[test]
+fn example_products_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "products_create");
+}
+#[test]
+fn example_products_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "products_delete");
+}
+#[test]
+fn example_products_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "products_delete");
+}
+#[test]
+fn example_products_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "products_delete");
+}
+#[test]
+fn example_products_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "products_update");
+}
+#[test]
+fn example_products_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "products_update");
+}
+#[test]
+fn example_products_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "products_update");
+}
+#[test]
+fn example_profiles_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "profiles_create");
+}
+#[test]
+fn example_profiles_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "profiles_create");
+}
+#[test]
+fn example_profiles_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "profiles_create");
+}
+#[test]
+fn example_profiles_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "profiles_delete");
+}
+#[test]
+fn example_profiles_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "profiles_delete");
+}
+#[test]
+fn example_profiles_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "profiles_delete");
+}
+#[test]
+fn example_profiles_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "profiles_update");
+}
+#[test]
+fn example_profiles_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "profiles_update");
+}
+#[test]
+fn example_profiles_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "profiles_update");
+}
+#[test]
+fn example_publications_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "publications_delete");
+}
+#[test]
+fn example_publications_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "publications_delete");
+}
+#[test]
+fn example_publications_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "publications_delete");
+}
+#[test]
+fn example_refunds_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "refunds_create");
+}
+#[test]
+fn example_refunds_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "refunds_create");
+}
+#[test]
+fn example_refunds_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "refunds_create");
+}
+#[test]
+fn example_returns_approve() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_approve");
+}
+#[test]
+fn example_returns_approve_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_approve");
+}
+#[test]
+fn example_returns_approve_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_approve");
+}
+#[test]
+fn example_returns_cancel() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_cancel");
+}
+#[test]
+fn example_returns_cancel_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_cancel");
+}
+#[test]
+fn example_returns_cancel_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_cancel");
+}
+#[test]
+fn example_returns_close() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_close");
+}
+#[test]
+fn example_returns_close_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_close");
+}
+#[test]
+fn example_returns_close_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_close");
+}
+#[test]
+fn example_returns_decline() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_decline");
+}
+#[test]
+fn example_returns_decline_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_decline");
+}
+#[test]
+fn example_returns_decline_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_decline");
+}
+#[test]
+fn example_returns_process() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_process");
+}
+#[test]
+fn example_returns_process_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_process");
+}
+#[test]
+fn example_returns_process_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_process");
+}
+#[test]
+fn example_returns_reopen() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_reopen");
+}
+#[test]
+fn example_returns_reopen_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_reopen");
+}
+#[test]
+fn example_returns_reopen_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_reopen");
+}
+#[test]
+fn example_returns_request() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_request");
+}
+#[test]
+fn example_returns_request_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_request");
+}
+#[test]
+fn example_returns_request_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_request");
+}
+#[test]
+fn example_returns_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "returns_update");
+}
+#[test]
+fn example_returns_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "returns_update");
+}
+#[test]
+fn example_returns_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "returns_update");
+}
+#[test]
+fn example_reverse_deliveries_attach_deliverable() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "reverse_deliveries_attach_deliverable",
+    );
+}
+#[test]
+fn example_reverse_deliveries_attach_deliverable_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "reverse_deliveries_attach_deliverable",
+    );
+}
+#[test]
+fn example_reverse_deliveries_attach_deliverable_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "reverse_deliveries_attach_deliverable",
+    );
+}
+#[test]
+fn example_reverse_fulfillment_orders_dispose() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "reverse_fulfillment_orders_dispose",
+    );
+}
+#[test]
+fn example_reverse_fulfillment_orders_dispose_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "reverse_fulfillment_orders_dispose",
+    );
+}
+#[test]
+fn example_reverse_fulfillment_orders_dispose_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "reverse_fulfillment_orders_dispose",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_add() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "scheduled_product_listings_add");
+}
+#[test]
+fn example_scheduled_product_listings_add_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "scheduled_product_listings_add");
+}
+#[test]
+fn example_scheduled_product_listings_add_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "scheduled_product_listings_add",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_remove() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "scheduled_product_listings_remove",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_remove_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "scheduled_product_listings_remove",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_remove_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "scheduled_product_listings_remove",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_update() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "scheduled_product_listings_update",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "scheduled_product_listings_update",
+    );
+}
+#[test]
+fn example_scheduled_product_listings_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "scheduled_product_listings_update",
+    );
+}
+#[test]
+fn example_segments_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "segments_create");
+}
+#[test]
+fn example_segments_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "segments_create");
+}
+#[test]
+fn example_segments_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "segments_create");
+}
+#[test]
+fn example_segments_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "segments_delete");
+}
+#[test]
+fn example_segments_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "segments_delete");
+}
+#[test]
+fn example_segments_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "segments_delete");
+}
+#[test]
+fn example_segments_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "segments_update");
+}
+#[test]
+fn example_segments_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "segments_update");
+}
+#[test]
+fn example_segments_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "segments_update");
+}
+#[test]
+fn example_selling_plan_groups_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "selling_plan_groups_create");
+}
+#[test]
+fn example_selling_plan_groups_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "selling_plan_groups_create");
+}
+#[test]
+fn example_selling_plan_groups_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "selling_plan_groups_create");
+}
+#[test]
+fn example_selling_plan_groups_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "selling_plan_groups_delete");
+}
+#[test]
+fn example_selling_plan_groups_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "selling_plan_groups_delete");
+}
+#[test]
+fn example_selling_plan_groups_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "selling_plan_groups_delete");
+}
+#[test]
+fn example_selling_plan_groups_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "selling_plan_groups_update");
+}
+#[test]
+fn example_selling_plan_groups_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "selling_plan_groups_update");
+}
+#[test]
+fn example_selling_plan_groups_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "selling_plan_groups_update");
+}
+#[test]
+fn example_shipping_addresses_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "shipping_addresses_create");
+}
+#[test]
+fn example_shipping_addresses_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shipping_addresses_create");
+}
+#[test]
+fn example_shipping_addresses_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "shipping_addresses_create");
+}
+#[test]
+fn example_shipping_addresses_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "shipping_addresses_update");
+}
+#[test]
+fn example_shipping_addresses_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shipping_addresses_update");
+}
+#[test]
+fn example_shipping_addresses_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "shipping_addresses_update");
 }
 #[test]
 fn example_shop_redact() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "shop_redact",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shop_redact");
 }
 #[test]
 fn example_shop_redact_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "shop_redact",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shop_redact");
 }
 #[test]
 fn example_shop_redact_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "shop_redact",
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "shop_redact");
+}
+#[test]
+fn example_shop_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "shop_update");
+}
+#[test]
+fn example_shop_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shop_update");
+}
+#[test]
+fn example_shop_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "shop_update");
+}
+#[test]
+fn example_subscription_billing_attempts_challenged() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_attempts_challenged",
     );
+}
+#[test]
+fn example_subscription_billing_attempts_challenged_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_attempts_challenged",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_challenged_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_attempts_challenged",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_failure() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_attempts_failure",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_failure_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_attempts_failure",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_failure_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_attempts_failure",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_success() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_attempts_success",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_success_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_attempts_success",
+    );
+}
+#[test]
+fn example_subscription_billing_attempts_success_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_attempts_success",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_create() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_cycle_edits_create",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_cycle_edits_create",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_cycle_edits_create",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_delete() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_cycle_edits_delete",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_cycle_edits_delete",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_cycle_edits_delete",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_update() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_cycle_edits_update",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_cycle_edits_update",
+    );
+}
+#[test]
+fn example_subscription_billing_cycle_edits_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_cycle_edits_update",
+    );
+}
+#[test]
+fn example_subscription_billing_cycles_skip() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_billing_cycles_skip");
+}
+#[test]
+fn example_subscription_billing_cycles_skip_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_cycles_skip",
+    );
+}
+#[test]
+fn example_subscription_billing_cycles_skip_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_cycles_skip",
+    );
+}
+#[test]
+fn example_subscription_billing_cycles_unskip() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "subscription_billing_cycles_unskip",
+    );
+}
+#[test]
+fn example_subscription_billing_cycles_unskip_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "subscription_billing_cycles_unskip",
+    );
+}
+#[test]
+fn example_subscription_billing_cycles_unskip_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_billing_cycles_unskip",
+    );
+}
+#[test]
+fn example_subscription_contracts_activate() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_activate");
+}
+#[test]
+fn example_subscription_contracts_activate_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_activate");
+}
+#[test]
+fn example_subscription_contracts_activate_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_activate",
+    );
+}
+#[test]
+fn example_subscription_contracts_cancel() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_cancel");
+}
+#[test]
+fn example_subscription_contracts_cancel_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_cancel");
+}
+#[test]
+fn example_subscription_contracts_cancel_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_cancel",
+    );
+}
+#[test]
+fn example_subscription_contracts_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_create");
+}
+#[test]
+fn example_subscription_contracts_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_create");
+}
+#[test]
+fn example_subscription_contracts_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_create",
+    );
+}
+#[test]
+fn example_subscription_contracts_expire() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_expire");
+}
+#[test]
+fn example_subscription_contracts_expire_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_expire");
+}
+#[test]
+fn example_subscription_contracts_expire_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_expire",
+    );
+}
+#[test]
+fn example_subscription_contracts_fail() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_fail");
+}
+#[test]
+fn example_subscription_contracts_fail_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_fail");
+}
+#[test]
+fn example_subscription_contracts_fail_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subscription_contracts_fail");
+}
+#[test]
+fn example_subscription_contracts_pause() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_pause");
+}
+#[test]
+fn example_subscription_contracts_pause_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_pause");
+}
+#[test]
+fn example_subscription_contracts_pause_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_pause",
+    );
+}
+#[test]
+fn example_subscription_contracts_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_contracts_update");
+}
+#[test]
+fn example_subscription_contracts_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_contracts_update");
+}
+#[test]
+fn example_subscription_contracts_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "subscription_contracts_update",
+    );
+}
+#[test]
+fn example_tax_partners_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_partners_update");
+}
+#[test]
+fn example_tax_partners_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_partners_update");
+}
+#[test]
+fn example_tax_partners_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_partners_update");
+}
+#[test]
+fn example_tax_services_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_services_create");
+}
+#[test]
+fn example_tax_services_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_services_create");
+}
+#[test]
+fn example_tax_services_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_services_create");
+}
+#[test]
+fn example_tax_services_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_services_update");
+}
+#[test]
+fn example_tax_services_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_services_update");
+}
+#[test]
+fn example_tax_services_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_services_update");
+}
+#[test]
+fn example_tender_transactions_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "tender_transactions_create");
+}
+#[test]
+fn example_tender_transactions_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tender_transactions_create");
+}
+#[test]
+fn example_tender_transactions_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tender_transactions_create");
+}
+#[test]
+fn example_themes_create() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "themes_create");
+}
+#[test]
+fn example_themes_create_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "themes_create");
+}
+#[test]
+fn example_themes_create_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "themes_create");
+}
+#[test]
+fn example_themes_delete() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "themes_delete");
+}
+#[test]
+fn example_themes_delete_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "themes_delete");
+}
+#[test]
+fn example_themes_delete_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "themes_delete");
+}
+#[test]
+fn example_themes_publish() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "themes_publish");
+}
+#[test]
+fn example_themes_publish_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "themes_publish");
+}
+#[test]
+fn example_themes_publish_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "themes_publish");
+}
+#[test]
+fn example_themes_update() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "themes_update");
+}
+#[test]
+fn example_themes_update_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "themes_update");
+}
+#[test]
+fn example_themes_update_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "themes_update");
+}
+#[test]
+fn example_variants_in_stock() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "variants_in_stock");
+}
+#[test]
+fn example_variants_in_stock_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "variants_in_stock");
+}
+#[test]
+fn example_variants_in_stock_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "variants_in_stock");
+}
+#[test]
+fn example_variants_out_of_stock() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "variants_out_of_stock");
+}
+#[test]
+fn example_variants_out_of_stock_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "variants_out_of_stock");
+}
+#[test]
+fn example_variants_out_of_stock_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "variants_out_of_stock");
 }
 #[test]
 fn example_store_admin_webhook_signed_with_store_key() {
     ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
+        &VENDOR,
         "store_admin_webhook_signed_with_store_key",
     );
 }
 #[test]
 fn example_store_admin_webhook_signed_with_store_key_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
+        &VENDOR,
         "store_admin_webhook_signed_with_store_key",
     );
 }
 #[test]
 fn example_store_admin_webhook_signed_with_store_key_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
+        &VENDOR,
         "store_admin_webhook_signed_with_store_key",
     );
 }
 #[test]
 fn example_wrong_secret() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "wrong_secret",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "wrong_secret");
 }
 #[test]
 fn example_unknown_topic() {
-    ::webhook_runtime::testing::run_example(
-        &source_shopify_webhook::VENDOR,
-        "unknown_topic",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "unknown_topic");
 }
 #[test]
 fn example_unknown_topic_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_shopify_webhook::VENDOR,
-        "unknown_topic",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "unknown_topic");
 }
 #[test]
 fn example_unknown_topic_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_shopify_webhook::VENDOR,
-        "unknown_topic",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unknown_topic");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_shopify_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_shopify_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_shopify_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -614,25 +3273,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_shopify_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_shopify_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_shopify_webhook::Collection::ALL
-        .iter()
-        .enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_shopify_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

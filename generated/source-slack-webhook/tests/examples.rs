@@ -5,2532 +5,1546 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_slack_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_docs_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "docs_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_vector");
 }
 #[test]
 fn example_docs_vector_modified_body() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "docs_vector_modified_body",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_vector_modified_body");
 }
 #[test]
 fn example_stale_docs_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "stale_docs_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "stale_docs_vector");
 }
 #[test]
 fn example_docs_vector_from_the_future() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "docs_vector_from_the_future",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_vector_from_the_future");
 }
 #[test]
 fn example_url_verification() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "url_verification",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "url_verification");
 }
 #[test]
 fn example_url_verification_wrong_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "url_verification_wrong_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "url_verification_wrong_signature");
 }
 #[test]
 fn example_app_context_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_context_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_context_changed");
 }
 #[test]
 fn example_app_context_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_context_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_context_changed");
 }
 #[test]
 fn example_app_context_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_context_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_context_changed");
 }
 #[test]
 fn example_app_context_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_context_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_context_changed");
 }
 #[test]
 fn example_app_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_deleted");
 }
 #[test]
 fn example_app_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_deleted");
 }
 #[test]
 fn example_app_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "app_deleted");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_deleted");
 }
 #[test]
 fn example_app_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_deleted");
 }
 #[test]
 fn example_app_home_opened() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_home_opened",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_home_opened");
 }
 #[test]
 fn example_app_home_opened_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_home_opened",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_home_opened");
 }
 #[test]
 fn example_app_home_opened_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_home_opened",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_home_opened");
 }
 #[test]
 fn example_app_home_opened_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_home_opened",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_home_opened");
 }
 #[test]
 fn example_app_installed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_installed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_installed");
 }
 #[test]
 fn example_app_installed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_installed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_installed");
 }
 #[test]
 fn example_app_installed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_installed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_installed");
 }
 #[test]
 fn example_app_installed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_installed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_installed");
 }
 #[test]
 fn example_app_mention() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_mention",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_mention");
 }
 #[test]
 fn example_app_mention_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_mention",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_mention");
 }
 #[test]
 fn example_app_mention_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "app_mention");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_mention");
 }
 #[test]
 fn example_app_mention_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_mention",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_mention");
 }
 #[test]
 fn example_app_requested() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_requested",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_requested");
 }
 #[test]
 fn example_app_requested_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_requested",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_requested");
 }
 #[test]
 fn example_app_requested_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_requested",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_requested");
 }
 #[test]
 fn example_app_requested_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_requested",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_requested");
 }
 #[test]
 fn example_app_uninstalled() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_uninstalled");
 }
 #[test]
 fn example_app_uninstalled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_uninstalled");
 }
 #[test]
 fn example_app_uninstalled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_uninstalled");
 }
 #[test]
 fn example_app_uninstalled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_uninstalled");
 }
 #[test]
 fn example_app_uninstalled_team() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled_team",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_uninstalled_team");
 }
 #[test]
 fn example_app_uninstalled_team_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled_team",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_uninstalled_team");
 }
 #[test]
 fn example_app_uninstalled_team_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled_team",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_uninstalled_team");
 }
 #[test]
 fn example_app_uninstalled_team_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_uninstalled_team",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_uninstalled_team");
 }
 #[test]
 fn example_assistant_thread_context_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_context_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "assistant_thread_context_changed");
 }
 #[test]
 fn example_assistant_thread_context_changed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "assistant_thread_context_changed",
     );
 }
 #[test]
 fn example_assistant_thread_context_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_context_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "assistant_thread_context_changed");
 }
 #[test]
 fn example_assistant_thread_context_changed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "assistant_thread_context_changed",
     );
 }
 #[test]
 fn example_assistant_thread_started() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_started",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "assistant_thread_started");
 }
 #[test]
 fn example_assistant_thread_started_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_started",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "assistant_thread_started");
 }
 #[test]
 fn example_assistant_thread_started_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_started",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "assistant_thread_started");
 }
 #[test]
 fn example_assistant_thread_started_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "assistant_thread_started",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "assistant_thread_started");
 }
 #[test]
 fn example_call_rejected() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "call_rejected",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "call_rejected");
 }
 #[test]
 fn example_call_rejected_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "call_rejected",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "call_rejected");
 }
 #[test]
 fn example_call_rejected_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "call_rejected",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "call_rejected");
 }
 #[test]
 fn example_call_rejected_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "call_rejected",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "call_rejected");
 }
 #[test]
 fn example_channel_archive() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_archive",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_archive");
 }
 #[test]
 fn example_channel_archive_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_archive",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_archive");
 }
 #[test]
 fn example_channel_archive_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_archive",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_archive");
 }
 #[test]
 fn example_channel_archive_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_archive",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_archive");
 }
 #[test]
 fn example_channel_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_created");
 }
 #[test]
 fn example_channel_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_created");
 }
 #[test]
 fn example_channel_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_created");
 }
 #[test]
 fn example_channel_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_created");
 }
 #[test]
 fn example_channel_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_deleted");
 }
 #[test]
 fn example_channel_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_deleted");
 }
 #[test]
 fn example_channel_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_deleted");
 }
 #[test]
 fn example_channel_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_deleted");
 }
 #[test]
 fn example_channel_history_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_history_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_history_changed");
 }
 #[test]
 fn example_channel_history_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_history_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_history_changed");
 }
 #[test]
 fn example_channel_history_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_history_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_history_changed");
 }
 #[test]
 fn example_channel_history_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_history_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_history_changed");
 }
 #[test]
 fn example_channel_id_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_id_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_id_changed");
 }
 #[test]
 fn example_channel_id_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_id_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_id_changed");
 }
 #[test]
 fn example_channel_id_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_id_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_id_changed");
 }
 #[test]
 fn example_channel_id_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_id_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_id_changed");
 }
 #[test]
 fn example_channel_left() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_left",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_left");
 }
 #[test]
 fn example_channel_left_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_left",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_left");
 }
 #[test]
 fn example_channel_left_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "channel_left");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_left");
 }
 #[test]
 fn example_channel_left_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_left",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_left");
 }
 #[test]
 fn example_channel_rename() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_rename",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_rename");
 }
 #[test]
 fn example_channel_rename_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_rename",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_rename");
 }
 #[test]
 fn example_channel_rename_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_rename",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_rename");
 }
 #[test]
 fn example_channel_rename_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_rename",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_rename");
 }
 #[test]
 fn example_channel_shared() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_shared",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_shared");
 }
 #[test]
 fn example_channel_shared_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_shared",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_shared");
 }
 #[test]
 fn example_channel_shared_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_shared",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_shared");
 }
 #[test]
 fn example_channel_shared_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_shared",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_shared");
 }
 #[test]
 fn example_channel_unarchive() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_unarchive",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_unarchive");
 }
 #[test]
 fn example_channel_unarchive_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_unarchive",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_unarchive");
 }
 #[test]
 fn example_channel_unarchive_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_unarchive",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_unarchive");
 }
 #[test]
 fn example_channel_unarchive_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_unarchive",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_unarchive");
 }
 #[test]
 fn example_channel_unshared() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "channel_unshared",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "channel_unshared");
 }
 #[test]
 fn example_channel_unshared_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "channel_unshared",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "channel_unshared");
 }
 #[test]
 fn example_channel_unshared_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "channel_unshared",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "channel_unshared");
 }
 #[test]
 fn example_channel_unshared_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "channel_unshared",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "channel_unshared");
 }
 #[test]
 fn example_dnd_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "dnd_updated");
 }
 #[test]
 fn example_dnd_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "dnd_updated");
 }
 #[test]
 fn example_dnd_updated_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "dnd_updated");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "dnd_updated");
 }
 #[test]
 fn example_dnd_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "dnd_updated");
 }
 #[test]
 fn example_dnd_updated_user() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated_user",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "dnd_updated_user");
 }
 #[test]
 fn example_dnd_updated_user_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated_user",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "dnd_updated_user");
 }
 #[test]
 fn example_dnd_updated_user_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated_user",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "dnd_updated_user");
 }
 #[test]
 fn example_dnd_updated_user_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "dnd_updated_user",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "dnd_updated_user");
 }
 #[test]
 fn example_email_domain_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "email_domain_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "email_domain_changed");
 }
 #[test]
 fn example_email_domain_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "email_domain_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "email_domain_changed");
 }
 #[test]
 fn example_email_domain_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "email_domain_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "email_domain_changed");
 }
 #[test]
 fn example_email_domain_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "email_domain_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "email_domain_changed");
 }
 #[test]
 fn example_emoji_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "emoji_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "emoji_changed");
 }
 #[test]
 fn example_emoji_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "emoji_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "emoji_changed");
 }
 #[test]
 fn example_emoji_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "emoji_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "emoji_changed");
 }
 #[test]
 fn example_emoji_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "emoji_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "emoji_changed");
 }
 #[test]
 fn example_entity_details_requested() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "entity_details_requested",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "entity_details_requested");
 }
 #[test]
 fn example_entity_details_requested_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "entity_details_requested",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "entity_details_requested");
 }
 #[test]
 fn example_entity_details_requested_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "entity_details_requested",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "entity_details_requested");
 }
 #[test]
 fn example_entity_details_requested_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "entity_details_requested",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "entity_details_requested");
 }
 #[test]
 fn example_file_change() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_change",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_change");
 }
 #[test]
 fn example_file_change_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_change",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_change");
 }
 #[test]
 fn example_file_change_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "file_change");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_change");
 }
 #[test]
 fn example_file_change_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_change",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_change");
 }
 #[test]
 fn example_file_comment_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_comment_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_comment_deleted");
 }
 #[test]
 fn example_file_comment_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_comment_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_comment_deleted");
 }
 #[test]
 fn example_file_comment_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "file_comment_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_comment_deleted");
 }
 #[test]
 fn example_file_comment_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_comment_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_comment_deleted");
 }
 #[test]
 fn example_file_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "file_created");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_deleted");
 }
 #[test]
 fn example_file_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_deleted");
 }
 #[test]
 fn example_file_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "file_deleted");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_deleted");
 }
 #[test]
 fn example_file_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_deleted");
 }
 #[test]
 fn example_file_public() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_public",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_public");
 }
 #[test]
 fn example_file_public_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_public",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_public");
 }
 #[test]
 fn example_file_public_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "file_public");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_public");
 }
 #[test]
 fn example_file_public_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_public",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_public");
 }
 #[test]
 fn example_file_shared() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_shared",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_shared");
 }
 #[test]
 fn example_file_shared_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_shared",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_shared");
 }
 #[test]
 fn example_file_shared_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "file_shared");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_shared");
 }
 #[test]
 fn example_file_shared_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_shared",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_shared");
 }
 #[test]
 fn example_file_unshared() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "file_unshared",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_unshared");
 }
 #[test]
 fn example_file_unshared_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "file_unshared",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_unshared");
 }
 #[test]
 fn example_file_unshared_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "file_unshared",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_unshared");
 }
 #[test]
 fn example_file_unshared_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "file_unshared",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_unshared");
 }
 #[test]
 fn example_function_executed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "function_executed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "function_executed");
 }
 #[test]
 fn example_function_executed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "function_executed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "function_executed");
 }
 #[test]
 fn example_function_executed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "function_executed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "function_executed");
 }
 #[test]
 fn example_function_executed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "function_executed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "function_executed");
 }
 #[test]
 fn example_grid_migration_finished() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_finished",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "grid_migration_finished");
 }
 #[test]
 fn example_grid_migration_finished_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_finished",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "grid_migration_finished");
 }
 #[test]
 fn example_grid_migration_finished_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_finished",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "grid_migration_finished");
 }
 #[test]
 fn example_grid_migration_finished_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_finished",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "grid_migration_finished");
 }
 #[test]
 fn example_grid_migration_started() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_started",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "grid_migration_started");
 }
 #[test]
 fn example_grid_migration_started_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_started",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "grid_migration_started");
 }
 #[test]
 fn example_grid_migration_started_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_started",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "grid_migration_started");
 }
 #[test]
 fn example_grid_migration_started_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "grid_migration_started",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "grid_migration_started");
 }
 #[test]
 fn example_group_archive() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_archive",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_archive");
 }
 #[test]
 fn example_group_archive_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_archive",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_archive");
 }
 #[test]
 fn example_group_archive_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "group_archive",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_archive");
 }
 #[test]
 fn example_group_archive_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_archive",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_archive");
 }
 #[test]
 fn example_group_close() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_close",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_close");
 }
 #[test]
 fn example_group_close_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_close",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_close");
 }
 #[test]
 fn example_group_close_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "group_close");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_close");
 }
 #[test]
 fn example_group_close_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_close",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_close");
 }
 #[test]
 fn example_group_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_deleted");
 }
 #[test]
 fn example_group_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_deleted");
 }
 #[test]
 fn example_group_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "group_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_deleted");
 }
 #[test]
 fn example_group_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_deleted");
 }
 #[test]
 fn example_group_history_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_history_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_history_changed");
 }
 #[test]
 fn example_group_history_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_history_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_history_changed");
 }
 #[test]
 fn example_group_history_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "group_history_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_history_changed");
 }
 #[test]
 fn example_group_history_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_history_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_history_changed");
 }
 #[test]
 fn example_group_left() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "group_left");
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_left");
 }
 #[test]
 fn example_group_left_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_left",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_left");
 }
 #[test]
 fn example_group_left_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "group_left");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_left");
 }
 #[test]
 fn example_group_left_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_left",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_left");
 }
 #[test]
 fn example_group_open() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "group_open");
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_open");
 }
 #[test]
 fn example_group_open_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_open",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_open");
 }
 #[test]
 fn example_group_open_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "group_open");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_open");
 }
 #[test]
 fn example_group_open_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_open",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_open");
 }
 #[test]
 fn example_group_rename() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_rename",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_rename");
 }
 #[test]
 fn example_group_rename_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_rename",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_rename");
 }
 #[test]
 fn example_group_rename_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "group_rename");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_rename");
 }
 #[test]
 fn example_group_rename_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_rename",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_rename");
 }
 #[test]
 fn example_group_unarchive() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "group_unarchive",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "group_unarchive");
 }
 #[test]
 fn example_group_unarchive_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "group_unarchive",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "group_unarchive");
 }
 #[test]
 fn example_group_unarchive_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "group_unarchive",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "group_unarchive");
 }
 #[test]
 fn example_group_unarchive_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "group_unarchive",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "group_unarchive");
 }
 #[test]
 fn example_im_close() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "im_close");
+    ::webhook_runtime::testing::run_example(&VENDOR, "im_close");
 }
 #[test]
 fn example_im_close_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_slack_webhook::VENDOR, "im_close");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "im_close");
 }
 #[test]
 fn example_im_close_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "im_close");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "im_close");
 }
 #[test]
 fn example_im_close_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "im_close",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "im_close");
 }
 #[test]
 fn example_im_created() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "im_created");
+    ::webhook_runtime::testing::run_example(&VENDOR, "im_created");
 }
 #[test]
 fn example_im_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "im_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "im_created");
 }
 #[test]
 fn example_im_created_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "im_created");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "im_created");
 }
 #[test]
 fn example_im_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "im_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "im_created");
 }
 #[test]
 fn example_im_history_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "im_history_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "im_history_changed");
 }
 #[test]
 fn example_im_history_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "im_history_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "im_history_changed");
 }
 #[test]
 fn example_im_history_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "im_history_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "im_history_changed");
 }
 #[test]
 fn example_im_history_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "im_history_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "im_history_changed");
 }
 #[test]
 fn example_im_open() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "im_open");
+    ::webhook_runtime::testing::run_example(&VENDOR, "im_open");
 }
 #[test]
 fn example_im_open_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_slack_webhook::VENDOR, "im_open");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "im_open");
 }
 #[test]
 fn example_im_open_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "im_open");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "im_open");
 }
 #[test]
 fn example_im_open_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "im_open",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "im_open");
 }
 #[test]
 fn example_invite_requested() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "invite_requested",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invite_requested");
 }
 #[test]
 fn example_invite_requested_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "invite_requested",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invite_requested");
 }
 #[test]
 fn example_invite_requested_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "invite_requested",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invite_requested");
 }
 #[test]
 fn example_invite_requested_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "invite_requested",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invite_requested");
 }
 #[test]
 fn example_link_shared() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "link_shared",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "link_shared");
 }
 #[test]
 fn example_link_shared_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "link_shared",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "link_shared");
 }
 #[test]
 fn example_link_shared_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "link_shared");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "link_shared");
 }
 #[test]
 fn example_link_shared_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "link_shared",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "link_shared");
 }
 #[test]
 fn example_member_joined_channel() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "member_joined_channel",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "member_joined_channel");
 }
 #[test]
 fn example_member_joined_channel_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "member_joined_channel",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "member_joined_channel");
 }
 #[test]
 fn example_member_joined_channel_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "member_joined_channel",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "member_joined_channel");
 }
 #[test]
 fn example_member_joined_channel_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "member_joined_channel",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "member_joined_channel");
 }
 #[test]
 fn example_member_left_channel() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "member_left_channel",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "member_left_channel");
 }
 #[test]
 fn example_member_left_channel_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "member_left_channel",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "member_left_channel");
 }
 #[test]
 fn example_member_left_channel_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "member_left_channel",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "member_left_channel");
 }
 #[test]
 fn example_member_left_channel_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "member_left_channel",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "member_left_channel");
 }
 #[test]
 fn example_message() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "message");
+    ::webhook_runtime::testing::run_example(&VENDOR, "message");
 }
 #[test]
 fn example_message_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_slack_webhook::VENDOR, "message");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message");
 }
 #[test]
 fn example_message_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "message");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message");
 }
 #[test]
 fn example_message_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message");
 }
 #[test]
 fn example_message_metadata_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_metadata_deleted");
 }
 #[test]
 fn example_message_metadata_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_metadata_deleted");
 }
 #[test]
 fn example_message_metadata_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_metadata_deleted");
 }
 #[test]
 fn example_message_metadata_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message_metadata_deleted");
 }
 #[test]
 fn example_message_metadata_posted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_posted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_metadata_posted");
 }
 #[test]
 fn example_message_metadata_posted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_posted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_metadata_posted");
 }
 #[test]
 fn example_message_metadata_posted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_posted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_metadata_posted");
 }
 #[test]
 fn example_message_metadata_posted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_posted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message_metadata_posted");
 }
 #[test]
 fn example_message_metadata_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_metadata_updated");
 }
 #[test]
 fn example_message_metadata_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_metadata_updated");
 }
 #[test]
 fn example_message_metadata_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_metadata_updated");
 }
 #[test]
 fn example_message_metadata_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message_metadata_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message_metadata_updated");
 }
 #[test]
 fn example_pin_added() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "pin_added");
+    ::webhook_runtime::testing::run_example(&VENDOR, "pin_added");
 }
 #[test]
 fn example_pin_added_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_slack_webhook::VENDOR, "pin_added");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pin_added");
 }
 #[test]
 fn example_pin_added_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "pin_added");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "pin_added");
 }
 #[test]
 fn example_pin_added_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "pin_added",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pin_added");
 }
 #[test]
 fn example_pin_removed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "pin_removed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "pin_removed");
 }
 #[test]
 fn example_pin_removed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "pin_removed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "pin_removed");
 }
 #[test]
 fn example_pin_removed_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "pin_removed");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "pin_removed");
 }
 #[test]
 fn example_pin_removed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "pin_removed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "pin_removed");
 }
 #[test]
 fn example_reaction_added() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "reaction_added",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reaction_added");
 }
 #[test]
 fn example_reaction_added_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "reaction_added",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reaction_added");
 }
 #[test]
 fn example_reaction_added_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "reaction_added",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reaction_added");
 }
 #[test]
 fn example_reaction_added_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "reaction_added",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reaction_added");
 }
 #[test]
 fn example_reaction_removed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "reaction_removed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reaction_removed");
 }
 #[test]
 fn example_reaction_removed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "reaction_removed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reaction_removed");
 }
 #[test]
 fn example_reaction_removed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "reaction_removed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reaction_removed");
 }
 #[test]
 fn example_reaction_removed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "reaction_removed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reaction_removed");
 }
 #[test]
 fn example_shared_channel_invite_accepted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_accepted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shared_channel_invite_accepted");
 }
 #[test]
 fn example_shared_channel_invite_accepted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_accepted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shared_channel_invite_accepted");
 }
 #[test]
 fn example_shared_channel_invite_accepted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_accepted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "shared_channel_invite_accepted");
 }
 #[test]
 fn example_shared_channel_invite_accepted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "shared_channel_invite_accepted",
     );
 }
 #[test]
 fn example_shared_channel_invite_approved() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_approved",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shared_channel_invite_approved");
 }
 #[test]
 fn example_shared_channel_invite_approved_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_approved",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shared_channel_invite_approved");
 }
 #[test]
 fn example_shared_channel_invite_approved_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_approved",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "shared_channel_invite_approved");
 }
 #[test]
 fn example_shared_channel_invite_approved_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "shared_channel_invite_approved",
     );
 }
 #[test]
 fn example_shared_channel_invite_declined() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_declined",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shared_channel_invite_declined");
 }
 #[test]
 fn example_shared_channel_invite_declined_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_declined",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shared_channel_invite_declined");
 }
 #[test]
 fn example_shared_channel_invite_declined_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_declined",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "shared_channel_invite_declined");
 }
 #[test]
 fn example_shared_channel_invite_declined_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "shared_channel_invite_declined",
     );
 }
 #[test]
 fn example_shared_channel_invite_received() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_received",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shared_channel_invite_received");
 }
 #[test]
 fn example_shared_channel_invite_received_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_received",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shared_channel_invite_received");
 }
 #[test]
 fn example_shared_channel_invite_received_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_received",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "shared_channel_invite_received");
 }
 #[test]
 fn example_shared_channel_invite_received_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "shared_channel_invite_received",
     );
 }
 #[test]
 fn example_shared_channel_invite_requested() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_requested",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "shared_channel_invite_requested");
 }
 #[test]
 fn example_shared_channel_invite_requested_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_requested",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "shared_channel_invite_requested");
 }
 #[test]
 fn example_shared_channel_invite_requested_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "shared_channel_invite_requested",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "shared_channel_invite_requested");
 }
 #[test]
 fn example_shared_channel_invite_requested_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "shared_channel_invite_requested",
     );
 }
 #[test]
 fn example_star_added() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "star_added");
+    ::webhook_runtime::testing::run_example(&VENDOR, "star_added");
 }
 #[test]
 fn example_star_added_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "star_added",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "star_added");
 }
 #[test]
 fn example_star_added_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "star_added");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "star_added");
 }
 #[test]
 fn example_star_added_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "star_added",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "star_added");
 }
 #[test]
 fn example_star_removed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "star_removed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "star_removed");
 }
 #[test]
 fn example_star_removed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "star_removed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "star_removed");
 }
 #[test]
 fn example_star_removed_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "star_removed");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "star_removed");
 }
 #[test]
 fn example_star_removed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "star_removed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "star_removed");
 }
 #[test]
 fn example_subteam_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "subteam_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subteam_created");
 }
 #[test]
 fn example_subteam_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "subteam_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subteam_created");
 }
 #[test]
 fn example_subteam_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "subteam_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subteam_created");
 }
 #[test]
 fn example_subteam_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "subteam_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subteam_created");
 }
 #[test]
 fn example_subteam_members_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "subteam_members_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subteam_members_changed");
 }
 #[test]
 fn example_subteam_members_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "subteam_members_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subteam_members_changed");
 }
 #[test]
 fn example_subteam_members_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "subteam_members_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subteam_members_changed");
 }
 #[test]
 fn example_subteam_members_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "subteam_members_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subteam_members_changed");
 }
 #[test]
 fn example_subteam_self_added() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_added",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subteam_self_added");
 }
 #[test]
 fn example_subteam_self_added_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_added",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subteam_self_added");
 }
 #[test]
 fn example_subteam_self_added_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_added",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subteam_self_added");
 }
 #[test]
 fn example_subteam_self_added_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_added",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subteam_self_added");
 }
 #[test]
 fn example_subteam_self_removed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_removed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subteam_self_removed");
 }
 #[test]
 fn example_subteam_self_removed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_removed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subteam_self_removed");
 }
 #[test]
 fn example_subteam_self_removed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_removed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subteam_self_removed");
 }
 #[test]
 fn example_subteam_self_removed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "subteam_self_removed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subteam_self_removed");
 }
 #[test]
 fn example_subteam_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "subteam_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subteam_updated");
 }
 #[test]
 fn example_subteam_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "subteam_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subteam_updated");
 }
 #[test]
 fn example_subteam_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "subteam_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subteam_updated");
 }
 #[test]
 fn example_subteam_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "subteam_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "subteam_updated");
 }
 #[test]
 fn example_team_access_granted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "team_access_granted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_access_granted");
 }
 #[test]
 fn example_team_access_granted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "team_access_granted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_access_granted");
 }
 #[test]
 fn example_team_access_granted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "team_access_granted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "team_access_granted");
 }
 #[test]
 fn example_team_access_granted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "team_access_granted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_access_granted");
 }
 #[test]
 fn example_team_access_revoked() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "team_access_revoked",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_access_revoked");
 }
 #[test]
 fn example_team_access_revoked_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "team_access_revoked",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_access_revoked");
 }
 #[test]
 fn example_team_access_revoked_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "team_access_revoked",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "team_access_revoked");
 }
 #[test]
 fn example_team_access_revoked_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "team_access_revoked",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_access_revoked");
 }
 #[test]
 fn example_team_domain_change() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "team_domain_change",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_domain_change");
 }
 #[test]
 fn example_team_domain_change_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "team_domain_change",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_domain_change");
 }
 #[test]
 fn example_team_domain_change_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "team_domain_change",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "team_domain_change");
 }
 #[test]
 fn example_team_domain_change_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "team_domain_change",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_domain_change");
 }
 #[test]
 fn example_team_join() {
-    ::webhook_runtime::testing::run_example(&source_slack_webhook::VENDOR, "team_join");
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_join");
 }
 #[test]
 fn example_team_join_tampered() {
-    ::webhook_runtime::testing::run_tampered(&source_slack_webhook::VENDOR, "team_join");
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_join");
 }
 #[test]
 fn example_team_join_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "team_join");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "team_join");
 }
 #[test]
 fn example_team_join_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "team_join",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_join");
 }
 #[test]
 fn example_team_rename() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "team_rename",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "team_rename");
 }
 #[test]
 fn example_team_rename_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "team_rename",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "team_rename");
 }
 #[test]
 fn example_team_rename_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "team_rename");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "team_rename");
 }
 #[test]
 fn example_team_rename_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "team_rename",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "team_rename");
 }
 #[test]
 fn example_tokens_revoked() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "tokens_revoked",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "tokens_revoked");
 }
 #[test]
 fn example_tokens_revoked_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "tokens_revoked",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tokens_revoked");
 }
 #[test]
 fn example_tokens_revoked_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "tokens_revoked",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "tokens_revoked");
 }
 #[test]
 fn example_tokens_revoked_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "tokens_revoked",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tokens_revoked");
 }
 #[test]
 fn example_user_change() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "user_change",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "user_change");
 }
 #[test]
 fn example_user_change_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "user_change",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "user_change");
 }
 #[test]
 fn example_user_change_stale() {
-    ::webhook_runtime::testing::run_stale(&source_slack_webhook::VENDOR, "user_change");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "user_change");
 }
 #[test]
 fn example_user_change_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "user_change",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "user_change");
 }
 #[test]
 fn example_user_huddle_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "user_huddle_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "user_huddle_changed");
 }
 #[test]
 fn example_user_huddle_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "user_huddle_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "user_huddle_changed");
 }
 #[test]
 fn example_user_huddle_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "user_huddle_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "user_huddle_changed");
 }
 #[test]
 fn example_user_huddle_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "user_huddle_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "user_huddle_changed");
 }
 #[test]
 fn example_user_profile_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "user_profile_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "user_profile_changed");
 }
 #[test]
 fn example_user_profile_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "user_profile_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "user_profile_changed");
 }
 #[test]
 fn example_user_profile_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "user_profile_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "user_profile_changed");
 }
 #[test]
 fn example_user_profile_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "user_profile_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "user_profile_changed");
 }
 #[test]
 fn example_user_status_changed() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "user_status_changed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "user_status_changed");
 }
 #[test]
 fn example_user_status_changed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "user_status_changed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "user_status_changed");
 }
 #[test]
 fn example_user_status_changed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "user_status_changed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "user_status_changed");
 }
 #[test]
 fn example_user_status_changed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "user_status_changed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "user_status_changed");
 }
 #[test]
 fn example_workflow_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "workflow_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_deleted");
 }
 #[test]
 fn example_workflow_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "workflow_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_deleted");
 }
 #[test]
 fn example_workflow_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "workflow_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "workflow_deleted");
 }
 #[test]
 fn example_workflow_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "workflow_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_deleted");
 }
 #[test]
 fn example_workflow_published() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "workflow_published",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_published");
 }
 #[test]
 fn example_workflow_published_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "workflow_published",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_published");
 }
 #[test]
 fn example_workflow_published_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "workflow_published",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "workflow_published");
 }
 #[test]
 fn example_workflow_published_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "workflow_published",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_published");
 }
 #[test]
 fn example_workflow_step_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_step_deleted");
 }
 #[test]
 fn example_workflow_step_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_step_deleted");
 }
 #[test]
 fn example_workflow_step_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "workflow_step_deleted");
 }
 #[test]
 fn example_workflow_step_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_step_deleted");
 }
 #[test]
 fn example_workflow_step_execute() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_execute",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_step_execute");
 }
 #[test]
 fn example_workflow_step_execute_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_execute",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_step_execute");
 }
 #[test]
 fn example_workflow_step_execute_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_execute",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "workflow_step_execute");
 }
 #[test]
 fn example_workflow_step_execute_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "workflow_step_execute",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_step_execute");
 }
 #[test]
 fn example_workflow_unpublished() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "workflow_unpublished",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "workflow_unpublished");
 }
 #[test]
 fn example_workflow_unpublished_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "workflow_unpublished",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "workflow_unpublished");
 }
 #[test]
 fn example_workflow_unpublished_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "workflow_unpublished",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "workflow_unpublished");
 }
 #[test]
 fn example_workflow_unpublished_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "workflow_unpublished",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "workflow_unpublished");
 }
 #[test]
 fn example_app_rate_limited() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "app_rate_limited",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "app_rate_limited");
 }
 #[test]
 fn example_app_rate_limited_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "app_rate_limited",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "app_rate_limited");
 }
 #[test]
 fn example_app_rate_limited_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "app_rate_limited",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "app_rate_limited");
 }
 #[test]
 fn example_app_rate_limited_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "app_rate_limited",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "app_rate_limited");
 }
 #[test]
 fn example_message_changed_subtype() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_changed_subtype",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_changed_subtype");
 }
 #[test]
 fn example_message_changed_subtype_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_changed_subtype",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_changed_subtype");
 }
 #[test]
 fn example_message_changed_subtype_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_changed_subtype",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_changed_subtype");
 }
 #[test]
 fn example_message_changed_subtype_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message_changed_subtype",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message_changed_subtype");
 }
 #[test]
 fn example_message_retry() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_retry",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_retry");
 }
 #[test]
 fn example_message_retry_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_retry",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_retry");
 }
 #[test]
 fn example_message_retry_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_retry",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_retry");
 }
 #[test]
 fn example_message_retry_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "message_retry",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "message_retry");
 }
 #[test]
 fn example_message_wrong_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_wrong_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_wrong_signature");
 }
 #[test]
 fn example_stale_message() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "stale_message",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "stale_message");
 }
 #[test]
 fn example_message_during_secret_rotation() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "message_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "message_during_secret_rotation");
 }
 #[test]
 fn example_message_during_secret_rotation_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "message_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "message_during_secret_rotation");
 }
 #[test]
 fn example_message_during_secret_rotation_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "message_during_secret_rotation",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "message_during_secret_rotation");
 }
 #[test]
 fn example_message_during_secret_rotation_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
+        &VENDOR,
         "message_during_secret_rotation",
     );
 }
 #[test]
 fn example_unknown_event_to_catch_all() {
-    ::webhook_runtime::testing::run_example(
-        &source_slack_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn example_unknown_event_to_catch_all_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_slack_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn example_unknown_event_to_catch_all_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_slack_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn example_unknown_event_to_catch_all_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_slack_webhook::VENDOR,
-        "unknown_event_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_slack_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_slack_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_slack_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -2541,23 +1555,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_slack_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_slack_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_slack_webhook::Collection::ALL.iter().enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_slack_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

@@ -5,311 +5,198 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_standard_webhooks_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_vector_a() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a");
 }
 #[test]
 fn example_vector_a_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "vector_a");
 }
 #[test]
 fn example_vector_a_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "vector_a");
 }
 #[test]
 fn example_vector_a_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "vector_a");
 }
 #[test]
 fn example_vector_a_secret_without_prefix() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_secret_without_prefix",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_secret_without_prefix");
 }
 #[test]
 fn example_vector_a_secret_without_prefix_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_secret_without_prefix",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "vector_a_secret_without_prefix");
 }
 #[test]
 fn example_vector_a_secret_without_prefix_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_secret_without_prefix",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "vector_a_secret_without_prefix");
 }
 #[test]
 fn example_vector_a_secret_without_prefix_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
+        &VENDOR,
         "vector_a_secret_without_prefix",
     );
 }
 #[test]
 fn example_vector_a_invalid_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_invalid_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_invalid_signature");
 }
 #[test]
 fn example_vector_a_not_base64_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_not_base64_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_not_base64_signature");
 }
 #[test]
 fn example_vector_a_go_invalid_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_go_invalid_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_go_invalid_signature");
 }
 #[test]
 fn example_vector_a_partial_signature_prefix() {
     ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
+        &VENDOR,
         "vector_a_partial_signature_prefix",
     );
 }
 #[test]
 fn example_vector_a_empty_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_empty_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_empty_signature");
 }
 #[test]
 fn example_vector_a_multiple_signatures() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_multiple_signatures",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_multiple_signatures");
 }
 #[test]
 fn example_vector_a_multiple_signatures_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_multiple_signatures",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "vector_a_multiple_signatures");
 }
 #[test]
 fn example_vector_a_multiple_signatures_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_multiple_signatures",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "vector_a_multiple_signatures");
 }
 #[test]
 fn example_vector_a_multiple_signatures_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
+        &VENDOR,
         "vector_a_multiple_signatures",
     );
 }
 #[test]
 fn example_vector_a_multiple_signatures_none_valid() {
     ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
+        &VENDOR,
         "vector_a_multiple_signatures_none_valid",
     );
 }
 #[test]
 fn example_vector_a_rotated_secrets() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_rotated_secrets",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_rotated_secrets");
 }
 #[test]
 fn example_vector_a_rotated_secrets_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_rotated_secrets",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "vector_a_rotated_secrets");
 }
 #[test]
 fn example_vector_a_rotated_secrets_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_rotated_secrets",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "vector_a_rotated_secrets");
 }
 #[test]
 fn example_vector_a_rotated_secrets_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_rotated_secrets",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "vector_a_rotated_secrets");
 }
 #[test]
 fn example_vector_a_too_old() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_too_old",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_too_old");
 }
 #[test]
 fn example_vector_a_too_new() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_too_new",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_too_new");
 }
 #[test]
 fn example_vector_a_missing_id() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_missing_id",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_missing_id");
 }
 #[test]
 fn example_vector_a_missing_timestamp() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_missing_timestamp",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_missing_timestamp");
 }
 #[test]
 fn example_vector_a_invalid_timestamp() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_a_invalid_timestamp",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_a_invalid_timestamp");
 }
 #[test]
 fn example_vector_b() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_b",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_b");
 }
 #[test]
 fn example_vector_b_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_b",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "vector_b");
 }
 #[test]
 fn example_vector_b_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_b",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "vector_b");
 }
 #[test]
 fn example_vector_b_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_b",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "vector_b");
 }
 #[test]
 fn example_vector_b_rust_no_verify() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "vector_b_rust_no_verify",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "vector_b_rust_no_verify");
 }
 #[test]
 fn example_asymmetric_v1a_only() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "asymmetric_v1a_only",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "asymmetric_v1a_only");
 }
 #[test]
 fn example_svix_branded_headers() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "svix_branded_headers",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "svix_branded_headers");
 }
 #[test]
 fn example_contact_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "contact_created");
 }
 #[test]
 fn example_contact_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "contact_created");
 }
 #[test]
 fn example_contact_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "contact_created");
 }
 #[test]
 fn example_contact_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "contact_created");
 }
 #[test]
 fn example_contact_created_thin_pretty() {
-    ::webhook_runtime::testing::run_example(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created_thin_pretty",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "contact_created_thin_pretty");
 }
 #[test]
 fn example_contact_created_thin_pretty_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created_thin_pretty",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "contact_created_thin_pretty");
 }
 #[test]
 fn example_contact_created_thin_pretty_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created_thin_pretty",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "contact_created_thin_pretty");
 }
 #[test]
 fn example_contact_created_thin_pretty_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_standard_webhooks_webhook::VENDOR,
-        "contact_created_thin_pretty",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "contact_created_thin_pretty");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_standard_webhooks_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_standard_webhooks_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_standard_webhooks_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -320,25 +207,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_standard_webhooks_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_standard_webhooks_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_standard_webhooks_webhook::Collection::ALL
-        .iter()
-        .enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_standard_webhooks_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

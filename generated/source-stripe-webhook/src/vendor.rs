@@ -4743,7 +4743,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 .to_owned(),
             documentation_url: "https://docs.stripe.com/webhooks".to_owned(),
             setup_steps: ::std::vec![
-                "In the Stripe Dashboard, open **Developers → Webhooks** (the Workbench **Webhooks** tab) and click **Add destination** (**Create an event destination**)."
+                "In the Stripe Dashboard, open **Workbench** and its **Webhooks** tab (formerly **Developers → Webhooks**) and click **Create an event destination** (**Register a new webhook endpoint** in some Dashboard versions)."
                 .to_owned(),
                 "Under **Events from**, choose **Your account** (or **Connected accounts** for Connect platforms), keep the payload style **Snapshot**, pick the API version, select the events to send (or **Select all events**) and click **Continue**."
                 .to_owned(),
@@ -4753,9 +4753,9 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 .to_owned(),
                 "On the destination's page, click **Reveal** under **Signing secret** and paste the `whsec_…` value into the connector's `signing_secret`. Stripe uses the whole string, `whsec_` included, as the key."
                 .to_owned(),
-                "To rotate, click **Roll secret**: Stripe signs with both secrets while the old one stays valid (up to 24 hours). Add the new secret as a second `signing_secret` value, then remove the old one when it expires."
+                "To rotate, click **Roll secret** and choose how long the old secret stays valid: meanwhile Stripe sends one `v1` signature per valid secret. Add the new secret as a second `signing_secret` value, then remove the old one when it expires."
                 .to_owned(),
-                "Send a test event (`stripe trigger payment_intent.succeeded` with the Stripe CLI, or **Send test event** in the Dashboard) and check it appears in the `payment_intent_succeeded` collection."
+                "Send a test event with the Stripe CLI (`stripe trigger payment_intent.succeeded`) and check it appears in the `payment_intent_succeeded` collection."
                 .to_owned()
             ],
         },

@@ -5,7630 +5,5321 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_stripe_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_constructed_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "constructed_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "constructed_vector");
 }
 #[test]
 fn example_constructed_vector_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "constructed_vector",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "constructed_vector");
 }
 #[test]
 fn example_constructed_vector_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "constructed_vector",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "constructed_vector");
 }
 #[test]
 fn example_constructed_vector_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "constructed_vector",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "constructed_vector");
 }
 #[test]
 fn example_constructed_vector_wrong_secret() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "constructed_vector_wrong_secret",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "constructed_vector_wrong_secret");
 }
 #[test]
 fn example_stale_constructed_vector() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "stale_constructed_vector",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "stale_constructed_vector");
 }
 #[test]
 fn example_constructed_vector_future_timestamp() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "constructed_vector_future_timestamp",
     );
 }
 #[test]
 fn example_constructed_vector_future_timestamp_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "constructed_vector_future_timestamp",
     );
 }
 #[test]
 fn example_constructed_vector_future_timestamp_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "constructed_vector_future_timestamp",
     );
 }
 #[test]
 fn example_constructed_vector_future_timestamp_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "constructed_vector_future_timestamp",
     );
 }
 #[test]
 fn example_secret_roll_two_signatures() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "secret_roll_two_signatures",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "secret_roll_two_signatures");
 }
 #[test]
 fn example_secret_roll_two_signatures_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "secret_roll_two_signatures",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "secret_roll_two_signatures");
 }
 #[test]
 fn example_secret_roll_two_signatures_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "secret_roll_two_signatures",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "secret_roll_two_signatures");
 }
 #[test]
 fn example_secret_roll_two_signatures_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "secret_roll_two_signatures",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "secret_roll_two_signatures");
 }
 #[test]
 fn example_rotation_second_configured_secret() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "rotation_second_configured_secret",
     );
 }
 #[test]
 fn example_rotation_second_configured_secret_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "rotation_second_configured_secret",
     );
 }
 #[test]
 fn example_rotation_second_configured_secret_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "rotation_second_configured_secret",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "rotation_second_configured_secret");
 }
 #[test]
 fn example_rotation_second_configured_secret_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "rotation_second_configured_secret",
     );
 }
 #[test]
 fn example_missing_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "missing_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "missing_signature");
 }
 #[test]
 fn example_wrong_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "wrong_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "wrong_signature");
 }
 #[test]
 fn example_thin_event_meter_error_report() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "thin_event_meter_error_report",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "thin_event_meter_error_report");
 }
 #[test]
 fn example_thin_event_meter_error_report_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "thin_event_meter_error_report",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "thin_event_meter_error_report");
 }
 #[test]
 fn example_thin_event_meter_error_report_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "thin_event_meter_error_report",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "thin_event_meter_error_report");
 }
 #[test]
 fn example_thin_event_meter_error_report_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "thin_event_meter_error_report",
     );
 }
 #[test]
 fn example_account_application_authorized() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_application_authorized",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_application_authorized");
 }
 #[test]
 fn example_account_application_authorized_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "account_application_authorized",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "account_application_authorized");
 }
 #[test]
 fn example_account_application_authorized_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_application_authorized",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_application_authorized");
 }
 #[test]
 fn example_account_application_authorized_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_application_authorized",
     );
 }
 #[test]
 fn example_account_application_deauthorized() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_application_deauthorized",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_application_deauthorized");
 }
 #[test]
 fn example_account_application_deauthorized_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_application_deauthorized",
     );
 }
 #[test]
 fn example_account_application_deauthorized_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_application_deauthorized",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_application_deauthorized");
 }
 #[test]
 fn example_account_application_deauthorized_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_application_deauthorized",
     );
 }
 #[test]
 fn example_account_external_account_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_external_account_created");
 }
 #[test]
 fn example_account_external_account_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_created",
     );
 }
 #[test]
 fn example_account_external_account_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_external_account_created");
 }
 #[test]
 fn example_account_external_account_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_created",
     );
 }
 #[test]
 fn example_account_external_account_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_external_account_deleted");
 }
 #[test]
 fn example_account_external_account_deleted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_deleted",
     );
 }
 #[test]
 fn example_account_external_account_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_external_account_deleted");
 }
 #[test]
 fn example_account_external_account_deleted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_deleted",
     );
 }
 #[test]
 fn example_account_external_account_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_external_account_updated");
 }
 #[test]
 fn example_account_external_account_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_updated",
     );
 }
 #[test]
 fn example_account_external_account_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_external_account_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_external_account_updated");
 }
 #[test]
 fn example_account_external_account_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "account_external_account_updated",
     );
 }
 #[test]
 fn example_account_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "account_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "account_updated");
 }
 #[test]
 fn example_account_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "account_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "account_updated");
 }
 #[test]
 fn example_account_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "account_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "account_updated");
 }
 #[test]
 fn example_account_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "account_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "account_updated");
 }
 #[test]
 fn example_application_fee_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "application_fee_created");
 }
 #[test]
 fn example_application_fee_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "application_fee_created");
 }
 #[test]
 fn example_application_fee_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "application_fee_created");
 }
 #[test]
 fn example_application_fee_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "application_fee_created");
 }
 #[test]
 fn example_application_fee_refund_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refund_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "application_fee_refund_updated");
 }
 #[test]
 fn example_application_fee_refund_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refund_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "application_fee_refund_updated");
 }
 #[test]
 fn example_application_fee_refund_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refund_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "application_fee_refund_updated");
 }
 #[test]
 fn example_application_fee_refund_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "application_fee_refund_updated",
     );
 }
 #[test]
 fn example_application_fee_refunded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refunded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "application_fee_refunded");
 }
 #[test]
 fn example_application_fee_refunded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refunded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "application_fee_refunded");
 }
 #[test]
 fn example_application_fee_refunded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refunded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "application_fee_refunded");
 }
 #[test]
 fn example_application_fee_refunded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "application_fee_refunded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "application_fee_refunded");
 }
 #[test]
 fn example_balance_available() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "balance_available",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "balance_available");
 }
 #[test]
 fn example_balance_available_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "balance_available",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "balance_available");
 }
 #[test]
 fn example_balance_available_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "balance_available",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "balance_available");
 }
 #[test]
 fn example_balance_available_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "balance_available",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "balance_available");
 }
 #[test]
 fn example_balance_settings_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "balance_settings_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "balance_settings_updated");
 }
 #[test]
 fn example_balance_settings_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "balance_settings_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "balance_settings_updated");
 }
 #[test]
 fn example_balance_settings_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "balance_settings_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "balance_settings_updated");
 }
 #[test]
 fn example_balance_settings_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "balance_settings_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "balance_settings_updated");
 }
 #[test]
 fn example_billing_alert_triggered() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_alert_triggered",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_alert_triggered");
 }
 #[test]
 fn example_billing_alert_triggered_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_alert_triggered",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_alert_triggered");
 }
 #[test]
 fn example_billing_alert_triggered_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_alert_triggered",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_alert_triggered");
 }
 #[test]
 fn example_billing_alert_triggered_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "billing_alert_triggered",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "billing_alert_triggered");
 }
 #[test]
 fn example_billing_credit_balance_transaction_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_balance_transaction_created",
     );
 }
 #[test]
 fn example_billing_credit_balance_transaction_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_balance_transaction_created",
     );
 }
 #[test]
 fn example_billing_credit_balance_transaction_created_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_balance_transaction_created",
     );
 }
 #[test]
 fn example_billing_credit_balance_transaction_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_balance_transaction_created",
     );
 }
 #[test]
 fn example_billing_credit_grant_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_credit_grant_created");
 }
 #[test]
 fn example_billing_credit_grant_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_credit_grant_created");
 }
 #[test]
 fn example_billing_credit_grant_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_credit_grant_created");
 }
 #[test]
 fn example_billing_credit_grant_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_grant_created",
     );
 }
 #[test]
 fn example_billing_credit_grant_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_credit_grant_updated");
 }
 #[test]
 fn example_billing_credit_grant_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_credit_grant_updated");
 }
 #[test]
 fn example_billing_credit_grant_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_credit_grant_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_credit_grant_updated");
 }
 #[test]
 fn example_billing_credit_grant_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_credit_grant_updated",
     );
 }
 #[test]
 fn example_billing_meter_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_meter_created");
 }
 #[test]
 fn example_billing_meter_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_meter_created");
 }
 #[test]
 fn example_billing_meter_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_meter_created");
 }
 #[test]
 fn example_billing_meter_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "billing_meter_created");
 }
 #[test]
 fn example_billing_meter_deactivated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_deactivated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_meter_deactivated");
 }
 #[test]
 fn example_billing_meter_deactivated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_deactivated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_meter_deactivated");
 }
 #[test]
 fn example_billing_meter_deactivated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_deactivated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_meter_deactivated");
 }
 #[test]
 fn example_billing_meter_deactivated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_deactivated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "billing_meter_deactivated");
 }
 #[test]
 fn example_billing_meter_reactivated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_reactivated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_meter_reactivated");
 }
 #[test]
 fn example_billing_meter_reactivated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_reactivated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_meter_reactivated");
 }
 #[test]
 fn example_billing_meter_reactivated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_reactivated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_meter_reactivated");
 }
 #[test]
 fn example_billing_meter_reactivated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_reactivated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "billing_meter_reactivated");
 }
 #[test]
 fn example_billing_meter_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_meter_updated");
 }
 #[test]
 fn example_billing_meter_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_meter_updated");
 }
 #[test]
 fn example_billing_meter_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_meter_updated");
 }
 #[test]
 fn example_billing_meter_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "billing_meter_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "billing_meter_updated");
 }
 #[test]
 fn example_billing_portal_configuration_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_created",
     );
 }
 #[test]
 fn example_billing_portal_configuration_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_created",
     );
 }
 #[test]
 fn example_billing_portal_configuration_created_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_created",
     );
 }
 #[test]
 fn example_billing_portal_configuration_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_created",
     );
 }
 #[test]
 fn example_billing_portal_configuration_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_updated",
     );
 }
 #[test]
 fn example_billing_portal_configuration_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_updated",
     );
 }
 #[test]
 fn example_billing_portal_configuration_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_updated",
     );
 }
 #[test]
 fn example_billing_portal_configuration_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_configuration_updated",
     );
 }
 #[test]
 fn example_billing_portal_session_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "billing_portal_session_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "billing_portal_session_created");
 }
 #[test]
 fn example_billing_portal_session_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "billing_portal_session_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "billing_portal_session_created");
 }
 #[test]
 fn example_billing_portal_session_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "billing_portal_session_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "billing_portal_session_created");
 }
 #[test]
 fn example_billing_portal_session_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "billing_portal_session_created",
     );
 }
 #[test]
 fn example_capability_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "capability_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "capability_updated");
 }
 #[test]
 fn example_capability_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "capability_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "capability_updated");
 }
 #[test]
 fn example_capability_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "capability_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "capability_updated");
 }
 #[test]
 fn example_capability_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "capability_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "capability_updated");
 }
 #[test]
 fn example_cash_balance_funds_available() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "cash_balance_funds_available",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "cash_balance_funds_available");
 }
 #[test]
 fn example_cash_balance_funds_available_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "cash_balance_funds_available",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "cash_balance_funds_available");
 }
 #[test]
 fn example_cash_balance_funds_available_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "cash_balance_funds_available",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "cash_balance_funds_available");
 }
 #[test]
 fn example_cash_balance_funds_available_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "cash_balance_funds_available",
     );
 }
 #[test]
 fn example_charge_captured() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_captured",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_captured");
 }
 #[test]
 fn example_charge_captured_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_captured",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_captured");
 }
 #[test]
 fn example_charge_captured_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_captured",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_captured");
 }
 #[test]
 fn example_charge_captured_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_captured",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_captured");
 }
 #[test]
 fn example_charge_dispute_closed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_dispute_closed");
 }
 #[test]
 fn example_charge_dispute_closed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_dispute_closed");
 }
 #[test]
 fn example_charge_dispute_closed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_dispute_closed");
 }
 #[test]
 fn example_charge_dispute_closed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_dispute_closed");
 }
 #[test]
 fn example_charge_dispute_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_dispute_created");
 }
 #[test]
 fn example_charge_dispute_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_dispute_created");
 }
 #[test]
 fn example_charge_dispute_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_dispute_created");
 }
 #[test]
 fn example_charge_dispute_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_dispute_created");
 }
 #[test]
 fn example_charge_dispute_funds_reinstated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_reinstated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_dispute_funds_reinstated");
 }
 #[test]
 fn example_charge_dispute_funds_reinstated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_reinstated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_dispute_funds_reinstated");
 }
 #[test]
 fn example_charge_dispute_funds_reinstated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_reinstated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_dispute_funds_reinstated");
 }
 #[test]
 fn example_charge_dispute_funds_reinstated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "charge_dispute_funds_reinstated",
     );
 }
 #[test]
 fn example_charge_dispute_funds_withdrawn() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_withdrawn",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_dispute_funds_withdrawn");
 }
 #[test]
 fn example_charge_dispute_funds_withdrawn_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_withdrawn",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_dispute_funds_withdrawn");
 }
 #[test]
 fn example_charge_dispute_funds_withdrawn_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_funds_withdrawn",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_dispute_funds_withdrawn");
 }
 #[test]
 fn example_charge_dispute_funds_withdrawn_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "charge_dispute_funds_withdrawn",
     );
 }
 #[test]
 fn example_charge_dispute_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_dispute_updated");
 }
 #[test]
 fn example_charge_dispute_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_dispute_updated");
 }
 #[test]
 fn example_charge_dispute_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_dispute_updated");
 }
 #[test]
 fn example_charge_dispute_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_dispute_updated");
 }
 #[test]
 fn example_charge_expired() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_expired",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_expired");
 }
 #[test]
 fn example_charge_expired_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_expired",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_expired");
 }
 #[test]
 fn example_charge_expired_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_expired",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_expired");
 }
 #[test]
 fn example_charge_expired_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_expired",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_expired");
 }
 #[test]
 fn example_charge_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_failed");
 }
 #[test]
 fn example_charge_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_failed");
 }
 #[test]
 fn example_charge_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_failed");
 }
 #[test]
 fn example_charge_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_failed");
 }
 #[test]
 fn example_charge_pending() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_pending",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_pending");
 }
 #[test]
 fn example_charge_pending_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_pending",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_pending");
 }
 #[test]
 fn example_charge_pending_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_pending",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_pending");
 }
 #[test]
 fn example_charge_pending_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_pending",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_pending");
 }
 #[test]
 fn example_charge_refund_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_refund_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_refund_updated");
 }
 #[test]
 fn example_charge_refund_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_refund_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_refund_updated");
 }
 #[test]
 fn example_charge_refund_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_refund_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_refund_updated");
 }
 #[test]
 fn example_charge_refund_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_refund_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_refund_updated");
 }
 #[test]
 fn example_charge_refunded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_refunded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_refunded");
 }
 #[test]
 fn example_charge_refunded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_refunded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_refunded");
 }
 #[test]
 fn example_charge_refunded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_refunded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_refunded");
 }
 #[test]
 fn example_charge_refunded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_refunded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_refunded");
 }
 #[test]
 fn example_charge_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_succeeded");
 }
 #[test]
 fn example_charge_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_succeeded");
 }
 #[test]
 fn example_charge_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_succeeded");
 }
 #[test]
 fn example_charge_succeeded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_succeeded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_succeeded");
 }
 #[test]
 fn example_charge_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "charge_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "charge_updated");
 }
 #[test]
 fn example_charge_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "charge_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "charge_updated");
 }
 #[test]
 fn example_charge_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "charge_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "charge_updated");
 }
 #[test]
 fn example_charge_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "charge_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "charge_updated");
 }
 #[test]
 fn example_checkout_session_async_payment_failed() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_failed",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_failed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_failed",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_failed_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_failed",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_failed",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_succeeded() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_succeeded",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_succeeded_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_succeeded",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_succeeded_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_succeeded",
     );
 }
 #[test]
 fn example_checkout_session_async_payment_succeeded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "checkout_session_async_payment_succeeded",
     );
 }
 #[test]
 fn example_checkout_session_completed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_completed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "checkout_session_completed");
 }
 #[test]
 fn example_checkout_session_completed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_completed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "checkout_session_completed");
 }
 #[test]
 fn example_checkout_session_completed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_completed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "checkout_session_completed");
 }
 #[test]
 fn example_checkout_session_completed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_completed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "checkout_session_completed");
 }
 #[test]
 fn example_checkout_session_expired() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_expired",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "checkout_session_expired");
 }
 #[test]
 fn example_checkout_session_expired_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_expired",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "checkout_session_expired");
 }
 #[test]
 fn example_checkout_session_expired_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_expired",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "checkout_session_expired");
 }
 #[test]
 fn example_checkout_session_expired_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "checkout_session_expired",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "checkout_session_expired");
 }
 #[test]
 fn example_climate_order_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_order_canceled");
 }
 #[test]
 fn example_climate_order_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_order_canceled");
 }
 #[test]
 fn example_climate_order_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_order_canceled");
 }
 #[test]
 fn example_climate_order_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "climate_order_canceled");
 }
 #[test]
 fn example_climate_order_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_order_created");
 }
 #[test]
 fn example_climate_order_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_order_created");
 }
 #[test]
 fn example_climate_order_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_order_created");
 }
 #[test]
 fn example_climate_order_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "climate_order_created");
 }
 #[test]
 fn example_climate_order_delayed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delayed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_order_delayed");
 }
 #[test]
 fn example_climate_order_delayed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delayed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_order_delayed");
 }
 #[test]
 fn example_climate_order_delayed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delayed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_order_delayed");
 }
 #[test]
 fn example_climate_order_delayed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delayed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "climate_order_delayed");
 }
 #[test]
 fn example_climate_order_delivered() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delivered",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_order_delivered");
 }
 #[test]
 fn example_climate_order_delivered_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delivered",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_order_delivered");
 }
 #[test]
 fn example_climate_order_delivered_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delivered",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_order_delivered");
 }
 #[test]
 fn example_climate_order_delivered_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_delivered",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "climate_order_delivered");
 }
 #[test]
 fn example_climate_order_product_substituted() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "climate_order_product_substituted",
     );
 }
 #[test]
 fn example_climate_order_product_substituted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "climate_order_product_substituted",
     );
 }
 #[test]
 fn example_climate_order_product_substituted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_order_product_substituted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_order_product_substituted");
 }
 #[test]
 fn example_climate_order_product_substituted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "climate_order_product_substituted",
     );
 }
 #[test]
 fn example_climate_product_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_product_created");
 }
 #[test]
 fn example_climate_product_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_product_created");
 }
 #[test]
 fn example_climate_product_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_product_created");
 }
 #[test]
 fn example_climate_product_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "climate_product_created");
 }
 #[test]
 fn example_climate_product_pricing_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_pricing_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "climate_product_pricing_updated");
 }
 #[test]
 fn example_climate_product_pricing_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_pricing_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "climate_product_pricing_updated");
 }
 #[test]
 fn example_climate_product_pricing_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "climate_product_pricing_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "climate_product_pricing_updated");
 }
 #[test]
 fn example_climate_product_pricing_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "climate_product_pricing_updated",
     );
 }
 #[test]
 fn example_coupon_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "coupon_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "coupon_created");
 }
 #[test]
 fn example_coupon_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "coupon_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "coupon_created");
 }
 #[test]
 fn example_coupon_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "coupon_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "coupon_created");
 }
 #[test]
 fn example_coupon_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "coupon_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "coupon_created");
 }
 #[test]
 fn example_coupon_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "coupon_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "coupon_deleted");
 }
 #[test]
 fn example_coupon_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "coupon_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "coupon_deleted");
 }
 #[test]
 fn example_coupon_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "coupon_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "coupon_deleted");
 }
 #[test]
 fn example_coupon_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "coupon_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "coupon_deleted");
 }
 #[test]
 fn example_coupon_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "coupon_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "coupon_updated");
 }
 #[test]
 fn example_coupon_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "coupon_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "coupon_updated");
 }
 #[test]
 fn example_coupon_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "coupon_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "coupon_updated");
 }
 #[test]
 fn example_coupon_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "coupon_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "coupon_updated");
 }
 #[test]
 fn example_credit_note_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "credit_note_created");
 }
 #[test]
 fn example_credit_note_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "credit_note_created");
 }
 #[test]
 fn example_credit_note_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "credit_note_created");
 }
 #[test]
 fn example_credit_note_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "credit_note_created");
 }
 #[test]
 fn example_credit_note_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "credit_note_updated");
 }
 #[test]
 fn example_credit_note_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "credit_note_updated");
 }
 #[test]
 fn example_credit_note_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "credit_note_updated");
 }
 #[test]
 fn example_credit_note_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "credit_note_updated");
 }
 #[test]
 fn example_credit_note_voided() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_voided",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "credit_note_voided");
 }
 #[test]
 fn example_credit_note_voided_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_voided",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "credit_note_voided");
 }
 #[test]
 fn example_credit_note_voided_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_voided",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "credit_note_voided");
 }
 #[test]
 fn example_credit_note_voided_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "credit_note_voided",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "credit_note_voided");
 }
 #[test]
 fn example_customer_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_created");
 }
 #[test]
 fn example_customer_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_created");
 }
 #[test]
 fn example_customer_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_created");
 }
 #[test]
 fn example_customer_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_created");
 }
 #[test]
 fn example_customer_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_deleted");
 }
 #[test]
 fn example_customer_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_deleted");
 }
 #[test]
 fn example_customer_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_deleted");
 }
 #[test]
 fn example_customer_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_deleted");
 }
 #[test]
 fn example_customer_discount_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_discount_created");
 }
 #[test]
 fn example_customer_discount_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_discount_created");
 }
 #[test]
 fn example_customer_discount_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_discount_created");
 }
 #[test]
 fn example_customer_discount_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_discount_created");
 }
 #[test]
 fn example_customer_discount_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_discount_deleted");
 }
 #[test]
 fn example_customer_discount_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_discount_deleted");
 }
 #[test]
 fn example_customer_discount_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_discount_deleted");
 }
 #[test]
 fn example_customer_discount_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_discount_deleted");
 }
 #[test]
 fn example_customer_discount_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_discount_updated");
 }
 #[test]
 fn example_customer_discount_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_discount_updated");
 }
 #[test]
 fn example_customer_discount_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_discount_updated");
 }
 #[test]
 fn example_customer_discount_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_discount_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_discount_updated");
 }
 #[test]
 fn example_customer_source_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_source_created");
 }
 #[test]
 fn example_customer_source_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_source_created");
 }
 #[test]
 fn example_customer_source_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_source_created");
 }
 #[test]
 fn example_customer_source_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_source_created");
 }
 #[test]
 fn example_customer_source_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_source_deleted");
 }
 #[test]
 fn example_customer_source_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_source_deleted");
 }
 #[test]
 fn example_customer_source_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_source_deleted");
 }
 #[test]
 fn example_customer_source_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_source_deleted");
 }
 #[test]
 fn example_customer_source_expiring() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_expiring",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_source_expiring");
 }
 #[test]
 fn example_customer_source_expiring_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_expiring",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_source_expiring");
 }
 #[test]
 fn example_customer_source_expiring_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_expiring",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_source_expiring");
 }
 #[test]
 fn example_customer_source_expiring_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_expiring",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_source_expiring");
 }
 #[test]
 fn example_customer_source_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_source_updated");
 }
 #[test]
 fn example_customer_source_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_source_updated");
 }
 #[test]
 fn example_customer_source_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_source_updated");
 }
 #[test]
 fn example_customer_source_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_source_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_source_updated");
 }
 #[test]
 fn example_customer_subscription_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_subscription_created");
 }
 #[test]
 fn example_customer_subscription_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_subscription_created");
 }
 #[test]
 fn example_customer_subscription_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_subscription_created");
 }
 #[test]
 fn example_customer_subscription_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_created",
     );
 }
 #[test]
 fn example_customer_subscription_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_subscription_deleted");
 }
 #[test]
 fn example_customer_subscription_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_subscription_deleted");
 }
 #[test]
 fn example_customer_subscription_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_subscription_deleted");
 }
 #[test]
 fn example_customer_subscription_deleted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_deleted",
     );
 }
 #[test]
 fn example_customer_subscription_paused() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_paused",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_subscription_paused");
 }
 #[test]
 fn example_customer_subscription_paused_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_paused",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_subscription_paused");
 }
 #[test]
 fn example_customer_subscription_paused_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_paused",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_subscription_paused");
 }
 #[test]
 fn example_customer_subscription_paused_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_paused",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_applied() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_applied",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_applied_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_applied",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_applied_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_applied",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_applied_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_applied",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_expired() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_expired",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_expired_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_expired",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_expired_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_expired",
     );
 }
 #[test]
 fn example_customer_subscription_pending_update_expired_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_pending_update_expired",
     );
 }
 #[test]
 fn example_customer_subscription_resumed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_resumed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_subscription_resumed");
 }
 #[test]
 fn example_customer_subscription_resumed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_resumed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_subscription_resumed");
 }
 #[test]
 fn example_customer_subscription_resumed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_resumed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_subscription_resumed");
 }
 #[test]
 fn example_customer_subscription_resumed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_resumed",
     );
 }
 #[test]
 fn example_customer_subscription_trial_will_end() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_trial_will_end",
     );
 }
 #[test]
 fn example_customer_subscription_trial_will_end_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_trial_will_end",
     );
 }
 #[test]
 fn example_customer_subscription_trial_will_end_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_trial_will_end",
     );
 }
 #[test]
 fn example_customer_subscription_trial_will_end_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_trial_will_end",
     );
 }
 #[test]
 fn example_customer_subscription_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_subscription_updated");
 }
 #[test]
 fn example_customer_subscription_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_subscription_updated");
 }
 #[test]
 fn example_customer_subscription_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_subscription_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_subscription_updated");
 }
 #[test]
 fn example_customer_subscription_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_subscription_updated",
     );
 }
 #[test]
 fn example_customer_tax_id_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_tax_id_created");
 }
 #[test]
 fn example_customer_tax_id_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_tax_id_created");
 }
 #[test]
 fn example_customer_tax_id_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_tax_id_created");
 }
 #[test]
 fn example_customer_tax_id_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_tax_id_created");
 }
 #[test]
 fn example_customer_tax_id_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_tax_id_deleted");
 }
 #[test]
 fn example_customer_tax_id_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_tax_id_deleted");
 }
 #[test]
 fn example_customer_tax_id_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_tax_id_deleted");
 }
 #[test]
 fn example_customer_tax_id_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_tax_id_deleted");
 }
 #[test]
 fn example_customer_tax_id_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_tax_id_updated");
 }
 #[test]
 fn example_customer_tax_id_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_tax_id_updated");
 }
 #[test]
 fn example_customer_tax_id_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_tax_id_updated");
 }
 #[test]
 fn example_customer_tax_id_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_tax_id_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_tax_id_updated");
 }
 #[test]
 fn example_customer_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "customer_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "customer_updated");
 }
 #[test]
 fn example_customer_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "customer_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "customer_updated");
 }
 #[test]
 fn example_customer_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "customer_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "customer_updated");
 }
 #[test]
 fn example_customer_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "customer_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "customer_updated");
 }
 #[test]
 fn example_customer_cash_balance_transaction_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_cash_balance_transaction_created",
     );
 }
 #[test]
 fn example_customer_cash_balance_transaction_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_cash_balance_transaction_created",
     );
 }
 #[test]
 fn example_customer_cash_balance_transaction_created_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_cash_balance_transaction_created",
     );
 }
 #[test]
 fn example_customer_cash_balance_transaction_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "customer_cash_balance_transaction_created",
     );
 }
 #[test]
 fn example_entitlements_active_entitlement_summary_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "entitlements_active_entitlement_summary_updated",
     );
 }
 #[test]
 fn example_entitlements_active_entitlement_summary_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "entitlements_active_entitlement_summary_updated",
     );
 }
 #[test]
 fn example_entitlements_active_entitlement_summary_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "entitlements_active_entitlement_summary_updated",
     );
 }
 #[test]
 fn example_entitlements_active_entitlement_summary_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "entitlements_active_entitlement_summary_updated",
     );
 }
 #[test]
 fn example_file_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "file_created");
 }
 #[test]
 fn example_file_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "file_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "file_created");
 }
 #[test]
 fn example_financial_connections_account_account_numbers_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_account_numbers_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_account_numbers_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_account_numbers_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_account_numbers_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_account_numbers_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_account_numbers_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_account_numbers_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_created",
     );
 }
 #[test]
 fn example_financial_connections_account_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_created",
     );
 }
 #[test]
 fn example_financial_connections_account_created_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_created",
     );
 }
 #[test]
 fn example_financial_connections_account_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_created",
     );
 }
 #[test]
 fn example_financial_connections_account_deactivated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_deactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_deactivated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_deactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_deactivated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_deactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_deactivated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_deactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_disconnected() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_disconnected",
     );
 }
 #[test]
 fn example_financial_connections_account_disconnected_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_disconnected",
     );
 }
 #[test]
 fn example_financial_connections_account_disconnected_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_disconnected",
     );
 }
 #[test]
 fn example_financial_connections_account_disconnected_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_disconnected",
     );
 }
 #[test]
 fn example_financial_connections_account_expected_deactivation_date_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_expected_deactivation_date_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_expected_deactivation_date_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_expected_deactivation_date_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_reactivated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_reactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_reactivated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_reactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_reactivated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_reactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_reactivated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_reactivated",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_balance() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_balance",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_balance_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_balance",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_balance_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_balance",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_balance_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_balance",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_ownership() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_ownership",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_ownership_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_ownership",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_ownership_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_ownership",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_ownership_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_ownership",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_transactions() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_transactions",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_transactions_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_transactions",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_transactions_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_transactions",
     );
 }
 #[test]
 fn example_financial_connections_account_refreshed_transactions_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_refreshed_transactions",
     );
 }
 #[test]
 fn example_financial_connections_account_supported_payment_method_types_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_supported_payment_method_types_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_supported_payment_method_types_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_supported_payment_method_types_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_supported_payment_method_types_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_supported_payment_method_types_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_supported_payment_method_types_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_supported_payment_method_types_updated",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_account_number_expiry() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_account_number_expiry",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_account_number_expiry_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_account_number_expiry",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_account_number_expiry_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_account_number_expiry",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_account_number_expiry_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_account_number_expiry",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_deactivation() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_deactivation_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_deactivation_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_account_upcoming_deactivation_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_account_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_authorization_expected_deactivation_date_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_authorization_expected_deactivation_date_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_authorization_expected_deactivation_date_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_authorization_expected_deactivation_date_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_expected_deactivation_date_updated",
     );
 }
 #[test]
 fn example_financial_connections_authorization_upcoming_deactivation() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_authorization_upcoming_deactivation_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_authorization_upcoming_deactivation_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_upcoming_deactivation",
     );
 }
 #[test]
 fn example_financial_connections_authorization_upcoming_deactivation_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "financial_connections_authorization_upcoming_deactivation",
     );
 }
 #[test]
 fn example_identity_verification_session_canceled() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_canceled",
     );
 }
 #[test]
 fn example_identity_verification_session_canceled_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_canceled",
     );
 }
 #[test]
 fn example_identity_verification_session_canceled_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_canceled",
     );
 }
 #[test]
 fn example_identity_verification_session_canceled_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_canceled",
     );
 }
 #[test]
 fn example_identity_verification_session_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_created",
     );
 }
 #[test]
 fn example_identity_verification_session_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_created",
     );
 }
 #[test]
 fn example_identity_verification_session_created_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_created",
     );
 }
 #[test]
 fn example_identity_verification_session_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_created",
     );
 }
 #[test]
 fn example_identity_verification_session_processing() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_processing",
     );
 }
 #[test]
 fn example_identity_verification_session_processing_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_processing",
     );
 }
 #[test]
 fn example_identity_verification_session_processing_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_processing",
     );
 }
 #[test]
 fn example_identity_verification_session_processing_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_processing",
     );
 }
 #[test]
 fn example_identity_verification_session_redacted() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_redacted",
     );
 }
 #[test]
 fn example_identity_verification_session_redacted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_redacted",
     );
 }
 #[test]
 fn example_identity_verification_session_redacted_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_redacted",
     );
 }
 #[test]
 fn example_identity_verification_session_redacted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_redacted",
     );
 }
 #[test]
 fn example_identity_verification_session_requires_input() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_requires_input",
     );
 }
 #[test]
 fn example_identity_verification_session_requires_input_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_requires_input",
     );
 }
 #[test]
 fn example_identity_verification_session_requires_input_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_requires_input",
     );
 }
 #[test]
 fn example_identity_verification_session_requires_input_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_requires_input",
     );
 }
 #[test]
 fn example_identity_verification_session_verified() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_verified",
     );
 }
 #[test]
 fn example_identity_verification_session_verified_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_verified",
     );
 }
 #[test]
 fn example_identity_verification_session_verified_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_verified",
     );
 }
 #[test]
 fn example_identity_verification_session_verified_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "identity_verification_session_verified",
     );
 }
 #[test]
 fn example_invoice_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_created");
 }
 #[test]
 fn example_invoice_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_created");
 }
 #[test]
 fn example_invoice_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_created");
 }
 #[test]
 fn example_invoice_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_created");
 }
 #[test]
 fn example_invoice_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_deleted");
 }
 #[test]
 fn example_invoice_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_deleted");
 }
 #[test]
 fn example_invoice_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_deleted");
 }
 #[test]
 fn example_invoice_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_deleted");
 }
 #[test]
 fn example_invoice_finalization_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalization_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_finalization_failed");
 }
 #[test]
 fn example_invoice_finalization_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalization_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_finalization_failed");
 }
 #[test]
 fn example_invoice_finalization_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalization_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_finalization_failed");
 }
 #[test]
 fn example_invoice_finalization_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalization_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_finalization_failed");
 }
 #[test]
 fn example_invoice_finalized() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalized",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_finalized");
 }
 #[test]
 fn example_invoice_finalized_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalized",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_finalized");
 }
 #[test]
 fn example_invoice_finalized_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalized",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_finalized");
 }
 #[test]
 fn example_invoice_finalized_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_finalized",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_finalized");
 }
 #[test]
 fn example_invoice_marked_uncollectible() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_marked_uncollectible",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_marked_uncollectible");
 }
 #[test]
 fn example_invoice_marked_uncollectible_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_marked_uncollectible",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_marked_uncollectible");
 }
 #[test]
 fn example_invoice_marked_uncollectible_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_marked_uncollectible",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_marked_uncollectible");
 }
 #[test]
 fn example_invoice_marked_uncollectible_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "invoice_marked_uncollectible",
     );
 }
 #[test]
 fn example_invoice_overdue() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overdue",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_overdue");
 }
 #[test]
 fn example_invoice_overdue_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overdue",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_overdue");
 }
 #[test]
 fn example_invoice_overdue_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overdue",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_overdue");
 }
 #[test]
 fn example_invoice_overdue_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overdue",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_overdue");
 }
 #[test]
 fn example_invoice_overpaid() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overpaid",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_overpaid");
 }
 #[test]
 fn example_invoice_overpaid_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overpaid",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_overpaid");
 }
 #[test]
 fn example_invoice_overpaid_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overpaid",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_overpaid");
 }
 #[test]
 fn example_invoice_overpaid_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_overpaid",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_overpaid");
 }
 #[test]
 fn example_invoice_paid() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_paid",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_paid");
 }
 #[test]
 fn example_invoice_paid_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_paid",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_paid");
 }
 #[test]
 fn example_invoice_paid_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_paid",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_paid");
 }
 #[test]
 fn example_invoice_paid_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_paid",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_paid");
 }
 #[test]
 fn example_invoice_payment_action_required() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_action_required",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_payment_action_required");
 }
 #[test]
 fn example_invoice_payment_action_required_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_action_required",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_payment_action_required");
 }
 #[test]
 fn example_invoice_payment_action_required_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_action_required",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_payment_action_required");
 }
 #[test]
 fn example_invoice_payment_action_required_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "invoice_payment_action_required",
     );
 }
 #[test]
 fn example_invoice_payment_attempt_required() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_attempt_required",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_payment_attempt_required");
 }
 #[test]
 fn example_invoice_payment_attempt_required_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "invoice_payment_attempt_required",
     );
 }
 #[test]
 fn example_invoice_payment_attempt_required_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_attempt_required",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_payment_attempt_required");
 }
 #[test]
 fn example_invoice_payment_attempt_required_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "invoice_payment_attempt_required",
     );
 }
 #[test]
 fn example_invoice_payment_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_payment_failed");
 }
 #[test]
 fn example_invoice_payment_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_payment_failed");
 }
 #[test]
 fn example_invoice_payment_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_payment_failed");
 }
 #[test]
 fn example_invoice_payment_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_payment_failed");
 }
 #[test]
 fn example_invoice_payment_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_payment_succeeded");
 }
 #[test]
 fn example_invoice_payment_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_payment_succeeded");
 }
 #[test]
 fn example_invoice_payment_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_payment_succeeded");
 }
 #[test]
 fn example_invoice_payment_succeeded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_succeeded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_payment_succeeded");
 }
 #[test]
 fn example_invoice_sent() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_sent",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_sent");
 }
 #[test]
 fn example_invoice_sent_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_sent",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_sent");
 }
 #[test]
 fn example_invoice_sent_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_sent",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_sent");
 }
 #[test]
 fn example_invoice_sent_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_sent",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_sent");
 }
 #[test]
 fn example_invoice_upcoming() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_upcoming",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_upcoming");
 }
 #[test]
 fn example_invoice_upcoming_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_upcoming",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_upcoming");
 }
 #[test]
 fn example_invoice_upcoming_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_upcoming",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_upcoming");
 }
 #[test]
 fn example_invoice_upcoming_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_upcoming",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_upcoming");
 }
 #[test]
 fn example_invoice_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_updated");
 }
 #[test]
 fn example_invoice_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_updated");
 }
 #[test]
 fn example_invoice_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_updated");
 }
 #[test]
 fn example_invoice_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_updated");
 }
 #[test]
 fn example_invoice_voided() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_voided",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_voided");
 }
 #[test]
 fn example_invoice_voided_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_voided",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_voided");
 }
 #[test]
 fn example_invoice_voided_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_voided",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_voided");
 }
 #[test]
 fn example_invoice_voided_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_voided",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_voided");
 }
 #[test]
 fn example_invoice_will_be_due() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_will_be_due",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_will_be_due");
 }
 #[test]
 fn example_invoice_will_be_due_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_will_be_due",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_will_be_due");
 }
 #[test]
 fn example_invoice_will_be_due_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_will_be_due",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_will_be_due");
 }
 #[test]
 fn example_invoice_will_be_due_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_will_be_due",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_will_be_due");
 }
 #[test]
 fn example_invoice_payment_paid() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_paid",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoice_payment_paid");
 }
 #[test]
 fn example_invoice_payment_paid_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_paid",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoice_payment_paid");
 }
 #[test]
 fn example_invoice_payment_paid_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_paid",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoice_payment_paid");
 }
 #[test]
 fn example_invoice_payment_paid_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoice_payment_paid",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoice_payment_paid");
 }
 #[test]
 fn example_invoiceitem_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoiceitem_created");
 }
 #[test]
 fn example_invoiceitem_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoiceitem_created");
 }
 #[test]
 fn example_invoiceitem_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoiceitem_created");
 }
 #[test]
 fn example_invoiceitem_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoiceitem_created");
 }
 #[test]
 fn example_invoiceitem_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "invoiceitem_deleted");
 }
 #[test]
 fn example_invoiceitem_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "invoiceitem_deleted");
 }
 #[test]
 fn example_invoiceitem_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "invoiceitem_deleted");
 }
 #[test]
 fn example_invoiceitem_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "invoiceitem_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "invoiceitem_deleted");
 }
 #[test]
 fn example_issuing_authorization_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_authorization_created");
 }
 #[test]
 fn example_issuing_authorization_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_authorization_created");
 }
 #[test]
 fn example_issuing_authorization_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_authorization_created");
 }
 #[test]
 fn example_issuing_authorization_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_authorization_created",
     );
 }
 #[test]
 fn example_issuing_authorization_request() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_request",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_authorization_request");
 }
 #[test]
 fn example_issuing_authorization_request_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_request",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_authorization_request");
 }
 #[test]
 fn example_issuing_authorization_request_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_request",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_authorization_request");
 }
 #[test]
 fn example_issuing_authorization_request_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_authorization_request",
     );
 }
 #[test]
 fn example_issuing_authorization_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_authorization_updated");
 }
 #[test]
 fn example_issuing_authorization_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_authorization_updated");
 }
 #[test]
 fn example_issuing_authorization_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_authorization_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_authorization_updated");
 }
 #[test]
 fn example_issuing_authorization_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_authorization_updated",
     );
 }
 #[test]
 fn example_issuing_card_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_card_created");
 }
 #[test]
 fn example_issuing_card_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_card_created");
 }
 #[test]
 fn example_issuing_card_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_card_created");
 }
 #[test]
 fn example_issuing_card_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_card_created");
 }
 #[test]
 fn example_issuing_card_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_card_updated");
 }
 #[test]
 fn example_issuing_card_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_card_updated");
 }
 #[test]
 fn example_issuing_card_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_card_updated");
 }
 #[test]
 fn example_issuing_card_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_card_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_card_updated");
 }
 #[test]
 fn example_issuing_cardholder_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_cardholder_created");
 }
 #[test]
 fn example_issuing_cardholder_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_cardholder_created");
 }
 #[test]
 fn example_issuing_cardholder_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_cardholder_created");
 }
 #[test]
 fn example_issuing_cardholder_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_cardholder_created");
 }
 #[test]
 fn example_issuing_cardholder_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_cardholder_updated");
 }
 #[test]
 fn example_issuing_cardholder_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_cardholder_updated");
 }
 #[test]
 fn example_issuing_cardholder_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_cardholder_updated");
 }
 #[test]
 fn example_issuing_cardholder_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_cardholder_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_cardholder_updated");
 }
 #[test]
 fn example_issuing_dispute_closed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_closed");
 }
 #[test]
 fn example_issuing_dispute_closed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_dispute_closed");
 }
 #[test]
 fn example_issuing_dispute_closed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_closed");
 }
 #[test]
 fn example_issuing_dispute_closed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_closed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_dispute_closed");
 }
 #[test]
 fn example_issuing_dispute_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_created");
 }
 #[test]
 fn example_issuing_dispute_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_dispute_created");
 }
 #[test]
 fn example_issuing_dispute_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_created");
 }
 #[test]
 fn example_issuing_dispute_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_dispute_created");
 }
 #[test]
 fn example_issuing_dispute_funds_reinstated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_funds_reinstated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_funds_reinstated");
 }
 #[test]
 fn example_issuing_dispute_funds_reinstated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_dispute_funds_reinstated",
     );
 }
 #[test]
 fn example_issuing_dispute_funds_reinstated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_funds_reinstated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_funds_reinstated");
 }
 #[test]
 fn example_issuing_dispute_funds_reinstated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_dispute_funds_reinstated",
     );
 }
 #[test]
 fn example_issuing_dispute_funds_rescinded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_funds_rescinded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_funds_rescinded");
 }
 #[test]
 fn example_issuing_dispute_funds_rescinded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_funds_rescinded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_dispute_funds_rescinded");
 }
 #[test]
 fn example_issuing_dispute_funds_rescinded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_funds_rescinded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_funds_rescinded");
 }
 #[test]
 fn example_issuing_dispute_funds_rescinded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_dispute_funds_rescinded",
     );
 }
 #[test]
 fn example_issuing_dispute_submitted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_submitted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_submitted");
 }
 #[test]
 fn example_issuing_dispute_submitted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_submitted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_dispute_submitted");
 }
 #[test]
 fn example_issuing_dispute_submitted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_submitted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_submitted");
 }
 #[test]
 fn example_issuing_dispute_submitted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_submitted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_dispute_submitted");
 }
 #[test]
 fn example_issuing_dispute_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_dispute_updated");
 }
 #[test]
 fn example_issuing_dispute_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_dispute_updated");
 }
 #[test]
 fn example_issuing_dispute_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_dispute_updated");
 }
 #[test]
 fn example_issuing_dispute_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_dispute_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_dispute_updated");
 }
 #[test]
 fn example_issuing_personalization_design_activated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_activated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_activated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_activated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_activated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_activated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_activated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_activated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_deactivated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_deactivated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_deactivated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_deactivated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_deactivated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_deactivated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_deactivated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_deactivated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_rejected() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_rejected",
     );
 }
 #[test]
 fn example_issuing_personalization_design_rejected_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_rejected",
     );
 }
 #[test]
 fn example_issuing_personalization_design_rejected_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_rejected",
     );
 }
 #[test]
 fn example_issuing_personalization_design_rejected_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_rejected",
     );
 }
 #[test]
 fn example_issuing_personalization_design_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_updated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_updated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_updated",
     );
 }
 #[test]
 fn example_issuing_personalization_design_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_personalization_design_updated",
     );
 }
 #[test]
 fn example_issuing_token_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_token_created");
 }
 #[test]
 fn example_issuing_token_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_token_created");
 }
 #[test]
 fn example_issuing_token_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_token_created");
 }
 #[test]
 fn example_issuing_token_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_token_created");
 }
 #[test]
 fn example_issuing_token_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_token_updated");
 }
 #[test]
 fn example_issuing_token_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_token_updated");
 }
 #[test]
 fn example_issuing_token_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_token_updated");
 }
 #[test]
 fn example_issuing_token_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_token_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_token_updated");
 }
 #[test]
 fn example_issuing_transaction_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_transaction_created");
 }
 #[test]
 fn example_issuing_transaction_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_transaction_created");
 }
 #[test]
 fn example_issuing_transaction_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_transaction_created");
 }
 #[test]
 fn example_issuing_transaction_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_transaction_created");
 }
 #[test]
 fn example_issuing_transaction_purchase_details_receipt_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_transaction_purchase_details_receipt_updated",
     );
 }
 #[test]
 fn example_issuing_transaction_purchase_details_receipt_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_transaction_purchase_details_receipt_updated",
     );
 }
 #[test]
 fn example_issuing_transaction_purchase_details_receipt_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_transaction_purchase_details_receipt_updated",
     );
 }
 #[test]
 fn example_issuing_transaction_purchase_details_receipt_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "issuing_transaction_purchase_details_receipt_updated",
     );
 }
 #[test]
 fn example_issuing_transaction_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "issuing_transaction_updated");
 }
 #[test]
 fn example_issuing_transaction_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issuing_transaction_updated");
 }
 #[test]
 fn example_issuing_transaction_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "issuing_transaction_updated");
 }
 #[test]
 fn example_issuing_transaction_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "issuing_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "issuing_transaction_updated");
 }
 #[test]
 fn example_mandate_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "mandate_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "mandate_updated");
 }
 #[test]
 fn example_mandate_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "mandate_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "mandate_updated");
 }
 #[test]
 fn example_mandate_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "mandate_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "mandate_updated");
 }
 #[test]
 fn example_mandate_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "mandate_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "mandate_updated");
 }
 #[test]
 fn example_payment_intent_amount_capturable_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_amount_capturable_updated",
     );
 }
 #[test]
 fn example_payment_intent_amount_capturable_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_amount_capturable_updated",
     );
 }
 #[test]
 fn example_payment_intent_amount_capturable_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_amount_capturable_updated",
     );
 }
 #[test]
 fn example_payment_intent_amount_capturable_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_amount_capturable_updated",
     );
 }
 #[test]
 fn example_payment_intent_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_canceled");
 }
 #[test]
 fn example_payment_intent_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_canceled");
 }
 #[test]
 fn example_payment_intent_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_canceled");
 }
 #[test]
 fn example_payment_intent_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_intent_canceled");
 }
 #[test]
 fn example_payment_intent_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_created");
 }
 #[test]
 fn example_payment_intent_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_created");
 }
 #[test]
 fn example_payment_intent_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_created");
 }
 #[test]
 fn example_payment_intent_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_intent_created");
 }
 #[test]
 fn example_payment_intent_partially_funded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_partially_funded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_partially_funded");
 }
 #[test]
 fn example_payment_intent_partially_funded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_partially_funded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_partially_funded");
 }
 #[test]
 fn example_payment_intent_partially_funded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_partially_funded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_partially_funded");
 }
 #[test]
 fn example_payment_intent_partially_funded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_partially_funded",
     );
 }
 #[test]
 fn example_payment_intent_payment_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_payment_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_payment_failed");
 }
 #[test]
 fn example_payment_intent_payment_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_payment_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_payment_failed");
 }
 #[test]
 fn example_payment_intent_payment_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_payment_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_payment_failed");
 }
 #[test]
 fn example_payment_intent_payment_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_payment_failed",
     );
 }
 #[test]
 fn example_payment_intent_processing() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_processing",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_processing");
 }
 #[test]
 fn example_payment_intent_processing_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_processing",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_processing");
 }
 #[test]
 fn example_payment_intent_processing_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_processing",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_processing");
 }
 #[test]
 fn example_payment_intent_processing_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_processing",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_intent_processing");
 }
 #[test]
 fn example_payment_intent_requires_action() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_requires_action");
 }
 #[test]
 fn example_payment_intent_requires_action_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_requires_action");
 }
 #[test]
 fn example_payment_intent_requires_action_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_requires_action");
 }
 #[test]
 fn example_payment_intent_requires_action_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_intent_requires_action",
     );
 }
 #[test]
 fn example_payment_intent_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_intent_succeeded");
 }
 #[test]
 fn example_payment_intent_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_intent_succeeded");
 }
 #[test]
 fn example_payment_intent_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_intent_succeeded");
 }
 #[test]
 fn example_payment_intent_succeeded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_intent_succeeded");
 }
 #[test]
 fn example_payment_link_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_link_created");
 }
 #[test]
 fn example_payment_link_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_link_created");
 }
 #[test]
 fn example_payment_link_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_link_created");
 }
 #[test]
 fn example_payment_link_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_link_created");
 }
 #[test]
 fn example_payment_link_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_link_updated");
 }
 #[test]
 fn example_payment_link_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_link_updated");
 }
 #[test]
 fn example_payment_link_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_link_updated");
 }
 #[test]
 fn example_payment_link_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_link_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_link_updated");
 }
 #[test]
 fn example_payment_method_attached() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_attached",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_method_attached");
 }
 #[test]
 fn example_payment_method_attached_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_attached",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_method_attached");
 }
 #[test]
 fn example_payment_method_attached_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_attached",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_method_attached");
 }
 #[test]
 fn example_payment_method_attached_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_attached",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_method_attached");
 }
 #[test]
 fn example_payment_method_automatically_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_method_automatically_updated",
     );
 }
 #[test]
 fn example_payment_method_automatically_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_method_automatically_updated",
     );
 }
 #[test]
 fn example_payment_method_automatically_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_method_automatically_updated",
     );
 }
 #[test]
 fn example_payment_method_automatically_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payment_method_automatically_updated",
     );
 }
 #[test]
 fn example_payment_method_detached() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_detached",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_method_detached");
 }
 #[test]
 fn example_payment_method_detached_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_detached",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_method_detached");
 }
 #[test]
 fn example_payment_method_detached_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_detached",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_method_detached");
 }
 #[test]
 fn example_payment_method_detached_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_detached",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_method_detached");
 }
 #[test]
 fn example_payment_method_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payment_method_updated");
 }
 #[test]
 fn example_payment_method_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payment_method_updated");
 }
 #[test]
 fn example_payment_method_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payment_method_updated");
 }
 #[test]
 fn example_payment_method_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payment_method_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payment_method_updated");
 }
 #[test]
 fn example_payout_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_canceled");
 }
 #[test]
 fn example_payout_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_canceled");
 }
 #[test]
 fn example_payout_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payout_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_canceled");
 }
 #[test]
 fn example_payout_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payout_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payout_canceled");
 }
 #[test]
 fn example_payout_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_created");
 }
 #[test]
 fn example_payout_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_created");
 }
 #[test]
 fn example_payout_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payout_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_created");
 }
 #[test]
 fn example_payout_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payout_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payout_created");
 }
 #[test]
 fn example_payout_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_failed");
 }
 #[test]
 fn example_payout_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_failed");
 }
 #[test]
 fn example_payout_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payout_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_failed");
 }
 #[test]
 fn example_payout_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payout_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payout_failed");
 }
 #[test]
 fn example_payout_paid() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_paid",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_paid");
 }
 #[test]
 fn example_payout_paid_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_paid",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_paid");
 }
 #[test]
 fn example_payout_paid_stale() {
-    ::webhook_runtime::testing::run_stale(&source_stripe_webhook::VENDOR, "payout_paid");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_paid");
 }
 #[test]
 fn example_payout_paid_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payout_paid",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payout_paid");
 }
 #[test]
 fn example_payout_reconciliation_completed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_reconciliation_completed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_reconciliation_completed");
 }
 #[test]
 fn example_payout_reconciliation_completed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_reconciliation_completed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_reconciliation_completed");
 }
 #[test]
 fn example_payout_reconciliation_completed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payout_reconciliation_completed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_reconciliation_completed");
 }
 #[test]
 fn example_payout_reconciliation_completed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "payout_reconciliation_completed",
     );
 }
 #[test]
 fn example_payout_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "payout_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "payout_updated");
 }
 #[test]
 fn example_payout_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "payout_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "payout_updated");
 }
 #[test]
 fn example_payout_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "payout_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "payout_updated");
 }
 #[test]
 fn example_payout_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "payout_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "payout_updated");
 }
 #[test]
 fn example_person_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "person_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "person_created");
 }
 #[test]
 fn example_person_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "person_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "person_created");
 }
 #[test]
 fn example_person_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "person_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "person_created");
 }
 #[test]
 fn example_person_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "person_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "person_created");
 }
 #[test]
 fn example_person_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "person_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "person_deleted");
 }
 #[test]
 fn example_person_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "person_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "person_deleted");
 }
 #[test]
 fn example_person_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "person_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "person_deleted");
 }
 #[test]
 fn example_person_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "person_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "person_deleted");
 }
 #[test]
 fn example_person_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "person_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "person_updated");
 }
 #[test]
 fn example_person_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "person_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "person_updated");
 }
 #[test]
 fn example_person_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "person_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "person_updated");
 }
 #[test]
 fn example_person_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "person_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "person_updated");
 }
 #[test]
 fn example_plan_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "plan_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "plan_created");
 }
 #[test]
 fn example_plan_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "plan_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "plan_created");
 }
 #[test]
 fn example_plan_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "plan_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "plan_created");
 }
 #[test]
 fn example_plan_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "plan_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "plan_created");
 }
 #[test]
 fn example_plan_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "plan_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "plan_deleted");
 }
 #[test]
 fn example_plan_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "plan_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "plan_deleted");
 }
 #[test]
 fn example_plan_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "plan_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "plan_deleted");
 }
 #[test]
 fn example_plan_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "plan_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "plan_deleted");
 }
 #[test]
 fn example_plan_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "plan_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "plan_updated");
 }
 #[test]
 fn example_plan_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "plan_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "plan_updated");
 }
 #[test]
 fn example_plan_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "plan_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "plan_updated");
 }
 #[test]
 fn example_plan_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "plan_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "plan_updated");
 }
 #[test]
 fn example_price_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "price_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "price_created");
 }
 #[test]
 fn example_price_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "price_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "price_created");
 }
 #[test]
 fn example_price_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "price_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "price_created");
 }
 #[test]
 fn example_price_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "price_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "price_created");
 }
 #[test]
 fn example_price_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "price_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "price_deleted");
 }
 #[test]
 fn example_price_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "price_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "price_deleted");
 }
 #[test]
 fn example_price_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "price_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "price_deleted");
 }
 #[test]
 fn example_price_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "price_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "price_deleted");
 }
 #[test]
 fn example_price_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "price_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "price_updated");
 }
 #[test]
 fn example_price_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "price_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "price_updated");
 }
 #[test]
 fn example_price_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "price_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "price_updated");
 }
 #[test]
 fn example_price_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "price_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "price_updated");
 }
 #[test]
 fn example_product_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "product_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_created");
 }
 #[test]
 fn example_product_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "product_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_created");
 }
 #[test]
 fn example_product_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "product_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "product_created");
 }
 #[test]
 fn example_product_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "product_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_created");
 }
 #[test]
 fn example_product_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "product_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_deleted");
 }
 #[test]
 fn example_product_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "product_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_deleted");
 }
 #[test]
 fn example_product_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "product_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "product_deleted");
 }
 #[test]
 fn example_product_deleted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "product_deleted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_deleted");
 }
 #[test]
 fn example_product_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "product_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "product_updated");
 }
 #[test]
 fn example_product_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "product_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "product_updated");
 }
 #[test]
 fn example_product_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "product_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "product_updated");
 }
 #[test]
 fn example_product_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "product_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "product_updated");
 }
 #[test]
 fn example_promotion_code_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "promotion_code_created");
 }
 #[test]
 fn example_promotion_code_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "promotion_code_created");
 }
 #[test]
 fn example_promotion_code_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "promotion_code_created");
 }
 #[test]
 fn example_promotion_code_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "promotion_code_created");
 }
 #[test]
 fn example_promotion_code_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "promotion_code_updated");
 }
 #[test]
 fn example_promotion_code_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "promotion_code_updated");
 }
 #[test]
 fn example_promotion_code_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "promotion_code_updated");
 }
 #[test]
 fn example_promotion_code_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "promotion_code_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "promotion_code_updated");
 }
 #[test]
 fn example_quote_accepted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "quote_accepted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "quote_accepted");
 }
 #[test]
 fn example_quote_accepted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "quote_accepted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "quote_accepted");
 }
 #[test]
 fn example_quote_accepted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "quote_accepted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "quote_accepted");
 }
 #[test]
 fn example_quote_accepted_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "quote_accepted",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quote_accepted");
 }
 #[test]
 fn example_quote_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "quote_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "quote_canceled");
 }
 #[test]
 fn example_quote_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "quote_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "quote_canceled");
 }
 #[test]
 fn example_quote_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "quote_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "quote_canceled");
 }
 #[test]
 fn example_quote_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "quote_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quote_canceled");
 }
 #[test]
 fn example_quote_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "quote_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "quote_created");
 }
 #[test]
 fn example_quote_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "quote_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "quote_created");
 }
 #[test]
 fn example_quote_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "quote_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "quote_created");
 }
 #[test]
 fn example_quote_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "quote_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quote_created");
 }
 #[test]
 fn example_quote_finalized() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "quote_finalized",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "quote_finalized");
 }
 #[test]
 fn example_quote_finalized_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "quote_finalized",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "quote_finalized");
 }
 #[test]
 fn example_quote_finalized_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "quote_finalized",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "quote_finalized");
 }
 #[test]
 fn example_quote_finalized_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "quote_finalized",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quote_finalized");
 }
 #[test]
 fn example_radar_early_fraud_warning_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_created",
     );
 }
 #[test]
 fn example_radar_early_fraud_warning_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_created",
     );
 }
 #[test]
 fn example_radar_early_fraud_warning_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "radar_early_fraud_warning_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "radar_early_fraud_warning_created");
 }
 #[test]
 fn example_radar_early_fraud_warning_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_created",
     );
 }
 #[test]
 fn example_radar_early_fraud_warning_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_updated",
     );
 }
 #[test]
 fn example_radar_early_fraud_warning_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_updated",
     );
 }
 #[test]
 fn example_radar_early_fraud_warning_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "radar_early_fraud_warning_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "radar_early_fraud_warning_updated");
 }
 #[test]
 fn example_radar_early_fraud_warning_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "radar_early_fraud_warning_updated",
     );
 }
 #[test]
 fn example_refund_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "refund_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "refund_created");
 }
 #[test]
 fn example_refund_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "refund_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "refund_created");
 }
 #[test]
 fn example_refund_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "refund_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "refund_created");
 }
 #[test]
 fn example_refund_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "refund_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "refund_created");
 }
 #[test]
 fn example_refund_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "refund_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "refund_failed");
 }
 #[test]
 fn example_refund_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "refund_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "refund_failed");
 }
 #[test]
 fn example_refund_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "refund_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "refund_failed");
 }
 #[test]
 fn example_refund_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "refund_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "refund_failed");
 }
 #[test]
 fn example_refund_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "refund_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "refund_updated");
 }
 #[test]
 fn example_refund_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "refund_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "refund_updated");
 }
 #[test]
 fn example_refund_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "refund_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "refund_updated");
 }
 #[test]
 fn example_refund_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "refund_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "refund_updated");
 }
 #[test]
 fn example_reporting_report_run_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reporting_report_run_failed");
 }
 #[test]
 fn example_reporting_report_run_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reporting_report_run_failed");
 }
 #[test]
 fn example_reporting_report_run_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reporting_report_run_failed");
 }
 #[test]
 fn example_reporting_report_run_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reporting_report_run_failed");
 }
 #[test]
 fn example_reporting_report_run_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reporting_report_run_succeeded");
 }
 #[test]
 fn example_reporting_report_run_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reporting_report_run_succeeded");
 }
 #[test]
 fn example_reporting_report_run_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_run_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reporting_report_run_succeeded");
 }
 #[test]
 fn example_reporting_report_run_succeeded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "reporting_report_run_succeeded",
     );
 }
 #[test]
 fn example_reporting_report_type_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_type_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reporting_report_type_updated");
 }
 #[test]
 fn example_reporting_report_type_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_type_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reporting_report_type_updated");
 }
 #[test]
 fn example_reporting_report_type_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reporting_report_type_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reporting_report_type_updated");
 }
 #[test]
 fn example_reporting_report_type_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "reporting_report_type_updated",
     );
 }
 #[test]
 fn example_reserve_hold_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_hold_created");
 }
 #[test]
 fn example_reserve_hold_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_hold_created");
 }
 #[test]
 fn example_reserve_hold_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_hold_created");
 }
 #[test]
 fn example_reserve_hold_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_hold_created");
 }
 #[test]
 fn example_reserve_hold_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_hold_updated");
 }
 #[test]
 fn example_reserve_hold_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_hold_updated");
 }
 #[test]
 fn example_reserve_hold_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_hold_updated");
 }
 #[test]
 fn example_reserve_hold_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_hold_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_hold_updated");
 }
 #[test]
 fn example_reserve_plan_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_plan_created");
 }
 #[test]
 fn example_reserve_plan_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_plan_created");
 }
 #[test]
 fn example_reserve_plan_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_plan_created");
 }
 #[test]
 fn example_reserve_plan_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_plan_created");
 }
 #[test]
 fn example_reserve_plan_disabled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_disabled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_plan_disabled");
 }
 #[test]
 fn example_reserve_plan_disabled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_disabled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_plan_disabled");
 }
 #[test]
 fn example_reserve_plan_disabled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_disabled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_plan_disabled");
 }
 #[test]
 fn example_reserve_plan_disabled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_disabled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_plan_disabled");
 }
 #[test]
 fn example_reserve_plan_expired() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_expired",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_plan_expired");
 }
 #[test]
 fn example_reserve_plan_expired_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_expired",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_plan_expired");
 }
 #[test]
 fn example_reserve_plan_expired_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_expired",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_plan_expired");
 }
 #[test]
 fn example_reserve_plan_expired_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_expired",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_plan_expired");
 }
 #[test]
 fn example_reserve_plan_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_plan_updated");
 }
 #[test]
 fn example_reserve_plan_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_plan_updated");
 }
 #[test]
 fn example_reserve_plan_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_plan_updated");
 }
 #[test]
 fn example_reserve_plan_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_plan_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_plan_updated");
 }
 #[test]
 fn example_reserve_release_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "reserve_release_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "reserve_release_created");
 }
 #[test]
 fn example_reserve_release_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "reserve_release_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "reserve_release_created");
 }
 #[test]
 fn example_reserve_release_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "reserve_release_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "reserve_release_created");
 }
 #[test]
 fn example_reserve_release_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "reserve_release_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "reserve_release_created");
 }
 #[test]
 fn example_review_closed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "review_closed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "review_closed");
 }
 #[test]
 fn example_review_closed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "review_closed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "review_closed");
 }
 #[test]
 fn example_review_closed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "review_closed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "review_closed");
 }
 #[test]
 fn example_review_closed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "review_closed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "review_closed");
 }
 #[test]
 fn example_review_opened() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "review_opened",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "review_opened");
 }
 #[test]
 fn example_review_opened_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "review_opened",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "review_opened");
 }
 #[test]
 fn example_review_opened_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "review_opened",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "review_opened");
 }
 #[test]
 fn example_review_opened_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "review_opened",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "review_opened");
 }
 #[test]
 fn example_setup_intent_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "setup_intent_canceled");
 }
 #[test]
 fn example_setup_intent_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "setup_intent_canceled");
 }
 #[test]
 fn example_setup_intent_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "setup_intent_canceled");
 }
 #[test]
 fn example_setup_intent_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "setup_intent_canceled");
 }
 #[test]
 fn example_setup_intent_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "setup_intent_created");
 }
 #[test]
 fn example_setup_intent_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "setup_intent_created");
 }
 #[test]
 fn example_setup_intent_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "setup_intent_created");
 }
 #[test]
 fn example_setup_intent_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "setup_intent_created");
 }
 #[test]
 fn example_setup_intent_requires_action() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "setup_intent_requires_action");
 }
 #[test]
 fn example_setup_intent_requires_action_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "setup_intent_requires_action");
 }
 #[test]
 fn example_setup_intent_requires_action_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_requires_action",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "setup_intent_requires_action");
 }
 #[test]
 fn example_setup_intent_requires_action_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "setup_intent_requires_action",
     );
 }
 #[test]
 fn example_setup_intent_setup_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_setup_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "setup_intent_setup_failed");
 }
 #[test]
 fn example_setup_intent_setup_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_setup_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "setup_intent_setup_failed");
 }
 #[test]
 fn example_setup_intent_setup_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_setup_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "setup_intent_setup_failed");
 }
 #[test]
 fn example_setup_intent_setup_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_setup_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "setup_intent_setup_failed");
 }
 #[test]
 fn example_setup_intent_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "setup_intent_succeeded");
 }
 #[test]
 fn example_setup_intent_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "setup_intent_succeeded");
 }
 #[test]
 fn example_setup_intent_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "setup_intent_succeeded");
 }
 #[test]
 fn example_setup_intent_succeeded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "setup_intent_succeeded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "setup_intent_succeeded");
 }
 #[test]
 fn example_sigma_scheduled_query_run_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "sigma_scheduled_query_run_created",
     );
 }
 #[test]
 fn example_sigma_scheduled_query_run_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "sigma_scheduled_query_run_created",
     );
 }
 #[test]
 fn example_sigma_scheduled_query_run_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "sigma_scheduled_query_run_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "sigma_scheduled_query_run_created");
 }
 #[test]
 fn example_sigma_scheduled_query_run_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "sigma_scheduled_query_run_created",
     );
 }
 #[test]
 fn example_source_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_canceled");
 }
 #[test]
 fn example_source_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_canceled");
 }
 #[test]
 fn example_source_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_canceled");
 }
 #[test]
 fn example_source_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_canceled");
 }
 #[test]
 fn example_source_chargeable() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_chargeable",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_chargeable");
 }
 #[test]
 fn example_source_chargeable_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_chargeable",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_chargeable");
 }
 #[test]
 fn example_source_chargeable_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_chargeable",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_chargeable");
 }
 #[test]
 fn example_source_chargeable_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_chargeable",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_chargeable");
 }
 #[test]
 fn example_source_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_failed");
 }
 #[test]
 fn example_source_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_failed");
 }
 #[test]
 fn example_source_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_failed");
 }
 #[test]
 fn example_source_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_failed");
 }
 #[test]
 fn example_source_mandate_notification() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_mandate_notification",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_mandate_notification");
 }
 #[test]
 fn example_source_mandate_notification_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_mandate_notification",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_mandate_notification");
 }
 #[test]
 fn example_source_mandate_notification_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_mandate_notification",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_mandate_notification");
 }
 #[test]
 fn example_source_mandate_notification_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_mandate_notification",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_mandate_notification");
 }
 #[test]
 fn example_source_refund_attributes_required() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "source_refund_attributes_required",
     );
 }
 #[test]
 fn example_source_refund_attributes_required_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "source_refund_attributes_required",
     );
 }
 #[test]
 fn example_source_refund_attributes_required_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_refund_attributes_required",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_refund_attributes_required");
 }
 #[test]
 fn example_source_refund_attributes_required_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "source_refund_attributes_required",
     );
 }
 #[test]
 fn example_source_transaction_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_transaction_created");
 }
 #[test]
 fn example_source_transaction_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_transaction_created");
 }
 #[test]
 fn example_source_transaction_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_transaction_created");
 }
 #[test]
 fn example_source_transaction_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_transaction_created");
 }
 #[test]
 fn example_source_transaction_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "source_transaction_updated");
 }
 #[test]
 fn example_source_transaction_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "source_transaction_updated");
 }
 #[test]
 fn example_source_transaction_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "source_transaction_updated");
 }
 #[test]
 fn example_source_transaction_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "source_transaction_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "source_transaction_updated");
 }
 #[test]
 fn example_subscription_schedule_aborted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_aborted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_aborted");
 }
 #[test]
 fn example_subscription_schedule_aborted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_aborted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_aborted");
 }
 #[test]
 fn example_subscription_schedule_aborted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_aborted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_aborted");
 }
 #[test]
 fn example_subscription_schedule_aborted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_aborted",
     );
 }
 #[test]
 fn example_subscription_schedule_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_canceled");
 }
 #[test]
 fn example_subscription_schedule_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_canceled");
 }
 #[test]
 fn example_subscription_schedule_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_canceled");
 }
 #[test]
 fn example_subscription_schedule_canceled_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_canceled",
     );
 }
 #[test]
 fn example_subscription_schedule_completed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_completed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_completed");
 }
 #[test]
 fn example_subscription_schedule_completed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_completed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_completed");
 }
 #[test]
 fn example_subscription_schedule_completed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_completed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_completed");
 }
 #[test]
 fn example_subscription_schedule_completed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_completed",
     );
 }
 #[test]
 fn example_subscription_schedule_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_created");
 }
 #[test]
 fn example_subscription_schedule_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_created");
 }
 #[test]
 fn example_subscription_schedule_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_created");
 }
 #[test]
 fn example_subscription_schedule_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_created",
     );
 }
 #[test]
 fn example_subscription_schedule_expiring() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_expiring",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_expiring");
 }
 #[test]
 fn example_subscription_schedule_expiring_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_expiring",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_expiring");
 }
 #[test]
 fn example_subscription_schedule_expiring_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_expiring",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_expiring");
 }
 #[test]
 fn example_subscription_schedule_expiring_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_expiring",
     );
 }
 #[test]
 fn example_subscription_schedule_released() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_released",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_released");
 }
 #[test]
 fn example_subscription_schedule_released_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_released",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_released");
 }
 #[test]
 fn example_subscription_schedule_released_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_released",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_released");
 }
 #[test]
 fn example_subscription_schedule_released_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_released",
     );
 }
 #[test]
 fn example_subscription_schedule_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "subscription_schedule_updated");
 }
 #[test]
 fn example_subscription_schedule_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "subscription_schedule_updated");
 }
 #[test]
 fn example_subscription_schedule_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "subscription_schedule_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "subscription_schedule_updated");
 }
 #[test]
 fn example_subscription_schedule_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "subscription_schedule_updated",
     );
 }
 #[test]
 fn example_tax_settings_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "tax_settings_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_settings_updated");
 }
 #[test]
 fn example_tax_settings_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "tax_settings_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_settings_updated");
 }
 #[test]
 fn example_tax_settings_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "tax_settings_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "tax_settings_updated");
 }
 #[test]
 fn example_tax_settings_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "tax_settings_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_settings_updated");
 }
 #[test]
 fn example_tax_rate_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_rate_created");
 }
 #[test]
 fn example_tax_rate_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_rate_created");
 }
 #[test]
 fn example_tax_rate_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "tax_rate_created");
 }
 #[test]
 fn example_tax_rate_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_rate_created");
 }
 #[test]
 fn example_tax_rate_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "tax_rate_updated");
 }
 #[test]
 fn example_tax_rate_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "tax_rate_updated");
 }
 #[test]
 fn example_tax_rate_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "tax_rate_updated");
 }
 #[test]
 fn example_tax_rate_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "tax_rate_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "tax_rate_updated");
 }
 #[test]
 fn example_terminal_reader_action_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "terminal_reader_action_failed");
 }
 #[test]
 fn example_terminal_reader_action_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "terminal_reader_action_failed");
 }
 #[test]
 fn example_terminal_reader_action_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "terminal_reader_action_failed");
 }
 #[test]
 fn example_terminal_reader_action_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "terminal_reader_action_failed",
     );
 }
 #[test]
 fn example_terminal_reader_action_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "terminal_reader_action_succeeded");
 }
 #[test]
 fn example_terminal_reader_action_succeeded_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "terminal_reader_action_succeeded",
     );
 }
 #[test]
 fn example_terminal_reader_action_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "terminal_reader_action_succeeded");
 }
 #[test]
 fn example_terminal_reader_action_succeeded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "terminal_reader_action_succeeded",
     );
 }
 #[test]
 fn example_terminal_reader_action_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "terminal_reader_action_updated");
 }
 #[test]
 fn example_terminal_reader_action_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "terminal_reader_action_updated");
 }
 #[test]
 fn example_terminal_reader_action_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "terminal_reader_action_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "terminal_reader_action_updated");
 }
 #[test]
 fn example_terminal_reader_action_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "terminal_reader_action_updated",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_advancing() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_advancing",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_advancing_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_advancing",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_advancing_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_advancing",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "test_helpers_test_clock_advancing");
 }
 #[test]
 fn example_test_helpers_test_clock_advancing_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_advancing",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "test_helpers_test_clock_created");
 }
 #[test]
 fn example_test_helpers_test_clock_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "test_helpers_test_clock_created");
 }
 #[test]
 fn example_test_helpers_test_clock_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "test_helpers_test_clock_created");
 }
 #[test]
 fn example_test_helpers_test_clock_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_created",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_deleted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_deleted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "test_helpers_test_clock_deleted");
 }
 #[test]
 fn example_test_helpers_test_clock_deleted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_deleted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "test_helpers_test_clock_deleted");
 }
 #[test]
 fn example_test_helpers_test_clock_deleted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_deleted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "test_helpers_test_clock_deleted");
 }
 #[test]
 fn example_test_helpers_test_clock_deleted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_deleted",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_internal_failure() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_internal_failure",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_internal_failure_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_internal_failure",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_internal_failure_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_internal_failure",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_internal_failure_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_internal_failure",
     );
 }
 #[test]
 fn example_test_helpers_test_clock_ready() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_ready",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "test_helpers_test_clock_ready");
 }
 #[test]
 fn example_test_helpers_test_clock_ready_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_ready",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "test_helpers_test_clock_ready");
 }
 #[test]
 fn example_test_helpers_test_clock_ready_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "test_helpers_test_clock_ready",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "test_helpers_test_clock_ready");
 }
 #[test]
 fn example_test_helpers_test_clock_ready_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "test_helpers_test_clock_ready",
     );
 }
 #[test]
 fn example_topup_canceled() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "topup_canceled",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "topup_canceled");
 }
 #[test]
 fn example_topup_canceled_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "topup_canceled",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "topup_canceled");
 }
 #[test]
 fn example_topup_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "topup_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "topup_canceled");
 }
 #[test]
 fn example_topup_canceled_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "topup_canceled",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "topup_canceled");
 }
 #[test]
 fn example_topup_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "topup_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "topup_created");
 }
 #[test]
 fn example_topup_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "topup_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "topup_created");
 }
 #[test]
 fn example_topup_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "topup_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "topup_created");
 }
 #[test]
 fn example_topup_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "topup_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "topup_created");
 }
 #[test]
 fn example_topup_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "topup_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "topup_failed");
 }
 #[test]
 fn example_topup_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "topup_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "topup_failed");
 }
 #[test]
 fn example_topup_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "topup_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "topup_failed");
 }
 #[test]
 fn example_topup_failed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "topup_failed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "topup_failed");
 }
 #[test]
 fn example_topup_reversed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "topup_reversed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "topup_reversed");
 }
 #[test]
 fn example_topup_reversed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "topup_reversed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "topup_reversed");
 }
 #[test]
 fn example_topup_reversed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "topup_reversed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "topup_reversed");
 }
 #[test]
 fn example_topup_reversed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "topup_reversed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "topup_reversed");
 }
 #[test]
 fn example_topup_succeeded() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "topup_succeeded",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "topup_succeeded");
 }
 #[test]
 fn example_topup_succeeded_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "topup_succeeded",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "topup_succeeded");
 }
 #[test]
 fn example_topup_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "topup_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "topup_succeeded");
 }
 #[test]
 fn example_topup_succeeded_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "topup_succeeded",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "topup_succeeded");
 }
 #[test]
 fn example_transfer_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "transfer_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "transfer_created");
 }
 #[test]
 fn example_transfer_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "transfer_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "transfer_created");
 }
 #[test]
 fn example_transfer_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "transfer_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "transfer_created");
 }
 #[test]
 fn example_transfer_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "transfer_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "transfer_created");
 }
 #[test]
 fn example_transfer_reversed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "transfer_reversed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "transfer_reversed");
 }
 #[test]
 fn example_transfer_reversed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "transfer_reversed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "transfer_reversed");
 }
 #[test]
 fn example_transfer_reversed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "transfer_reversed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "transfer_reversed");
 }
 #[test]
 fn example_transfer_reversed_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "transfer_reversed",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "transfer_reversed");
 }
 #[test]
 fn example_transfer_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "transfer_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "transfer_updated");
 }
 #[test]
 fn example_transfer_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "transfer_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "transfer_updated");
 }
 #[test]
 fn example_transfer_updated_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "transfer_updated",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "transfer_updated");
 }
 #[test]
 fn example_transfer_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "transfer_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "transfer_updated");
 }
 #[test]
 fn example_treasury_credit_reversal_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_credit_reversal_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_credit_reversal_created");
 }
 #[test]
 fn example_treasury_credit_reversal_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_credit_reversal_created",
     );
 }
 #[test]
 fn example_treasury_credit_reversal_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_credit_reversal_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_credit_reversal_created");
 }
 #[test]
 fn example_treasury_credit_reversal_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_credit_reversal_created",
     );
 }
 #[test]
 fn example_treasury_credit_reversal_posted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_credit_reversal_posted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_credit_reversal_posted");
 }
 #[test]
 fn example_treasury_credit_reversal_posted_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "treasury_credit_reversal_posted",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "treasury_credit_reversal_posted");
 }
 #[test]
 fn example_treasury_credit_reversal_posted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_credit_reversal_posted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_credit_reversal_posted");
 }
 #[test]
 fn example_treasury_credit_reversal_posted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_credit_reversal_posted",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_completed() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_completed",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_completed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_completed",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_completed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_debit_reversal_completed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_debit_reversal_completed");
 }
 #[test]
 fn example_treasury_debit_reversal_completed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_completed",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_debit_reversal_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_debit_reversal_created");
 }
 #[test]
 fn example_treasury_debit_reversal_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "treasury_debit_reversal_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "treasury_debit_reversal_created");
 }
 #[test]
 fn example_treasury_debit_reversal_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_debit_reversal_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_debit_reversal_created");
 }
 #[test]
 fn example_treasury_debit_reversal_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_created",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_initial_credit_granted() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_initial_credit_granted",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_initial_credit_granted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_initial_credit_granted",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_initial_credit_granted_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_initial_credit_granted",
     );
 }
 #[test]
 fn example_treasury_debit_reversal_initial_credit_granted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_debit_reversal_initial_credit_granted",
     );
 }
 #[test]
 fn example_treasury_financial_account_closed() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_closed",
     );
 }
 #[test]
 fn example_treasury_financial_account_closed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_closed",
     );
 }
 #[test]
 fn example_treasury_financial_account_closed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_financial_account_closed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_financial_account_closed");
 }
 #[test]
 fn example_treasury_financial_account_closed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_closed",
     );
 }
 #[test]
 fn example_treasury_financial_account_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_created",
     );
 }
 #[test]
 fn example_treasury_financial_account_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_created",
     );
 }
 #[test]
 fn example_treasury_financial_account_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_financial_account_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_financial_account_created");
 }
 #[test]
 fn example_treasury_financial_account_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_created",
     );
 }
 #[test]
 fn example_treasury_financial_account_features_status_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_features_status_updated",
     );
 }
 #[test]
 fn example_treasury_financial_account_features_status_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_features_status_updated",
     );
 }
 #[test]
 fn example_treasury_financial_account_features_status_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_features_status_updated",
     );
 }
 #[test]
 fn example_treasury_financial_account_features_status_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_financial_account_features_status_updated",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_canceled() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_canceled_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_inbound_transfer_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_inbound_transfer_canceled");
 }
 #[test]
 fn example_treasury_inbound_transfer_canceled_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_inbound_transfer_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_inbound_transfer_created");
 }
 #[test]
 fn example_treasury_inbound_transfer_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_inbound_transfer_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_inbound_transfer_failed");
 }
 #[test]
 fn example_treasury_inbound_transfer_failed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_failed",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_inbound_transfer_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_inbound_transfer_failed");
 }
 #[test]
 fn example_treasury_inbound_transfer_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_failed",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_succeeded() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_succeeded",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_succeeded_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_succeeded",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_succeeded_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_succeeded",
     );
 }
 #[test]
 fn example_treasury_inbound_transfer_succeeded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_inbound_transfer_succeeded",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_canceled() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_canceled_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_canceled_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_canceled",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_payment_canceled");
 }
 #[test]
 fn example_treasury_outbound_payment_canceled_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_created",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_created",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_payment_created");
 }
 #[test]
 fn example_treasury_outbound_payment_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_created",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_expected_arrival_date_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_expected_arrival_date_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_expected_arrival_date_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_expected_arrival_date_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_outbound_payment_failed");
 }
 #[test]
 fn example_treasury_outbound_payment_failed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_failed",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_payment_failed");
 }
 #[test]
 fn example_treasury_outbound_payment_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_failed",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_posted() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_posted",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_outbound_payment_posted");
 }
 #[test]
 fn example_treasury_outbound_payment_posted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_posted",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_posted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_posted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_payment_posted");
 }
 #[test]
 fn example_treasury_outbound_payment_posted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_posted",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_returned() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_returned_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_returned_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_payment_returned",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_payment_returned");
 }
 #[test]
 fn example_treasury_outbound_payment_returned_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_tracking_details_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_tracking_details_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_tracking_details_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_payment_tracking_details_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_payment_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_canceled() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_canceled_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_canceled_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_canceled_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_canceled",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_created() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_transfer_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_transfer_created");
 }
 #[test]
 fn example_treasury_outbound_transfer_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_created",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_expected_arrival_date_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_expected_arrival_date_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_expected_arrival_date_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_expected_arrival_date_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_expected_arrival_date_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_failed() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_failed",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_failed_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_failed",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_transfer_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_transfer_failed");
 }
 #[test]
 fn example_treasury_outbound_transfer_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_failed",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_posted() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_posted",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_posted_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_posted",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_posted_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_outbound_transfer_posted",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_outbound_transfer_posted");
 }
 #[test]
 fn example_treasury_outbound_transfer_posted_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_posted",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_returned() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_returned_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_returned_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_returned_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_returned",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_tracking_details_updated() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_tracking_details_updated_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_tracking_details_updated_stale() {
     ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_outbound_transfer_tracking_details_updated_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_outbound_transfer_tracking_details_updated",
     );
 }
 #[test]
 fn example_treasury_received_credit_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_received_credit_created");
 }
 #[test]
 fn example_treasury_received_credit_created_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_created",
     );
 }
 #[test]
 fn example_treasury_received_credit_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_received_credit_created");
 }
 #[test]
 fn example_treasury_received_credit_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_created",
     );
 }
 #[test]
 fn example_treasury_received_credit_failed() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_failed",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_received_credit_failed");
 }
 #[test]
 fn example_treasury_received_credit_failed_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_failed",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "treasury_received_credit_failed");
 }
 #[test]
 fn example_treasury_received_credit_failed_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_failed",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_received_credit_failed");
 }
 #[test]
 fn example_treasury_received_credit_failed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_failed",
     );
 }
 #[test]
 fn example_treasury_received_credit_succeeded() {
     ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_succeeded",
     );
 }
 #[test]
 fn example_treasury_received_credit_succeeded_tampered() {
     ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_succeeded",
     );
 }
 #[test]
 fn example_treasury_received_credit_succeeded_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_credit_succeeded",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_received_credit_succeeded");
 }
 #[test]
 fn example_treasury_received_credit_succeeded_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_credit_succeeded",
     );
 }
 #[test]
 fn example_treasury_received_debit_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_debit_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "treasury_received_debit_created");
 }
 #[test]
 fn example_treasury_received_debit_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_debit_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "treasury_received_debit_created");
 }
 #[test]
 fn example_treasury_received_debit_created_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "treasury_received_debit_created",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "treasury_received_debit_created");
 }
 #[test]
 fn example_treasury_received_debit_created_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
+        &VENDOR,
         "treasury_received_debit_created",
     );
 }
 #[test]
 fn example_unknown_type_to_catch_all() {
-    ::webhook_runtime::testing::run_example(
-        &source_stripe_webhook::VENDOR,
-        "unknown_type_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "unknown_type_to_catch_all");
 }
 #[test]
 fn example_unknown_type_to_catch_all_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_stripe_webhook::VENDOR,
-        "unknown_type_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "unknown_type_to_catch_all");
 }
 #[test]
 fn example_unknown_type_to_catch_all_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_stripe_webhook::VENDOR,
-        "unknown_type_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "unknown_type_to_catch_all");
 }
 #[test]
 fn example_unknown_type_to_catch_all_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_stripe_webhook::VENDOR,
-        "unknown_type_to_catch_all",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unknown_type_to_catch_all");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_stripe_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_stripe_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_stripe_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -7639,25 +5330,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_stripe_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_stripe_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_stripe_webhook::Collection::ALL
-        .iter()
-        .enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_stripe_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }

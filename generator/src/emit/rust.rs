@@ -294,7 +294,7 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
         let mut out = quote! {
             #[test]
             fn #base() {
-                ::webhook_runtime::testing::run_example(&#lib::VENDOR, #name);
+                ::webhook_runtime::testing::run_example(&VENDOR, #name);
             }
         };
         if e.captured && c.authenticated {
@@ -302,7 +302,7 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
             out.extend(quote! {
                 #[test]
                 fn #f() {
-                    ::webhook_runtime::testing::run_tampered(&#lib::VENDOR, #name);
+                    ::webhook_runtime::testing::run_tampered(&VENDOR, #name);
                 }
             });
         }
@@ -311,7 +311,7 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
             out.extend(quote! {
                 #[test]
                 fn #f() {
-                    ::webhook_runtime::testing::run_stale(&#lib::VENDOR, #name);
+                    ::webhook_runtime::testing::run_stale(&VENDOR, #name);
                 }
             });
         }
@@ -320,7 +320,7 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
             out.extend(quote! {
                 #[test]
                 fn #f() {
-                    ::webhook_runtime::testing::run_unknown_type(&#lib::VENDOR, #name);
+                    ::webhook_runtime::testing::run_unknown_type(&VENDOR, #name);
                 }
             });
         }
@@ -331,19 +331,20 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
         #doc
 
         use ::webhook_runtime::Vendor as _;
+        use #lib::{Collection, EndpointConfig, EventType, VENDOR};
 
         #(#tests)*
 
         #[test]
         fn router_agrees_with_definition() {
-            ::webhook_runtime::testing::check_router(&#lib::VENDOR);
+            ::webhook_runtime::testing::check_router(&VENDOR);
         }
 
         #[test]
         fn every_example_configuration_is_an_endpoint_config() {
-            for example in &#lib::VENDOR.definition().examples {
+            for example in &VENDOR.definition().examples {
                 let config = ::serde_json::to_value(&example.config).expect("a configuration serializes");
-                if let ::std::result::Result::Err(error) = ::serde_json::from_value::<#lib::EndpointConfig>(config) {
+                if let ::std::result::Result::Err(error) = ::serde_json::from_value::<EndpointConfig>(config) {
                     panic!("example `{}`: its configuration is not a valid EndpointConfig: {error}", example.name);
                 }
             }
@@ -351,15 +352,15 @@ pub fn examples_rs(c: &Connector) -> TokenStream {
 
         #[test]
         fn collections_follow_the_binding_order() {
-            let definition = #lib::VENDOR.definition();
+            let definition = VENDOR.definition();
             let expected: ::std::vec::Vec<::std::string::String> =
                 ::webhook_runtime::definition::schemas::collections(definition).into_iter().map(|c| c.name).collect();
-            let generated: ::std::vec::Vec<&str> = #lib::Collection::ALL.iter().map(|c| c.name()).collect();
+            let generated: ::std::vec::Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
             assert_eq!(generated, expected);
-            for (binding, collection) in #lib::Collection::ALL.iter().enumerate() {
+            for (binding, collection) in Collection::ALL.iter().enumerate() {
                 assert_eq!(collection.binding(), binding);
             }
-            for event_type in #lib::EventType::ALL {
+            for event_type in EventType::ALL {
                 let declared = &definition.events.types[event_type.index()].collection;
                 assert_eq!(event_type.collection().name(), declared.as_str());
             }

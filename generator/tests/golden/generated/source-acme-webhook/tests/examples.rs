@@ -5,106 +5,74 @@
 //! processor and must give the expected outcome; captured examples must also fail when tampered
 //! with, when stale, and route an unknown event type to the catch-all.
 use ::webhook_runtime::Vendor as _;
+use source_acme_webhook::{Collection, EndpointConfig, EventType, VENDOR};
 #[test]
 fn example_order_created() {
-    ::webhook_runtime::testing::run_example(
-        &source_acme_webhook::VENDOR,
-        "order_created",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "order_created");
 }
 #[test]
 fn example_order_created_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_acme_webhook::VENDOR,
-        "order_created",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "order_created");
 }
 #[test]
 fn example_order_created_stale() {
-    ::webhook_runtime::testing::run_stale(&source_acme_webhook::VENDOR, "order_created");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "order_created");
 }
 #[test]
 fn example_order_created_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_acme_webhook::VENDOR,
-        "order_created",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "order_created");
 }
 #[test]
 fn example_order_updated() {
-    ::webhook_runtime::testing::run_example(
-        &source_acme_webhook::VENDOR,
-        "order_updated",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "order_updated");
 }
 #[test]
 fn example_order_updated_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_acme_webhook::VENDOR,
-        "order_updated",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "order_updated");
 }
 #[test]
 fn example_order_updated_stale() {
-    ::webhook_runtime::testing::run_stale(&source_acme_webhook::VENDOR, "order_updated");
+    ::webhook_runtime::testing::run_stale(&VENDOR, "order_updated");
 }
 #[test]
 fn example_order_updated_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_acme_webhook::VENDOR,
-        "order_updated",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "order_updated");
 }
 #[test]
 fn example_fulfillment_shipped() {
-    ::webhook_runtime::testing::run_example(
-        &source_acme_webhook::VENDOR,
-        "fulfillment_shipped",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "fulfillment_shipped");
 }
 #[test]
 fn example_fulfillment_shipped_tampered() {
-    ::webhook_runtime::testing::run_tampered(
-        &source_acme_webhook::VENDOR,
-        "fulfillment_shipped",
-    );
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "fulfillment_shipped");
 }
 #[test]
 fn example_fulfillment_shipped_stale() {
-    ::webhook_runtime::testing::run_stale(
-        &source_acme_webhook::VENDOR,
-        "fulfillment_shipped",
-    );
+    ::webhook_runtime::testing::run_stale(&VENDOR, "fulfillment_shipped");
 }
 #[test]
 fn example_fulfillment_shipped_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &source_acme_webhook::VENDOR,
-        "fulfillment_shipped",
-    );
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "fulfillment_shipped");
 }
 #[test]
 fn example_ping() {
-    ::webhook_runtime::testing::run_example(&source_acme_webhook::VENDOR, "ping");
+    ::webhook_runtime::testing::run_example(&VENDOR, "ping");
 }
 #[test]
 fn example_bad_signature() {
-    ::webhook_runtime::testing::run_example(
-        &source_acme_webhook::VENDOR,
-        "bad_signature",
-    );
+    ::webhook_runtime::testing::run_example(&VENDOR, "bad_signature");
 }
 #[test]
 fn router_agrees_with_definition() {
-    ::webhook_runtime::testing::check_router(&source_acme_webhook::VENDOR);
+    ::webhook_runtime::testing::check_router(&VENDOR);
 }
 #[test]
 fn every_example_configuration_is_an_endpoint_config() {
-    for example in &source_acme_webhook::VENDOR.definition().examples {
+    for example in &VENDOR.definition().examples {
         let config = ::serde_json::to_value(&example.config)
             .expect("a configuration serializes");
         if let ::std::result::Result::Err(error) = ::serde_json::from_value::<
-            source_acme_webhook::EndpointConfig,
+            EndpointConfig,
         >(config) {
             panic!(
                 "example `{}`: its configuration is not a valid EndpointConfig: {error}",
@@ -115,23 +83,22 @@ fn every_example_configuration_is_an_endpoint_config() {
 }
 #[test]
 fn collections_follow_the_binding_order() {
-    let definition = source_acme_webhook::VENDOR.definition();
+    let definition = VENDOR.definition();
     let expected: ::std::vec::Vec<::std::string::String> = ::webhook_runtime::definition::schemas::collections(
             definition,
         )
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let generated: ::std::vec::Vec<&str> = source_acme_webhook::Collection::ALL
+    let generated: ::std::vec::Vec<&str> = Collection::ALL
         .iter()
         .map(|c| c.name())
         .collect();
     assert_eq!(generated, expected);
-    for (binding, collection) in source_acme_webhook::Collection::ALL.iter().enumerate()
-    {
+    for (binding, collection) in Collection::ALL.iter().enumerate() {
         assert_eq!(collection.binding(), binding);
     }
-    for event_type in source_acme_webhook::EventType::ALL {
+    for event_type in EventType::ALL {
         let declared = &definition.events.types[event_type.index()].collection;
         assert_eq!(event_type.collection().name(), declared.as_str());
     }
