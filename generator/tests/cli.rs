@@ -179,6 +179,19 @@ fn a_misspelled_tag_is_one_error_not_one_per_variant() {
 }
 
 #[test]
+fn authentication_cannot_be_left_out() {
+    let t = acme_text();
+    let start = t.find("authentication:\n").unwrap();
+    let end = t.find("handshakes:\n").unwrap();
+    let text = format!("{}{}", &t[..start], &t[end..]);
+    let (exit, findings) = check_json("no-auth", &text);
+    assert_eq!(exit, 1);
+    let missing = findings.iter().find(|f| f["code"] == "WG204" && f["message"] == "missing key `authentication`");
+    let missing = missing.unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(missing["hint"].as_str().unwrap().contains("type: none"), "{missing}");
+}
+
+#[test]
 fn check_names_unknown_definitions() {
     let project = TempDir::project("unknown-name");
     let run = webhookgen(project.path(), &["check", "acm"]);

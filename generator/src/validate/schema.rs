@@ -143,7 +143,12 @@ fn explain(error: &ValidationError<'_>, doc: &Document, out: &mut Vec<Diagnostic
             let property = property.as_str().unwrap_or_default();
             let mut diagnostic =
                 Diagnostic::new(Code::MissingKey, doc.map.key(&pointer), pointer.clone(), format!("missing key `{property}`"));
-            if let Some(hint) = property_hint(keyword_parent(error), property) {
+            if pointer.is_empty() && property == "authentication" {
+                // Fail closed: there is no default, not even "none".
+                diagnostic = diagnostic.hint(
+                    "add `authentication:`; a vendor that signs nothing must say so with `type: none` and a `reason`",
+                );
+            } else if let Some(hint) = property_hint(keyword_parent(error), property) {
                 diagnostic = diagnostic.hint(hint);
             }
             out.push(diagnostic);
