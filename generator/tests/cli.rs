@@ -383,3 +383,11 @@ fn the_root_is_found_from_a_subdirectory() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("checked 1 definition(s)"), "{}", run.stdout);
 }
+
+#[test]
+fn the_readme_documents_every_code() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for code in Code::ALL {
+        assert!(readme.contains(&format!("| {} |", code.as_str())), "{} is not in generator/README.md", code.as_str());
+    }
+}
