@@ -85,6 +85,7 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
         ("unknown_handshake", mutate(&t, "      outcome: handshake\n      name: ping", "      outcome: handshake\n      name: pong"), Code::UnknownHandshake, Some("name: pong")),
         ("body_conflict", mutate(&t, "      body: '{\"id\":\"evt_0001\"", "      body_file: order_updated.json\n      body: '{\"id\":\"evt_0001\""), Code::BodyConflict, Some("body_file: order_updated.json")),
         ("fixture_missing", mutate(&t, "body_file: order_updated.json", "body_file: missing.json"), Code::FixtureMissing, Some("missing.json")),
+        ("fixture_outside", mutate(&t, "body_file: order_updated.json", "body_file: ../../acme.yaml"), Code::FixtureMissing, Some("../../acme.yaml")),
         ("example_config", mutate(&t, "config: {signing_secret: acme_test_secret}", "config: {signing_secret: acme_test_secret, signing_secrett: x}"), Code::UnknownExampleConfig, Some("signing_secrett")),
         ("todo", mutate(&t, "description: A new order.", "description: \"TODO: describe\""), Code::Todo, Some("TODO: describe")),
     ]

@@ -460,7 +460,13 @@ impl<'d> Pass<'d> {
                 self.at_value(Code::BodyConflict, &format!("{base}/request/body_file"), "an example request sets both `body` and `body_file`".into())
                     .hint = Some("keep `body` for short payloads and `body_file` for large ones, not both".into());
             }
-            if let (Some(file), Some(dir)) = (body_file, fixtures)
+            let escapes = body_file.is_some_and(|f| {
+                Path::new(f).components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+            });
+            if escapes {
+                self.at_value(Code::FixtureMissing, &format!("{base}/request/body_file"), "a body file must be a relative path inside the vendor's fixtures folder".into())
+                    .hint = Some("write the file name relative to `vendor-definitions/fixtures/<vendor id>/`, without `..`".into());
+            } else if let (Some(file), Some(dir)) = (body_file, fixtures)
                 && !dir.join(file).is_file()
             {
                 let shown = dir.join(file).display().to_string();
