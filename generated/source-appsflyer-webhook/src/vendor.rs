@@ -218,111 +218,143 @@ static DEFINITION: ::std::sync::LazyLock<::webhook_runtime::definition::Definiti
 );
 /// The definition, as validated by webhookgen (example bodies inlined).
 fn definition() -> ::webhook_runtime::definition::Definition {
-    ::webhook_runtime::definition::Definition {
+    use ::webhook_runtime::definition as model;
+    model::Definition {
         spec_version: 1,
-        vendor: ::webhook_runtime::definition::Vendor {
+        vendor: model::Vendor {
             id: "appsflyer".to_owned(),
             name: "AppsFlyer".to_owned(),
             description: "Mobile attribution platform; the Push API streams each attribution event (installs, in-app events, re-engagements, re-attributions, reinstalls) to your endpoint within minutes."
                 .to_owned(),
             documentation_url: "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
                 .to_owned(),
-            setup_steps: ::std::vec![
+            setup_steps: ::std::vec::Vec::from([
                 "Create the authentication token first: call the Push API Configuration API `PUT https://hq1.appsflyer.com/api/pushapi/v1.0/tokens/app/<app id>` with your AppsFlyer API V2 token as `Authorization: Bearer …` and the body `{\"token\": \"<a long random string>\", \"token_name\": \"Authorization\"}`. The token may use letters, digits, `-`, `_`, `.` and spaces; keep `token_name` as `Authorization` (the connector reads that header)."
-                .to_owned(),
+                    .to_owned(),
                 "Paste the same token text into the connector's `auth_token`."
-                .to_owned(),
+                    .to_owned(),
                 "In AppsFlyer, open your app → **Integration** → **API access** → **Push API**, click **Add endpoint**, paste the connector's public HTTPS URL and choose the **HTTP method** (POST sends JSON; GET sends query parameters — both work)."
-                .to_owned(),
+                    .to_owned(),
                 "Select the message types (install, in-app events, re-engagement, re-attribution, reinstall and their in-app events) and the fields to send, then **Save**. Keep `event_type` selected: the connector routes on it."
-                .to_owned(),
+                    .to_owned(),
                 "Send a test message from the endpoint settings if your account offers it, or wait for real traffic, and check that messages arrive in the matching collections."
-                .to_owned()
-            ],
+                    .to_owned(),
+            ]),
         },
-        request: ::webhook_runtime::definition::RequestShape {
-            methods: ::std::vec![
-                ::webhook_runtime::definition::Method::Get,
-                ::webhook_runtime::definition::Method::Post
-            ],
-            body: ::webhook_runtime::definition::BodyEncoding::Json,
+        request: model::RequestShape {
+            methods: ::std::vec::Vec::from([model::Method::Get, model::Method::Post]),
+            body: model::BodyEncoding::Json,
         },
-        config: ::std::vec![
-            ::webhook_runtime::definition::ConfigField { name : "auth_token".to_owned(),
-            title : "Push API authentication token".to_owned(), description :
-            "The token set with the Push API Configuration API (PUT /api/pushapi/v1.0/tokens/app/{app_id}); AppsFlyer sends it as the whole value of the Authorization header on every message."
-            .to_owned(), secret : true, required : true, multiple : true, example :
-            ::std::option::Option::Some("pushapi-token-2f9c81d0e7".to_owned()) }
-        ],
-        authentication: ::webhook_runtime::definition::Authentication::StaticToken(::webhook_runtime::definition::StaticTokenCheck {
-            location: ::webhook_runtime::definition::TokenLocation::Header {
+        config: ::std::vec::Vec::from([
+            model::ConfigField {
+                name: "auth_token".to_owned(),
+                title: "Push API authentication token".to_owned(),
+                description: "The token set with the Push API Configuration API (PUT /api/pushapi/v1.0/tokens/app/{app_id}); AppsFlyer sends it as the whole value of the Authorization header on every message."
+                    .to_owned(),
+                secret: true,
+                required: true,
+                multiple: true,
+                example: ::std::option::Option::Some(
+                    "pushapi-token-2f9c81d0e7".to_owned(),
+                ),
+            },
+        ]),
+        authentication: model::Authentication::StaticToken(model::StaticTokenCheck {
+            location: model::TokenLocation::Header {
                 name: "Authorization".to_owned(),
                 prefix: "".to_owned(),
             },
-            token: ::webhook_runtime::definition::SecretRef {
+            token: model::SecretRef {
                 config_field: "auth_token".to_owned(),
-                decoding: ::webhook_runtime::definition::SecretDecoding::Verbatim,
+                decoding: model::SecretDecoding::Verbatim,
             },
         }),
-        handshakes: ::std::vec![],
-        events: ::webhook_runtime::definition::Events {
+        handshakes: ::std::vec::Vec::new(),
+        events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: ::webhook_runtime::definition::ValueSource::BodyPointer {
+            discriminator: model::ValueSource::BodyPointer {
                 pointer: "/event_type".to_owned(),
             },
-            document_key: ::webhook_runtime::definition::ValueSource::ContentHash {
-                pointers: ::std::vec![],
+            document_key: model::ValueSource::ContentHash {
+                pointers: ::std::vec::Vec::new(),
             },
-            types: ::std::vec![
-                ::webhook_runtime::definition::EventType { collection : "installs"
-                .to_owned(), values : ::std::vec!["install".to_owned()], description :
-                "Install: a new user's first app open, attributed to a media source (user acquisition, non-organic or organic; campaign_type ua or organic)."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "in_app_events"
-                .to_owned(), values : ::std::vec!["in-app-event".to_owned()], description
-                :
-                "Install in-app events: advertiser-defined in-app events (event_name such as af_purchase) of users attributed at install."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "re_engagements"
-                .to_owned(), values : ::std::vec!["re-engagement".to_owned()],
-                description :
-                "Re-engagement: an existing user re-engaged by a retargeting campaign (campaign_type retargeting)."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "re_engagement_in_app_events".to_owned(), values :
-                ::std::vec!["re-engagement-in-app-event".to_owned()], description :
-                "Re-engagement in-app events: in-app events attributed to a re-engagement during its re-engagement window."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "re_attributions"
-                .to_owned(), values : ::std::vec!["re-attribution".to_owned()],
-                description :
-                "Re-attribution: a user who uninstalled reinstalls after engaging with a retargeting campaign (conversion_type reinstall)."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "re_attribution_in_app_events".to_owned(), values :
-                ::std::vec!["re-attribution-in-app-event".to_owned()], description :
-                "Re-attribution in-app events: in-app events of users re-attributed by a retargeting campaign."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "reinstalls"
-                .to_owned(), values : ::std::vec!["reinstall".to_owned()], description :
-                "Reinstall: a user who uninstalled installs the app again, attributed as user acquisition (non-organic or organic)."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None }
-            ],
-            unknown_types: ::webhook_runtime::definition::UnknownTypes {
-                action: ::webhook_runtime::definition::UnknownTypeAction::Capture,
+            types: ::std::vec::Vec::from([
+                model::EventType {
+                    collection: "installs".to_owned(),
+                    values: ::std::vec::Vec::from(["install".to_owned()]),
+                    description: "Install: a new user's first app open, attributed to a media source (user acquisition, non-organic or organic; campaign_type ua or organic)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "in_app_events".to_owned(),
+                    values: ::std::vec::Vec::from(["in-app-event".to_owned()]),
+                    description: "Install in-app events: advertiser-defined in-app events (event_name such as af_purchase) of users attributed at install."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "re_engagements".to_owned(),
+                    values: ::std::vec::Vec::from(["re-engagement".to_owned()]),
+                    description: "Re-engagement: an existing user re-engaged by a retargeting campaign (campaign_type retargeting)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "re_engagement_in_app_events".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "re-engagement-in-app-event".to_owned(),
+                    ]),
+                    description: "Re-engagement in-app events: in-app events attributed to a re-engagement during its re-engagement window."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "re_attributions".to_owned(),
+                    values: ::std::vec::Vec::from(["re-attribution".to_owned()]),
+                    description: "Re-attribution: a user who uninstalled reinstalls after engaging with a retargeting campaign (conversion_type reinstall)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "re_attribution_in_app_events".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "re-attribution-in-app-event".to_owned(),
+                    ]),
+                    description: "Re-attribution in-app events: in-app events of users re-attributed by a retargeting campaign."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "reinstalls".to_owned(),
+                    values: ::std::vec::Vec::from(["reinstall".to_owned()]),
+                    description: "Reinstall: a user who uninstalled installs the app again, attributed as user acquisition (non-organic or organic)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+            ]),
+            unknown_types: model::UnknownTypes {
+                action: model::UnknownTypeAction::Capture,
                 collection: "other_events".to_owned(),
             },
         },
-        responses: ::webhook_runtime::definition::Responses {
-            success: ::webhook_runtime::definition::Response {
+        responses: model::Responses {
+            success: model::Response {
                 status: 200,
-                body: ::webhook_runtime::definition::ResponseBody::Empty,
-                headers: ::std::vec![],
+                body: model::ResponseBody::Empty,
+                headers: ::std::vec::Vec::new(),
             },
             authentication_failed_status: 401,
             rejected_status: 400,
         },
-        delivery: ::webhook_runtime::definition::Delivery {
+        delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::None,
             retries: "AppsFlyer does not document retries for Push API messages. Its postbacks retry a 5xx answer up to 4 more times at 15-minute intervals; assume at most that, and treat a message that fails after it as lost."
                 .to_owned(),
@@ -334,206 +366,391 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             ),
             special_statuses: ::std::option::Option::None,
         },
-        examples: ::std::vec![
-            ::webhook_runtime::definition::Example { name : "install".to_owned(),
-            description :
-            "A message of type install, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "installs".to_owned(), event_type : "install".to_owned(), key :
-            "c10ba6473918a2ec34dd2443212aafc26209e286aea00f39e25819e19ed2e4e9".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "in_app_event"
-            .to_owned(), description :
-            "A message of type in-app-event, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"in-app-event\",\"event_name\":\"af_purchase\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:52:40.881\",\"install_time\":\"2026-11-28 22:41:03.127\",\"event_value\":\"{\\\"af_revenue\\\":\\\"24.99\\\",\\\"af_currency\\\":\\\"USD\\\",\\\"af_content_id\\\":\\\"sku_4411\\\",\\\"af_quantity\\\":1}\",\"event_revenue\":\"24.99\",\"event_revenue_currency\":\"USD\",\"event_revenue_usd\":\"24.99\",\"is_receipt_validated\":\"true\",\"event_source\":\"SDK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "in_app_events".to_owned(), event_type : "in-app-event".to_owned(), key :
-            "ad610ea5032e65834558105e6cf0c8825c4b7e8f8e6d5fdfe3532ad8533207fb".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "re_engagement"
-            .to_owned(), description :
-            "A message of type re-engagement, sent as a GET request, every field a query parameter (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the query's fields as a JSON object (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Get, path :
-            "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=re-engagement&event_time=2026-11-28%2021%3A10%3A44.512&event_type=re-engagement&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
-            .to_owned(), headers : ::std::collections::BTreeMap::from([("Authorization"
-            .to_owned(), "pushapi-test-token_7Qm2vX9c".to_owned()), ("User-Agent"
-            .to_owned(), "AppsFlyer".to_owned())]), body : ::std::option::Option::None,
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "re_engagements".to_owned(), event_type : "re-engagement".to_owned(), key :
-            "56a3341c6d15dc75aabe0659d76e47f99783965b4e90bbf44166141dc414395a".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name :
-            "re_engagement_in_app_event".to_owned(), description :
-            "A message of type re-engagement-in-app-event, sent as a GET request, every field a query parameter (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the query's fields as a JSON object (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Get, path :
-            "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=af_add_to_cart&event_time=2026-11-28%2021%3A12%3A05.230&event_type=re-engagement-in-app-event&event_value=%7B%22af_content_id%22%3A%22sku_1187%22%2C%22af_price%22%3A%2212.50%22%2C%22af_currency%22%3A%22EUR%22%7D&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
-            .to_owned(), headers : ::std::collections::BTreeMap::from([("Authorization"
-            .to_owned(), "pushapi-test-token_7Qm2vX9c".to_owned()), ("User-Agent"
-            .to_owned(), "AppsFlyer".to_owned())]), body : ::std::option::Option::None,
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "re_engagement_in_app_events".to_owned(), event_type :
-            "re-engagement-in-app-event".to_owned(), key :
-            "2a13611a3d12783f1dc63b27cb3f58b7c6019e2bb883c48bfbb67ba5cf2753bb".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "re_attribution"
-            .to_owned(), description :
-            "A message of type re-attribution, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"com.example.shop\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"android\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.0\",\"os_version\":\"15\",\"device_model\":\"Pixel 9\",\"device_category\":\"phone\",\"advertising_id\":\"5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37\",\"appsflyer_id\":\"1732809977015-7718294\",\"customer_user_id\":\"cu_90127\",\"country_code\":\"DE\",\"city\":\"Berlin\",\"ip\":\"198.51.100.23\",\"language\":\"de-DE\",\"selected_currency\":\"EUR\",\"selected_timezone\":\"Europe/Berlin\",\"media_source\":\"criteo_int\",\"campaign\":\"cart_abandoners_eu\",\"af_c_id\":\"cr_77821\",\"af_adset\":\"dpa_all_products\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 20:58:02.000\",\"match_type\":\"id_matching\",\"campaign_type\":\"retargeting\",\"is_retargeting\":\"true\",\"af_reengagement_window\":\"30d\",\"event_type\":\"re-attribution\",\"event_name\":\"re-attribution\",\"conversion_type\":\"reinstall\",\"re_targeting_conversion_type\":\"re-attribution\",\"event_time\":\"2026-11-28 19:44:10.008\",\"install_time\":\"2026-11-28 19:44:10.008\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "re_attributions".to_owned(), event_type : "re-attribution".to_owned(), key :
-            "893353236840babb6be186c7709504addaf9aef91998b69fda9c49a5389e7920".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name :
-            "re_attribution_in_app_event".to_owned(), description :
-            "A message of type re-attribution-in-app-event, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"com.example.shop\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"android\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.0\",\"os_version\":\"15\",\"device_model\":\"Pixel 9\",\"device_category\":\"phone\",\"advertising_id\":\"5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37\",\"appsflyer_id\":\"1732809977015-7718294\",\"customer_user_id\":\"cu_90127\",\"country_code\":\"DE\",\"city\":\"Berlin\",\"ip\":\"198.51.100.23\",\"language\":\"de-DE\",\"selected_currency\":\"EUR\",\"selected_timezone\":\"Europe/Berlin\",\"media_source\":\"criteo_int\",\"campaign\":\"cart_abandoners_eu\",\"af_c_id\":\"cr_77821\",\"af_adset\":\"dpa_all_products\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 20:58:02.000\",\"match_type\":\"id_matching\",\"campaign_type\":\"retargeting\",\"is_retargeting\":\"true\",\"af_reengagement_window\":\"30d\",\"event_type\":\"re-attribution-in-app-event\",\"event_name\":\"af_complete_registration\",\"conversion_type\":\"reinstall\",\"re_targeting_conversion_type\":\"re-attribution\",\"event_time\":\"2026-11-28 19:47:31.642\",\"install_time\":\"2026-11-28 19:44:10.008\",\"event_value\":\"{\\\"af_registration_method\\\":\\\"email\\\"}\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "re_attribution_in_app_events".to_owned(), event_type :
-            "re-attribution-in-app-event".to_owned(), key :
-            "9ab5998300654c9c88111de2795a67b154e0514815390976910fa4b4ee6712a7".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "reinstall"
-            .to_owned(), description :
-            "A message of type reinstall, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("auth_token"
-            .to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"reinstall\",\"event_name\":\"reinstall\",\"conversion_type\":\"reinstall\",\"event_time\":\"2026-11-28 18:03:55.310\",\"install_time\":\"2026-11-28 18:03:55.310\",\"event_source\":\"SDK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "reinstalls".to_owned(), event_type : "reinstall".to_owned(), key :
-            "77afc4704b698b9816f2784abcf9e78db90202667f8109ca61cd3106c9f72e01".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "wrong_token"
-            .to_owned(), description :
-            "An install message whose Authorization header carries a different token: rejected with 401."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("auth_token".to_owned(),
-            json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-wrong-token".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "missing_token".to_owned(),
-            description :
-            "An install message without the Authorization header (a Push API endpoint configured without a token): rejected, the connector fails closed."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("auth_token".to_owned(),
-            json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "token_with_extra_prefix"
-            .to_owned(), description :
-            "The token is compared with the whole header value: `Bearer <token>` is not `<token>`. Configure the exact text set with the Push API Configuration API."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("auth_token".to_owned(),
-            json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Get, path :
-            "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=re-engagement&event_time=2026-11-28%2021%3A10%3A44.512&event_type=re-engagement&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
-            .to_owned(), headers : ::std::collections::BTreeMap::from([("Authorization"
-            .to_owned(), "Bearer pushapi-test-token_7Qm2vX9c".to_owned()), ("User-Agent"
-            .to_owned(), "AppsFlyer".to_owned())]), body : ::std::option::Option::None,
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "unlisted_message_type"
-            .to_owned(), description :
-            "A message whose event_type is not one of the seven documented message types (here `uninstall`): captured into the catch-all collection, keyed by the SHA-256 of the body."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("auth_token".to_owned(),
-            json("[\"pushapi-test-token_7Qm2vX9c\"]"))]), now :
-            ::std::option::Option::Some(1795900000), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Authorization".to_owned(),
-            "pushapi-test-token_7Qm2vX9c".to_owned()), ("Content-Type".to_owned(),
-            "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"uninstall\",\"event_name\":\"uninstall\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 23:20:00.000\",\"install_time\":\"2026-11-28 22:41:03.127\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "uninstall".to_owned(), key :
-            "f482869ca44646376f950e37a765c1227f4fd16c9417e73b001d98d410d8f5e3".to_owned()
-            }] } }
-        ],
+        examples: ::std::vec::Vec::from([
+            model::Example {
+                name: "install".to_owned(),
+                description: "A message of type install, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "installs".to_owned(),
+                            event_type: "install".to_owned(),
+                            key: "c10ba6473918a2ec34dd2443212aafc26209e286aea00f39e25819e19ed2e4e9"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "in_app_event".to_owned(),
+                description: "A message of type in-app-event, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"in-app-event\",\"event_name\":\"af_purchase\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:52:40.881\",\"install_time\":\"2026-11-28 22:41:03.127\",\"event_value\":\"{\\\"af_revenue\\\":\\\"24.99\\\",\\\"af_currency\\\":\\\"USD\\\",\\\"af_content_id\\\":\\\"sku_4411\\\",\\\"af_quantity\\\":1}\",\"event_revenue\":\"24.99\",\"event_revenue_currency\":\"USD\",\"event_revenue_usd\":\"24.99\",\"is_receipt_validated\":\"true\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "in_app_events".to_owned(),
+                            event_type: "in-app-event".to_owned(),
+                            key: "ad610ea5032e65834558105e6cf0c8825c4b7e8f8e6d5fdfe3532ad8533207fb"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "re_engagement".to_owned(),
+                description: "A message of type re-engagement, sent as a GET request, every field a query parameter (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the query's fields as a JSON object (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Get,
+                    path: "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=re-engagement&event_time=2026-11-28%2021%3A10%3A44.512&event_type=re-engagement&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
+                        .to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("User-Agent".to_owned(), "AppsFlyer".to_owned()),
+                    ]),
+                    body: ::std::option::Option::None,
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "re_engagements".to_owned(),
+                            event_type: "re-engagement".to_owned(),
+                            key: "56a3341c6d15dc75aabe0659d76e47f99783965b4e90bbf44166141dc414395a"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "re_engagement_in_app_event".to_owned(),
+                description: "A message of type re-engagement-in-app-event, sent as a GET request, every field a query parameter (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the query's fields as a JSON object (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Get,
+                    path: "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=af_add_to_cart&event_time=2026-11-28%2021%3A12%3A05.230&event_type=re-engagement-in-app-event&event_value=%7B%22af_content_id%22%3A%22sku_1187%22%2C%22af_price%22%3A%2212.50%22%2C%22af_currency%22%3A%22EUR%22%7D&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
+                        .to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("User-Agent".to_owned(), "AppsFlyer".to_owned()),
+                    ]),
+                    body: ::std::option::Option::None,
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "re_engagement_in_app_events".to_owned(),
+                            event_type: "re-engagement-in-app-event".to_owned(),
+                            key: "2a13611a3d12783f1dc63b27cb3f58b7c6019e2bb883c48bfbb67ba5cf2753bb"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "re_attribution".to_owned(),
+                description: "A message of type re-attribution, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"com.example.shop\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"android\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.0\",\"os_version\":\"15\",\"device_model\":\"Pixel 9\",\"device_category\":\"phone\",\"advertising_id\":\"5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37\",\"appsflyer_id\":\"1732809977015-7718294\",\"customer_user_id\":\"cu_90127\",\"country_code\":\"DE\",\"city\":\"Berlin\",\"ip\":\"198.51.100.23\",\"language\":\"de-DE\",\"selected_currency\":\"EUR\",\"selected_timezone\":\"Europe/Berlin\",\"media_source\":\"criteo_int\",\"campaign\":\"cart_abandoners_eu\",\"af_c_id\":\"cr_77821\",\"af_adset\":\"dpa_all_products\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 20:58:02.000\",\"match_type\":\"id_matching\",\"campaign_type\":\"retargeting\",\"is_retargeting\":\"true\",\"af_reengagement_window\":\"30d\",\"event_type\":\"re-attribution\",\"event_name\":\"re-attribution\",\"conversion_type\":\"reinstall\",\"re_targeting_conversion_type\":\"re-attribution\",\"event_time\":\"2026-11-28 19:44:10.008\",\"install_time\":\"2026-11-28 19:44:10.008\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "re_attributions".to_owned(),
+                            event_type: "re-attribution".to_owned(),
+                            key: "893353236840babb6be186c7709504addaf9aef91998b69fda9c49a5389e7920"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "re_attribution_in_app_event".to_owned(),
+                description: "A message of type re-attribution-in-app-event, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"com.example.shop\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"android\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.0\",\"os_version\":\"15\",\"device_model\":\"Pixel 9\",\"device_category\":\"phone\",\"advertising_id\":\"5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37\",\"appsflyer_id\":\"1732809977015-7718294\",\"customer_user_id\":\"cu_90127\",\"country_code\":\"DE\",\"city\":\"Berlin\",\"ip\":\"198.51.100.23\",\"language\":\"de-DE\",\"selected_currency\":\"EUR\",\"selected_timezone\":\"Europe/Berlin\",\"media_source\":\"criteo_int\",\"campaign\":\"cart_abandoners_eu\",\"af_c_id\":\"cr_77821\",\"af_adset\":\"dpa_all_products\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 20:58:02.000\",\"match_type\":\"id_matching\",\"campaign_type\":\"retargeting\",\"is_retargeting\":\"true\",\"af_reengagement_window\":\"30d\",\"event_type\":\"re-attribution-in-app-event\",\"event_name\":\"af_complete_registration\",\"conversion_type\":\"reinstall\",\"re_targeting_conversion_type\":\"re-attribution\",\"event_time\":\"2026-11-28 19:47:31.642\",\"install_time\":\"2026-11-28 19:44:10.008\",\"event_value\":\"{\\\"af_registration_method\\\":\\\"email\\\"}\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "re_attribution_in_app_events".to_owned(),
+                            event_type: "re-attribution-in-app-event".to_owned(),
+                            key: "9ab5998300654c9c88111de2795a67b154e0514815390976910fa4b4ee6712a7"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "reinstall".to_owned(),
+                description: "A message of type reinstall, sent as a POST with a JSON body (field names of the Push API / raw data specification, abridged; empty fields are not sent), with the endpoint's authentication token. The key is the SHA-256 of the raw body (AppsFlyer sends no message id)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"reinstall\",\"event_name\":\"reinstall\",\"conversion_type\":\"reinstall\",\"event_time\":\"2026-11-28 18:03:55.310\",\"install_time\":\"2026-11-28 18:03:55.310\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "reinstalls".to_owned(),
+                            event_type: "reinstall".to_owned(),
+                            key: "77afc4704b698b9816f2784abcf9e78db90202667f8109ca61cd3106c9f72e01"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "wrong_token".to_owned(),
+                description: "An install message whose Authorization header carries a different token: rejected with 401."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Authorization".to_owned(), "pushapi-wrong-token".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "missing_token".to_owned(),
+                description: "An install message without the Authorization header (a Push API endpoint configured without a token): rejected, the connector fails closed."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "token_with_extra_prefix".to_owned(),
+                description: "The token is compared with the whole header value: `Bearer <token>` is not `<token>`. Configure the exact text set with the Push API Configuration API."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Get,
+                    path: "/?advertising_id=5f3e1c2a-9b7d-4e61-8a0f-2c4d6e8b1a37&af_adset=dpa_all_products&af_c_id=cr_77821&af_reengagement_window=30d&app_id=com.example.shop&app_name=Example%20Shop&app_version=4.12.0&appsflyer_id=1732809977015-7718294&attributed_touch_time=2026-11-28%2020%3A58%3A02.000&attributed_touch_type=click&bundle_id=com.example.shop&campaign=cart_abandoners_eu&campaign_type=retargeting&city=Berlin&conversion_type=re-engagement&country_code=DE&customer_user_id=cu_90127&device_category=phone&device_model=Pixel%209&event_name=re-engagement&event_time=2026-11-28%2021%3A10%3A44.512&event_type=re-engagement&install_time=2026-10-02%2008%3A15%3A29.004&ip=198.51.100.23&is_retargeting=true&language=de-DE&match_type=id_matching&media_source=criteo_int&os_version=15&platform=android&re_targeting_conversion_type=re-engagement&sdk_version=v6.15.0&selected_currency=EUR&selected_timezone=Europe%2FBerlin"
+                        .to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "Bearer pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("User-Agent".to_owned(), "AppsFlyer".to_owned()),
+                    ]),
+                    body: ::std::option::Option::None,
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "unlisted_message_type".to_owned(),
+                description: "A message whose event_type is not one of the seven documented message types (here `uninstall`): captured into the catch-all collection, keyed by the SHA-256 of the body."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"uninstall\",\"event_name\":\"uninstall\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 23:20:00.000\",\"install_time\":\"2026-11-28 22:41:03.127\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "uninstall".to_owned(),
+                            key: "f482869ca44646376f950e37a765c1227f4fd16c9417e73b001d98d410d8f5e3"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+        ]),
     }
 }
 /// Parses JSON text that webhookgen wrote from the validated definition.

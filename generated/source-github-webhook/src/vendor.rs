@@ -1639,532 +1639,1002 @@ static DEFINITION: ::std::sync::LazyLock<::webhook_runtime::definition::Definiti
 );
 /// The definition, as validated by webhookgen (example bodies inlined).
 fn definition() -> ::webhook_runtime::definition::Definition {
-    ::webhook_runtime::definition::Definition {
+    use ::webhook_runtime::definition as model;
+    model::Definition {
         spec_version: 1,
-        vendor: ::webhook_runtime::definition::Vendor {
+        vendor: model::Vendor {
             id: "github".to_owned(),
             name: "GitHub".to_owned(),
             description: "Code hosting platform. Sends one event per request for activity in a repository, organization, enterprise or GitHub App installation; the event name is in the X-GitHub-Event header and most events carry an `action`."
                 .to_owned(),
             documentation_url: "https://docs.github.com/en/webhooks".to_owned(),
-            setup_steps: ::std::vec![
+            setup_steps: ::std::vec::Vec::from([
                 "In the repository (or organization) on GitHub, open **Settings → Webhooks** and click **Add webhook**. For a GitHub App, open the App's settings → **General** → **Webhook** instead."
-                .to_owned(), "Set **Payload URL** to the connector's public HTTPS URL."
-                .to_owned(),
+                    .to_owned(),
+                "Set **Payload URL** to the connector's public HTTPS URL.".to_owned(),
                 "Set **Content type** to `application/json`. The connector reads JSON bodies; the `application/x-www-form-urlencoded` mode wraps the event in a `payload` form field and is not supported."
-                .to_owned(),
+                    .to_owned(),
                 "In **Secret**, enter a long random string (for example `openssl rand -hex 32`) and put the same string in the connector's `webhook_secret`. GitHub signs every delivery with it (`X-Hub-Signature-256`); without a secret GitHub sends no signature and the connector rejects every delivery."
-                .to_owned(),
+                    .to_owned(),
                 "Keep **SSL verification** enabled, choose **Send me everything** or **Let me select individual events**, keep **Active** checked and click **Add webhook**."
-                .to_owned(),
+                    .to_owned(),
                 "GitHub sends a `ping` delivery at once; the connector answers it with 200 without capturing anything. Check **Recent Deliveries** shows a green tick."
-                .to_owned(),
+                    .to_owned(),
                 "To rotate the secret, first add the new value as a second `webhook_secret` entry, then change the secret in GitHub, then remove the old entry."
-                .to_owned()
-            ],
+                    .to_owned(),
+            ]),
         },
-        request: ::webhook_runtime::definition::RequestShape {
-            methods: ::std::vec![::webhook_runtime::definition::Method::Post],
-            body: ::webhook_runtime::definition::BodyEncoding::Json,
+        request: model::RequestShape {
+            methods: ::std::vec::Vec::from([model::Method::Post]),
+            body: model::BodyEncoding::Json,
         },
-        config: ::std::vec![
-            ::webhook_runtime::definition::ConfigField { name : "webhook_secret"
-            .to_owned(), title : "Webhook secret".to_owned(), description :
-            "The secret entered in the webhook settings on GitHub (Settings → Webhooks → your webhook → Secret), or the GitHub App webhook secret. Several values may be configured while the secret is being changed."
-            .to_owned(), secret : true, required : true, multiple : true, example :
-            ::std::option::Option::Some("It's a Secret to Everybody".to_owned()) }
-        ],
-        authentication: ::webhook_runtime::definition::Authentication::Hmac(::webhook_runtime::definition::HmacCheck {
-            algorithm: ::webhook_runtime::definition::HashAlgorithm::Sha256,
-            secret: ::webhook_runtime::definition::SecretRef {
-                config_field: "webhook_secret".to_owned(),
-                decoding: ::webhook_runtime::definition::SecretDecoding::Verbatim,
+        config: ::std::vec::Vec::from([
+            model::ConfigField {
+                name: "webhook_secret".to_owned(),
+                title: "Webhook secret".to_owned(),
+                description: "The secret entered in the webhook settings on GitHub (Settings → Webhooks → your webhook → Secret), or the GitHub App webhook secret. Several values may be configured while the secret is being changed."
+                    .to_owned(),
+                secret: true,
+                required: true,
+                multiple: true,
+                example: ::std::option::Option::Some(
+                    "It's a Secret to Everybody".to_owned(),
+                ),
             },
-            signature: ::webhook_runtime::definition::SignatureLocation {
+        ]),
+        authentication: model::Authentication::Hmac(model::HmacCheck {
+            algorithm: model::HashAlgorithm::Sha256,
+            secret: model::SecretRef {
+                config_field: "webhook_secret".to_owned(),
+                decoding: model::SecretDecoding::Verbatim,
+            },
+            signature: model::SignatureLocation {
                 header: "X-Hub-Signature-256".to_owned(),
-                format: ::webhook_runtime::definition::SignatureFormat::Prefixed {
+                format: model::SignatureFormat::Prefixed {
                     prefix: "sha256=".to_owned(),
                 },
-                encoding: ::webhook_runtime::definition::SignatureEncoding::Hex,
+                encoding: model::SignatureEncoding::Hex,
             },
             signed_message: "{body}".to_owned(),
             timestamp: ::std::option::Option::None,
             tolerance: ::std::option::Option::None,
         }),
-        handshakes: ::std::vec![
-            ::webhook_runtime::definition::Handshake { name : "ping".to_owned(),
-            description :
-            "Sent when a webhook is created (and from the webhook's settings page) to check the URL; the body carries `zen`, `hook_id` and `hook`. It is signed like every delivery and answered 200 without capture."
-            .to_owned(), methods :
-            ::std::vec![::webhook_runtime::definition::Method::Post], when :
-            ::std::vec![::webhook_runtime::definition::Condition::Equals { value :
-            ::webhook_runtime::definition::ValueSource::Header { name : "X-GitHub-Event"
-            .to_owned() }, to : "ping".to_owned() }], verify_signature : true, require :
-            ::std::vec![], response : ::webhook_runtime::definition::Response { status :
-            200, body : ::webhook_runtime::definition::ResponseBody::Empty, headers :
-            ::std::vec![] } }
-        ],
-        events: ::webhook_runtime::definition::Events {
+        handshakes: ::std::vec::Vec::from([
+            model::Handshake {
+                name: "ping".to_owned(),
+                description: "Sent when a webhook is created (and from the webhook's settings page) to check the URL; the body carries `zen`, `hook_id` and `hook`. It is signed like every delivery and answered 200 without capture."
+                    .to_owned(),
+                methods: ::std::vec::Vec::from([model::Method::Post]),
+                when: ::std::vec::Vec::from([
+                    model::Condition::Equals {
+                        value: model::ValueSource::Header {
+                            name: "X-GitHub-Event".to_owned(),
+                        },
+                        to: "ping".to_owned(),
+                    },
+                ]),
+                verify_signature: true,
+                require: ::std::vec::Vec::new(),
+                response: model::Response {
+                    status: 200,
+                    body: model::ResponseBody::Empty,
+                    headers: ::std::vec::Vec::new(),
+                },
+            },
+        ]),
+        events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: ::webhook_runtime::definition::ValueSource::Composite {
-                parts: ::std::vec![
-                    ::webhook_runtime::definition::ValueSource::Header { name :
-                    "X-GitHub-Event".to_owned() },
-                    ::webhook_runtime::definition::ValueSource::BodyPointer { pointer :
-                    "/action".to_owned() }
-                ],
+            discriminator: model::ValueSource::Composite {
+                parts: ::std::vec::Vec::from([
+                    model::ValueSource::Header {
+                        name: "X-GitHub-Event".to_owned(),
+                    },
+                    model::ValueSource::BodyPointer {
+                        pointer: "/action".to_owned(),
+                    },
+                ]),
                 separator: ".".to_owned(),
             },
-            document_key: ::webhook_runtime::definition::ValueSource::Header {
+            document_key: model::ValueSource::Header {
                 name: "X-GitHub-Delivery".to_owned(),
             },
-            types: ::std::vec![
-                ::webhook_runtime::definition::EventType { collection :
-                "branch_protection_configuration".to_owned(), values :
-                ::std::vec!["branch_protection_configuration".to_owned(),
-                "branch_protection_configuration.*".to_owned()], description :
-                "This event occurs when there is a change to branch protection configurations for a repository. Actions: `disabled`, `enabled`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "branch_protection_rule".to_owned(), values :
-                ::std::vec!["branch_protection_rule".to_owned(),
-                "branch_protection_rule.*".to_owned()], description :
-                "This event occurs when there is activity relating to branch protection rules. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "check_run"
-                .to_owned(), values : ::std::vec!["check_run".to_owned(), "check_run.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a check run. Actions: `completed`, `created`, `requested_action`, `rerequested`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "check_suite"
-                .to_owned(), values : ::std::vec!["check_suite".to_owned(),
-                "check_suite.*".to_owned()], description :
-                "This event occurs when there is activity relating to a check suite. Actions: `completed`, `requested`, `rerequested`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "code_scanning_alert".to_owned(), values :
-                ::std::vec!["code_scanning_alert".to_owned(), "code_scanning_alert.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to code scanning alerts in a repository. Actions: `appeared_in_branch`, `closed_by_user`, `created`, `fixed`, `reopened`, `reopened_by_user`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "commit_comment"
-                .to_owned(), values : ::std::vec!["commit_comment".to_owned(),
-                "commit_comment.*".to_owned()], description :
-                "This event occurs when there is activity relating to commit comments. Actions: `created`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "create"
-                .to_owned(), values : ::std::vec!["create".to_owned(), "create.*"
-                .to_owned()], description :
-                "This event occurs when a Git branch or tag is created.".to_owned(),
-                enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "custom_property"
-                .to_owned(), values : ::std::vec!["custom_property".to_owned(),
-                "custom_property.*".to_owned()], description :
-                "This event occurs when there is activity relating to a custom property. Actions: `created`, `deleted`, `promote_to_enterprise`, `updated`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "custom_property_values".to_owned(), values :
-                ::std::vec!["custom_property_values".to_owned(),
-                "custom_property_values.*".to_owned()], description :
-                "This event occurs when there is activity relating to custom property values for a repository. Actions: `updated`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "delete"
-                .to_owned(), values : ::std::vec!["delete".to_owned(), "delete.*"
-                .to_owned()], description :
-                "This event occurs when a Git branch or tag is deleted.".to_owned(),
-                enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "dependabot_alert".to_owned(), values : ::std::vec!["dependabot_alert"
-                .to_owned(), "dependabot_alert.*".to_owned()], description :
-                "This event occurs when there is activity relating to Dependabot alerts. Actions: `auto_dismissed`, `auto_reopened`, `created`, `dismissed`, `fixed`, `reintroduced`, `reopened`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "deploy_key"
-                .to_owned(), values : ::std::vec!["deploy_key".to_owned(), "deploy_key.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to deploy keys. Actions: `created`, `deleted`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "deployment"
-                .to_owned(), values : ::std::vec!["deployment".to_owned(), "deployment.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to deployments. Actions: `created`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "deployment_protection_rule".to_owned(), values :
-                ::std::vec!["deployment_protection_rule".to_owned(),
-                "deployment_protection_rule.*".to_owned()], description :
-                "This event occurs when there is activity relating to deployment protection rules. Actions: `requested`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "deployment_review".to_owned(), values : ::std::vec!["deployment_review"
-                .to_owned(), "deployment_review.*".to_owned()], description :
-                "This event occurs when there is activity relating to deployment reviews. Actions: `approved`, `rejected`, `requested`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "deployment_status".to_owned(), values : ::std::vec!["deployment_status"
-                .to_owned(), "deployment_status.*".to_owned()], description :
-                "This event occurs when there is activity relating to deployment statuses. Actions: `created`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "discussion"
-                .to_owned(), values : ::std::vec!["discussion".to_owned(), "discussion.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a discussion. Actions: `answered`, `category_changed`, `closed`, `created`, `deleted`, `edited`, `labeled`, `locked`, `pinned`, `reopened`, `transferred`, `unanswered`, `unlabeled`, `unlocked`, `unpinned`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "discussion_comment".to_owned(), values :
-                ::std::vec!["discussion_comment".to_owned(), "discussion_comment.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a comment on a discussion. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "dismissal_request_code_scanning".to_owned(), values :
-                ::std::vec!["dismissal_request_code_scanning".to_owned(),
-                "dismissal_request_code_scanning.*".to_owned()], description :
-                "This event occurs when there is activity related to a user's request to dismiss a code scanning alert. Actions: `created`, `response_submitted`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "dismissal_request_secret_scanning".to_owned(), values :
-                ::std::vec!["dismissal_request_secret_scanning".to_owned(),
-                "dismissal_request_secret_scanning.*".to_owned()], description :
-                "This event occurs when there is activity related to a user's request to dismiss a secret scanning alert. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "exemption_request_push_ruleset".to_owned(), values :
-                ::std::vec!["exemption_request_push_ruleset".to_owned(),
-                "exemption_request_push_ruleset.*".to_owned()], description :
-                "This event occurs when there is activity related to a user's request to bypass a set of push rules. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "exemption_request_secret_scanning".to_owned(), values :
-                ::std::vec!["exemption_request_secret_scanning".to_owned(),
-                "exemption_request_secret_scanning.*".to_owned()], description :
-                "This event occurs when there is activity related to a user's request to bypass secret scanning push protection. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "fork"
-                .to_owned(), values : ::std::vec!["fork".to_owned(), "fork.*"
-                .to_owned()], description :
-                "This event occurs when someone forks a repository.".to_owned(), enabled
-                : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "github_app_authorization".to_owned(), values :
-                ::std::vec!["github_app_authorization".to_owned(),
-                "github_app_authorization.*".to_owned()], description :
-                "This event occurs when a user revokes their authorization of a GitHub App. Actions: `revoked`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "gollum"
-                .to_owned(), values : ::std::vec!["gollum".to_owned(), "gollum.*"
-                .to_owned()], description :
-                "This event occurs when someone creates or updates a wiki page."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "installation"
-                .to_owned(), values : ::std::vec!["installation".to_owned(),
-                "installation.*".to_owned()], description :
-                "This event occurs when there is activity relating to a GitHub App installation. All GitHub Apps receive this event by default. You cannot manually subscribe to this event. Actions: `created`, `deleted`, `new_permissions_accepted`, `suspend`, `unsuspend`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "installation_repositories".to_owned(), values :
-                ::std::vec!["installation_repositories".to_owned(),
-                "installation_repositories.*".to_owned()], description :
-                "This event occurs when there is activity relating to which repositories a GitHub App installation can access. All GitHub Apps receive this event by default. You cannot manually subscribe to this event. Actions: `added`, `removed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "installation_target".to_owned(), values :
-                ::std::vec!["installation_target".to_owned(), "installation_target.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to the user or organization account that a GitHub App is installed on. Actions: `renamed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "issue_comment"
-                .to_owned(), values : ::std::vec!["issue_comment".to_owned(),
-                "issue_comment.*".to_owned()], description :
-                "This event occurs when there is activity relating to a comment on an issue or pull request. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "issue_dependencies".to_owned(), values :
-                ::std::vec!["issue_dependencies".to_owned(), "issue_dependencies.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "issues"
-                .to_owned(), values : ::std::vec!["issues".to_owned(), "issues.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to an issue. Actions: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "label"
-                .to_owned(), values : ::std::vec!["label".to_owned(), "label.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to labels. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "marketplace_purchase".to_owned(), values :
-                ::std::vec!["marketplace_purchase".to_owned(), "marketplace_purchase.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a GitHub Marketplace purchase. Actions: `cancelled`, `changed`, `pending_change`, `pending_change_cancelled`, `purchased`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "member"
-                .to_owned(), values : ::std::vec!["member".to_owned(), "member.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to collaborators in a repository. Actions: `added`, `edited`, `removed`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "membership"
-                .to_owned(), values : ::std::vec!["membership".to_owned(), "membership.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to team membership. Actions: `added`, `removed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "merge_group"
-                .to_owned(), values : ::std::vec!["merge_group".to_owned(),
-                "merge_group.*".to_owned()], description :
-                "This event occurs when there is activity relating to a merge group in a merge queue. Actions: `checks_requested`, `destroyed`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "meta"
-                .to_owned(), values : ::std::vec!["meta".to_owned(), "meta.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a webhook itself. Actions: `deleted`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "milestone"
-                .to_owned(), values : ::std::vec!["milestone".to_owned(), "milestone.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to milestones. Actions: `closed`, `created`, `deleted`, `edited`, `opened`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "org_block"
-                .to_owned(), values : ::std::vec!["org_block".to_owned(), "org_block.*"
-                .to_owned()], description :
-                "This event occurs when organization owners or moderators block or unblock a non-member from collaborating on the organization's repositories. Actions: `blocked`, `unblocked`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "organization"
-                .to_owned(), values : ::std::vec!["organization".to_owned(),
-                "organization.*".to_owned()], description :
-                "This event occurs when there is activity relating to an organization and its members. Actions: `deleted`, `member_added`, `member_invited`, `member_removed`, `renamed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "organization_custom_property".to_owned(), values :
-                ::std::vec!["organization_custom_property".to_owned(),
-                "organization_custom_property.*".to_owned()], description :
-                "This event occurs when there is activity relating to an organization custom property. Actions: `created`, `deleted`, `updated`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "organization_custom_property_values".to_owned(), values :
-                ::std::vec!["organization_custom_property_values".to_owned(),
-                "organization_custom_property_values.*".to_owned()], description :
-                "This event occurs when there is activity relating to custom property values for an organization. Actions: `updated`. GitHub Enterprise Cloud only."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "package"
-                .to_owned(), values : ::std::vec!["package".to_owned(), "package.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to GitHub Packages. Actions: `published`, `updated`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "page_build"
-                .to_owned(), values : ::std::vec!["page_build".to_owned(), "page_build.*"
-                .to_owned()], description :
-                "This event occurs when there is an attempted build of a GitHub Pages site. This event occurs regardless of whether the build is successful."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "personal_access_token_request".to_owned(), values :
-                ::std::vec!["personal_access_token_request".to_owned(),
-                "personal_access_token_request.*".to_owned()], description :
-                "This event occurs when there is activity relating to a request for a fine-grained personal access token to access resources that belong to a resource owner that requires approval for token access. Actions: `approved`, `cancelled`, `created`, `denied`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "project"
-                .to_owned(), values : ::std::vec!["project".to_owned(), "project.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a project (classic). Actions: `closed`, `created`, `deleted`, `edited`, `reopened`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "project_card"
-                .to_owned(), values : ::std::vec!["project_card".to_owned(),
-                "project_card.*".to_owned()], description :
-                "This event occurs when there is activity relating to a card on a project (classic). Actions: `converted`, `created`, `deleted`, `edited`, `moved`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "project_column"
-                .to_owned(), values : ::std::vec!["project_column".to_owned(),
-                "project_column.*".to_owned()], description :
-                "This event occurs when there is activity relating to a column on a project (classic). Actions: `created`, `deleted`, `edited`, `moved`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "projects_v2"
-                .to_owned(), values : ::std::vec!["projects_v2".to_owned(),
-                "projects_v2.*".to_owned()], description :
-                "This event occurs when there is activity relating to an organization-level project. Actions: `closed`, `created`, `deleted`, `edited`, `reopened`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "projects_v2_item".to_owned(), values : ::std::vec!["projects_v2_item"
-                .to_owned(), "projects_v2_item.*".to_owned()], description :
-                "This event occurs when there is activity relating to an item on an organization-level project. Actions: `archived`, `converted`, `created`, `deleted`, `edited`, `reordered`, `restored`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "projects_v2_status_update".to_owned(), values :
-                ::std::vec!["projects_v2_status_update".to_owned(),
-                "projects_v2_status_update.*".to_owned()], description :
-                "This event occurs when there is activity relating to a status update on an organization-level project. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "public"
-                .to_owned(), values : ::std::vec!["public".to_owned(), "public.*"
-                .to_owned()], description :
-                "This event occurs when repository visibility changes from private to public."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "pull_request"
-                .to_owned(), values : ::std::vec!["pull_request".to_owned(),
-                "pull_request.*".to_owned()], description :
-                "This event occurs when there is activity on a pull request. Actions: `assigned`, `auto_merge_disabled`, `auto_merge_enabled`, `closed`, `converted_to_draft`, `demilestoned`, `dequeued`, `edited`, `enqueued`, `labeled`, `locked`, `milestoned`, `opened`, `ready_for_review`, `reopened`, `review_request_removed`, `review_requested`, `synchronize`, `unassigned`, `unlabeled`, `unlocked`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "pull_request_review".to_owned(), values :
-                ::std::vec!["pull_request_review".to_owned(), "pull_request_review.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a pull request review. A pull request review is a group of pull request review comments in addition to a body comment and a state. Actions: `dismissed`, `edited`, `submitted`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "pull_request_review_comment".to_owned(), values :
-                ::std::vec!["pull_request_review_comment".to_owned(),
-                "pull_request_review_comment.*".to_owned()], description :
-                "This event occurs when there is activity relating to a pull request review comment. A pull request review comment is a comment on a pull request's diff. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "pull_request_review_thread".to_owned(), values :
-                ::std::vec!["pull_request_review_thread".to_owned(),
-                "pull_request_review_thread.*".to_owned()], description :
-                "This event occurs when there is activity relating to a comment thread on a pull request. Actions: `resolved`, `unresolved`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "push"
-                .to_owned(), values : ::std::vec!["push".to_owned(), "push.*"
-                .to_owned()], description :
-                "This event occurs when there is a push to a repository branch. This includes when a commit is pushed, when a commit tag is pushed, when a branch is deleted, when a tag is deleted, or when a repository is created from a template."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "registry_package".to_owned(), values : ::std::vec!["registry_package"
-                .to_owned(), "registry_package.*".to_owned()], description :
-                "This event occurs when there is activity relating to GitHub Packages. Actions: `published`, `updated`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "release"
-                .to_owned(), values : ::std::vec!["release".to_owned(), "release.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to releases. Actions: `created`, `deleted`, `edited`, `prereleased`, `published`, `released`, `unpublished`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "repository"
-                .to_owned(), values : ::std::vec!["repository".to_owned(), "repository.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to repositories. Actions: `archived`, `created`, `deleted`, `edited`, `privatized`, `publicized`, `renamed`, `transferred`, `unarchived`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "repository_advisory".to_owned(), values :
-                ::std::vec!["repository_advisory".to_owned(), "repository_advisory.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a repository security advisory. Actions: `published`, `reported`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "repository_dispatch".to_owned(), values :
-                ::std::vec!["repository_dispatch".to_owned(), "repository_dispatch.*"
-                .to_owned()], description :
-                "This event occurs when a GitHub App sends a `POST` request to `/repos/{owner}/{repo}/dispatches`. The payload's `action` is the `event_type` given in that request."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "repository_import".to_owned(), values : ::std::vec!["repository_import"
-                .to_owned(), "repository_import.*".to_owned()], description :
-                "This event occurs when a repository is imported to GitHub (source imports; the REST Source Imports API is deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "repository_ruleset".to_owned(), values :
-                ::std::vec!["repository_ruleset".to_owned(), "repository_ruleset.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to repository rulesets. Actions: `created`, `deleted`, `edited`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "repository_vulnerability_alert".to_owned(), values :
-                ::std::vec!["repository_vulnerability_alert".to_owned(),
-                "repository_vulnerability_alert.*".to_owned()], description :
-                "This event occurs when there is activity relating to a security vulnerability alert in a repository. Closing down notice: This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "secret_scanning_alert".to_owned(), values :
-                ::std::vec!["secret_scanning_alert".to_owned(), "secret_scanning_alert.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to a secret scanning alert. Actions: `assigned`, `created`, `publicly_leaked`, `reopened`, `resolved`, `unassigned`, `validated`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "secret_scanning_alert_location".to_owned(), values :
-                ::std::vec!["secret_scanning_alert_location".to_owned(),
-                "secret_scanning_alert_location.*".to_owned()], description :
-                "This event occurs when there is activity relating to the locations of a secret in a secret scanning alert. Actions: `created`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "secret_scanning_scan".to_owned(), values :
-                ::std::vec!["secret_scanning_scan".to_owned(), "secret_scanning_scan.*"
-                .to_owned()], description :
-                "This event occurs when secret scanning completes certain scans on a repository. Actions: `completed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "security_advisory".to_owned(), values : ::std::vec!["security_advisory"
-                .to_owned(), "security_advisory.*".to_owned()], description :
-                "This event occurs when there is activity relating to a global security advisory that was reviewed by GitHub. A GitHub-reviewed global security advisory provides information about security vulnerabilities or malware that have been mapped to packages in ecosystems we support. Actions: `published`, `updated`, `withdrawn`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "security_and_analysis".to_owned(), values :
-                ::std::vec!["security_and_analysis".to_owned(), "security_and_analysis.*"
-                .to_owned()], description :
-                "This event occurs when code security and analysis features are enabled or disabled for a repository."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "sponsorship"
-                .to_owned(), values : ::std::vec!["sponsorship".to_owned(),
-                "sponsorship.*".to_owned()], description :
-                "This event occurs when there is activity relating to a sponsorship listing. Actions: `cancelled`, `created`, `edited`, `pending_cancellation`, `pending_tier_change`, `tier_changed`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "star"
-                .to_owned(), values : ::std::vec!["star".to_owned(), "star.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to repository stars. Actions: `created`, `deleted`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "status"
-                .to_owned(), values : ::std::vec!["status".to_owned(), "status.*"
-                .to_owned()], description :
-                "This event occurs when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "sub_issues"
-                .to_owned(), values : ::std::vec!["sub_issues".to_owned(), "sub_issues.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to sub-issues. Actions: `parent_issue_added`, `parent_issue_removed`, `sub_issue_added`, `sub_issue_removed`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "team"
-                .to_owned(), values : ::std::vec!["team".to_owned(), "team.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to teams in an organization. Actions: `added_to_repository`, `created`, `deleted`, `edited`, `removed_from_repository`."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "team_add"
-                .to_owned(), values : ::std::vec!["team_add".to_owned(), "team_add.*"
-                .to_owned()], description :
-                "This event occurs when a team is added to a repository.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "watch"
-                .to_owned(), values : ::std::vec!["watch".to_owned(), "watch.*"
-                .to_owned()], description :
-                "This event occurs when there is activity relating to watching, or subscribing to, a repository. Actions: `started`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "workflow_dispatch".to_owned(), values : ::std::vec!["workflow_dispatch"
-                .to_owned(), "workflow_dispatch.*".to_owned()], description :
-                "This event occurs when a GitHub Actions workflow is manually triggered."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "workflow_job"
-                .to_owned(), values : ::std::vec!["workflow_job".to_owned(),
-                "workflow_job.*".to_owned()], description :
-                "This event occurs when there is activity relating to a job in a GitHub Actions workflow. Actions: `completed`, `in_progress`, `queued`, `waiting`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "workflow_run"
-                .to_owned(), values : ::std::vec!["workflow_run".to_owned(),
-                "workflow_run.*".to_owned()], description :
-                "This event occurs when there is activity relating to a run of a GitHub Actions workflow. Actions: `completed`, `in_progress`, `requested`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None }
-            ],
-            unknown_types: ::webhook_runtime::definition::UnknownTypes {
-                action: ::webhook_runtime::definition::UnknownTypeAction::Capture,
+            types: ::std::vec::Vec::from([
+                model::EventType {
+                    collection: "branch_protection_configuration".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "branch_protection_configuration".to_owned(),
+                        "branch_protection_configuration.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is a change to branch protection configurations for a repository. Actions: `disabled`, `enabled`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "branch_protection_rule".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "branch_protection_rule".to_owned(),
+                        "branch_protection_rule.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to branch protection rules. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "check_run".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "check_run".to_owned(),
+                        "check_run.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a check run. Actions: `completed`, `created`, `requested_action`, `rerequested`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "check_suite".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "check_suite".to_owned(),
+                        "check_suite.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a check suite. Actions: `completed`, `requested`, `rerequested`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "code_scanning_alert".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "code_scanning_alert".to_owned(),
+                        "code_scanning_alert.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to code scanning alerts in a repository. Actions: `appeared_in_branch`, `closed_by_user`, `created`, `fixed`, `reopened`, `reopened_by_user`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "commit_comment".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "commit_comment".to_owned(),
+                        "commit_comment.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to commit comments. Actions: `created`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "create".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "create".to_owned(),
+                        "create.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a Git branch or tag is created."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "custom_property".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "custom_property".to_owned(),
+                        "custom_property.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a custom property. Actions: `created`, `deleted`, `promote_to_enterprise`, `updated`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "custom_property_values".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "custom_property_values".to_owned(),
+                        "custom_property_values.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to custom property values for a repository. Actions: `updated`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "delete".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "delete".to_owned(),
+                        "delete.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a Git branch or tag is deleted."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "dependabot_alert".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "dependabot_alert".to_owned(),
+                        "dependabot_alert.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to Dependabot alerts. Actions: `auto_dismissed`, `auto_reopened`, `created`, `dismissed`, `fixed`, `reintroduced`, `reopened`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "deploy_key".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "deploy_key".to_owned(),
+                        "deploy_key.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to deploy keys. Actions: `created`, `deleted`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "deployment".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "deployment".to_owned(),
+                        "deployment.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to deployments. Actions: `created`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "deployment_protection_rule".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "deployment_protection_rule".to_owned(),
+                        "deployment_protection_rule.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to deployment protection rules. Actions: `requested`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "deployment_review".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "deployment_review".to_owned(),
+                        "deployment_review.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to deployment reviews. Actions: `approved`, `rejected`, `requested`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "deployment_status".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "deployment_status".to_owned(),
+                        "deployment_status.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to deployment statuses. Actions: `created`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "discussion".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "discussion".to_owned(),
+                        "discussion.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a discussion. Actions: `answered`, `category_changed`, `closed`, `created`, `deleted`, `edited`, `labeled`, `locked`, `pinned`, `reopened`, `transferred`, `unanswered`, `unlabeled`, `unlocked`, `unpinned`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "discussion_comment".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "discussion_comment".to_owned(),
+                        "discussion_comment.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a comment on a discussion. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "dismissal_request_code_scanning".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "dismissal_request_code_scanning".to_owned(),
+                        "dismissal_request_code_scanning.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity related to a user's request to dismiss a code scanning alert. Actions: `created`, `response_submitted`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "dismissal_request_secret_scanning".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "dismissal_request_secret_scanning".to_owned(),
+                        "dismissal_request_secret_scanning.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity related to a user's request to dismiss a secret scanning alert. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "exemption_request_push_ruleset".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "exemption_request_push_ruleset".to_owned(),
+                        "exemption_request_push_ruleset.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity related to a user's request to bypass a set of push rules. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "exemption_request_secret_scanning".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "exemption_request_secret_scanning".to_owned(),
+                        "exemption_request_secret_scanning.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity related to a user's request to bypass secret scanning push protection. Actions: `cancelled`, `completed`, `created`, `response_dismissed`, `response_submitted`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "fork".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "fork".to_owned(),
+                        "fork.*".to_owned(),
+                    ]),
+                    description: "This event occurs when someone forks a repository."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "github_app_authorization".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "github_app_authorization".to_owned(),
+                        "github_app_authorization.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a user revokes their authorization of a GitHub App. Actions: `revoked`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "gollum".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "gollum".to_owned(),
+                        "gollum.*".to_owned(),
+                    ]),
+                    description: "This event occurs when someone creates or updates a wiki page."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "installation".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "installation".to_owned(),
+                        "installation.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a GitHub App installation. All GitHub Apps receive this event by default. You cannot manually subscribe to this event. Actions: `created`, `deleted`, `new_permissions_accepted`, `suspend`, `unsuspend`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "installation_repositories".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "installation_repositories".to_owned(),
+                        "installation_repositories.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to which repositories a GitHub App installation can access. All GitHub Apps receive this event by default. You cannot manually subscribe to this event. Actions: `added`, `removed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "installation_target".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "installation_target".to_owned(),
+                        "installation_target.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to the user or organization account that a GitHub App is installed on. Actions: `renamed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "issue_comment".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "issue_comment".to_owned(),
+                        "issue_comment.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a comment on an issue or pull request. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "issue_dependencies".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "issue_dependencies".to_owned(),
+                        "issue_dependencies.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "issues".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "issues".to_owned(),
+                        "issues.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to an issue. Actions: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "label".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "label".to_owned(),
+                        "label.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to labels. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "marketplace_purchase".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "marketplace_purchase".to_owned(),
+                        "marketplace_purchase.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a GitHub Marketplace purchase. Actions: `cancelled`, `changed`, `pending_change`, `pending_change_cancelled`, `purchased`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "member".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "member".to_owned(),
+                        "member.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to collaborators in a repository. Actions: `added`, `edited`, `removed`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "membership".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "membership".to_owned(),
+                        "membership.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to team membership. Actions: `added`, `removed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "merge_group".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "merge_group".to_owned(),
+                        "merge_group.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a merge group in a merge queue. Actions: `checks_requested`, `destroyed`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "meta".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "meta".to_owned(),
+                        "meta.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a webhook itself. Actions: `deleted`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "milestone".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "milestone".to_owned(),
+                        "milestone.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to milestones. Actions: `closed`, `created`, `deleted`, `edited`, `opened`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "org_block".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "org_block".to_owned(),
+                        "org_block.*".to_owned(),
+                    ]),
+                    description: "This event occurs when organization owners or moderators block or unblock a non-member from collaborating on the organization's repositories. Actions: `blocked`, `unblocked`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "organization".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "organization".to_owned(),
+                        "organization.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to an organization and its members. Actions: `deleted`, `member_added`, `member_invited`, `member_removed`, `renamed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "organization_custom_property".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "organization_custom_property".to_owned(),
+                        "organization_custom_property.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to an organization custom property. Actions: `created`, `deleted`, `updated`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "organization_custom_property_values".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "organization_custom_property_values".to_owned(),
+                        "organization_custom_property_values.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to custom property values for an organization. Actions: `updated`. GitHub Enterprise Cloud only."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "package".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "package".to_owned(),
+                        "package.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to GitHub Packages. Actions: `published`, `updated`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "page_build".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "page_build".to_owned(),
+                        "page_build.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is an attempted build of a GitHub Pages site. This event occurs regardless of whether the build is successful."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "personal_access_token_request".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "personal_access_token_request".to_owned(),
+                        "personal_access_token_request.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a request for a fine-grained personal access token to access resources that belong to a resource owner that requires approval for token access. Actions: `approved`, `cancelled`, `created`, `denied`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "project".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "project".to_owned(),
+                        "project.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a project (classic). Actions: `closed`, `created`, `deleted`, `edited`, `reopened`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "project_card".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "project_card".to_owned(),
+                        "project_card.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a card on a project (classic). Actions: `converted`, `created`, `deleted`, `edited`, `moved`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "project_column".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "project_column".to_owned(),
+                        "project_column.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a column on a project (classic). Actions: `created`, `deleted`, `edited`, `moved`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "projects_v2".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "projects_v2".to_owned(),
+                        "projects_v2.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to an organization-level project. Actions: `closed`, `created`, `deleted`, `edited`, `reopened`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "projects_v2_item".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "projects_v2_item".to_owned(),
+                        "projects_v2_item.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to an item on an organization-level project. Actions: `archived`, `converted`, `created`, `deleted`, `edited`, `reordered`, `restored`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "projects_v2_status_update".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "projects_v2_status_update".to_owned(),
+                        "projects_v2_status_update.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a status update on an organization-level project. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "public".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "public".to_owned(),
+                        "public.*".to_owned(),
+                    ]),
+                    description: "This event occurs when repository visibility changes from private to public."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pull_request".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "pull_request".to_owned(),
+                        "pull_request.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity on a pull request. Actions: `assigned`, `auto_merge_disabled`, `auto_merge_enabled`, `closed`, `converted_to_draft`, `demilestoned`, `dequeued`, `edited`, `enqueued`, `labeled`, `locked`, `milestoned`, `opened`, `ready_for_review`, `reopened`, `review_request_removed`, `review_requested`, `synchronize`, `unassigned`, `unlabeled`, `unlocked`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pull_request_review".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "pull_request_review".to_owned(),
+                        "pull_request_review.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a pull request review. A pull request review is a group of pull request review comments in addition to a body comment and a state. Actions: `dismissed`, `edited`, `submitted`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pull_request_review_comment".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "pull_request_review_comment".to_owned(),
+                        "pull_request_review_comment.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a pull request review comment. A pull request review comment is a comment on a pull request's diff. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pull_request_review_thread".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "pull_request_review_thread".to_owned(),
+                        "pull_request_review_thread.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a comment thread on a pull request. Actions: `resolved`, `unresolved`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "push".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "push".to_owned(),
+                        "push.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is a push to a repository branch. This includes when a commit is pushed, when a commit tag is pushed, when a branch is deleted, when a tag is deleted, or when a repository is created from a template."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "registry_package".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "registry_package".to_owned(),
+                        "registry_package.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to GitHub Packages. Actions: `published`, `updated`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "release".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "release".to_owned(),
+                        "release.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to releases. Actions: `created`, `deleted`, `edited`, `prereleased`, `published`, `released`, `unpublished`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository".to_owned(),
+                        "repository.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to repositories. Actions: `archived`, `created`, `deleted`, `edited`, `privatized`, `publicized`, `renamed`, `transferred`, `unarchived`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository_advisory".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository_advisory".to_owned(),
+                        "repository_advisory.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a repository security advisory. Actions: `published`, `reported`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository_dispatch".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository_dispatch".to_owned(),
+                        "repository_dispatch.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a GitHub App sends a `POST` request to `/repos/{owner}/{repo}/dispatches`. The payload's `action` is the `event_type` given in that request."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository_import".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository_import".to_owned(),
+                        "repository_import.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a repository is imported to GitHub (source imports; the REST Source Imports API is deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository_ruleset".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository_ruleset".to_owned(),
+                        "repository_ruleset.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to repository rulesets. Actions: `created`, `deleted`, `edited`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "repository_vulnerability_alert".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "repository_vulnerability_alert".to_owned(),
+                        "repository_vulnerability_alert.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a security vulnerability alert in a repository. Closing down notice: This event is closing down. Use the `dependabot_alert` event instead. Actions: `create`, `dismiss`, `reopen`, `resolve`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "secret_scanning_alert".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "secret_scanning_alert".to_owned(),
+                        "secret_scanning_alert.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a secret scanning alert. Actions: `assigned`, `created`, `publicly_leaked`, `reopened`, `resolved`, `unassigned`, `validated`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "secret_scanning_alert_location".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "secret_scanning_alert_location".to_owned(),
+                        "secret_scanning_alert_location.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to the locations of a secret in a secret scanning alert. Actions: `created`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "secret_scanning_scan".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "secret_scanning_scan".to_owned(),
+                        "secret_scanning_scan.*".to_owned(),
+                    ]),
+                    description: "This event occurs when secret scanning completes certain scans on a repository. Actions: `completed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "security_advisory".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "security_advisory".to_owned(),
+                        "security_advisory.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a global security advisory that was reviewed by GitHub. A GitHub-reviewed global security advisory provides information about security vulnerabilities or malware that have been mapped to packages in ecosystems we support. Actions: `published`, `updated`, `withdrawn`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "security_and_analysis".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "security_and_analysis".to_owned(),
+                        "security_and_analysis.*".to_owned(),
+                    ]),
+                    description: "This event occurs when code security and analysis features are enabled or disabled for a repository."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "sponsorship".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "sponsorship".to_owned(),
+                        "sponsorship.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a sponsorship listing. Actions: `cancelled`, `created`, `edited`, `pending_cancellation`, `pending_tier_change`, `tier_changed`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "star".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "star".to_owned(),
+                        "star.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to repository stars. Actions: `created`, `deleted`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "status".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "status".to_owned(),
+                        "status.*".to_owned(),
+                    ]),
+                    description: "This event occurs when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "sub_issues".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "sub_issues".to_owned(),
+                        "sub_issues.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to sub-issues. Actions: `parent_issue_added`, `parent_issue_removed`, `sub_issue_added`, `sub_issue_removed`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "team".to_owned(),
+                        "team.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to teams in an organization. Actions: `added_to_repository`, `created`, `deleted`, `edited`, `removed_from_repository`."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_add".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "team_add".to_owned(),
+                        "team_add.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a team is added to a repository."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "watch".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "watch".to_owned(),
+                        "watch.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to watching, or subscribing to, a repository. Actions: `started`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_dispatch".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "workflow_dispatch".to_owned(),
+                        "workflow_dispatch.*".to_owned(),
+                    ]),
+                    description: "This event occurs when a GitHub Actions workflow is manually triggered."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_job".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "workflow_job".to_owned(),
+                        "workflow_job.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a job in a GitHub Actions workflow. Actions: `completed`, `in_progress`, `queued`, `waiting`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_run".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "workflow_run".to_owned(),
+                        "workflow_run.*".to_owned(),
+                    ]),
+                    description: "This event occurs when there is activity relating to a run of a GitHub Actions workflow. Actions: `completed`, `in_progress`, `requested`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+            ]),
+            unknown_types: model::UnknownTypes {
+                action: model::UnknownTypeAction::Capture,
                 collection: "other_events".to_owned(),
             },
         },
-        responses: ::webhook_runtime::definition::Responses {
-            success: ::webhook_runtime::definition::Response {
+        responses: model::Responses {
+            success: model::Response {
                 status: 200,
-                body: ::webhook_runtime::definition::ResponseBody::Empty,
-                headers: ::std::vec![],
+                body: model::ResponseBody::Empty,
+                headers: ::std::vec::Vec::new(),
             },
             authentication_failed_status: 401,
             rejected_status: 400,
         },
-        delivery: ::webhook_runtime::definition::Delivery {
+        delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(10),
             retries: "None: GitHub does not redeliver failed deliveries automatically. A delivery fails when the answer is not 2xx or takes longer than 10 seconds. Failed deliveries are listed under Recent Deliveries."
                 .to_owned(),
@@ -2179,2549 +2649,5549 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
         },
-        examples: ::std::vec![
-            ::webhook_runtime::definition::Example { name : "docs_vector".to_owned(),
-            description :
-            "The test vector from GitHub's documentation (secret `It's a Secret to Everybody`, payload `Hello, World!`). The signature verifies (a wrong one gives 401), but `Hello, World!` is not a JSON event: the connector answers `responses.rejected_status` (400, unreadable body) and captures nothing."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("X-Hub-Signature-256".to_owned(),
-            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-            .to_owned())]), body : ::std::option::Option::Some("Hello, World!"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 400 } },
-            ::webhook_runtime::definition::Example { name : "docs_vector_wrong_secret"
-            .to_owned(), description :
-            "The documentation vector checked with another secret: rejected.".to_owned(),
-            source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a secret to everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("X-Hub-Signature-256".to_owned(),
-            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-            .to_owned())]), body : ::std::option::Option::Some("Hello, World!"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "octokit_vector".to_owned(),
-            description :
-            "octokit/webhooks-methods.js test vector (secret `mysecret`, payload `{\"foo\":\"bar\"}`). No X-GitHub-Event and no `action`: catch-all, empty event type, content-hash key."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"mysecret\"]"))]), now : ::std::option::Option::None,
-            request : ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("X-Hub-Signature-256".to_owned(),
-            "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3"
-            .to_owned())]), body : ::std::option::Option::Some("{\"foo\":\"bar\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "".to_owned(), key :
-            "7a38bf81f383f69433ad6e900d35b3e2385593f76a7b7ab5d4355b8ba41ee24b".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name :
-            "octokit_vector_unicode_escapes".to_owned(), description :
-            "octokit/webhooks-methods.js vector for issue #71: the signature covers the exact bytes, including upper-case `\\u001B` escapes and UTF-8 hearts (body in fixtures/github/octokit-unicode.json, no trailing newline). Catch-all, content-hash key."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"development\"]"))]), now : ::std::option::Option::None,
-            request : ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("X-Hub-Signature-256".to_owned(),
-            "sha256=afecc3caa27548bb90d51a50384cb2868b9a3327b4ad6a01c9bd4ed0f8b0b12c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"foo\":\"Foo\\n\\u001B[34mbar: ♥♥♥♥♥♥♥♥\\nthis-is-lost\\u001B[0m\\u001B[2K\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "".to_owned(), key :
-            "e8c79793b05f1108905305968b6990feba905a5800056cbe19f6dd3891df895e".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name :
-            "octokit_vector_escaped_backslash".to_owned(), description :
-            "octokit/webhooks-methods.js vector with an escaped backslash (`\\\\u001b` stays lower-case): body in fixtures/github/octokit-escaped.json. Catch-all, content-hash key."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"development\"]"))]), now : ::std::option::Option::None,
-            request : ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("X-Hub-Signature-256".to_owned(),
-            "sha256=6f8326efbacfbd04e870cea25b5652e635be8c9807f2fd5348ef60753c9e96ed"
-            .to_owned())]), body : ::std::option::Option::Some("{\"foo\":\"\\\\u001b\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "".to_owned(), key :
-            "cc15fe496991d095a61ff8215c7619bba5c7b24d809da066635561d178db9ac5".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "ping".to_owned(),
-            description :
-            "The ping GitHub sends when the webhook is created: signed, answered 200 with an empty body, nothing captured."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#ping"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "758d61f2-6a44-4483-a4e5-c4468a0dcb7a".to_owned()),
-            ("X-GitHub-Event".to_owned(), "ping".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=ffd5931328ce6171347413d6f8aa4e38604ec58e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=c011f38a45e417b9c6f1d6f3a702160eb0e3081663cfff98d1e26abcb621d769"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"zen\":\"Keep it logically awesome.\",\"hook_id\":460648397,\"hook\":{\"type\":\"Repository\",\"id\":460648397,\"name\":\"web\",\"active\":true,\"events\":[\"*\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://connector.example.com/\"},\"created_at\":\"2025-11-28T23:59:50Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Handshake { name : "ping"
-            .to_owned(), status : 200, body : ::std::option::Option::Some("".to_owned())
-            } }, ::webhook_runtime::definition::Example { name : "ping_wrong_signature"
-            .to_owned(), description :
-            "A ping signed with another secret is rejected: the handshake verifies the signature first."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("webhook_secret".to_owned(),
-            json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "758d61f2-6a44-4483-a4e5-c4468a0dcb7a".to_owned()),
-            ("X-GitHub-Event".to_owned(), "ping".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=ffd5931328ce6171347413d6f8aa4e38604ec58e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=43e07f5d80489a09aa6e8b72470d021222a98b51c8376c11e312eb64efe4bc14"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"zen\":\"Keep it logically awesome.\",\"hook_id\":460648397,\"hook\":{\"type\":\"Repository\",\"id\":460648397,\"name\":\"web\",\"active\":true,\"events\":[\"*\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://connector.example.com/\"},\"created_at\":\"2025-11-28T23:59:50Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "branch_protection_configuration".to_owned(), description :
-            "A `branch_protection_configuration` delivery with action `disabled` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#branch_protection_configuration"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "efa4e364-1fe0-458e-ac16-097e4463aa26".to_owned()),
-            ("X-GitHub-Event".to_owned(), "branch_protection_configuration".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=2464de90230cc566388b70fc33966b4cf52f642f".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=dbda45b9e9d36e0b85f0b344dff5f742a539739320fbd431a2ab20c778cac2ab"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"disabled\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "branch_protection_configuration".to_owned(), event_type :
-            "branch_protection_configuration.disabled".to_owned(), key :
-            "efa4e364-1fe0-458e-ac16-097e4463aa26".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "branch_protection_rule"
-            .to_owned(), description :
-            "A `branch_protection_rule` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/branch_protection_rule/created.1.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "dde88c55-3485-4f3e-add0-833cce6f90bd".to_owned()),
-            ("X-GitHub-Event".to_owned(), "branch_protection_rule".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=8df9587d132bdd811efb7409aeed7971ac698c4f".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=19d68c818fc31fd4270b65032b72f0a201749829ad5531fcd917ae81b57f953e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"rule\":{\"id\":37429269,\"repository_id\":640412585,\"name\":\"main\",\"created_at\":\"2023-05-13T22:09:38.000-04:00\",\"updated_at\":\"2023-05-13T22:09:38.000-04:00\",\"pull_request_reviews_enforcement_level\":\"non_admins\",\"required_approving_review_count\":1,\"dismiss_stale_reviews_on_push\":true,\"require_code_owner_review\":false,\"authorized_dismissal_actors_only\":false,\"ignore_approvals_from_contributors\":false,\"required_status_checks_enforcement_level\":\"non_admins\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "branch_protection_rule".to_owned(), event_type :
-            "branch_protection_rule.created".to_owned(), key :
-            "dde88c55-3485-4f3e-add0-833cce6f90bd".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "check_run".to_owned(),
-            description :
-            "A `check_run` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/check_run/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "201033b4-b6c3-45d4-ad61-e47e5579e08d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "check_run".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=33a191954b3105619a9d9a19fbbc813d4490313d".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=8925a728c9e193c800254a03fdf7ac2332f0acb572c1983ea22ab61107d04350"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"check_run\":{\"id\":128620228,\"node_id\":\"MDg6Q2hlY2tSdW4xMjg2MjAyMjg=\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"external_id\":\"\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-runs/128620228\",\"html_url\":\"https://github.com/Codertocat/Hello-World/runs/128620228\",\"status\":\"queued\",\"conclusion\":null,\"started_at\":\"2019-05-15T15:21:12Z\",\"completed_at\":null,\"name\":\"Octocoders-linter\",\"check_suite\":{\"id\":118578147,\"node_id\":\"MDEwOkNoZWNrU3VpdGUxMTg1NzgxNDc=\",\"head_branch\":\"changes\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"status\":\"queued\",\"conclusion\":null,\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-suites/118578147\",\"before\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"after\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"created_at\":\"2019-05-15T15:20:31Z\",\"updated_at\":\"2019-05-15T15:20:31Z\"},\"app\":{\"id\":29310,\"node_id\":\"MDM6QXBwMjkzMTA=\",\"name\":\"octocoders-linter\",\"description\":\"\",\"html_url\":\"https://github.com/apps/octocoders-linter\",\"created_at\":\"2019-04-19T19:36:24Z\",\"updated_at\":\"2019-04-19T19:36:56Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "check_run".to_owned(), event_type : "check_run.created".to_owned(), key :
-            "201033b4-b6c3-45d4-ad61-e47e5579e08d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "check_suite".to_owned(),
-            description :
-            "A `check_suite` delivery with action `completed` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/check_suite/completed.1.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "4f416e65-a3c2-431e-a836-f149ed94fdb0".to_owned()),
-            ("X-GitHub-Event".to_owned(), "check_suite".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=3a420eb83a80bf3289e44bc950441bcc186a2bb0".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=d3261f32101ee35ef1fa4ec35527bcdc7124a2676a45f869dabd3aaab57102e5"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"completed\",\"check_suite\":{\"id\":118578147,\"node_id\":\"MDEwOkNoZWNrU3VpdGUxMTg1NzgxNDc=\",\"head_branch\":\"main\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"status\":\"completed\",\"conclusion\":\"success\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-suites/118578147\",\"before\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"after\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"app\":{\"id\":29310,\"slug\":\"github-actions\",\"node_id\":\"MDM6QXBwMjkzMTA=\",\"name\":\"octocoders-linter\",\"description\":\"\",\"html_url\":\"https://github.com/apps/octocoders-linter\",\"created_at\":\"2019-04-19T19:36:24Z\",\"updated_at\":\"2019-04-19T19:36:56Z\"},\"created_at\":\"2019-05-15T15:20:31Z\",\"updated_at\":\"2019-05-15T15:21:14Z\",\"latest_check_runs_count\":1,\"head_commit\":{\"id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"message\":\"Update README.md\",\"timestamp\":\"2019-05-15T15:20:30Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "check_suite".to_owned(), event_type : "check_suite.completed".to_owned(),
-            key : "4f416e65-a3c2-431e-a836-f149ed94fdb0".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "code_scanning_alert"
-            .to_owned(), description :
-            "A `code_scanning_alert` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/code_scanning_alert/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "11e09019-99d0-4efd-ac4b-817c89b514fe".to_owned()),
-            ("X-GitHub-Event".to_owned(), "code_scanning_alert".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=8fa665716715814daa9a6972aadf71efe7263549".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=247059261a9b861fd3312a866c48f7832c5a6f368fc1a294b5ba4e8793a44469"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"alert\":{\"number\":10,\"created_at\":\"2021-02-11T03:10:43Z\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/code-scanning/alerts/10\",\"html_url\":\"https://github.com/Codertocat/Hello-World/security/code-scanning/10\",\"state\":\"open\",\"dismissed_by\":null,\"dismissed_at\":null,\"dismissed_reason\":null,\"rule\":{\"id\":\"java/sql-injection\",\"severity\":\"error\",\"description\":\"Query built from user-controlled sources\",\"name\":\"\",\"full_description\":\"Building a SQL or Java Persistence query from user-controlled sources is vulnerable to insertion of malicious code by the user.\",\"tags\":null,\"help\":null}},\"ref\":\"refs/heads/code-feature\",\"commit_oid\":\"788437584c2522f27feab10d8e631bab3e9e783a\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "code_scanning_alert".to_owned(), event_type : "code_scanning_alert.created"
-            .to_owned(), key : "11e09019-99d0-4efd-ac4b-817c89b514fe".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "commit_comment".to_owned(),
-            description :
-            "A `commit_comment` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/commit_comment/created.on-file.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "5f0bb87c-10c4-4f1f-a25f-e2a7648ec141".to_owned()),
-            ("X-GitHub-Event".to_owned(), "commit_comment".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=6334349cb6d51008b2b4309acf4144db7a5f164c".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=56f8fc07a678706338c43135b858df075a44c5ab42a324bc5264d7b49e3f8ccc"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/comments/33548674\",\"html_url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246#commitcomment-33548674\",\"id\":33548674,\"node_id\":\"MDEzOkNvbW1pdENvbW1lbnQzMzU0ODY3NA==\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"position\":1,\"line\":1,\"path\":\"README.md\",\"commit_id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"created_at\":\"2019-05-15T15:20:39Z\",\"updated_at\":\"2019-05-15T15:20:39Z\",\"author_association\":\"OWNER\",\"body\":\"This is a really good change! :+1:\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "commit_comment".to_owned(), event_type : "commit_comment.created"
-            .to_owned(), key : "5f0bb87c-10c4-4f1f-a25f-e2a7648ec141".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "create".to_owned(),
-            description :
-            "A `create` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/create/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ef811c92-c92f-4d54-a65c-f55b78064a33".to_owned()),
-            ("X-GitHub-Event".to_owned(), "create".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=929da6a251d55176e490313dbfbdecb80f1cf93c".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=e494d6dd1a3e685e234fb8d436bce57a78c14cf6ff27459ebdc012b9d606b9fa"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"simple-tag\",\"ref_type\":\"tag\",\"master_branch\":\"master\",\"description\":null,\"pusher_type\":\"user\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "create".to_owned(), event_type : "create".to_owned(), key :
-            "ef811c92-c92f-4d54-a65c-f55b78064a33".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "custom_property".to_owned(),
-            description :
-            "A `custom_property` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#custom_property"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a89900fc-74f2-4038-a3c8-4f1e1f1cd33a".to_owned()),
-            ("X-GitHub-Event".to_owned(), "custom_property".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=49aacd4376ee996d2612d4032db2e8a9f6453269".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=6072188211e1405c4ffc45bc0d1dc46172d21720530a4147abaee0616b096706"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"definition\":{\"id\":152341},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "custom_property".to_owned(), event_type : "custom_property.created"
-            .to_owned(), key : "a89900fc-74f2-4038-a3c8-4f1e1f1cd33a".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "custom_property_values"
-            .to_owned(), description :
-            "A `custom_property_values` delivery with action `updated` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#custom_property_values"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f93964d4-7be9-4e2b-a165-c0c53aa22c72".to_owned()),
-            ("X-GitHub-Event".to_owned(), "custom_property_values".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=955c08d5bf60bb21038065c7bc71e8c9d41bbc6b".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7bf2d7f69ea8bd4894ae279de68c9a6e778b3b3c07163c927048e88879d2c457"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"updated\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"new_property_values\":{\"id\":5934338},\"old_property_values\":{\"id\":7472276}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "custom_property_values".to_owned(), event_type :
-            "custom_property_values.updated".to_owned(), key :
-            "f93964d4-7be9-4e2b-a165-c0c53aa22c72".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "delete".to_owned(),
-            description :
-            "A `delete` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/delete/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "10eb506e-fa1f-45c6-a0e4-b4a8e8021bb4".to_owned()),
-            ("X-GitHub-Event".to_owned(), "delete".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=47eb2992acc9ce550e9701b9f38b6b47f1d0d098".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=3b4a4272f7ae811ecaa32c6cd0400630fa5df376e5c6e218b13bc2fdd74684b7"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"simple-tag\",\"ref_type\":\"tag\",\"pusher_type\":\"user\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "delete".to_owned(), event_type : "delete".to_owned(), key :
-            "10eb506e-fa1f-45c6-a0e4-b4a8e8021bb4".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "dependabot_alert"
-            .to_owned(), description :
-            "A `dependabot_alert` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/dependabot_alert/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "c13102b5-66af-44da-aeaf-b5101d240700".to_owned()),
-            ("X-GitHub-Event".to_owned(), "dependabot_alert".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c8bdd0776b9070cafd1045cae71286fb115197b6".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=2f68be3e9255bdf3e1a492d75ade14c8181035cf81336aab36e47d69e6b42eb1"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"alert\":{\"number\":20,\"state\":\"open\",\"security_advisory\":{\"ghsa_id\":\"GHSA-c2qf-rxjj-qqgw\",\"cve_id\":\"CVE-2022-25883\",\"summary\":\"semver vulnerable to Regular Expression Denial of Service\",\"description\":\"Versions of the package semver before 7.5.2 are vulnerable to Regular Expression Denial of Service (ReDoS) via the function new Range, when untrusted user data \",\"severity\":\"medium\",\"published_at\":\"2023-06-21T06:30:28Z\",\"updated_at\":\"2023-06-22T16:52:56Z\",\"withdrawn_at\":null},\"url\":\"https://api.github.com/repos/wolfy1339/pika-pack/dependabot/alerts/20\",\"html_url\":\"https://github.com/wolfy1339/pika-pack/security/dependabot/20\",\"created_at\":\"2023-06-24T13:57:12Z\",\"updated_at\":\"2023-06-24T13:57:12Z\",\"dismissed_at\":null,\"dismissed_by\":null,\"dismissed_reason\":null,\"dismissed_comment\":null,\"fixed_at\":null,\"auto_dismissed_at\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "dependabot_alert".to_owned(), event_type : "dependabot_alert.created"
-            .to_owned(), key : "c13102b5-66af-44da-aeaf-b5101d240700".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "deploy_key".to_owned(),
-            description :
-            "A `deploy_key` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/deploy_key/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ea3a72f4-f76b-4d6a-a04e-50f718bd7447".to_owned()),
-            ("X-GitHub-Event".to_owned(), "deploy_key".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=fc2a7b38d11af5d2b2c9d3f707ab5708f86fd459".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=bd202ac1cf9104f2d1c9ea915b190e9b72f8cac72645fab0f13107ca7b432c7f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"key\":{\"id\":100,\"key\":\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQConScVc7ouWWgwcjneNnJ4PScDkkwEjuDL5leLIUU5aIg13dH55/f4aqKUSvfcLUOKJ0a8073tFqMbR9rfvLAhLGeStKxmYApJXpzVkphauu7kfNW8kQNi1fI4\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/keys/100\",\"title\":\"hey-its-a-deploy-key\",\"verified\":true,\"created_at\":\"2019-04-02T17:37:07Z\",\"read_only\":true},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "deploy_key".to_owned(), event_type : "deploy_key.created".to_owned(), key :
-            "ea3a72f4-f76b-4d6a-a04e-50f718bd7447".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "deployment".to_owned(),
-            description :
-            "A `deployment` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f3dac6a9-cce7-4c65-a968-35e26e186576".to_owned()),
-            ("X-GitHub-Event".to_owned(), "deployment".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=703fe9e44798b0483e06a8db08c3a28c23578f54".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=6a2b4d88430f727d51d729a98a43efa2fbefe146c6d062a4caca7a31d26fb49a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"deployment\":{\"id\":8616911},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":{\"id\":7722474},\"workflow_run\":{\"id\":3616359}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "deployment".to_owned(), event_type : "deployment.created".to_owned(), key :
-            "f3dac6a9-cce7-4c65-a968-35e26e186576".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "deployment_protection_rule"
-            .to_owned(), description :
-            "A `deployment_protection_rule` delivery with action `requested` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment_protection_rule"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "2905862e-3ca3-47bd-a644-859aecc72bf7".to_owned()),
-            ("X-GitHub-Event".to_owned(), "deployment_protection_rule".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=4f0d66f36ee2de2079982099406177ef66f7b1e2".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=4a3deeb017a61f3f58b8ae9579e7a0719af349f4ce3ab3a574515c59be9375df"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"requested\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "deployment_protection_rule".to_owned(), event_type :
-            "deployment_protection_rule.requested".to_owned(), key :
-            "2905862e-3ca3-47bd-a644-859aecc72bf7".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "deployment_review"
-            .to_owned(), description :
-            "A `deployment_review` delivery with action `requested` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/deployment_review/requested.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "3c9e993f-c5ff-452b-a4c6-36dee3b1b3d3".to_owned()),
-            ("X-GitHub-Event".to_owned(), "deployment_review".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=5dec5fe811577f16b2fa0c46ae0dee0b864e0fff".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=f112e3346b2654377f24651b9a8dc9a131b480478449a35dd8ad099372defc61"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"requested\",\"workflow_run\":{\"id\":5453085689,\"name\":\"Build pull_request 3 by @ilmax\",\"node_id\":\"WFR_kwLOJMUtSc8AAAABRQd7-Q\",\"head_branch\":\"sample\",\"head_sha\":\"5275a45b7e99c7fd7265b790392c10a74101a67a\",\"path\":\".github/workflows/pr.yaml\",\"display_title\":\"Build pull_request 3 by @ilmax\",\"run_number\":15,\"event\":\"pull_request\",\"status\":\"waiting\",\"conclusion\":null,\"workflow_id\":51845905,\"head_commit\":{\"id\":\"5275a45b7e99c7fd7265b790392c10a74101a67a\",\"tree_id\":\"ab9c9b5d743236041bc83243b4db56b0dc5f14fa\",\"message\":\"Trigger\",\"timestamp\":\"2023-07-04T09:28:05Z\"}},\"since\":\"2023-07-04T09:28:15Z\",\"workflow_job_run\":{\"id\":9921448362,\"name\":\"tst\",\"status\":\"waiting\",\"conclusion\":null,\"html_url\":\"https://github.com/terraform-test-github/sample-app/actions/runs/5453085689/jobs/9921448362\",\"created_at\":\"2023-07-04T09:28:11Z\",\"updated_at\":\"2023-07-04T09:28:15Z\",\"environment\":\"TST\"},\"environment\":\"TST\",\"reviewers\":[{\"type\":\"Team\"}],\"requestor\":{\"login\":\"ilmax\",\"id\":3263338,\"node_id\":\"MDQ6VXNlcjMyNjMzMzg=\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/ilmax\",\"html_url\":\"https://github.com/ilmax\",\"type\":\"User\",\"site_admin\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "deployment_review".to_owned(), event_type : "deployment_review.requested"
-            .to_owned(), key : "3c9e993f-c5ff-452b-a4c6-36dee3b1b3d3".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "deployment_status"
-            .to_owned(), description :
-            "A `deployment_status` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment_status"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "6a7dc2e3-cdf7-40ac-a51a-9257e013fad5".to_owned()),
-            ("X-GitHub-Event".to_owned(), "deployment_status".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=7dca4c695a7869883ed19c2ca5f4767eb04c4df7".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=982259a75785dccee51684b0f605408aefceb4494b05123ec2bbeffc357d6604"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"deployment\":{\"id\":7178384},\"deployment_status\":{\"id\":1968434},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "deployment_status".to_owned(), event_type : "deployment_status.created"
-            .to_owned(), key : "6a7dc2e3-cdf7-40ac-a51a-9257e013fad5".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "discussion".to_owned(),
-            description :
-            "A `discussion` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/discussion/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "e2d32c3a-90bc-48bb-aa7a-9994c1ea2198".to_owned()),
-            ("X-GitHub-Event".to_owned(), "discussion".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=161842979d4c9c7577761256dbb41bd1599322cc".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7faeedd216e1ea16cd92f0e6e5c4cd4bda73442fd92dd7d89c8c3d07b2ea5c00"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"discussion\":{\"answer_chosen_at\":null,\"answer_chosen_by\":null,\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4\",\"id\":3299614,\"node_id\":\"MDEwOkRpc2N1c3Npb24zMjk5NjE0\",\"number\":4,\"title\":\"TEST edit\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"converting\",\"locked\":false,\"comments\":0,\"created_at\":\"2021-03-30T20:09:52Z\",\"updated_at\":\"2021-03-30T20:26:24Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "discussion".to_owned(), event_type : "discussion.created".to_owned(), key :
-            "e2d32c3a-90bc-48bb-aa7a-9994c1ea2198".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "discussion_comment"
-            .to_owned(), description :
-            "A `discussion_comment` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/discussion_comment/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f5194668-7b57-4a1a-a506-15802768541e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "discussion_comment".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=cbb24ff21b8d59253c31937afaed090aef6ea6d5".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=feb3c18da3a78b82e5ae651cba19ba6c5a7b0988d7e1cf7d1d4177cb6c131451"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"comment\":{\"id\":550062,\"node_id\":\"MDE3OkRpc2N1c3Npb25Db21tZW50NTUwMDYy\",\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4#discussioncomment-550062\",\"parent_id\":null,\"child_comment_count\":0,\"discussion_id\":3299614,\"author_association\":\"OWNER\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2021-03-30T20:21:30Z\",\"updated_at\":\"2021-03-30T20:21:30Z\",\"body\":\"ANSWER\"},\"discussion\":{\"answer_chosen_at\":null,\"answer_chosen_by\":null,\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4\",\"id\":3299614,\"node_id\":\"MDEwOkRpc2N1c3Npb24zMjk5NjE0\",\"number\":4,\"title\":\"TEST edit\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"comments\":0,\"created_at\":\"2021-03-30T20:09:52Z\",\"updated_at\":\"2021-03-30T20:26:24Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "discussion_comment".to_owned(), event_type : "discussion_comment.created"
-            .to_owned(), key : "f5194668-7b57-4a1a-a506-15802768541e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "dismissal_request_code_scanning".to_owned(), description :
-            "A `dismissal_request_code_scanning` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#dismissal_request_code_scanning"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "011444c2-5e14-4246-ac93-fa371ba56d96".to_owned()),
-            ("X-GitHub-Event".to_owned(), "dismissal_request_code_scanning".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=5834fc6c01fc6e395aad2c3794705e63d1d07ed1".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=787320c1ec711cd7bd35b10369f6cd84b3faaa4c636c16ef7b981b650feddcfd"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":2582396},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "dismissal_request_code_scanning".to_owned(), event_type :
-            "dismissal_request_code_scanning.created".to_owned(), key :
-            "011444c2-5e14-4246-ac93-fa371ba56d96".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "dismissal_request_secret_scanning".to_owned(), description :
-            "A `dismissal_request_secret_scanning` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#dismissal_request_secret_scanning"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "1c44fce3-9af6-49f2-a420-29420ea93c26".to_owned()),
-            ("X-GitHub-Event".to_owned(), "dismissal_request_secret_scanning"
-            .to_owned()), ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=eb4f3034e705fefb0de12e9b558d5c0e418ecab0".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=160adbb580dd1b297308c145319e989e575903f7f5c0b30b34c4fdb7029035b2"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":9052167},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "dismissal_request_secret_scanning".to_owned(), event_type :
-            "dismissal_request_secret_scanning.created".to_owned(), key :
-            "1c44fce3-9af6-49f2-a420-29420ea93c26".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "exemption_request_push_ruleset".to_owned(), description :
-            "A `exemption_request_push_ruleset` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#exemption_request_push_ruleset"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "8987a27a-caa0-4128-acba-496bcf8d72c3".to_owned()),
-            ("X-GitHub-Event".to_owned(), "exemption_request_push_ruleset".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=6a7a43a17c47cc25a84eb5cc979a7bb7ce3855ff".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=478eb2ec54510d4c28a410c92b8f9987a58cbe738a89c96890d7e8896fd3b01a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":7682988},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "exemption_request_push_ruleset".to_owned(), event_type :
-            "exemption_request_push_ruleset.created".to_owned(), key :
-            "8987a27a-caa0-4128-acba-496bcf8d72c3".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "exemption_request_secret_scanning".to_owned(), description :
-            "A `exemption_request_secret_scanning` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#exemption_request_secret_scanning"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "3908c555-641a-4b0d-a704-b13b2d24b47e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "exemption_request_secret_scanning"
-            .to_owned()), ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=8d56f938549e6dfa319101518a5b5bbc521f1782".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=fb19e629336a717fd29770f292c0e0f004a892a134d63b3f8fc949c55e55a26a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":1608433},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "exemption_request_secret_scanning".to_owned(), event_type :
-            "exemption_request_secret_scanning.created".to_owned(), key :
-            "3908c555-641a-4b0d-a704-b13b2d24b47e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "fork".to_owned(),
-            description :
-            "A `fork` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/fork/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "130ee10e-e1c3-4ece-a11b-0e8bc0592d81".to_owned()),
-            ("X-GitHub-Event".to_owned(), "fork".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=295579747a8b15100fd0752497a81b8fa5d5bf11".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=8992c3181683f61e5a4426763388675b8f19339b88149002589c990646833179"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"forkee\":{\"id\":186853261,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMyNjE=\",\"name\":\"Hello-World\",\"full_name\":\"Octocoders/Hello-World\",\"private\":false,\"owner\":{\"login\":\"Octocoders\",\"id\":38302899,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjM4MzAyODk5\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Octocoders\",\"html_url\":\"https://github.com/Octocoders\",\"type\":\"Organization\",\"site_admin\":false},\"html_url\":\"https://github.com/Octocoders/Hello-World\",\"description\":null,\"fork\":true,\"url\":\"https://api.github.com/repos/Octocoders/Hello-World\",\"created_at\":\"2019-05-15T15:20:42Z\",\"updated_at\":\"2019-05-15T15:20:41Z\",\"pushed_at\":\"2019-05-15T15:20:33Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "fork".to_owned(), event_type : "fork".to_owned(), key :
-            "130ee10e-e1c3-4ece-a11b-0e8bc0592d81".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "github_app_authorization"
-            .to_owned(), description :
-            "A `github_app_authorization` delivery with action `revoked` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/github_app_authorization/revoked.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "629db458-7800-4e32-ae45-1f83da8a36cf".to_owned()),
-            ("X-GitHub-Event".to_owned(), "github_app_authorization".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=16d0fd0d3b851367a8c5c4e01fa9db30dc8b9527".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=464ed2fe07886afeab27b134c08c532410df6ab728cf8092f956ce847ca58862"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"revoked\",\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "github_app_authorization".to_owned(), event_type :
-            "github_app_authorization.revoked".to_owned(), key :
-            "629db458-7800-4e32-ae45-1f83da8a36cf".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "gollum".to_owned(),
-            description :
-            "A `gollum` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/gollum/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ab8cff98-d74e-4d3f-a669-7894cad0b47e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "gollum".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c3eefc09a1ef36deb00b93c302974e500697fb61".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=dcb5b808f3f498e51ddb4b38fc0ccb49fbc28d51c598489fae9a6ac2f4552a5e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"pages\":[{\"page_name\":\"Home\",\"title\":\"Home\",\"summary\":null,\"action\":\"edited\",\"sha\":\"6bf911d3801dd1ef957fc6ade5a8d96429e7fa39\",\"html_url\":\"https://github.com/Codertocat/Hello-World/wiki/Home\"}],\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "gollum".to_owned(), event_type : "gollum".to_owned(), key :
-            "ab8cff98-d74e-4d3f-a669-7894cad0b47e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "installation".to_owned(),
-            description :
-            "A `installation` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/installation/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "3c57e2f2-c2ce-4ed2-ad4a-dcdd71f1a81a".to_owned()),
-            ("X-GitHub-Event".to_owned(), "installation".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=9bd2489ff9428c53e68c3295d303b374cb1e6eb0".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=72574cf20332de58696016dbcdd757cf0af542110c8eb34643295fe236337af7"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"repositories\":[{\"id\":186853002,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMwMDI=\",\"name\":\"Hello-World\",\"full_name\":\"Codertocat/Hello-World\",\"private\":false}],\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "installation".to_owned(), event_type : "installation.created".to_owned(),
-            key : "3c57e2f2-c2ce-4ed2-ad4a-dcdd71f1a81a".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "installation_repositories"
-            .to_owned(), description :
-            "A `installation_repositories` delivery with action `added` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/installation_repositories/added.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "7ab476d3-2b8b-4994-a0d5-ea5da26cae53".to_owned()),
-            ("X-GitHub-Event".to_owned(), "installation_repositories".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=bc73e6b25f893005c14e2a076176c8b5d5e28a25".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=a2beba0fbf7f063cff950ad605618258e7bd2ba5bd606b0183ba4fcc010f3904"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"added\",\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"repository_selection\":\"selected\",\"repositories_added\":[{\"id\":186853007,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMwMDc=\",\"name\":\"Space\",\"full_name\":\"Codertocat/Space\",\"private\":false}],\"repositories_removed\":[],\"requester\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "installation_repositories".to_owned(), event_type :
-            "installation_repositories.added".to_owned(), key :
-            "7ab476d3-2b8b-4994-a0d5-ea5da26cae53".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "installation_target"
-            .to_owned(), description :
-            "A `installation_target` delivery with action `renamed` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#installation_target"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "596e84b6-241d-4a6d-a4fc-5284f37d2b81".to_owned()),
-            ("X-GitHub-Event".to_owned(), "installation_target".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=3dc92230de185a4e9f284e7e58f574713da36f1d".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=e9c48ebcf9771396c0e5712e4bc04b5fa5ab77aef3ffe4e9a114fd86923d30a9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"account\":{\"id\":5402587},\"action\":\"renamed\",\"changes\":{\"id\":4088424},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"target_type\":{\"id\":712362}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "installation_target".to_owned(), event_type : "installation_target.renamed"
-            .to_owned(), key : "596e84b6-241d-4a6d-a4fc-5284f37d2b81".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "issue_comment".to_owned(),
-            description :
-            "A `issue_comment` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/issue_comment/created.1.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "4006df37-371f-43a1-adf6-ef9e0daaa9bf".to_owned()),
-            ("X-GitHub-Event".to_owned(), "issue_comment".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=696018766fff401998ec643adf92a1c7ed26b218".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=ef43a6c28aa91daf2eadbf2ac70002b0411ee133076b7c13ea84af7f610f68aa"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"issue\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1\",\"id\":444500041,\"node_id\":\"MDU6SXNzdWU0NDQ1MDAwNDE=\",\"number\":1,\"title\":\"Spelling error in the README file\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"assignee\":null,\"milestone\":null,\"comments\":2,\"created_at\":\"2021-01-28T22:17:31Z\"},\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/comments/492700400\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400\",\"id\":492700400,\"node_id\":\"MDEyOklzc3VlQ29tbWVudDQ5MjcwMDQwMA==\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:20:21Z\",\"updated_at\":\"2019-05-15T15:20:21Z\",\"author_association\":\"OWNER\",\"body\":\"You are totally right! I'll get this fixed right away.\",\"performed_via_github_app\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "issue_comment".to_owned(), event_type : "issue_comment.created".to_owned(),
-            key : "4006df37-371f-43a1-adf6-ef9e0daaa9bf".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "issue_dependencies"
-            .to_owned(), description :
-            "A `issue_dependencies` delivery with action `blocked_by_added` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#issue_dependencies"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "02bf6cfe-31ea-4fbc-aa4f-d11d484968e5".to_owned()),
-            ("X-GitHub-Event".to_owned(), "issue_dependencies".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=b8c15099847354daf330ed902e6d724a3ce3ddf9".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=40a775db85851c55cf41abeae1443425e29cd5c7cefb50e956c77d5a099aae96"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"blocked_by_added\",\"blocked_issue_id\":{\"id\":3285307},\"blocked_issue\":{\"id\":7542638},\"blocking_issue_id\":{\"id\":4374781},\"blocking_issue\":{\"id\":2550108},\"blocking_issue_repo\":{\"id\":7022219},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "issue_dependencies".to_owned(), event_type :
-            "issue_dependencies.blocked_by_added".to_owned(), key :
-            "02bf6cfe-31ea-4fbc-aa4f-d11d484968e5".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "issues".to_owned(),
-            description :
-            "A `issues` delivery with action `opened` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/issues/opened.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "45327d5b-a86f-4a53-a991-eb1bda487190".to_owned()),
-            ("X-GitHub-Event".to_owned(), "issues".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=15c1af5ac3a2a73229c6987c1814c3c69a626d11".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7ec1fedbd38749aa7cadb2b3a3e828086dc82ca82a5bfa069b1ca0bf13dbd9f6"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"opened\",\"issue\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1\",\"id\":444500041,\"node_id\":\"MDU6SXNzdWU0NDQ1MDAwNDE=\",\"number\":1,\"title\":\"Spelling error in the README file\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"assignee\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"milestone\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/milestones/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/milestone/1\",\"id\":4317517,\"node_id\":\"MDk6TWlsZXN0b25lNDMxNzUxNw==\",\"number\":1,\"title\":\"v1.0\",\"description\":\"Add new space flight simulator\",\"open_issues\":1,\"closed_issues\":0,\"state\":\"closed\",\"created_at\":\"2019-05-15T15:20:17Z\",\"updated_at\":\"2019-05-15T15:20:18Z\"},\"comments\":0,\"created_at\":\"2019-05-15T15:20:18Z\",\"updated_at\":\"2019-05-15T15:20:18Z\",\"closed_at\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "issues".to_owned(), event_type : "issues.opened".to_owned(), key :
-            "45327d5b-a86f-4a53-a991-eb1bda487190".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "label".to_owned(),
-            description :
-            "A `label` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/label/created.1.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "b6dbe89d-7e59-4cbb-a388-91347f95fbcd".to_owned()),
-            ("X-GitHub-Event".to_owned(), "label".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=21c7b180f5c6a293a7410800b7e5641ae81abee9".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=9b9f2ffa806a12aeeb729f3125bb8fcbf286a22e45e07ba7c20ff5ca834c1bb7"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"label\":{\"id\":1362937026,\"node_id\":\"MDU6TGFiZWwxMzYyOTM3MDI2\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/labels/:bug:%20Bugfix\",\"name\":\":bug: Bugfix\",\"description\":\"Fixes a bug\",\"color\":\"cb1f00\",\"default\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "label".to_owned(), event_type : "label.created".to_owned(), key :
-            "b6dbe89d-7e59-4cbb-a388-91347f95fbcd".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "marketplace_purchase"
-            .to_owned(), description :
-            "A `marketplace_purchase` delivery with action `cancelled` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/marketplace_purchase/cancelled.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "3be05a9a-f9bc-4c45-a733-63a0915d0c16".to_owned()),
-            ("X-GitHub-Event".to_owned(), "marketplace_purchase".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=f17f138aa2f4910002f9a6f34aa19ff43a18820b".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=dcb7776dc9b1e4cc0f1d72faa71c3e13f1ac82882d9f460c8d1c5e471dd618f2"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"cancelled\",\"effective_date\":\"2017-10-25T00:00:00+00:00\",\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"marketplace_purchase\":{\"billing_cycle\":\"monthly\",\"unit_count\":0,\"on_free_trial\":false,\"free_trial_ends_on\":null,\"next_billing_date\":\"2017-11-08T00:00:00+00:00\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "marketplace_purchase".to_owned(), event_type :
-            "marketplace_purchase.cancelled".to_owned(), key :
-            "3be05a9a-f9bc-4c45-a733-63a0915d0c16".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "member".to_owned(),
-            description :
-            "A `member` delivery with action `added` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/member/added.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "3942386e-c455-44b9-aedf-37e10844a869".to_owned()),
-            ("X-GitHub-Event".to_owned(), "member".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=1328a41675080305d189fc07aeb662158f8dcbb7".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=a883f69aa07afdf3a8084a1282b998270613886aae2c4870a40536fde55dc14e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"added\",\"member\":{\"login\":\"hacktocat\",\"id\":39652351,\"node_id\":\"MDQ6VXNlcjM5NjUyMzUx\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/hacktocat\",\"html_url\":\"https://github.com/hacktocat\",\"type\":\"User\",\"site_admin\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "member".to_owned(), event_type : "member.added".to_owned(), key :
-            "3942386e-c455-44b9-aedf-37e10844a869".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "membership".to_owned(),
-            description :
-            "A `membership` delivery with action `added` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/membership/added.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "bbefa9f0-9ea4-403c-a526-ac36e36764ea".to_owned()),
-            ("X-GitHub-Event".to_owned(), "membership".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=94ea33e3ca514567697ae936872bf215d1c62b92".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=f2e8e3e69e801bb1b7cf17b52b2802101ffb9d6c12be946e7142d20b9367a361"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"added\",\"scope\":\"team\",\"member\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":\"Open-source team\",\"privacy\":\"secret\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "membership".to_owned(), event_type : "membership.added".to_owned(), key :
-            "bbefa9f0-9ea4-403c-a526-ac36e36764ea".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "merge_group".to_owned(),
-            description :
-            "A `merge_group` delivery with action `checks_requested` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/merge_group/checks_requested.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ef564b56-e30a-4563-a096-7adb2364621d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "merge_group".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=fd3748058bf16303795dc34f75a20620dd5d5170".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=491d2fab560c9af36a788963ec23d8afeef45440eb168e6582d88701c51db851"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"checks_requested\",\"merge_group\":{\"head_sha\":\"2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d\",\"head_ref\":\"refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64\",\"base_sha\":\"380387fbc80638b734a49e1be1c4dfec1c01b33c\",\"base_ref\":\"refs/heads/main\",\"head_commit\":{\"id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"message\":\"Merge pull request #2048 from octo-repo/update-readme\\n\\nUpdate README.md\",\"timestamp\":\"2019-05-15T15:20:30Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "merge_group".to_owned(), event_type : "merge_group.checks_requested"
-            .to_owned(), key : "ef564b56-e30a-4563-a096-7adb2364621d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "meta".to_owned(),
-            description :
-            "A `meta` delivery with action `deleted` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/meta/deleted.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "b55d8354-129f-4997-a710-4ac5603a5232".to_owned()),
-            ("X-GitHub-Event".to_owned(), "meta".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=db5198c031afcc18d39444f45574442d196db12e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=a6b18f3af042df64d13b947c55a44769e61da7ef8ebf6b50af5e2c218bea1173"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"deleted\",\"hook_id\":101047067,\"hook\":{\"type\":\"Repository\",\"id\":101047067,\"name\":\"web\",\"active\":true,\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"http://example.com/hook\",\"secret\":\"********\"},\"updated_at\":\"2019-04-10T03:57:12Z\",\"created_at\":\"2019-04-10T03:57:12Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "meta".to_owned(), event_type : "meta.deleted".to_owned(), key :
-            "b55d8354-129f-4997-a710-4ac5603a5232".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "milestone".to_owned(),
-            description :
-            "A `milestone` delivery with action `opened` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#milestone"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "88a23b58-58b4-40e5-a668-e8be5f5e29ae".to_owned()),
-            ("X-GitHub-Event".to_owned(), "milestone".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c05a804868014b6463a980dcd7d3a1b93c0e281a".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=d5d7a1a82f3b29e0a787fb1bddeb2ac93100ecb69a5a85ea454c58a7de8432f8"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"opened\",\"milestone\":{\"id\":1019767},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "milestone".to_owned(), event_type : "milestone.opened".to_owned(), key :
-            "88a23b58-58b4-40e5-a668-e8be5f5e29ae".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "org_block".to_owned(),
-            description :
-            "A `org_block` delivery with action `blocked` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/org_block/blocked.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "7a10b18b-6dcf-4ebc-af9e-b503178ededa".to_owned()),
-            ("X-GitHub-Event".to_owned(), "org_block".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=a33ff9b70fd1cae857f70d9c598f7225bad86a36".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=c7e3d1008bf065ba7b672c81518ecce8d9dbb6d697ac3b5ea16d486187877273"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"blocked\",\"blocked_user\":{\"login\":\"hacktocat\",\"id\":39652351,\"node_id\":\"MDQ6VXNlcjM5NjUyMzUx\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/hacktocat\",\"html_url\":\"https://github.com/hacktocat\",\"type\":\"User\",\"site_admin\":false},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "org_block".to_owned(), event_type : "org_block.blocked".to_owned(), key :
-            "7a10b18b-6dcf-4ebc-af9e-b503178ededa".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "organization".to_owned(),
-            description :
-            "A `organization` delivery with action `deleted` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "61ce9b69-3dea-4d2a-a0d1-c1f3133bb153".to_owned()),
-            ("X-GitHub-Event".to_owned(), "organization".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=561fa468db6a22de1326b5b922b8491b8500d803".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=2c2311b7483da7167a54e72e5e45c1ecaaf3a3ae30d1b9ec16f647ec703832ab"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"deleted\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "organization".to_owned(), event_type : "organization.deleted".to_owned(),
-            key : "61ce9b69-3dea-4d2a-a0d1-c1f3133bb153".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "organization_custom_property".to_owned(), description :
-            "A `organization_custom_property` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization_custom_property"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "1366ea04-c917-4501-a0e7-449adbcbb8c2".to_owned()),
-            ("X-GitHub-Event".to_owned(), "organization_custom_property".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=77ac5afad3e7f19c08c06a4f6d7ca8c93b86eb76".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=cc0c3ec4f7360c624ea42f237798788b3d496eeb34b0a389474bc9743234f3ae"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"definition\":{\"id\":8732475},\"enterprise\":{\"id\":1,\"slug\":\"octo-business\",\"name\":\"Octo Business\",\"node_id\":\"MDEwOkVudGVycHJpc2Ux\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "organization_custom_property".to_owned(), event_type :
-            "organization_custom_property.created".to_owned(), key :
-            "1366ea04-c917-4501-a0e7-449adbcbb8c2".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "organization_custom_property_values".to_owned(), description :
-            "A `organization_custom_property_values` delivery with action `updated` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization_custom_property_values"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "0de04e54-dcf7-4841-a741-ed440753c407".to_owned()),
-            ("X-GitHub-Event".to_owned(), "organization_custom_property_values"
-            .to_owned()), ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=4a9f0cac31fb2bd4bbe435a93e06ae5aee5b83f8".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=4a727445b708e8276536d5edbcd42cb29f184ce3afb65305c04ce254aa1ad1a8"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"updated\",\"enterprise\":{\"id\":1,\"slug\":\"octo-business\",\"name\":\"Octo Business\",\"node_id\":\"MDEwOkVudGVycHJpc2Ux\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"new_property_values\":{\"id\":7908260},\"old_property_values\":{\"id\":1638819}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "organization_custom_property_values".to_owned(), event_type :
-            "organization_custom_property_values.updated".to_owned(), key :
-            "0de04e54-dcf7-4841-a741-ed440753c407".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "package".to_owned(),
-            description :
-            "A `package` delivery with action `published` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/package/published.docker.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "c13c17cd-aec4-46db-a6d6-4f3dc899ed0c".to_owned()),
-            ("X-GitHub-Event".to_owned(), "package".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c2a6c95a84d25f879b549eb6109109a32de09bd1".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=435d416a3791f0e5f150af69f00de50262a19b9d8e767d490efad488a0f95205"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"published\",\"package\":{\"id\":10696,\"name\":\"hello-world-npm\",\"namespace\":\"Codertocat/hello-world\",\"description\":null,\"ecosystem\":\"docker\",\"package_type\":\"npm\",\"html_url\":\"https://github.com/Codertocat/hello-world/packages/10696\",\"created_at\":\"2019-05-09T23:28:29Z\",\"updated_at\":\"2019-05-09T23:28:29Z\",\"owner\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false}},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "package".to_owned(), event_type : "package.published".to_owned(), key :
-            "c13c17cd-aec4-46db-a6d6-4f3dc899ed0c".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "page_build".to_owned(),
-            description :
-            "A `page_build` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/page_build/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "65849ef8-265a-463b-aa7c-5ac4f1ce4b3c".to_owned()),
-            ("X-GitHub-Event".to_owned(), "page_build".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c2993c921b53e5905ffaa072dbca600b0448f741".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=b08127bcd721bcf66dffac75bea5c97d398a6c48fc26ccf03df4122a926c84f9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"id\":130514899,\"build\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pages/builds/130514899\",\"status\":\"built\",\"pusher\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"commit\":\"507fc9acd0d04ac4a9db87d12cb228c052cd813a\",\"duration\":16984,\"created_at\":\"2019-05-15T15:20:23Z\",\"updated_at\":\"2019-05-15T15:20:40Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "page_build".to_owned(), event_type : "page_build".to_owned(), key :
-            "65849ef8-265a-463b-aa7c-5ac4f1ce4b3c".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "personal_access_token_request".to_owned(), description :
-            "A `personal_access_token_request` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#personal_access_token_request"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "25daa544-2ce0-44fd-a6dd-097cc9beaa40".to_owned()),
-            ("X-GitHub-Event".to_owned(), "personal_access_token_request".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=838fdefeca3b254c61436617d41bf4d001b13438".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=fbe332bd8ddc6501ec2e9896e16ce7d92eb7eda9b50d713296896fdb145eeb4d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"personal_access_token_request\":{\"id\":7694859},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "personal_access_token_request".to_owned(), event_type :
-            "personal_access_token_request.created".to_owned(), key :
-            "25daa544-2ce0-44fd-a6dd-097cc9beaa40".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "project".to_owned(),
-            description :
-            "A `project` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a0bb0d36-6547-4bca-aebb-f124779b3f79".to_owned()),
-            ("X-GitHub-Event".to_owned(), "project".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=f7510428fab8fe4b5b64cb32db8c83932b672508".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=416f687ce710658b58baaf7aa390eecd1eff15e9f8543e5c2b4eb1d184db8b22"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"project\":{\"url\":\"https://api.github.com/projects/2640902\",\"html_url\":\"https://github.com/Codertocat/Hello-World/projects/1\",\"id\":2640902,\"node_id\":\"MDc6UHJvamVjdDI2NDA5MDI=\",\"name\":\"Space 2.0\",\"body\":\"Project tasks for a trip to Space\",\"number\":1,\"state\":\"open\",\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:21:06Z\",\"updated_at\":\"2019-05-15T15:21:06Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "project".to_owned(), event_type : "project.created".to_owned(), key :
-            "a0bb0d36-6547-4bca-aebb-f124779b3f79".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "project_card".to_owned(),
-            description :
-            "A `project_card` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project_card/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "c22c9572-4b44-4d42-a3d2-267c98c34610".to_owned()),
-            ("X-GitHub-Event".to_owned(), "project_card".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=af63ac2b878676570fe65220d674fa81322006ed".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=d6b277e24b3f10dd7085ab57526413f65ce79336b746f0f17caa2dc778f512f5"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"project_card\":{\"url\":\"https://api.github.com/projects/columns/cards/21567453\",\"column_id\":5368157,\"id\":21567453,\"node_id\":\"MDExOlByb2plY3RDYXJkMjE1Njc0NTM=\",\"note\":\"Work that can be completed in one hour or less.\",\"archived\":false,\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:21:10Z\",\"updated_at\":\"2019-05-15T15:21:10Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "project_card".to_owned(), event_type : "project_card.created".to_owned(),
-            key : "c22c9572-4b44-4d42-a3d2-267c98c34610".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "project_column".to_owned(),
-            description :
-            "A `project_column` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project_column/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f798b7c7-d6f4-4281-a434-8325d98a24f1".to_owned()),
-            ("X-GitHub-Event".to_owned(), "project_column".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c2d8960364c3f497e2ffb5499a546714ef683e45".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=4ca1f9b71fe4ef492609f49c3f3c8e255f9b7162d7bb13aa958a495fef34ad3f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"project_column\":{\"url\":\"https://api.github.com/projects/columns/5368157\",\"id\":5368157,\"node_id\":\"MDEzOlByb2plY3RDb2x1bW41MzY4MTU3\",\"name\":\"Small bugfixes\",\"created_at\":\"2019-05-15T15:21:09Z\",\"updated_at\":\"2019-05-15T15:21:09Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "project_column".to_owned(), event_type : "project_column.created"
-            .to_owned(), key : "f798b7c7-d6f4-4281-a434-8325d98a24f1".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "projects_v2".to_owned(),
-            description :
-            "A `projects_v2` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "bc49126c-5c31-4b42-a7f0-9ebdf7f9e518".to_owned()),
-            ("X-GitHub-Event".to_owned(), "projects_v2".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=8ca37a325c51f0f3c351883fa8e3e9aa1aa52af2".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=76300a56465d05a20225c8000cd5d3cdc7fa2264e63eee059a9a0a5c7ed9994d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"projects_v2\":{\"id\":7930630},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "projects_v2".to_owned(), event_type : "projects_v2.created".to_owned(), key
-            : "bc49126c-5c31-4b42-a7f0-9ebdf7f9e518".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "projects_v2_item"
-            .to_owned(), description :
-            "A `projects_v2_item` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/projects_v2_item/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "071be036-4675-4149-ac33-dc6edd0690fa".to_owned()),
-            ("X-GitHub-Event".to_owned(), "projects_v2_item".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=a370fcaced9a8ebcae51890cbe24bebcf58a340e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=945c61c3a56184b47dfad6d6bd27fcf9d0c1106d17ae191bfb17d24a45b9a626"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"projects_v2_item\":{\"id\":5678510,\"node_id\":\"PVTI_lADOAWcTxs07G84AVqWu\",\"project_node_id\":\"PVT_kwDOAWcTxs07Gw\",\"content_node_id\":\"DI_lADOAWcTxs07G84AIjOy\",\"content_type\":\"DraftIssue\",\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2022-06-08T20:34:26Z\",\"updated_at\":\"2022-06-08T20:34:26Z\",\"archived_at\":null},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "projects_v2_item".to_owned(), event_type : "projects_v2_item.created"
-            .to_owned(), key : "071be036-4675-4149-ac33-dc6edd0690fa".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "projects_v2_status_update"
-            .to_owned(), description :
-            "A `projects_v2_status_update` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2_status_update"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "6b548dc7-a707-4388-aceb-696959b61804".to_owned()),
-            ("X-GitHub-Event".to_owned(), "projects_v2_status_update".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=44c00dd78e685760fee6ec61fc45463811db1cec".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=5d04629af2da5eda62cba545f43a877e1477247b42086f41a140c878eae77acf"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"projects_v2_status_update\":{\"id\":6727687},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "projects_v2_status_update".to_owned(), event_type :
-            "projects_v2_status_update.created".to_owned(), key :
-            "6b548dc7-a707-4388-aceb-696959b61804".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "public".to_owned(),
-            description :
-            "A `public` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/public/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a6d7d71e-44c6-4c9e-a07f-922c22b9e35f".to_owned()),
-            ("X-GitHub-Event".to_owned(), "public".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=5ae40ab635a91831502bc321514005fe2378b9d8".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=2ef571d09422cdaf7ba9089fe40f8d899f9f08a78827db7392569efd61337db2"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "public".to_owned(), event_type : "public".to_owned(), key :
-            "a6d7d71e-44c6-4c9e-a07f-922c22b9e35f".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "pull_request".to_owned(),
-            description :
-            "A `pull_request` delivery with action `opened` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request/opened.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "4cec4db3-3f64-4777-a701-8add5e45e185".to_owned()),
-            ("X-GitHub-Event".to_owned(), "pull_request".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=cc68e6d56f12a235be247de2afcb0355233b6336".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=753c09fb763947decdd5f93e7a27fd227e0264b8e61b2be212c9b8cc8a18d362"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"opened\",\"number\":2,\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:33Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pull_request".to_owned(), event_type : "pull_request.opened".to_owned(), key
-            : "4cec4db3-3f64-4777-a701-8add5e45e185".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "pull_request_review"
-            .to_owned(), description :
-            "A `pull_request_review` delivery with action `submitted` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review/submitted.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "45b92f9d-4c74-4253-a2c1-6a9915d7e9e8".to_owned()),
-            ("X-GitHub-Event".to_owned(), "pull_request_review".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=1c0f4f8da7c4a7317114fb8f1252ce52cad6ff7e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=cb5247434a573ea3a0c79db8f7be2d057049daa6aefc7f9a49d160691a120eed"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"submitted\",\"review\":{\"id\":237895671,\"node_id\":\"MDE3OlB1bGxSZXF1ZXN0UmV2aWV3MjM3ODk1Njcx\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":null,\"commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"submitted_at\":\"2019-05-15T15:20:38Z\",\"state\":\"commented\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-237895671\",\"author_association\":\"OWNER\"},\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pull_request_review".to_owned(), event_type :
-            "pull_request_review.submitted".to_owned(), key :
-            "45b92f9d-4c74-4253-a2c1-6a9915d7e9e8".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "pull_request_review_comment"
-            .to_owned(), description :
-            "A `pull_request_review_comment` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review_comment/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "24c57299-76ab-4ada-aaa4-0d1a0dfa436e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "pull_request_review_comment".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=af5872315f20b97b675aef22544fdf6d6bd6f6ed".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=09ca12135be3eafc814ab2c2c0003801102e0d6795e19efce9534875b35452b4"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/comments/284312630\",\"pull_request_review_id\":237895671,\"id\":284312630,\"node_id\":\"MDI0OlB1bGxSZXF1ZXN0UmV2aWV3Q29tbWVudDI4NDMxMjYzMA==\",\"diff_hunk\":\"@@ -1 +1 @@\\n-# Hello-World\",\"path\":\"README.md\",\"position\":1,\"original_position\":1,\"commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"original_commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"Maybe you should use more emoji on this line.\",\"created_at\":\"2019-05-15T15:20:37Z\"},\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pull_request_review_comment".to_owned(), event_type :
-            "pull_request_review_comment.created".to_owned(), key :
-            "24c57299-76ab-4ada-aaa4-0d1a0dfa436e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "pull_request_review_thread"
-            .to_owned(), description :
-            "A `pull_request_review_thread` delivery with action `resolved` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review_thread/resolved.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f37dbf98-77c3-477d-a3d1-17aede8616cd".to_owned()),
-            ("X-GitHub-Event".to_owned(), "pull_request_review_thread".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=9579dcb1102340039593fc75d6e29107c53adf2c".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7d9320b927b1b053019482bc888053aac5f9d08a85b6e56a7ce14363af560fb1"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"resolved\",\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"thread\":{\"node_id\":\"PRRT_kwDOFd42Pc4rQOUv\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pull_request_review_thread".to_owned(), event_type :
-            "pull_request_review_thread.resolved".to_owned(), key :
-            "f37dbf98-77c3-477d-a3d1-17aede8616cd".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "push".to_owned(),
-            description :
-            "A `push` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/push/with-new-branch.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "push".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225246"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "push".to_owned(), event_type : "push".to_owned(), key :
-            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "registry_package"
-            .to_owned(), description :
-            "A `registry_package` delivery with action `published` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/registry_package/published.docker.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "79ccd223-3a75-45ae-a760-b69360974f9c".to_owned()),
-            ("X-GitHub-Event".to_owned(), "registry_package".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=e50bd973f02fbdb74509a326b06a45cf69b42b27".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=6273883b8672a205383f8fb3df6b61d1dec9323daf5cee8557ded9048b7abc5f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"published\",\"registry_package\":{\"id\":10696,\"name\":\"hello-world-npm\",\"namespace\":\"Codertocat/hello-world\",\"description\":null,\"ecosystem\":\"docker\",\"package_type\":\"npm\",\"html_url\":\"https://github.com/Codertocat/hello-world/packages/10696\",\"created_at\":\"2019-05-09T23:28:29Z\",\"updated_at\":\"2019-05-09T23:28:29Z\",\"owner\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "registry_package".to_owned(), event_type : "registry_package.published"
-            .to_owned(), key : "79ccd223-3a75-45ae-a760-b69360974f9c".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "release".to_owned(),
-            description :
-            "A `release` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/release/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "eba07b56-15fa-4ae8-a520-14aebea7c4dc".to_owned()),
-            ("X-GitHub-Event".to_owned(), "release".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=530252b287222f4575b72fd2c980804a8c0bb1cd".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=a3c0dd77b613b5f5d0808b61a26ca532e99ad780b84e6dff4e9f3c8c615e03da"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"release\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/releases/17372790\",\"html_url\":\"https://github.com/Codertocat/Hello-World/releases/tag/0.0.1\",\"id\":17372790,\"node_id\":\"MDc6UmVsZWFzZTE3MzcyNzkw\",\"tag_name\":\"0.0.1\",\"target_commitish\":\"master\",\"name\":\"\",\"draft\":false,\"author\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"prerelease\":false,\"created_at\":\"2019-05-15T15:19:25Z\",\"published_at\":\"2019-05-15T15:20:53Z\",\"body\":\"\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "release".to_owned(), event_type : "release.created".to_owned(), key :
-            "eba07b56-15fa-4ae8-a520-14aebea7c4dc".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "repository".to_owned(),
-            description :
-            "A `repository` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "156a9d05-0f63-439b-a358-0d0454653f6e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c49adf9e8bf61b09be0d12e3f4cf9e859ee91acd".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=efea638426f3092b98c28433d725c95c9cb3db75bdb6ecb99737fb7325e7d69c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository".to_owned(), event_type : "repository.created".to_owned(), key :
-            "156a9d05-0f63-439b-a358-0d0454653f6e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "repository_advisory"
-            .to_owned(), description :
-            "A `repository_advisory` delivery with action `published` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_advisory"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "e4c2fd05-27ef-4228-a50e-cb0fafb63fda".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository_advisory".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=7ca9a0018f03a8bd0db817e75a18a2e0709844a5".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=3f74b810d1dcacdf83a89f99f4f0f5e6eaa3efdf6dd1ccde6c67d5ad60f0f666"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"published\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"repository_advisory\":{\"id\":2325761},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository_advisory".to_owned(), event_type :
-            "repository_advisory.published".to_owned(), key :
-            "e4c2fd05-27ef-4228-a50e-cb0fafb63fda".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "repository_dispatch"
-            .to_owned(), description :
-            "A `repository_dispatch` delivery with action `deploy-staging` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_dispatch"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a3af48e5-0982-4c87-ac92-a8ed9c1e91be".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository_dispatch".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=962762c03658d71664a2f27dca64030b4e4001a0".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=e771028de067804e276d6d3d41d9d4e32e5d1346f5d9d0005de079b2efb57e87"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"deploy-staging\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository_dispatch".to_owned(), event_type :
-            "repository_dispatch.deploy-staging".to_owned(), key :
-            "a3af48e5-0982-4c87-ac92-a8ed9c1e91be".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "repository_import"
-            .to_owned(), description :
-            "A `repository_import` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository_import/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "5a824858-388f-479b-ade1-a60e4c6b8646".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository_import".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=c33c0906a7b630ef66683a246b2fc465bb9a6df5".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=ff7af15427ef6089417c1e90764bf92236c1e40a3cf273e8da35566468a7eaeb"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"status\":\"success\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository_import".to_owned(), event_type : "repository_import".to_owned(),
-            key : "5a824858-388f-479b-ade1-a60e4c6b8646".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "repository_ruleset"
-            .to_owned(), description :
-            "A `repository_ruleset` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_ruleset"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "2a5d443d-3b82-4fb1-a167-59ccfd7e6bdf".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository_ruleset".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=5272cb8f0473ad5f502db1d4124005a824a94d2e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7933ff4a26547caea2f116942e6dfbe01cad2ee1a0a16beed2aebda446366d9d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"repository_ruleset\":{\"id\":3789612},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository_ruleset".to_owned(), event_type : "repository_ruleset.created"
-            .to_owned(), key : "2a5d443d-3b82-4fb1-a167-59ccfd7e6bdf".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "repository_vulnerability_alert".to_owned(), description :
-            "A `repository_vulnerability_alert` delivery with action `create` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository_vulnerability_alert/create.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "e25e088c-1905-4e44-a5dc-70f9a2e3894c".to_owned()),
-            ("X-GitHub-Event".to_owned(), "repository_vulnerability_alert".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=230e9901a2aceb25395de857cef559a018c8384d".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=43e426b661fc57d9527a5b8ea06b640470199274efec0776b1437a8782028e2d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"create\",\"alert\":{\"id\":91095730,\"number\":2,\"node_id\":\"MDU6SXNzdWU5MTA5NzcyMw==\",\"state\":\"open\",\"affected_range\":\">= 2.0.4, < 2.0.6\",\"affected_package_name\":\"rack\",\"external_reference\":\"https://nvd.nist.gov/vuln/detail/CVE-2018-16470\",\"external_identifier\":\"CVE-2018-16470\",\"fixed_in\":\"2.0.6\",\"ghsa_id\":\"GHSA-qqgx-2p2h-9c37\",\"severity\":\"moderate\",\"created_at\":\"2021-03-01T01:23:45Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "repository_vulnerability_alert".to_owned(), event_type :
-            "repository_vulnerability_alert.create".to_owned(), key :
-            "e25e088c-1905-4e44-a5dc-70f9a2e3894c".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "secret_scanning_alert"
-            .to_owned(), description :
-            "A `secret_scanning_alert` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_alert"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "abc9c015-fff9-452d-aa0f-a918508345c0".to_owned()),
-            ("X-GitHub-Event".to_owned(), "secret_scanning_alert".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=262c6855858af85faaed0af1b7368db247a8c078".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=011704abde237e27278403d0d1ea4ce4c9c1500bcf578922de4707aee1d0013a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"alert\":{\"id\":423112},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "secret_scanning_alert".to_owned(), event_type :
-            "secret_scanning_alert.created".to_owned(), key :
-            "abc9c015-fff9-452d-aa0f-a918508345c0".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "secret_scanning_alert_location".to_owned(), description :
-            "A `secret_scanning_alert_location` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_alert_location"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "c72cf7a3-f8a2-4e09-aef3-2c26927ad032".to_owned()),
-            ("X-GitHub-Event".to_owned(), "secret_scanning_alert_location".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=b0c54c3dddb646f08bd21de8977f375cb0f3ac76".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=424b5a8385a04f7b4f8b0712d08135e301007027c467d7c43cd1fb784ad8d6dd"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"alert\":{\"id\":8800370},\"location\":{\"id\":3518285},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "secret_scanning_alert_location".to_owned(), event_type :
-            "secret_scanning_alert_location.created".to_owned(), key :
-            "c72cf7a3-f8a2-4e09-aef3-2c26927ad032".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "secret_scanning_scan"
-            .to_owned(), description :
-            "A `secret_scanning_scan` delivery with action `completed` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_scan"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "7bd18de2-864a-44cc-ad59-b1d3c4d1c5a8".to_owned()),
-            ("X-GitHub-Event".to_owned(), "secret_scanning_scan".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=494ba1351f7eb5cae63af91b36b03e3ab54856ab".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=99162acbe6064d3e45642fb755b0d1017ba6f5960bdaa8704828da61358e4015"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"completed\",\"type\":{\"id\":5926764},\"source\":{\"id\":8023605},\"started_at\":{\"id\":2127809},\"completed_at\":{\"id\":6415550},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "secret_scanning_scan".to_owned(), event_type :
-            "secret_scanning_scan.completed".to_owned(), key :
-            "7bd18de2-864a-44cc-ad59-b1d3c4d1c5a8".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "security_advisory"
-            .to_owned(), description :
-            "A `security_advisory` delivery with action `published` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/security_advisory/published.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "1ed86357-b060-486e-ac3b-52face08353d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "security_advisory".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=950b066f64679e0a0b4983db1f65d76f07e1d741".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=07d88c5f7056a0b8a946c8b7306f50e375728491f9f37e7ac0a690a6d124f910"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"published\",\"security_advisory\":{\"ghsa_id\":\"GHSA-rf4j-j272-fj86\",\"summary\":\"Moderate severity vulnerability that affects django\",\"description\":\"django.contrib.auth.forms.AuthenticationForm in Django 2.0 before 2.0.2, and 1.11.8 and 1.11.9, allows remote attackers to obtain potentially sensitive informat\",\"severity\":\"moderate\",\"published_at\":\"2018-10-03T21:13:54Z\",\"updated_at\":\"2018-10-03T21:13:54Z\",\"withdrawn_at\":null,\"cve_id\":null}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "security_advisory".to_owned(), event_type : "security_advisory.published"
-            .to_owned(), key : "1ed86357-b060-486e-ac3b-52face08353d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "security_and_analysis"
-            .to_owned(), description :
-            "A `security_and_analysis` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#security_and_analysis"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "28bfce74-4af0-4e88-ae58-21a1303343c6".to_owned()),
-            ("X-GitHub-Event".to_owned(), "security_and_analysis".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=52d47e279f232b24fbc2b4e608027aaa98df675d".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=100b599cf39bf295e39627e8e0459e3e9b9313a986636e9de98349589f0cd9f8"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"changes\":{\"id\":5321431},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "security_and_analysis".to_owned(), event_type : "security_and_analysis"
-            .to_owned(), key : "28bfce74-4af0-4e88-ae58-21a1303343c6".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "sponsorship".to_owned(),
-            description :
-            "A `sponsorship` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/sponsorship/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a1155744-72e9-4dbe-a955-74f8e37570cb".to_owned()),
-            ("X-GitHub-Event".to_owned(), "sponsorship".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=a1ab5116c8502090b8751a270c3a9439765b3d47".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=b7006e6295bc47b9f33848d904bd7e6d73fff9d6ea5e2c9b32b855d67d444b0d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"sponsorship\":{\"node_id\":\"MDExOlNwb25zb3JzaGlwMQ==\",\"created_at\":\"2019-12-20T19:24:46+00:00\",\"privacy_level\":\"public\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "sponsorship".to_owned(), event_type : "sponsorship.created".to_owned(), key
-            : "a1155744-72e9-4dbe-a955-74f8e37570cb".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "star".to_owned(),
-            description :
-            "A `star` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/star/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "690b3dde-1908-4976-ae0b-3e9ed57184f6".to_owned()),
-            ("X-GitHub-Event".to_owned(), "star".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=d581cd9870e29ebcb391fb1f581e0f1f510a324e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=004caa3423fc8ae241b8f7ccc78c064953cbe3f42b59372b352ebde78a3c6ea8"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"starred_at\":\"2019-05-15T15:20:40Z\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "star".to_owned(), event_type : "star.created".to_owned(), key :
-            "690b3dde-1908-4976-ae0b-3e9ed57184f6".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "status".to_owned(),
-            description :
-            "A `status` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/status/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "2e82a9b2-f71b-4eb0-abe5-a13ce616c940".to_owned()),
-            ("X-GitHub-Event".to_owned(), "status".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=78cd11042468fed712f331d74a4151e84dbe5387".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=b5a47850898af90525b06fc096f9e3cb762202618dade3b40450515583d2c215"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"id\":6805126730,\"sha\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"name\":\"Codertocat/Hello-World\",\"target_url\":null,\"context\":\"default\",\"description\":null,\"state\":\"success\",\"commit\":{\"sha\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"node_id\":\"MDY6Q29tbWl0MTg2ODUzMDAyOjYxMTM3MjhmMjdhZTgyYzdiMWExNzdjOGQwM2Y5ZTk2ZTBhZGYyNDY=\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/commits/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"html_url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"committer\":{\"login\":\"web-flow\",\"id\":19864447,\"node_id\":\"MDQ6VXNlcjE5ODY0NDQ3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/web-flow\",\"html_url\":\"https://github.com/web-flow\",\"type\":\"User\",\"site_admin\":false}},\"branches\":[{\"name\":\"master\",\"protected\":false}],\"created_at\":\"2019-05-15T15:20:55+00:00\",\"updated_at\":\"2019-05-15T15:20:55+00:00\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"avatar_url\":\"https://avatars2.githubusercontent.com/oa/39145?v=4\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "status".to_owned(), event_type : "status".to_owned(), key :
-            "2e82a9b2-f71b-4eb0-abe5-a13ce616c940".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "sub_issues".to_owned(),
-            description :
-            "A `sub_issues` delivery with action `parent_issue_added` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.github.com/en/webhooks/webhook-events-and-payloads#sub_issues"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "a57255d2-66ed-44fd-acda-19308b16a154".to_owned()),
-            ("X-GitHub-Event".to_owned(), "sub_issues".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=431f9977f23297e9a644468c1b237c69ec6294d5".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=2b178919cf7de060ded3508679a6dd66bd6e85f6b35e099033edeba270273fdd"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"parent_issue_added\",\"parent_issue_id\":{\"id\":8465040},\"parent_issue\":{\"id\":3768175},\"parent_issue_repo\":{\"id\":3676694},\"sub_issue_id\":{\"id\":9867350},\"sub_issue\":{\"id\":4295642},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "sub_issues".to_owned(), event_type : "sub_issues.parent_issue_added"
-            .to_owned(), key : "a57255d2-66ed-44fd-acda-19308b16a154".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "team".to_owned(),
-            description :
-            "A `team` delivery with action `created` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/team/created.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "84269589-d0f1-499d-a92e-870fbbfb8cfa".to_owned()),
-            ("X-GitHub-Event".to_owned(), "team".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=197988f441a08265b628c86d789f9577313260cb".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=27f1dbe2b2ad91d0959581db28712a33193ec7f600fcd77d8f693aefac117090"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":null,\"privacy\":\"secret\",\"notification_setting\":\"notifications_enabled\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team".to_owned(), event_type : "team.created".to_owned(), key :
-            "84269589-d0f1-499d-a92e-870fbbfb8cfa".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "team_add".to_owned(),
-            description :
-            "A `team_add` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/team_add/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "8c8e0505-328e-4b9b-a910-d0f3c6cd86b9".to_owned()),
-            ("X-GitHub-Event".to_owned(), "team_add".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=22ae59d3e6c1b49668936fa980b9732458c24f27".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=b5e72f4dda6d7e47f9f7d3b886cfbc68b8c4fd36e9c1a699104b2ff97d6516ae"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":\"Open-source team\",\"privacy\":\"secret\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_add".to_owned(), event_type : "team_add".to_owned(), key :
-            "8c8e0505-328e-4b9b-a910-d0f3c6cd86b9".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "watch".to_owned(),
-            description :
-            "A `watch` delivery with action `started` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/watch/started.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "90a5f8df-3d8d-4904-af98-f70863231d02".to_owned()),
-            ("X-GitHub-Event".to_owned(), "watch".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=55d00b9f0d653f223e1173dcea489ce4b3a90a9e".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7c821c6d3200a18d505043c1706ccf9119977ab62cb8b40381040ba8812a8393"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"started\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "watch".to_owned(), event_type : "watch.started".to_owned(), key :
-            "90a5f8df-3d8d-4904-af98-f70863231d02".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "workflow_dispatch"
-            .to_owned(), description :
-            "A `workflow_dispatch` delivery (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_dispatch/payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "44aab594-6de6-47a5-a57a-49978436fe1e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "workflow_dispatch".to_owned()),
-            ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-ID".to_owned(), "1296269".to_owned()),
-            ("X-GitHub-Hook-Installation-Target-Type".to_owned(), "repository"
-            .to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=b80da2e55139b814049478f23430bb34e0287290".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=a13a9aef9bad2f1f45a793d1f3eb4427529ac9b87c8aab04cfd2ca2d9d5a3ad9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"inputs\":{\"name\":\"Mona the Octocat\"},\"ref\":\"refs/heads/master\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":\".github/workflows/hello-world-workflow.yml\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_dispatch".to_owned(), event_type : "workflow_dispatch".to_owned(),
-            key : "44aab594-6de6-47a5-a57a-49978436fe1e".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "workflow_job".to_owned(),
-            description :
-            "A `workflow_job` delivery with action `completed` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_job/completed.failure.with-organization.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "f7f23134-3edf-4fd5-a9a9-8c6bdeed7f56".to_owned()),
-            ("X-GitHub-Event".to_owned(), "workflow_job".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=39df728c22642947629a76a882e1ed244f964793".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=c681f0d68cf6ccb17737b14c80e5d528e6c9462ea12db772af168110818b6090"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"completed\",\"workflow_job\":{\"id\":289782451,\"run_id\":2202229078,\"run_attempt\":1,\"node_id\":\"MDExOldvcmtmbG93UnVuMjg5NzgyNDUx\",\"head_sha\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"head_branch\":\"main\",\"url\":\"https://api.github.com/repos/octo-org/octo-repo/actions/jobs/1291536064\",\"html_url\":\"https://github.com/octo-org/octo-repo/runs/1291536064\",\"status\":\"completed\",\"conclusion\":\"failure\",\"started_at\":\"2021-08-05T10:34:58Z\",\"completed_at\":\"2021-08-05T10:38:16Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_job".to_owned(), event_type : "workflow_job.completed".to_owned(),
-            key : "f7f23134-3edf-4fd5-a9a9-8c6bdeed7f56".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "workflow_run".to_owned(),
-            description :
-            "A `workflow_run` delivery with action `completed` (abridged payload), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_run/completed.payload.json"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("webhook_secret"
-            .to_owned(), json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "833508aa-166b-4501-a0cd-5147047c0391".to_owned()),
-            ("X-GitHub-Event".to_owned(), "workflow_run".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=349ad644517615c7a51f8ca2a4c86d0a6664a358".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=e6d8c7000aa89738e4ef8588e201acbf99b348fd136e491113377555a6481a7c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"completed\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":{\"created_at\":\"2020-10-02T12:42:30.000Z\",\"html_url\":\"https://github.com/octo-org/octo-repo/blob/master/.github/workflows/test.yml\",\"id\":2823525,\"name\":\"test\",\"node_id\":\"MDg6V29ya2Zsb3cyODIzNTI1\",\"path\":\".github/workflows/test.yml\",\"state\":\"active\",\"updated_at\":\"2020-10-03T19:24:48.000Z\",\"url\":\"https://api.github.com/repos/octo-org/octo-repo/actions/workflows/2823525\"},\"workflow_run\":{\"name\":\"\",\"check_suite_id\":1291536064,\"check_suite_node_id\":\"MDg6V29ya2Zsb3cyODIzNTI1\",\"conclusion\":\"success\",\"created_at\":\"2020-10-05T16:33:24Z\",\"event\":\"repository_dispatch\",\"head_branch\":\"master\",\"head_commit\":{\"id\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"message\":\"build(test): check workflow run event payload\",\"timestamp\":\"2020-10-05T16:32:07Z\",\"tree_id\":\"c30f6c3377009c4c91c85d1f15deb6f2b7c2eb37\"},\"head_sha\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"path\":\".github/workflows/test.yml\",\"display_title\":\"ci(action): update actions/setup-node digest to 8c91899\",\"html_url\":\"https://github.com/octo-org/octo-repo/actions/runs/289782451\",\"id\":289782451}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_run".to_owned(), event_type : "workflow_run.completed".to_owned(),
-            key : "833508aa-166b-4501-a0cd-5147047c0391".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "push_wrong_signature"
-            .to_owned(), description :
-            "A push whose X-Hub-Signature-256 does not match the body: rejected with 401."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("webhook_secret".to_owned(),
-            json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "push".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225240"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "push_sha1_only".to_owned(),
-            description :
-            "Only the legacy X-Hub-Signature (SHA-1) header: not accepted, the connector requires X-Hub-Signature-256."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("webhook_secret".to_owned(),
-            json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "push".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "push_during_secret_rotation"
-            .to_owned(), description :
-            "Two secrets configured while the secret is changed: a delivery signed with the old one is still accepted."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("webhook_secret".to_owned(),
-            json("[\"the-new-secret-3f9a\",\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned()),
-            ("X-GitHub-Event".to_owned(), "push".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225246"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "push".to_owned(), event_type : "push".to_owned(), key :
-            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "unknown_event_to_catch_all"
-            .to_owned(), description :
-            "An event name this definition does not know (`widget.created`, one GitHub may add) is captured into other_events."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("webhook_secret".to_owned(),
-            json("[\"It's a Secret to Everybody\"]"))]), now :
-            ::std::option::Option::None, request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Accept".to_owned(), "*/*".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned()), ("User-Agent"
-            .to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()), ("X-GitHub-Delivery"
-            .to_owned(), "ebb3de8a-3d9a-4036-a132-eb5deb5af44e".to_owned()),
-            ("X-GitHub-Event".to_owned(), "widget".to_owned()), ("X-GitHub-Hook-ID"
-            .to_owned(), "460648397".to_owned()), ("X-GitHub-Hook-Installation-Target-ID"
-            .to_owned(), "1296269".to_owned()), ("X-GitHub-Hook-Installation-Target-Type"
-            .to_owned(), "repository".to_owned()), ("X-Hub-Signature".to_owned(),
-            "sha1=bdffceecac572685426349583866e2769bb555fb".to_owned()),
-            ("X-Hub-Signature-256".to_owned(),
-            "sha256=1a74ffe823d657df85315ad07e9ce8e215cb4c551e52b761daaca85e9a814cea"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"action\":\"created\",\"widget\":{\"id\":1},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "widget.created".to_owned(), key :
-            "ebb3de8a-3d9a-4036-a132-eb5deb5af44e".to_owned() }] } }
-        ],
+        examples: ::std::vec::Vec::from([
+            model::Example {
+                name: "docs_vector".to_owned(),
+                description: "The test vector from GitHub's documentation (secret `It's a Secret to Everybody`, payload `Hello, World!`). The signature verifies (a wrong one gives 401), but `Hello, World!` is not a JSON event: the connector answers `responses.rejected_status` (400, unreadable body) and captures nothing."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some("Hello, World!".to_owned()),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 400,
+                },
+            },
+            model::Example {
+                name: "docs_vector_wrong_secret".to_owned(),
+                description: "The documentation vector checked with another secret: rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a secret to everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some("Hello, World!".to_owned()),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "octokit_vector".to_owned(),
+                description: "octokit/webhooks-methods.js test vector (secret `mysecret`, payload `{\"foo\":\"bar\"}`). No X-GitHub-Event and no `action`: catch-all, empty event type, content-hash key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("webhook_secret".to_owned(), json("[\"mysecret\"]")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some("{\"foo\":\"bar\"}".to_owned()),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "7a38bf81f383f69433ad6e900d35b3e2385593f76a7b7ab5d4355b8ba41ee24b"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "octokit_vector_unicode_escapes".to_owned(),
+                description: "octokit/webhooks-methods.js vector for issue #71: the signature covers the exact bytes, including upper-case `\\u001B` escapes and UTF-8 hearts (body in fixtures/github/octokit-unicode.json, no trailing newline). Catch-all, content-hash key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("webhook_secret".to_owned(), json("[\"development\"]")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=afecc3caa27548bb90d51a50384cb2868b9a3327b4ad6a01c9bd4ed0f8b0b12c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"foo\":\"Foo\\n\\u001B[34mbar: ♥♥♥♥♥♥♥♥\\nthis-is-lost\\u001B[0m\\u001B[2K\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "e8c79793b05f1108905305968b6990feba905a5800056cbe19f6dd3891df895e"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "octokit_vector_escaped_backslash".to_owned(),
+                description: "octokit/webhooks-methods.js vector with an escaped backslash (`\\\\u001b` stays lower-case): body in fixtures/github/octokit-escaped.json. Catch-all, content-hash key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks-methods.js/blob/da0cc1c471917c510e1cf6cf125ef2c7c177c82d/test/verify.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("webhook_secret".to_owned(), json("[\"development\"]")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=6f8326efbacfbd04e870cea25b5652e635be8c9807f2fd5348ef60753c9e96ed"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"foo\":\"\\\\u001b\"}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "cc15fe496991d095a61ff8215c7619bba5c7b24d809da066635561d178db9ac5"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "ping".to_owned(),
+                description: "The ping GitHub sends when the webhook is created: signed, answered 200 with an empty body, nothing captured."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#ping"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "758d61f2-6a44-4483-a4e5-c4468a0dcb7a".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "ping".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=ffd5931328ce6171347413d6f8aa4e38604ec58e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=c011f38a45e417b9c6f1d6f3a702160eb0e3081663cfff98d1e26abcb621d769"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":460648397,\"hook\":{\"type\":\"Repository\",\"id\":460648397,\"name\":\"web\",\"active\":true,\"events\":[\"*\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://connector.example.com/\"},\"created_at\":\"2025-11-28T23:59:50Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Handshake {
+                    name: "ping".to_owned(),
+                    status: 200,
+                    body: ::std::option::Option::Some("".to_owned()),
+                },
+            },
+            model::Example {
+                name: "ping_wrong_signature".to_owned(),
+                description: "A ping signed with another secret is rejected: the handshake verifies the signature first."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "758d61f2-6a44-4483-a4e5-c4468a0dcb7a".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "ping".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=ffd5931328ce6171347413d6f8aa4e38604ec58e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=43e07f5d80489a09aa6e8b72470d021222a98b51c8376c11e312eb64efe4bc14"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":460648397,\"hook\":{\"type\":\"Repository\",\"id\":460648397,\"name\":\"web\",\"active\":true,\"events\":[\"*\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://connector.example.com/\"},\"created_at\":\"2025-11-28T23:59:50Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "branch_protection_configuration".to_owned(),
+                description: "A `branch_protection_configuration` delivery with action `disabled` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#branch_protection_configuration"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "efa4e364-1fe0-458e-ac16-097e4463aa26".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "branch_protection_configuration".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=2464de90230cc566388b70fc33966b4cf52f642f".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=dbda45b9e9d36e0b85f0b344dff5f742a539739320fbd431a2ab20c778cac2ab"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"disabled\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "branch_protection_configuration".to_owned(),
+                            event_type: "branch_protection_configuration.disabled"
+                                .to_owned(),
+                            key: "efa4e364-1fe0-458e-ac16-097e4463aa26".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "branch_protection_rule".to_owned(),
+                description: "A `branch_protection_rule` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/branch_protection_rule/created.1.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "dde88c55-3485-4f3e-add0-833cce6f90bd".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "branch_protection_rule".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=8df9587d132bdd811efb7409aeed7971ac698c4f".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=19d68c818fc31fd4270b65032b72f0a201749829ad5531fcd917ae81b57f953e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"rule\":{\"id\":37429269,\"repository_id\":640412585,\"name\":\"main\",\"created_at\":\"2023-05-13T22:09:38.000-04:00\",\"updated_at\":\"2023-05-13T22:09:38.000-04:00\",\"pull_request_reviews_enforcement_level\":\"non_admins\",\"required_approving_review_count\":1,\"dismiss_stale_reviews_on_push\":true,\"require_code_owner_review\":false,\"authorized_dismissal_actors_only\":false,\"ignore_approvals_from_contributors\":false,\"required_status_checks_enforcement_level\":\"non_admins\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "branch_protection_rule".to_owned(),
+                            event_type: "branch_protection_rule.created".to_owned(),
+                            key: "dde88c55-3485-4f3e-add0-833cce6f90bd".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "check_run".to_owned(),
+                description: "A `check_run` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/check_run/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "201033b4-b6c3-45d4-ad61-e47e5579e08d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "check_run".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=33a191954b3105619a9d9a19fbbc813d4490313d".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=8925a728c9e193c800254a03fdf7ac2332f0acb572c1983ea22ab61107d04350"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"check_run\":{\"id\":128620228,\"node_id\":\"MDg6Q2hlY2tSdW4xMjg2MjAyMjg=\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"external_id\":\"\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-runs/128620228\",\"html_url\":\"https://github.com/Codertocat/Hello-World/runs/128620228\",\"status\":\"queued\",\"conclusion\":null,\"started_at\":\"2019-05-15T15:21:12Z\",\"completed_at\":null,\"name\":\"Octocoders-linter\",\"check_suite\":{\"id\":118578147,\"node_id\":\"MDEwOkNoZWNrU3VpdGUxMTg1NzgxNDc=\",\"head_branch\":\"changes\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"status\":\"queued\",\"conclusion\":null,\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-suites/118578147\",\"before\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"after\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"created_at\":\"2019-05-15T15:20:31Z\",\"updated_at\":\"2019-05-15T15:20:31Z\"},\"app\":{\"id\":29310,\"node_id\":\"MDM6QXBwMjkzMTA=\",\"name\":\"octocoders-linter\",\"description\":\"\",\"html_url\":\"https://github.com/apps/octocoders-linter\",\"created_at\":\"2019-04-19T19:36:24Z\",\"updated_at\":\"2019-04-19T19:36:56Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "check_run".to_owned(),
+                            event_type: "check_run.created".to_owned(),
+                            key: "201033b4-b6c3-45d4-ad61-e47e5579e08d".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "check_suite".to_owned(),
+                description: "A `check_suite` delivery with action `completed` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/check_suite/completed.1.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "4f416e65-a3c2-431e-a836-f149ed94fdb0".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "check_suite".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=3a420eb83a80bf3289e44bc950441bcc186a2bb0".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=d3261f32101ee35ef1fa4ec35527bcdc7124a2676a45f869dabd3aaab57102e5"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"completed\",\"check_suite\":{\"id\":118578147,\"node_id\":\"MDEwOkNoZWNrU3VpdGUxMTg1NzgxNDc=\",\"head_branch\":\"main\",\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"status\":\"completed\",\"conclusion\":\"success\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/check-suites/118578147\",\"before\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"after\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"app\":{\"id\":29310,\"slug\":\"github-actions\",\"node_id\":\"MDM6QXBwMjkzMTA=\",\"name\":\"octocoders-linter\",\"description\":\"\",\"html_url\":\"https://github.com/apps/octocoders-linter\",\"created_at\":\"2019-04-19T19:36:24Z\",\"updated_at\":\"2019-04-19T19:36:56Z\"},\"created_at\":\"2019-05-15T15:20:31Z\",\"updated_at\":\"2019-05-15T15:21:14Z\",\"latest_check_runs_count\":1,\"head_commit\":{\"id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"message\":\"Update README.md\",\"timestamp\":\"2019-05-15T15:20:30Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "check_suite".to_owned(),
+                            event_type: "check_suite.completed".to_owned(),
+                            key: "4f416e65-a3c2-431e-a836-f149ed94fdb0".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "code_scanning_alert".to_owned(),
+                description: "A `code_scanning_alert` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/code_scanning_alert/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "11e09019-99d0-4efd-ac4b-817c89b514fe".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "code_scanning_alert".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=8fa665716715814daa9a6972aadf71efe7263549".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=247059261a9b861fd3312a866c48f7832c5a6f368fc1a294b5ba4e8793a44469"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"alert\":{\"number\":10,\"created_at\":\"2021-02-11T03:10:43Z\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/code-scanning/alerts/10\",\"html_url\":\"https://github.com/Codertocat/Hello-World/security/code-scanning/10\",\"state\":\"open\",\"dismissed_by\":null,\"dismissed_at\":null,\"dismissed_reason\":null,\"rule\":{\"id\":\"java/sql-injection\",\"severity\":\"error\",\"description\":\"Query built from user-controlled sources\",\"name\":\"\",\"full_description\":\"Building a SQL or Java Persistence query from user-controlled sources is vulnerable to insertion of malicious code by the user.\",\"tags\":null,\"help\":null}},\"ref\":\"refs/heads/code-feature\",\"commit_oid\":\"788437584c2522f27feab10d8e631bab3e9e783a\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "code_scanning_alert".to_owned(),
+                            event_type: "code_scanning_alert.created".to_owned(),
+                            key: "11e09019-99d0-4efd-ac4b-817c89b514fe".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "commit_comment".to_owned(),
+                description: "A `commit_comment` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/commit_comment/created.on-file.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "5f0bb87c-10c4-4f1f-a25f-e2a7648ec141".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "commit_comment".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=6334349cb6d51008b2b4309acf4144db7a5f164c".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=56f8fc07a678706338c43135b858df075a44c5ab42a324bc5264d7b49e3f8ccc"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/comments/33548674\",\"html_url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246#commitcomment-33548674\",\"id\":33548674,\"node_id\":\"MDEzOkNvbW1pdENvbW1lbnQzMzU0ODY3NA==\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"position\":1,\"line\":1,\"path\":\"README.md\",\"commit_id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"created_at\":\"2019-05-15T15:20:39Z\",\"updated_at\":\"2019-05-15T15:20:39Z\",\"author_association\":\"OWNER\",\"body\":\"This is a really good change! :+1:\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "commit_comment".to_owned(),
+                            event_type: "commit_comment.created".to_owned(),
+                            key: "5f0bb87c-10c4-4f1f-a25f-e2a7648ec141".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "create".to_owned(),
+                description: "A `create` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/create/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ef811c92-c92f-4d54-a65c-f55b78064a33".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "create".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=929da6a251d55176e490313dbfbdecb80f1cf93c".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=e494d6dd1a3e685e234fb8d436bce57a78c14cf6ff27459ebdc012b9d606b9fa"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"simple-tag\",\"ref_type\":\"tag\",\"master_branch\":\"master\",\"description\":null,\"pusher_type\":\"user\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "create".to_owned(),
+                            event_type: "create".to_owned(),
+                            key: "ef811c92-c92f-4d54-a65c-f55b78064a33".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "custom_property".to_owned(),
+                description: "A `custom_property` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#custom_property"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a89900fc-74f2-4038-a3c8-4f1e1f1cd33a".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "custom_property".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=49aacd4376ee996d2612d4032db2e8a9f6453269".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=6072188211e1405c4ffc45bc0d1dc46172d21720530a4147abaee0616b096706"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"definition\":{\"id\":152341},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "custom_property".to_owned(),
+                            event_type: "custom_property.created".to_owned(),
+                            key: "a89900fc-74f2-4038-a3c8-4f1e1f1cd33a".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "custom_property_values".to_owned(),
+                description: "A `custom_property_values` delivery with action `updated` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#custom_property_values"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f93964d4-7be9-4e2b-a165-c0c53aa22c72".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "custom_property_values".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=955c08d5bf60bb21038065c7bc71e8c9d41bbc6b".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7bf2d7f69ea8bd4894ae279de68c9a6e778b3b3c07163c927048e88879d2c457"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"updated\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"new_property_values\":{\"id\":5934338},\"old_property_values\":{\"id\":7472276}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "custom_property_values".to_owned(),
+                            event_type: "custom_property_values.updated".to_owned(),
+                            key: "f93964d4-7be9-4e2b-a165-c0c53aa22c72".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "delete".to_owned(),
+                description: "A `delete` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/delete/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "10eb506e-fa1f-45c6-a0e4-b4a8e8021bb4".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "delete".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=47eb2992acc9ce550e9701b9f38b6b47f1d0d098".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=3b4a4272f7ae811ecaa32c6cd0400630fa5df376e5c6e218b13bc2fdd74684b7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"simple-tag\",\"ref_type\":\"tag\",\"pusher_type\":\"user\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "delete".to_owned(),
+                            event_type: "delete".to_owned(),
+                            key: "10eb506e-fa1f-45c6-a0e4-b4a8e8021bb4".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "dependabot_alert".to_owned(),
+                description: "A `dependabot_alert` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/dependabot_alert/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "c13102b5-66af-44da-aeaf-b5101d240700".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "dependabot_alert".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c8bdd0776b9070cafd1045cae71286fb115197b6".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2f68be3e9255bdf3e1a492d75ade14c8181035cf81336aab36e47d69e6b42eb1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"alert\":{\"number\":20,\"state\":\"open\",\"security_advisory\":{\"ghsa_id\":\"GHSA-c2qf-rxjj-qqgw\",\"cve_id\":\"CVE-2022-25883\",\"summary\":\"semver vulnerable to Regular Expression Denial of Service\",\"description\":\"Versions of the package semver before 7.5.2 are vulnerable to Regular Expression Denial of Service (ReDoS) via the function new Range, when untrusted user data \",\"severity\":\"medium\",\"published_at\":\"2023-06-21T06:30:28Z\",\"updated_at\":\"2023-06-22T16:52:56Z\",\"withdrawn_at\":null},\"url\":\"https://api.github.com/repos/wolfy1339/pika-pack/dependabot/alerts/20\",\"html_url\":\"https://github.com/wolfy1339/pika-pack/security/dependabot/20\",\"created_at\":\"2023-06-24T13:57:12Z\",\"updated_at\":\"2023-06-24T13:57:12Z\",\"dismissed_at\":null,\"dismissed_by\":null,\"dismissed_reason\":null,\"dismissed_comment\":null,\"fixed_at\":null,\"auto_dismissed_at\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "dependabot_alert".to_owned(),
+                            event_type: "dependabot_alert.created".to_owned(),
+                            key: "c13102b5-66af-44da-aeaf-b5101d240700".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deploy_key".to_owned(),
+                description: "A `deploy_key` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/deploy_key/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ea3a72f4-f76b-4d6a-a04e-50f718bd7447".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "deploy_key".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=fc2a7b38d11af5d2b2c9d3f707ab5708f86fd459".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=bd202ac1cf9104f2d1c9ea915b190e9b72f8cac72645fab0f13107ca7b432c7f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"key\":{\"id\":100,\"key\":\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQConScVc7ouWWgwcjneNnJ4PScDkkwEjuDL5leLIUU5aIg13dH55/f4aqKUSvfcLUOKJ0a8073tFqMbR9rfvLAhLGeStKxmYApJXpzVkphauu7kfNW8kQNi1fI4\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/keys/100\",\"title\":\"hey-its-a-deploy-key\",\"verified\":true,\"created_at\":\"2019-04-02T17:37:07Z\",\"read_only\":true},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "deploy_key".to_owned(),
+                            event_type: "deploy_key.created".to_owned(),
+                            key: "ea3a72f4-f76b-4d6a-a04e-50f718bd7447".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deployment".to_owned(),
+                description: "A `deployment` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f3dac6a9-cce7-4c65-a968-35e26e186576".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "deployment".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=703fe9e44798b0483e06a8db08c3a28c23578f54".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=6a2b4d88430f727d51d729a98a43efa2fbefe146c6d062a4caca7a31d26fb49a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"deployment\":{\"id\":8616911},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":{\"id\":7722474},\"workflow_run\":{\"id\":3616359}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "deployment".to_owned(),
+                            event_type: "deployment.created".to_owned(),
+                            key: "f3dac6a9-cce7-4c65-a968-35e26e186576".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deployment_protection_rule".to_owned(),
+                description: "A `deployment_protection_rule` delivery with action `requested` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment_protection_rule"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "2905862e-3ca3-47bd-a644-859aecc72bf7".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "deployment_protection_rule".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=4f0d66f36ee2de2079982099406177ef66f7b1e2".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4a3deeb017a61f3f58b8ae9579e7a0719af349f4ce3ab3a574515c59be9375df"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"requested\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "deployment_protection_rule".to_owned(),
+                            event_type: "deployment_protection_rule.requested"
+                                .to_owned(),
+                            key: "2905862e-3ca3-47bd-a644-859aecc72bf7".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deployment_review".to_owned(),
+                description: "A `deployment_review` delivery with action `requested` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/deployment_review/requested.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "3c9e993f-c5ff-452b-a4c6-36dee3b1b3d3".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "deployment_review".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=5dec5fe811577f16b2fa0c46ae0dee0b864e0fff".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=f112e3346b2654377f24651b9a8dc9a131b480478449a35dd8ad099372defc61"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"requested\",\"workflow_run\":{\"id\":5453085689,\"name\":\"Build pull_request 3 by @ilmax\",\"node_id\":\"WFR_kwLOJMUtSc8AAAABRQd7-Q\",\"head_branch\":\"sample\",\"head_sha\":\"5275a45b7e99c7fd7265b790392c10a74101a67a\",\"path\":\".github/workflows/pr.yaml\",\"display_title\":\"Build pull_request 3 by @ilmax\",\"run_number\":15,\"event\":\"pull_request\",\"status\":\"waiting\",\"conclusion\":null,\"workflow_id\":51845905,\"head_commit\":{\"id\":\"5275a45b7e99c7fd7265b790392c10a74101a67a\",\"tree_id\":\"ab9c9b5d743236041bc83243b4db56b0dc5f14fa\",\"message\":\"Trigger\",\"timestamp\":\"2023-07-04T09:28:05Z\"}},\"since\":\"2023-07-04T09:28:15Z\",\"workflow_job_run\":{\"id\":9921448362,\"name\":\"tst\",\"status\":\"waiting\",\"conclusion\":null,\"html_url\":\"https://github.com/terraform-test-github/sample-app/actions/runs/5453085689/jobs/9921448362\",\"created_at\":\"2023-07-04T09:28:11Z\",\"updated_at\":\"2023-07-04T09:28:15Z\",\"environment\":\"TST\"},\"environment\":\"TST\",\"reviewers\":[{\"type\":\"Team\"}],\"requestor\":{\"login\":\"ilmax\",\"id\":3263338,\"node_id\":\"MDQ6VXNlcjMyNjMzMzg=\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/ilmax\",\"html_url\":\"https://github.com/ilmax\",\"type\":\"User\",\"site_admin\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "deployment_review".to_owned(),
+                            event_type: "deployment_review.requested".to_owned(),
+                            key: "3c9e993f-c5ff-452b-a4c6-36dee3b1b3d3".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deployment_status".to_owned(),
+                description: "A `deployment_status` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#deployment_status"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "6a7dc2e3-cdf7-40ac-a51a-9257e013fad5".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "deployment_status".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=7dca4c695a7869883ed19c2ca5f4767eb04c4df7".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=982259a75785dccee51684b0f605408aefceb4494b05123ec2bbeffc357d6604"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"deployment\":{\"id\":7178384},\"deployment_status\":{\"id\":1968434},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "deployment_status".to_owned(),
+                            event_type: "deployment_status.created".to_owned(),
+                            key: "6a7dc2e3-cdf7-40ac-a51a-9257e013fad5".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "discussion".to_owned(),
+                description: "A `discussion` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/discussion/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "e2d32c3a-90bc-48bb-aa7a-9994c1ea2198".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "discussion".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=161842979d4c9c7577761256dbb41bd1599322cc".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7faeedd216e1ea16cd92f0e6e5c4cd4bda73442fd92dd7d89c8c3d07b2ea5c00"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"discussion\":{\"answer_chosen_at\":null,\"answer_chosen_by\":null,\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4\",\"id\":3299614,\"node_id\":\"MDEwOkRpc2N1c3Npb24zMjk5NjE0\",\"number\":4,\"title\":\"TEST edit\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"converting\",\"locked\":false,\"comments\":0,\"created_at\":\"2021-03-30T20:09:52Z\",\"updated_at\":\"2021-03-30T20:26:24Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "discussion".to_owned(),
+                            event_type: "discussion.created".to_owned(),
+                            key: "e2d32c3a-90bc-48bb-aa7a-9994c1ea2198".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "discussion_comment".to_owned(),
+                description: "A `discussion_comment` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/discussion_comment/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f5194668-7b57-4a1a-a506-15802768541e".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "discussion_comment".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=cbb24ff21b8d59253c31937afaed090aef6ea6d5".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=feb3c18da3a78b82e5ae651cba19ba6c5a7b0988d7e1cf7d1d4177cb6c131451"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"comment\":{\"id\":550062,\"node_id\":\"MDE3OkRpc2N1c3Npb25Db21tZW50NTUwMDYy\",\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4#discussioncomment-550062\",\"parent_id\":null,\"child_comment_count\":0,\"discussion_id\":3299614,\"author_association\":\"OWNER\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2021-03-30T20:21:30Z\",\"updated_at\":\"2021-03-30T20:21:30Z\",\"body\":\"ANSWER\"},\"discussion\":{\"answer_chosen_at\":null,\"answer_chosen_by\":null,\"html_url\":\"https://github.com/Codertocat/Hello-World/discussions/4\",\"id\":3299614,\"node_id\":\"MDEwOkRpc2N1c3Npb24zMjk5NjE0\",\"number\":4,\"title\":\"TEST edit\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"comments\":0,\"created_at\":\"2021-03-30T20:09:52Z\",\"updated_at\":\"2021-03-30T20:26:24Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "discussion_comment".to_owned(),
+                            event_type: "discussion_comment.created".to_owned(),
+                            key: "f5194668-7b57-4a1a-a506-15802768541e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "dismissal_request_code_scanning".to_owned(),
+                description: "A `dismissal_request_code_scanning` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#dismissal_request_code_scanning"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "011444c2-5e14-4246-ac93-fa371ba56d96".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "dismissal_request_code_scanning".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=5834fc6c01fc6e395aad2c3794705e63d1d07ed1".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=787320c1ec711cd7bd35b10369f6cd84b3faaa4c636c16ef7b981b650feddcfd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":2582396},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "dismissal_request_code_scanning".to_owned(),
+                            event_type: "dismissal_request_code_scanning.created"
+                                .to_owned(),
+                            key: "011444c2-5e14-4246-ac93-fa371ba56d96".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "dismissal_request_secret_scanning".to_owned(),
+                description: "A `dismissal_request_secret_scanning` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#dismissal_request_secret_scanning"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "1c44fce3-9af6-49f2-a420-29420ea93c26".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "dismissal_request_secret_scanning".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=eb4f3034e705fefb0de12e9b558d5c0e418ecab0".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=160adbb580dd1b297308c145319e989e575903f7f5c0b30b34c4fdb7029035b2"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":9052167},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "dismissal_request_secret_scanning".to_owned(),
+                            event_type: "dismissal_request_secret_scanning.created"
+                                .to_owned(),
+                            key: "1c44fce3-9af6-49f2-a420-29420ea93c26".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "exemption_request_push_ruleset".to_owned(),
+                description: "A `exemption_request_push_ruleset` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#exemption_request_push_ruleset"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "8987a27a-caa0-4128-acba-496bcf8d72c3".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "exemption_request_push_ruleset".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=6a7a43a17c47cc25a84eb5cc979a7bb7ce3855ff".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=478eb2ec54510d4c28a410c92b8f9987a58cbe738a89c96890d7e8896fd3b01a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":7682988},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "exemption_request_push_ruleset".to_owned(),
+                            event_type: "exemption_request_push_ruleset.created"
+                                .to_owned(),
+                            key: "8987a27a-caa0-4128-acba-496bcf8d72c3".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "exemption_request_secret_scanning".to_owned(),
+                description: "A `exemption_request_secret_scanning` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#exemption_request_secret_scanning"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "3908c555-641a-4b0d-a704-b13b2d24b47e".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "exemption_request_secret_scanning".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=8d56f938549e6dfa319101518a5b5bbc521f1782".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=fb19e629336a717fd29770f292c0e0f004a892a134d63b3f8fc949c55e55a26a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"exemption_request\":{\"id\":1608433},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "exemption_request_secret_scanning".to_owned(),
+                            event_type: "exemption_request_secret_scanning.created"
+                                .to_owned(),
+                            key: "3908c555-641a-4b0d-a704-b13b2d24b47e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "fork".to_owned(),
+                description: "A `fork` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/fork/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "130ee10e-e1c3-4ece-a11b-0e8bc0592d81".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "fork".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=295579747a8b15100fd0752497a81b8fa5d5bf11".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=8992c3181683f61e5a4426763388675b8f19339b88149002589c990646833179"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"forkee\":{\"id\":186853261,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMyNjE=\",\"name\":\"Hello-World\",\"full_name\":\"Octocoders/Hello-World\",\"private\":false,\"owner\":{\"login\":\"Octocoders\",\"id\":38302899,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjM4MzAyODk5\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Octocoders\",\"html_url\":\"https://github.com/Octocoders\",\"type\":\"Organization\",\"site_admin\":false},\"html_url\":\"https://github.com/Octocoders/Hello-World\",\"description\":null,\"fork\":true,\"url\":\"https://api.github.com/repos/Octocoders/Hello-World\",\"created_at\":\"2019-05-15T15:20:42Z\",\"updated_at\":\"2019-05-15T15:20:41Z\",\"pushed_at\":\"2019-05-15T15:20:33Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "fork".to_owned(),
+                            event_type: "fork".to_owned(),
+                            key: "130ee10e-e1c3-4ece-a11b-0e8bc0592d81".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "github_app_authorization".to_owned(),
+                description: "A `github_app_authorization` delivery with action `revoked` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/github_app_authorization/revoked.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "629db458-7800-4e32-ae45-1f83da8a36cf".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "github_app_authorization".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=16d0fd0d3b851367a8c5c4e01fa9db30dc8b9527".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=464ed2fe07886afeab27b134c08c532410df6ab728cf8092f956ce847ca58862"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"revoked\",\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "github_app_authorization".to_owned(),
+                            event_type: "github_app_authorization.revoked".to_owned(),
+                            key: "629db458-7800-4e32-ae45-1f83da8a36cf".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "gollum".to_owned(),
+                description: "A `gollum` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/gollum/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ab8cff98-d74e-4d3f-a669-7894cad0b47e".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "gollum".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c3eefc09a1ef36deb00b93c302974e500697fb61".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=dcb5b808f3f498e51ddb4b38fc0ccb49fbc28d51c598489fae9a6ac2f4552a5e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"pages\":[{\"page_name\":\"Home\",\"title\":\"Home\",\"summary\":null,\"action\":\"edited\",\"sha\":\"6bf911d3801dd1ef957fc6ade5a8d96429e7fa39\",\"html_url\":\"https://github.com/Codertocat/Hello-World/wiki/Home\"}],\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "gollum".to_owned(),
+                            event_type: "gollum".to_owned(),
+                            key: "ab8cff98-d74e-4d3f-a669-7894cad0b47e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "installation".to_owned(),
+                description: "A `installation` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/installation/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "3c57e2f2-c2ce-4ed2-ad4a-dcdd71f1a81a".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "installation".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=9bd2489ff9428c53e68c3295d303b374cb1e6eb0".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=72574cf20332de58696016dbcdd757cf0af542110c8eb34643295fe236337af7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"repositories\":[{\"id\":186853002,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMwMDI=\",\"name\":\"Hello-World\",\"full_name\":\"Codertocat/Hello-World\",\"private\":false}],\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "installation".to_owned(),
+                            event_type: "installation.created".to_owned(),
+                            key: "3c57e2f2-c2ce-4ed2-ad4a-dcdd71f1a81a".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "installation_repositories".to_owned(),
+                description: "A `installation_repositories` delivery with action `added` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/installation_repositories/added.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "7ab476d3-2b8b-4994-a0d5-ea5da26cae53".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "installation_repositories".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=bc73e6b25f893005c14e2a076176c8b5d5e28a25".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=a2beba0fbf7f063cff950ad605618258e7bd2ba5bd606b0183ba4fcc010f3904"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"added\",\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"repository_selection\":\"selected\",\"repositories_added\":[{\"id\":186853007,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxODY4NTMwMDc=\",\"name\":\"Space\",\"full_name\":\"Codertocat/Space\",\"private\":false}],\"repositories_removed\":[],\"requester\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "installation_repositories".to_owned(),
+                            event_type: "installation_repositories.added".to_owned(),
+                            key: "7ab476d3-2b8b-4994-a0d5-ea5da26cae53".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "installation_target".to_owned(),
+                description: "A `installation_target` delivery with action `renamed` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#installation_target"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "596e84b6-241d-4a6d-a4fc-5284f37d2b81".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "installation_target".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=3dc92230de185a4e9f284e7e58f574713da36f1d".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=e9c48ebcf9771396c0e5712e4bc04b5fa5ab77aef3ffe4e9a114fd86923d30a9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"account\":{\"id\":5402587},\"action\":\"renamed\",\"changes\":{\"id\":4088424},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"target_type\":{\"id\":712362}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "installation_target".to_owned(),
+                            event_type: "installation_target.renamed".to_owned(),
+                            key: "596e84b6-241d-4a6d-a4fc-5284f37d2b81".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "issue_comment".to_owned(),
+                description: "A `issue_comment` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/issue_comment/created.1.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "4006df37-371f-43a1-adf6-ef9e0daaa9bf".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "issue_comment".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=696018766fff401998ec643adf92a1c7ed26b218".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=ef43a6c28aa91daf2eadbf2ac70002b0411ee133076b7c13ea84af7f610f68aa"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"issue\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1\",\"id\":444500041,\"node_id\":\"MDU6SXNzdWU0NDQ1MDAwNDE=\",\"number\":1,\"title\":\"Spelling error in the README file\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"assignee\":null,\"milestone\":null,\"comments\":2,\"created_at\":\"2021-01-28T22:17:31Z\"},\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/comments/492700400\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400\",\"id\":492700400,\"node_id\":\"MDEyOklzc3VlQ29tbWVudDQ5MjcwMDQwMA==\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:20:21Z\",\"updated_at\":\"2019-05-15T15:20:21Z\",\"author_association\":\"OWNER\",\"body\":\"You are totally right! I'll get this fixed right away.\",\"performed_via_github_app\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "issue_comment".to_owned(),
+                            event_type: "issue_comment.created".to_owned(),
+                            key: "4006df37-371f-43a1-adf6-ef9e0daaa9bf".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "issue_dependencies".to_owned(),
+                description: "A `issue_dependencies` delivery with action `blocked_by_added` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#issue_dependencies"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "02bf6cfe-31ea-4fbc-aa4f-d11d484968e5".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "issue_dependencies".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=b8c15099847354daf330ed902e6d724a3ce3ddf9".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=40a775db85851c55cf41abeae1443425e29cd5c7cefb50e956c77d5a099aae96"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"blocked_by_added\",\"blocked_issue_id\":{\"id\":3285307},\"blocked_issue\":{\"id\":7542638},\"blocking_issue_id\":{\"id\":4374781},\"blocking_issue\":{\"id\":2550108},\"blocking_issue_repo\":{\"id\":7022219},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "issue_dependencies".to_owned(),
+                            event_type: "issue_dependencies.blocked_by_added".to_owned(),
+                            key: "02bf6cfe-31ea-4fbc-aa4f-d11d484968e5".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "issues".to_owned(),
+                description: "A `issues` delivery with action `opened` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/issues/opened.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "45327d5b-a86f-4a53-a991-eb1bda487190".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "issues".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=15c1af5ac3a2a73229c6987c1814c3c69a626d11".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7ec1fedbd38749aa7cadb2b3a3e828086dc82ca82a5bfa069b1ca0bf13dbd9f6"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"opened\",\"issue\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/issues/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/issues/1\",\"id\":444500041,\"node_id\":\"MDU6SXNzdWU0NDQ1MDAwNDE=\",\"number\":1,\"title\":\"Spelling error in the README file\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"state\":\"open\",\"locked\":false,\"assignee\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"milestone\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/milestones/1\",\"html_url\":\"https://github.com/Codertocat/Hello-World/milestone/1\",\"id\":4317517,\"node_id\":\"MDk6TWlsZXN0b25lNDMxNzUxNw==\",\"number\":1,\"title\":\"v1.0\",\"description\":\"Add new space flight simulator\",\"open_issues\":1,\"closed_issues\":0,\"state\":\"closed\",\"created_at\":\"2019-05-15T15:20:17Z\",\"updated_at\":\"2019-05-15T15:20:18Z\"},\"comments\":0,\"created_at\":\"2019-05-15T15:20:18Z\",\"updated_at\":\"2019-05-15T15:20:18Z\",\"closed_at\":null},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "issues".to_owned(),
+                            event_type: "issues.opened".to_owned(),
+                            key: "45327d5b-a86f-4a53-a991-eb1bda487190".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "label".to_owned(),
+                description: "A `label` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/label/created.1.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "b6dbe89d-7e59-4cbb-a388-91347f95fbcd".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "label".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=21c7b180f5c6a293a7410800b7e5641ae81abee9".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=9b9f2ffa806a12aeeb729f3125bb8fcbf286a22e45e07ba7c20ff5ca834c1bb7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"label\":{\"id\":1362937026,\"node_id\":\"MDU6TGFiZWwxMzYyOTM3MDI2\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/labels/:bug:%20Bugfix\",\"name\":\":bug: Bugfix\",\"description\":\"Fixes a bug\",\"color\":\"cb1f00\",\"default\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "label".to_owned(),
+                            event_type: "label.created".to_owned(),
+                            key: "b6dbe89d-7e59-4cbb-a388-91347f95fbcd".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "marketplace_purchase".to_owned(),
+                description: "A `marketplace_purchase` delivery with action `cancelled` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/marketplace_purchase/cancelled.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "3be05a9a-f9bc-4c45-a733-63a0915d0c16".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "marketplace_purchase".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=f17f138aa2f4910002f9a6f34aa19ff43a18820b".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=dcb7776dc9b1e4cc0f1d72faa71c3e13f1ac82882d9f460c8d1c5e471dd618f2"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"cancelled\",\"effective_date\":\"2017-10-25T00:00:00+00:00\",\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"marketplace_purchase\":{\"billing_cycle\":\"monthly\",\"unit_count\":0,\"on_free_trial\":false,\"free_trial_ends_on\":null,\"next_billing_date\":\"2017-11-08T00:00:00+00:00\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "marketplace_purchase".to_owned(),
+                            event_type: "marketplace_purchase.cancelled".to_owned(),
+                            key: "3be05a9a-f9bc-4c45-a733-63a0915d0c16".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "member".to_owned(),
+                description: "A `member` delivery with action `added` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/member/added.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "3942386e-c455-44b9-aedf-37e10844a869".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "member".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=1328a41675080305d189fc07aeb662158f8dcbb7".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=a883f69aa07afdf3a8084a1282b998270613886aae2c4870a40536fde55dc14e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"added\",\"member\":{\"login\":\"hacktocat\",\"id\":39652351,\"node_id\":\"MDQ6VXNlcjM5NjUyMzUx\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/hacktocat\",\"html_url\":\"https://github.com/hacktocat\",\"type\":\"User\",\"site_admin\":false},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "member".to_owned(),
+                            event_type: "member.added".to_owned(),
+                            key: "3942386e-c455-44b9-aedf-37e10844a869".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "membership".to_owned(),
+                description: "A `membership` delivery with action `added` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/membership/added.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "bbefa9f0-9ea4-403c-a526-ac36e36764ea".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "membership".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=94ea33e3ca514567697ae936872bf215d1c62b92".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=f2e8e3e69e801bb1b7cf17b52b2802101ffb9d6c12be946e7142d20b9367a361"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"added\",\"scope\":\"team\",\"member\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":\"Open-source team\",\"privacy\":\"secret\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "membership".to_owned(),
+                            event_type: "membership.added".to_owned(),
+                            key: "bbefa9f0-9ea4-403c-a526-ac36e36764ea".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "merge_group".to_owned(),
+                description: "A `merge_group` delivery with action `checks_requested` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/merge_group/checks_requested.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ef564b56-e30a-4563-a096-7adb2364621d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "merge_group".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=fd3748058bf16303795dc34f75a20620dd5d5170".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=491d2fab560c9af36a788963ec23d8afeef45440eb168e6582d88701c51db851"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"checks_requested\",\"merge_group\":{\"head_sha\":\"2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d\",\"head_ref\":\"refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64\",\"base_sha\":\"380387fbc80638b734a49e1be1c4dfec1c01b33c\",\"base_ref\":\"refs/heads/main\",\"head_commit\":{\"id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"message\":\"Merge pull request #2048 from octo-repo/update-readme\\n\\nUpdate README.md\",\"timestamp\":\"2019-05-15T15:20:30Z\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "merge_group".to_owned(),
+                            event_type: "merge_group.checks_requested".to_owned(),
+                            key: "ef564b56-e30a-4563-a096-7adb2364621d".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "meta".to_owned(),
+                description: "A `meta` delivery with action `deleted` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/meta/deleted.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "b55d8354-129f-4997-a710-4ac5603a5232".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "meta".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=db5198c031afcc18d39444f45574442d196db12e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=a6b18f3af042df64d13b947c55a44769e61da7ef8ebf6b50af5e2c218bea1173"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"deleted\",\"hook_id\":101047067,\"hook\":{\"type\":\"Repository\",\"id\":101047067,\"name\":\"web\",\"active\":true,\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"http://example.com/hook\",\"secret\":\"********\"},\"updated_at\":\"2019-04-10T03:57:12Z\",\"created_at\":\"2019-04-10T03:57:12Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "meta".to_owned(),
+                            event_type: "meta.deleted".to_owned(),
+                            key: "b55d8354-129f-4997-a710-4ac5603a5232".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "milestone".to_owned(),
+                description: "A `milestone` delivery with action `opened` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#milestone"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "88a23b58-58b4-40e5-a668-e8be5f5e29ae".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "milestone".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c05a804868014b6463a980dcd7d3a1b93c0e281a".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=d5d7a1a82f3b29e0a787fb1bddeb2ac93100ecb69a5a85ea454c58a7de8432f8"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"opened\",\"milestone\":{\"id\":1019767},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "milestone".to_owned(),
+                            event_type: "milestone.opened".to_owned(),
+                            key: "88a23b58-58b4-40e5-a668-e8be5f5e29ae".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "org_block".to_owned(),
+                description: "A `org_block` delivery with action `blocked` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/org_block/blocked.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "7a10b18b-6dcf-4ebc-af9e-b503178ededa".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "org_block".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=a33ff9b70fd1cae857f70d9c598f7225bad86a36".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=c7e3d1008bf065ba7b672c81518ecce8d9dbb6d697ac3b5ea16d486187877273"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"blocked\",\"blocked_user\":{\"login\":\"hacktocat\",\"id\":39652351,\"node_id\":\"MDQ6VXNlcjM5NjUyMzUx\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/hacktocat\",\"html_url\":\"https://github.com/hacktocat\",\"type\":\"User\",\"site_admin\":false},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "org_block".to_owned(),
+                            event_type: "org_block.blocked".to_owned(),
+                            key: "7a10b18b-6dcf-4ebc-af9e-b503178ededa".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "organization".to_owned(),
+                description: "A `organization` delivery with action `deleted` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "61ce9b69-3dea-4d2a-a0d1-c1f3133bb153".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "organization".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=561fa468db6a22de1326b5b922b8491b8500d803".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2c2311b7483da7167a54e72e5e45c1ecaaf3a3ae30d1b9ec16f647ec703832ab"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"deleted\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "organization".to_owned(),
+                            event_type: "organization.deleted".to_owned(),
+                            key: "61ce9b69-3dea-4d2a-a0d1-c1f3133bb153".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "organization_custom_property".to_owned(),
+                description: "A `organization_custom_property` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization_custom_property"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "1366ea04-c917-4501-a0e7-449adbcbb8c2".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "organization_custom_property".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=77ac5afad3e7f19c08c06a4f6d7ca8c93b86eb76".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=cc0c3ec4f7360c624ea42f237798788b3d496eeb34b0a389474bc9743234f3ae"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"definition\":{\"id\":8732475},\"enterprise\":{\"id\":1,\"slug\":\"octo-business\",\"name\":\"Octo Business\",\"node_id\":\"MDEwOkVudGVycHJpc2Ux\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "organization_custom_property".to_owned(),
+                            event_type: "organization_custom_property.created"
+                                .to_owned(),
+                            key: "1366ea04-c917-4501-a0e7-449adbcbb8c2".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "organization_custom_property_values".to_owned(),
+                description: "A `organization_custom_property_values` delivery with action `updated` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization_custom_property_values"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "0de04e54-dcf7-4841-a741-ed440753c407".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "organization_custom_property_values".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=4a9f0cac31fb2bd4bbe435a93e06ae5aee5b83f8".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4a727445b708e8276536d5edbcd42cb29f184ce3afb65305c04ce254aa1ad1a8"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"updated\",\"enterprise\":{\"id\":1,\"slug\":\"octo-business\",\"name\":\"Octo Business\",\"node_id\":\"MDEwOkVudGVycHJpc2Ux\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"new_property_values\":{\"id\":7908260},\"old_property_values\":{\"id\":1638819}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "organization_custom_property_values".to_owned(),
+                            event_type: "organization_custom_property_values.updated"
+                                .to_owned(),
+                            key: "0de04e54-dcf7-4841-a741-ed440753c407".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "package".to_owned(),
+                description: "A `package` delivery with action `published` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/package/published.docker.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "c13c17cd-aec4-46db-a6d6-4f3dc899ed0c".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "package".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c2a6c95a84d25f879b549eb6109109a32de09bd1".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=435d416a3791f0e5f150af69f00de50262a19b9d8e767d490efad488a0f95205"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"published\",\"package\":{\"id\":10696,\"name\":\"hello-world-npm\",\"namespace\":\"Codertocat/hello-world\",\"description\":null,\"ecosystem\":\"docker\",\"package_type\":\"npm\",\"html_url\":\"https://github.com/Codertocat/hello-world/packages/10696\",\"created_at\":\"2019-05-09T23:28:29Z\",\"updated_at\":\"2019-05-09T23:28:29Z\",\"owner\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false}},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "package".to_owned(),
+                            event_type: "package.published".to_owned(),
+                            key: "c13c17cd-aec4-46db-a6d6-4f3dc899ed0c".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "page_build".to_owned(),
+                description: "A `page_build` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/page_build/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "65849ef8-265a-463b-aa7c-5ac4f1ce4b3c".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "page_build".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c2993c921b53e5905ffaa072dbca600b0448f741".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=b08127bcd721bcf66dffac75bea5c97d398a6c48fc26ccf03df4122a926c84f9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":130514899,\"build\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pages/builds/130514899\",\"status\":\"built\",\"pusher\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"commit\":\"507fc9acd0d04ac4a9db87d12cb228c052cd813a\",\"duration\":16984,\"created_at\":\"2019-05-15T15:20:23Z\",\"updated_at\":\"2019-05-15T15:20:40Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "page_build".to_owned(),
+                            event_type: "page_build".to_owned(),
+                            key: "65849ef8-265a-463b-aa7c-5ac4f1ce4b3c".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "personal_access_token_request".to_owned(),
+                description: "A `personal_access_token_request` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#personal_access_token_request"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "25daa544-2ce0-44fd-a6dd-097cc9beaa40".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "personal_access_token_request".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=838fdefeca3b254c61436617d41bf4d001b13438".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=fbe332bd8ddc6501ec2e9896e16ce7d92eb7eda9b50d713296896fdb145eeb4d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"personal_access_token_request\":{\"id\":7694859},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "personal_access_token_request".to_owned(),
+                            event_type: "personal_access_token_request.created"
+                                .to_owned(),
+                            key: "25daa544-2ce0-44fd-a6dd-097cc9beaa40".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "project".to_owned(),
+                description: "A `project` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a0bb0d36-6547-4bca-aebb-f124779b3f79".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "project".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=f7510428fab8fe4b5b64cb32db8c83932b672508".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=416f687ce710658b58baaf7aa390eecd1eff15e9f8543e5c2b4eb1d184db8b22"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"project\":{\"url\":\"https://api.github.com/projects/2640902\",\"html_url\":\"https://github.com/Codertocat/Hello-World/projects/1\",\"id\":2640902,\"node_id\":\"MDc6UHJvamVjdDI2NDA5MDI=\",\"name\":\"Space 2.0\",\"body\":\"Project tasks for a trip to Space\",\"number\":1,\"state\":\"open\",\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:21:06Z\",\"updated_at\":\"2019-05-15T15:21:06Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "project".to_owned(),
+                            event_type: "project.created".to_owned(),
+                            key: "a0bb0d36-6547-4bca-aebb-f124779b3f79".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "project_card".to_owned(),
+                description: "A `project_card` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project_card/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "c22c9572-4b44-4d42-a3d2-267c98c34610".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "project_card".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=af63ac2b878676570fe65220d674fa81322006ed".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=d6b277e24b3f10dd7085ab57526413f65ce79336b746f0f17caa2dc778f512f5"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"project_card\":{\"url\":\"https://api.github.com/projects/columns/cards/21567453\",\"column_id\":5368157,\"id\":21567453,\"node_id\":\"MDExOlByb2plY3RDYXJkMjE1Njc0NTM=\",\"note\":\"Work that can be completed in one hour or less.\",\"archived\":false,\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2019-05-15T15:21:10Z\",\"updated_at\":\"2019-05-15T15:21:10Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "project_card".to_owned(),
+                            event_type: "project_card.created".to_owned(),
+                            key: "c22c9572-4b44-4d42-a3d2-267c98c34610".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "project_column".to_owned(),
+                description: "A `project_column` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/project_column/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f798b7c7-d6f4-4281-a434-8325d98a24f1".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "project_column".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c2d8960364c3f497e2ffb5499a546714ef683e45".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4ca1f9b71fe4ef492609f49c3f3c8e255f9b7162d7bb13aa958a495fef34ad3f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"project_column\":{\"url\":\"https://api.github.com/projects/columns/5368157\",\"id\":5368157,\"node_id\":\"MDEzOlByb2plY3RDb2x1bW41MzY4MTU3\",\"name\":\"Small bugfixes\",\"created_at\":\"2019-05-15T15:21:09Z\",\"updated_at\":\"2019-05-15T15:21:09Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "project_column".to_owned(),
+                            event_type: "project_column.created".to_owned(),
+                            key: "f798b7c7-d6f4-4281-a434-8325d98a24f1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "projects_v2".to_owned(),
+                description: "A `projects_v2` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "bc49126c-5c31-4b42-a7f0-9ebdf7f9e518".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "projects_v2".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=8ca37a325c51f0f3c351883fa8e3e9aa1aa52af2".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=76300a56465d05a20225c8000cd5d3cdc7fa2264e63eee059a9a0a5c7ed9994d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"projects_v2\":{\"id\":7930630},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "projects_v2".to_owned(),
+                            event_type: "projects_v2.created".to_owned(),
+                            key: "bc49126c-5c31-4b42-a7f0-9ebdf7f9e518".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "projects_v2_item".to_owned(),
+                description: "A `projects_v2_item` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/projects_v2_item/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "071be036-4675-4149-ac33-dc6edd0690fa".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "projects_v2_item".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=a370fcaced9a8ebcae51890cbe24bebcf58a340e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=945c61c3a56184b47dfad6d6bd27fcf9d0c1106d17ae191bfb17d24a45b9a626"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"projects_v2_item\":{\"id\":5678510,\"node_id\":\"PVTI_lADOAWcTxs07G84AVqWu\",\"project_node_id\":\"PVT_kwDOAWcTxs07Gw\",\"content_node_id\":\"DI_lADOAWcTxs07G84AIjOy\",\"content_type\":\"DraftIssue\",\"creator\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"created_at\":\"2022-06-08T20:34:26Z\",\"updated_at\":\"2022-06-08T20:34:26Z\",\"archived_at\":null},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "projects_v2_item".to_owned(),
+                            event_type: "projects_v2_item.created".to_owned(),
+                            key: "071be036-4675-4149-ac33-dc6edd0690fa".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "projects_v2_status_update".to_owned(),
+                description: "A `projects_v2_status_update` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2_status_update"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "6b548dc7-a707-4388-aceb-696959b61804".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "projects_v2_status_update".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=44c00dd78e685760fee6ec61fc45463811db1cec".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=5d04629af2da5eda62cba545f43a877e1477247b42086f41a140c878eae77acf"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"projects_v2_status_update\":{\"id\":6727687},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "projects_v2_status_update".to_owned(),
+                            event_type: "projects_v2_status_update.created".to_owned(),
+                            key: "6b548dc7-a707-4388-aceb-696959b61804".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "public".to_owned(),
+                description: "A `public` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/public/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a6d7d71e-44c6-4c9e-a07f-922c22b9e35f".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "public".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=5ae40ab635a91831502bc321514005fe2378b9d8".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2ef571d09422cdaf7ba9089fe40f8d899f9f08a78827db7392569efd61337db2"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "public".to_owned(),
+                            event_type: "public".to_owned(),
+                            key: "a6d7d71e-44c6-4c9e-a07f-922c22b9e35f".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pull_request".to_owned(),
+                description: "A `pull_request` delivery with action `opened` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request/opened.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "4cec4db3-3f64-4777-a701-8add5e45e185".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "pull_request".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=cc68e6d56f12a235be247de2afcb0355233b6336".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=753c09fb763947decdd5f93e7a27fd227e0264b8e61b2be212c9b8cc8a18d362"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"opened\",\"number\":2,\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:33Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pull_request".to_owned(),
+                            event_type: "pull_request.opened".to_owned(),
+                            key: "4cec4db3-3f64-4777-a701-8add5e45e185".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pull_request_review".to_owned(),
+                description: "A `pull_request_review` delivery with action `submitted` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review/submitted.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "45b92f9d-4c74-4253-a2c1-6a9915d7e9e8".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "pull_request_review".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=1c0f4f8da7c4a7317114fb8f1252ce52cad6ff7e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=cb5247434a573ea3a0c79db8f7be2d057049daa6aefc7f9a49d160691a120eed"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"submitted\",\"review\":{\"id\":237895671,\"node_id\":\"MDE3OlB1bGxSZXF1ZXN0UmV2aWV3MjM3ODk1Njcx\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":null,\"commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"submitted_at\":\"2019-05-15T15:20:38Z\",\"state\":\"commented\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-237895671\",\"author_association\":\"OWNER\"},\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pull_request_review".to_owned(),
+                            event_type: "pull_request_review.submitted".to_owned(),
+                            key: "45b92f9d-4c74-4253-a2c1-6a9915d7e9e8".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pull_request_review_comment".to_owned(),
+                description: "A `pull_request_review_comment` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review_comment/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "24c57299-76ab-4ada-aaa4-0d1a0dfa436e".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "pull_request_review_comment".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=af5872315f20b97b675aef22544fdf6d6bd6f6ed".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=09ca12135be3eafc814ab2c2c0003801102e0d6795e19efce9534875b35452b4"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"comment\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/comments/284312630\",\"pull_request_review_id\":237895671,\"id\":284312630,\"node_id\":\"MDI0OlB1bGxSZXF1ZXN0UmV2aWV3Q29tbWVudDI4NDMxMjYzMA==\",\"diff_hunk\":\"@@ -1 +1 @@\\n-# Hello-World\",\"path\":\"README.md\",\"position\":1,\"original_position\":1,\"commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"original_commit_id\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"Maybe you should use more emoji on this line.\",\"created_at\":\"2019-05-15T15:20:37Z\"},\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pull_request_review_comment".to_owned(),
+                            event_type: "pull_request_review_comment.created".to_owned(),
+                            key: "24c57299-76ab-4ada-aaa4-0d1a0dfa436e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pull_request_review_thread".to_owned(),
+                description: "A `pull_request_review_thread` delivery with action `resolved` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/pull_request_review_thread/resolved.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f37dbf98-77c3-477d-a3d1-17aede8616cd".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "pull_request_review_thread".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=9579dcb1102340039593fc75d6e29107c53adf2c".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7d9320b927b1b053019482bc888053aac5f9d08a85b6e56a7ce14363af560fb1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"resolved\",\"pull_request\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/pulls/2\",\"id\":279147437,\"node_id\":\"MDExOlB1bGxSZXF1ZXN0Mjc5MTQ3NDM3\",\"html_url\":\"https://github.com/Codertocat/Hello-World/pull/2\",\"number\":2,\"state\":\"open\",\"locked\":false,\"title\":\"Update the README with new information.\",\"user\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"body\":\"This is a pretty simple change that we need to pull into master.\",\"created_at\":\"2019-05-15T15:20:33Z\",\"updated_at\":\"2019-05-15T15:20:38Z\",\"closed_at\":null,\"head\":{\"label\":\"Codertocat:changes\",\"ref\":\"changes\",\"sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\"},\"base\":{\"label\":\"Codertocat:master\",\"ref\":\"master\",\"sha\":\"f95f852bd8fca8fcc58a9a2d6c842781e32a215e\"}},\"thread\":{\"node_id\":\"PRRT_kwDOFd42Pc4rQOUv\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pull_request_review_thread".to_owned(),
+                            event_type: "pull_request_review_thread.resolved".to_owned(),
+                            key: "f37dbf98-77c3-477d-a3d1-17aede8616cd".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "push".to_owned(),
+                description: "A `push` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/push/with-new-branch.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "push".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225246"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "push".to_owned(),
+                            event_type: "push".to_owned(),
+                            key: "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "registry_package".to_owned(),
+                description: "A `registry_package` delivery with action `published` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/registry_package/published.docker.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "79ccd223-3a75-45ae-a760-b69360974f9c".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "registry_package".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=e50bd973f02fbdb74509a326b06a45cf69b42b27".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=6273883b8672a205383f8fb3df6b61d1dec9323daf5cee8557ded9048b7abc5f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"published\",\"registry_package\":{\"id\":10696,\"name\":\"hello-world-npm\",\"namespace\":\"Codertocat/hello-world\",\"description\":null,\"ecosystem\":\"docker\",\"package_type\":\"npm\",\"html_url\":\"https://github.com/Codertocat/hello-world/packages/10696\",\"created_at\":\"2019-05-09T23:28:29Z\",\"updated_at\":\"2019-05-09T23:28:29Z\",\"owner\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false}},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "registry_package".to_owned(),
+                            event_type: "registry_package.published".to_owned(),
+                            key: "79ccd223-3a75-45ae-a760-b69360974f9c".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "release".to_owned(),
+                description: "A `release` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/release/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "eba07b56-15fa-4ae8-a520-14aebea7c4dc".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "release".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=530252b287222f4575b72fd2c980804a8c0bb1cd".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=a3c0dd77b613b5f5d0808b61a26ca532e99ad780b84e6dff4e9f3c8c615e03da"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"release\":{\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/releases/17372790\",\"html_url\":\"https://github.com/Codertocat/Hello-World/releases/tag/0.0.1\",\"id\":17372790,\"node_id\":\"MDc6UmVsZWFzZTE3MzcyNzkw\",\"tag_name\":\"0.0.1\",\"target_commitish\":\"master\",\"name\":\"\",\"draft\":false,\"author\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"prerelease\":false,\"created_at\":\"2019-05-15T15:19:25Z\",\"published_at\":\"2019-05-15T15:20:53Z\",\"body\":\"\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "release".to_owned(),
+                            event_type: "release.created".to_owned(),
+                            key: "eba07b56-15fa-4ae8-a520-14aebea7c4dc".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository".to_owned(),
+                description: "A `repository` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "156a9d05-0f63-439b-a358-0d0454653f6e".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "repository".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c49adf9e8bf61b09be0d12e3f4cf9e859ee91acd".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=efea638426f3092b98c28433d725c95c9cb3db75bdb6ecb99737fb7325e7d69c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository".to_owned(),
+                            event_type: "repository.created".to_owned(),
+                            key: "156a9d05-0f63-439b-a358-0d0454653f6e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository_advisory".to_owned(),
+                description: "A `repository_advisory` delivery with action `published` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_advisory"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "e4c2fd05-27ef-4228-a50e-cb0fafb63fda".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "repository_advisory".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=7ca9a0018f03a8bd0db817e75a18a2e0709844a5".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=3f74b810d1dcacdf83a89f99f4f0f5e6eaa3efdf6dd1ccde6c67d5ad60f0f666"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"published\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"repository_advisory\":{\"id\":2325761},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository_advisory".to_owned(),
+                            event_type: "repository_advisory.published".to_owned(),
+                            key: "e4c2fd05-27ef-4228-a50e-cb0fafb63fda".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository_dispatch".to_owned(),
+                description: "A `repository_dispatch` delivery with action `deploy-staging` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_dispatch"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a3af48e5-0982-4c87-ac92-a8ed9c1e91be".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "repository_dispatch".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=962762c03658d71664a2f27dca64030b4e4001a0".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=e771028de067804e276d6d3d41d9d4e32e5d1346f5d9d0005de079b2efb57e87"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"deploy-staging\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository_dispatch".to_owned(),
+                            event_type: "repository_dispatch.deploy-staging".to_owned(),
+                            key: "a3af48e5-0982-4c87-ac92-a8ed9c1e91be".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository_import".to_owned(),
+                description: "A `repository_import` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository_import/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "5a824858-388f-479b-ade1-a60e4c6b8646".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "repository_import".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=c33c0906a7b630ef66683a246b2fc465bb9a6df5".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=ff7af15427ef6089417c1e90764bf92236c1e40a3cf273e8da35566468a7eaeb"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"status\":\"success\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository_import".to_owned(),
+                            event_type: "repository_import".to_owned(),
+                            key: "5a824858-388f-479b-ade1-a60e4c6b8646".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository_ruleset".to_owned(),
+                description: "A `repository_ruleset` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#repository_ruleset"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "2a5d443d-3b82-4fb1-a167-59ccfd7e6bdf".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "repository_ruleset".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=5272cb8f0473ad5f502db1d4124005a824a94d2e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7933ff4a26547caea2f116942e6dfbe01cad2ee1a0a16beed2aebda446366d9d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"repository_ruleset\":{\"id\":3789612},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository_ruleset".to_owned(),
+                            event_type: "repository_ruleset.created".to_owned(),
+                            key: "2a5d443d-3b82-4fb1-a167-59ccfd7e6bdf".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "repository_vulnerability_alert".to_owned(),
+                description: "A `repository_vulnerability_alert` delivery with action `create` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/repository_vulnerability_alert/create.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "e25e088c-1905-4e44-a5dc-70f9a2e3894c".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "repository_vulnerability_alert".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=230e9901a2aceb25395de857cef559a018c8384d".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=43e426b661fc57d9527a5b8ea06b640470199274efec0776b1437a8782028e2d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"create\",\"alert\":{\"id\":91095730,\"number\":2,\"node_id\":\"MDU6SXNzdWU5MTA5NzcyMw==\",\"state\":\"open\",\"affected_range\":\">= 2.0.4, < 2.0.6\",\"affected_package_name\":\"rack\",\"external_reference\":\"https://nvd.nist.gov/vuln/detail/CVE-2018-16470\",\"external_identifier\":\"CVE-2018-16470\",\"fixed_in\":\"2.0.6\",\"ghsa_id\":\"GHSA-qqgx-2p2h-9c37\",\"severity\":\"moderate\",\"created_at\":\"2021-03-01T01:23:45Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "repository_vulnerability_alert".to_owned(),
+                            event_type: "repository_vulnerability_alert.create"
+                                .to_owned(),
+                            key: "e25e088c-1905-4e44-a5dc-70f9a2e3894c".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "secret_scanning_alert".to_owned(),
+                description: "A `secret_scanning_alert` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_alert"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "abc9c015-fff9-452d-aa0f-a918508345c0".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "secret_scanning_alert".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=262c6855858af85faaed0af1b7368db247a8c078".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=011704abde237e27278403d0d1ea4ce4c9c1500bcf578922de4707aee1d0013a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"alert\":{\"id\":423112},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "secret_scanning_alert".to_owned(),
+                            event_type: "secret_scanning_alert.created".to_owned(),
+                            key: "abc9c015-fff9-452d-aa0f-a918508345c0".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "secret_scanning_alert_location".to_owned(),
+                description: "A `secret_scanning_alert_location` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_alert_location"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "c72cf7a3-f8a2-4e09-aef3-2c26927ad032".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "secret_scanning_alert_location".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=b0c54c3dddb646f08bd21de8977f375cb0f3ac76".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=424b5a8385a04f7b4f8b0712d08135e301007027c467d7c43cd1fb784ad8d6dd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"alert\":{\"id\":8800370},\"location\":{\"id\":3518285},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "secret_scanning_alert_location".to_owned(),
+                            event_type: "secret_scanning_alert_location.created"
+                                .to_owned(),
+                            key: "c72cf7a3-f8a2-4e09-aef3-2c26927ad032".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "secret_scanning_scan".to_owned(),
+                description: "A `secret_scanning_scan` delivery with action `completed` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_scan"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "7bd18de2-864a-44cc-ad59-b1d3c4d1c5a8".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "secret_scanning_scan".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=494ba1351f7eb5cae63af91b36b03e3ab54856ab".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=99162acbe6064d3e45642fb755b0d1017ba6f5960bdaa8704828da61358e4015"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"completed\",\"type\":{\"id\":5926764},\"source\":{\"id\":8023605},\"started_at\":{\"id\":2127809},\"completed_at\":{\"id\":6415550},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "secret_scanning_scan".to_owned(),
+                            event_type: "secret_scanning_scan.completed".to_owned(),
+                            key: "7bd18de2-864a-44cc-ad59-b1d3c4d1c5a8".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "security_advisory".to_owned(),
+                description: "A `security_advisory` delivery with action `published` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/security_advisory/published.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "1ed86357-b060-486e-ac3b-52face08353d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "security_advisory".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=950b066f64679e0a0b4983db1f65d76f07e1d741".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=07d88c5f7056a0b8a946c8b7306f50e375728491f9f37e7ac0a690a6d124f910"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"published\",\"security_advisory\":{\"ghsa_id\":\"GHSA-rf4j-j272-fj86\",\"summary\":\"Moderate severity vulnerability that affects django\",\"description\":\"django.contrib.auth.forms.AuthenticationForm in Django 2.0 before 2.0.2, and 1.11.8 and 1.11.9, allows remote attackers to obtain potentially sensitive informat\",\"severity\":\"moderate\",\"published_at\":\"2018-10-03T21:13:54Z\",\"updated_at\":\"2018-10-03T21:13:54Z\",\"withdrawn_at\":null,\"cve_id\":null}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "security_advisory".to_owned(),
+                            event_type: "security_advisory.published".to_owned(),
+                            key: "1ed86357-b060-486e-ac3b-52face08353d".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "security_and_analysis".to_owned(),
+                description: "A `security_and_analysis` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#security_and_analysis"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "28bfce74-4af0-4e88-ae58-21a1303343c6".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Event".to_owned(),
+                            "security_and_analysis".to_owned(),
+                        ),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=52d47e279f232b24fbc2b4e608027aaa98df675d".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=100b599cf39bf295e39627e8e0459e3e9b9313a986636e9de98349589f0cd9f8"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"changes\":{\"id\":5321431},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "security_and_analysis".to_owned(),
+                            event_type: "security_and_analysis".to_owned(),
+                            key: "28bfce74-4af0-4e88-ae58-21a1303343c6".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "sponsorship".to_owned(),
+                description: "A `sponsorship` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/sponsorship/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a1155744-72e9-4dbe-a955-74f8e37570cb".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "sponsorship".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=a1ab5116c8502090b8751a270c3a9439765b3d47".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=b7006e6295bc47b9f33848d904bd7e6d73fff9d6ea5e2c9b32b855d67d444b0d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"sponsorship\":{\"node_id\":\"MDExOlNwb25zb3JzaGlwMQ==\",\"created_at\":\"2019-12-20T19:24:46+00:00\",\"privacy_level\":\"public\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "sponsorship".to_owned(),
+                            event_type: "sponsorship.created".to_owned(),
+                            key: "a1155744-72e9-4dbe-a955-74f8e37570cb".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "star".to_owned(),
+                description: "A `star` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/star/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "690b3dde-1908-4976-ae0b-3e9ed57184f6".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "star".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=d581cd9870e29ebcb391fb1f581e0f1f510a324e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=004caa3423fc8ae241b8f7ccc78c064953cbe3f42b59372b352ebde78a3c6ea8"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"starred_at\":\"2019-05-15T15:20:40Z\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "star".to_owned(),
+                            event_type: "star.created".to_owned(),
+                            key: "690b3dde-1908-4976-ae0b-3e9ed57184f6".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "status".to_owned(),
+                description: "A `status` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/status/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "2e82a9b2-f71b-4eb0-abe5-a13ce616c940".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "status".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=78cd11042468fed712f331d74a4151e84dbe5387".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=b5a47850898af90525b06fc096f9e3cb762202618dade3b40450515583d2c215"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":6805126730,\"sha\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"name\":\"Codertocat/Hello-World\",\"target_url\":null,\"context\":\"default\",\"description\":null,\"state\":\"success\",\"commit\":{\"sha\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"node_id\":\"MDY6Q29tbWl0MTg2ODUzMDAyOjYxMTM3MjhmMjdhZTgyYzdiMWExNzdjOGQwM2Y5ZTk2ZTBhZGYyNDY=\",\"url\":\"https://api.github.com/repos/Codertocat/Hello-World/commits/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"html_url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"login\":\"Codertocat\",\"id\":21031067,\"node_id\":\"MDQ6VXNlcjIxMDMxMDY3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/Codertocat\",\"html_url\":\"https://github.com/Codertocat\",\"type\":\"User\",\"site_admin\":false},\"committer\":{\"login\":\"web-flow\",\"id\":19864447,\"node_id\":\"MDQ6VXNlcjE5ODY0NDQ3\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/web-flow\",\"html_url\":\"https://github.com/web-flow\",\"type\":\"User\",\"site_admin\":false}},\"branches\":[{\"name\":\"master\",\"protected\":false}],\"created_at\":\"2019-05-15T15:20:55+00:00\",\"updated_at\":\"2019-05-15T15:20:55+00:00\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"avatar_url\":\"https://avatars2.githubusercontent.com/oa/39145?v=4\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "status".to_owned(),
+                            event_type: "status".to_owned(),
+                            key: "2e82a9b2-f71b-4eb0-abe5-a13ce616c940".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "sub_issues".to_owned(),
+                description: "A `sub_issues` delivery with action `parent_issue_added` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#sub_issues"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "a57255d2-66ed-44fd-acda-19308b16a154".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "sub_issues".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=431f9977f23297e9a644468c1b237c69ec6294d5".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2b178919cf7de060ded3508679a6dd66bd6e85f6b35e099033edeba270273fdd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"parent_issue_added\",\"parent_issue_id\":{\"id\":8465040},\"parent_issue\":{\"id\":3768175},\"parent_issue_repo\":{\"id\":3676694},\"sub_issue_id\":{\"id\":9867350},\"sub_issue\":{\"id\":4295642},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "sub_issues".to_owned(),
+                            event_type: "sub_issues.parent_issue_added".to_owned(),
+                            key: "a57255d2-66ed-44fd-acda-19308b16a154".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team".to_owned(),
+                description: "A `team` delivery with action `created` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/team/created.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "84269589-d0f1-499d-a92e-870fbbfb8cfa".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "team".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=197988f441a08265b628c86d789f9577313260cb".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=27f1dbe2b2ad91d0959581db28712a33193ec7f600fcd77d8f693aefac117090"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":null,\"privacy\":\"secret\",\"notification_setting\":\"notifications_enabled\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team".to_owned(),
+                            event_type: "team.created".to_owned(),
+                            key: "84269589-d0f1-499d-a92e-870fbbfb8cfa".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_add".to_owned(),
+                description: "A `team_add` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/team_add/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "8c8e0505-328e-4b9b-a910-d0f3c6cd86b9".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "team_add".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=22ae59d3e6c1b49668936fa980b9732458c24f27".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=b5e72f4dda6d7e47f9f7d3b886cfbc68b8c4fd36e9c1a699104b2ff97d6516ae"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"team\":{\"name\":\"github\",\"id\":3253328,\"node_id\":\"MDQ6VGVhbTMyNTMzMjg=\",\"slug\":\"github\",\"description\":\"Open-source team\",\"privacy\":\"secret\",\"url\":\"https://api.github.com/teams/3253328\",\"html_url\":\"https://github.com/orgs/Octocoders/teams/github\",\"permission\":\"pull\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_add".to_owned(),
+                            event_type: "team_add".to_owned(),
+                            key: "8c8e0505-328e-4b9b-a910-d0f3c6cd86b9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "watch".to_owned(),
+                description: "A `watch` delivery with action `started` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/watch/started.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "90a5f8df-3d8d-4904-af98-f70863231d02".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "watch".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=55d00b9f0d653f223e1173dcea489ce4b3a90a9e".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7c821c6d3200a18d505043c1706ccf9119977ab62cb8b40381040ba8812a8393"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"started\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "watch".to_owned(),
+                            event_type: "watch.started".to_owned(),
+                            key: "90a5f8df-3d8d-4904-af98-f70863231d02".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_dispatch".to_owned(),
+                description: "A `workflow_dispatch` delivery (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_dispatch/payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "44aab594-6de6-47a5-a57a-49978436fe1e".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "workflow_dispatch".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=b80da2e55139b814049478f23430bb34e0287290".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=a13a9aef9bad2f1f45a793d1f3eb4427529ac9b87c8aab04cfd2ca2d9d5a3ad9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"inputs\":{\"name\":\"Mona the Octocat\"},\"ref\":\"refs/heads/master\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":\".github/workflows/hello-world-workflow.yml\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_dispatch".to_owned(),
+                            event_type: "workflow_dispatch".to_owned(),
+                            key: "44aab594-6de6-47a5-a57a-49978436fe1e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_job".to_owned(),
+                description: "A `workflow_job` delivery with action `completed` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_job/completed.failure.with-organization.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "f7f23134-3edf-4fd5-a9a9-8c6bdeed7f56".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "workflow_job".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=39df728c22642947629a76a882e1ed244f964793".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=c681f0d68cf6ccb17737b14c80e5d528e6c9462ea12db772af168110818b6090"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"completed\",\"workflow_job\":{\"id\":289782451,\"run_id\":2202229078,\"run_attempt\":1,\"node_id\":\"MDExOldvcmtmbG93UnVuMjg5NzgyNDUx\",\"head_sha\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"head_branch\":\"main\",\"url\":\"https://api.github.com/repos/octo-org/octo-repo/actions/jobs/1291536064\",\"html_url\":\"https://github.com/octo-org/octo-repo/runs/1291536064\",\"status\":\"completed\",\"conclusion\":\"failure\",\"started_at\":\"2021-08-05T10:34:58Z\",\"completed_at\":\"2021-08-05T10:38:16Z\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_job".to_owned(),
+                            event_type: "workflow_job.completed".to_owned(),
+                            key: "f7f23134-3edf-4fd5-a9a9-8c6bdeed7f56".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_run".to_owned(),
+                description: "A `workflow_run` delivery with action `completed` (abridged payload), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/octokit/webhooks/blob/3a58428aa5c399cf5aa12c8663aea1fb1f515254/payload-examples/api.github.com/workflow_run/completed.payload.json"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "833508aa-166b-4501-a0cd-5147047c0391".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "workflow_run".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=349ad644517615c7a51f8ca2a4c86d0a6664a358".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=e6d8c7000aa89738e4ef8588e201acbf99b348fd136e491113377555a6481a7c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"completed\",\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"workflow\":{\"created_at\":\"2020-10-02T12:42:30.000Z\",\"html_url\":\"https://github.com/octo-org/octo-repo/blob/master/.github/workflows/test.yml\",\"id\":2823525,\"name\":\"test\",\"node_id\":\"MDg6V29ya2Zsb3cyODIzNTI1\",\"path\":\".github/workflows/test.yml\",\"state\":\"active\",\"updated_at\":\"2020-10-03T19:24:48.000Z\",\"url\":\"https://api.github.com/repos/octo-org/octo-repo/actions/workflows/2823525\"},\"workflow_run\":{\"name\":\"\",\"check_suite_id\":1291536064,\"check_suite_node_id\":\"MDg6V29ya2Zsb3cyODIzNTI1\",\"conclusion\":\"success\",\"created_at\":\"2020-10-05T16:33:24Z\",\"event\":\"repository_dispatch\",\"head_branch\":\"master\",\"head_commit\":{\"id\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"message\":\"build(test): check workflow run event payload\",\"timestamp\":\"2020-10-05T16:32:07Z\",\"tree_id\":\"c30f6c3377009c4c91c85d1f15deb6f2b7c2eb37\"},\"head_sha\":\"3484a3fb816e0859fd6e1cea078d76385ff50625\",\"path\":\".github/workflows/test.yml\",\"display_title\":\"ci(action): update actions/setup-node digest to 8c91899\",\"html_url\":\"https://github.com/octo-org/octo-repo/actions/runs/289782451\",\"id\":289782451}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_run".to_owned(),
+                            event_type: "workflow_run.completed".to_owned(),
+                            key: "833508aa-166b-4501-a0cd-5147047c0391".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "push_wrong_signature".to_owned(),
+                description: "A push whose X-Hub-Signature-256 does not match the body: rejected with 401."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "push".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225240"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "push_sha1_only".to_owned(),
+                description: "Only the legacy X-Hub-Signature (SHA-1) header: not accepted, the connector requires X-Hub-Signature-256."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "push".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "push_during_secret_rotation".to_owned(),
+                description: "Two secrets configured while the secret is changed: a delivery signed with the old one is still accepted."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"the-new-secret-3f9a\",\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "push".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=91b56b9e1c46d58719f3606c38689d156665c467".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=7d042510d3eca13e365f87e4e64df5158ecb8595874d0ae38adb3ec8ca225246"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"ref\":\"refs/heads/master\",\"before\":\"0000000000000000000000000000000000000000\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"pusher\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false},\"installation\":{\"id\":2311213,\"node_id\":\"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==\"},\"created\":true,\"deleted\":false,\"forced\":false,\"base_ref\":null,\"compare\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"commits\":[{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}],\"head_commit\":{\"id\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"tree_id\":\"31b122c26a97cf9af023e9ddab94a82c6e77b0ea\",\"distinct\":true,\"message\":\"Initial commit\",\"timestamp\":\"2019-05-15T15:19:25Z\",\"url\":\"https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"author\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"},\"committer\":{\"name\":\"Codertocat\",\"email\":\"21031067+Codertocat@users.noreply.github.com\",\"username\":\"Codertocat\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "push".to_owned(),
+                            event_type: "push".to_owned(),
+                            key: "ddab423f-51eb-4923-adf4-651f59f6a14d".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "unknown_event_to_catch_all".to_owned(),
+                description: "An event name this definition does not know (`widget.created`, one GitHub may add) is captured into other_events."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "*/*".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/9d8b6e3".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "ebb3de8a-3d9a-4036-a132-eb5deb5af44e".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "widget".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "460648397".to_owned()),
+                        (
+                            "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                            "1296269".to_owned(),
+                        ),
+                        (
+                            "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                            "repository".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature".to_owned(),
+                            "sha1=bdffceecac572685426349583866e2769bb555fb".to_owned(),
+                        ),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=1a74ffe823d657df85315ad07e9ce8e215cb4c551e52b761daaca85e9a814cea"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"action\":\"created\",\"widget\":{\"id\":1},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "widget.created".to_owned(),
+                            key: "ebb3de8a-3d9a-4036-a132-eb5deb5af44e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+        ]),
     }
 }
 /// Parses JSON text that webhookgen wrote from the validated definition.

@@ -1530,524 +1530,957 @@ static DEFINITION: ::std::sync::LazyLock<::webhook_runtime::definition::Definiti
 );
 /// The definition, as validated by webhookgen (example bodies inlined).
 fn definition() -> ::webhook_runtime::definition::Definition {
-    ::webhook_runtime::definition::Definition {
+    use ::webhook_runtime::definition as model;
+    model::Definition {
         spec_version: 1,
-        vendor: ::webhook_runtime::definition::Vendor {
+        vendor: model::Vendor {
             id: "slack".to_owned(),
             name: "Slack".to_owned(),
             description: "Messaging platform. The Events API sends one event per request (messages, reactions, channel and member changes, app lifecycle) in an `event_callback` envelope to a Slack app’s Request URL."
                 .to_owned(),
             documentation_url: "https://docs.slack.dev/apis/events-api/".to_owned(),
-            setup_steps: ::std::vec![
+            setup_steps: ::std::vec::Vec::from([
                 "Open https://api.slack.com/apps, pick your app (or **Create New App**) and open **Basic Information**."
-                .to_owned(),
+                    .to_owned(),
                 "Under **App Credentials**, click **Show** next to **Signing Secret** and paste it into the connector's `signing_secret`. Start the connector before the next step: Slack verifies the URL at once."
-                .to_owned(),
+                    .to_owned(),
                 "Open **Event Subscriptions**, switch **Enable Events** on and enter the connector's public HTTPS URL as the **Request URL**. Slack sends a signed `url_verification` challenge; the connector answers it and Slack shows **Verified**."
-                .to_owned(),
+                    .to_owned(),
                 "Under **Subscribe to bot events** (and/or **Subscribe to events on behalf of users**), add the events to receive, for example `message.channels`, `app_mention`, `reaction_added`, then click **Save Changes**."
-                .to_owned(),
+                    .to_owned(),
                 "Reinstall the app to the workspace if Slack asks for it (new events may need new OAuth scopes)."
-                .to_owned(),
+                    .to_owned(),
                 "Slash commands and interactivity use other Request URLs with form bodies; this connector captures the Events API only."
-                .to_owned(),
+                    .to_owned(),
                 "To rotate, click **Regenerate** next to the Signing Secret and replace the value in `signing_secret`; configure both values during the switch (Slack signs with one secret at a time)."
-                .to_owned()
-            ],
+                    .to_owned(),
+            ]),
         },
-        request: ::webhook_runtime::definition::RequestShape {
-            methods: ::std::vec![::webhook_runtime::definition::Method::Post],
-            body: ::webhook_runtime::definition::BodyEncoding::Json,
+        request: model::RequestShape {
+            methods: ::std::vec::Vec::from([model::Method::Post]),
+            body: model::BodyEncoding::Json,
         },
-        config: ::std::vec![
-            ::webhook_runtime::definition::ConfigField { name : "signing_secret"
-            .to_owned(), title : "Signing secret".to_owned(), description :
-            "The app’s Signing Secret, under Basic Information → App Credentials on api.slack.com/apps. Several values may be configured while it is regenerated."
-            .to_owned(), secret : true, required : true, multiple : true, example :
-            ::std::option::Option::Some("8f742231b10e8888abcd99yyyzzz85a5".to_owned()) }
-        ],
-        authentication: ::webhook_runtime::definition::Authentication::Hmac(::webhook_runtime::definition::HmacCheck {
-            algorithm: ::webhook_runtime::definition::HashAlgorithm::Sha256,
-            secret: ::webhook_runtime::definition::SecretRef {
-                config_field: "signing_secret".to_owned(),
-                decoding: ::webhook_runtime::definition::SecretDecoding::Verbatim,
+        config: ::std::vec::Vec::from([
+            model::ConfigField {
+                name: "signing_secret".to_owned(),
+                title: "Signing secret".to_owned(),
+                description: "The app’s Signing Secret, under Basic Information → App Credentials on api.slack.com/apps. Several values may be configured while it is regenerated."
+                    .to_owned(),
+                secret: true,
+                required: true,
+                multiple: true,
+                example: ::std::option::Option::Some(
+                    "8f742231b10e8888abcd99yyyzzz85a5".to_owned(),
+                ),
             },
-            signature: ::webhook_runtime::definition::SignatureLocation {
+        ]),
+        authentication: model::Authentication::Hmac(model::HmacCheck {
+            algorithm: model::HashAlgorithm::Sha256,
+            secret: model::SecretRef {
+                config_field: "signing_secret".to_owned(),
+                decoding: model::SecretDecoding::Verbatim,
+            },
+            signature: model::SignatureLocation {
                 header: "X-Slack-Signature".to_owned(),
-                format: ::webhook_runtime::definition::SignatureFormat::Prefixed {
+                format: model::SignatureFormat::Prefixed {
                     prefix: "v0=".to_owned(),
                 },
-                encoding: ::webhook_runtime::definition::SignatureEncoding::Hex,
+                encoding: model::SignatureEncoding::Hex,
             },
             signed_message: "v0:{timestamp}:{body}".to_owned(),
-            timestamp: ::std::option::Option::Some(::webhook_runtime::definition::Timestamp {
-                source: ::webhook_runtime::definition::TimestampSource::Header {
+            timestamp: ::std::option::Option::Some(model::Timestamp {
+                source: model::TimestampSource::Header {
                     name: "X-Slack-Request-Timestamp".to_owned(),
                 },
-                format: ::webhook_runtime::definition::TimestampFormat::UnixSeconds,
+                format: model::TimestampFormat::UnixSeconds,
             }),
-            tolerance: ::std::option::Option::Some(::webhook_runtime::definition::Tolerance {
+            tolerance: ::std::option::Option::Some(model::Tolerance {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
         }),
-        handshakes: ::std::vec![
-            ::webhook_runtime::definition::Handshake { name : "url_verification"
-            .to_owned(), description :
-            "Sent when the Request URL is saved in Event Subscriptions (and again later to re-check it): a signed JSON body `{\"token\": …, \"challenge\": …, \"type\": \"url_verification\"}`. The connector answers 200 with the challenge as text/plain and captures nothing."
-            .to_owned(), methods :
-            ::std::vec![::webhook_runtime::definition::Method::Post], when :
-            ::std::vec![::webhook_runtime::definition::Condition::Equals { value :
-            ::webhook_runtime::definition::ValueSource::BodyPointer { pointer : "/type"
-            .to_owned() }, to : "url_verification".to_owned() }], verify_signature :
-            true, require : ::std::vec![], response :
-            ::webhook_runtime::definition::Response { status : 200, body :
-            ::webhook_runtime::definition::ResponseBody::Text { value :
-            ::webhook_runtime::definition::ResponseValue::Echo { source :
-            ::webhook_runtime::definition::ValueSource::BodyPointer { pointer :
-            "/challenge".to_owned() } } }, headers : ::std::vec![] } }
-        ],
-        events: ::webhook_runtime::definition::Events {
+        handshakes: ::std::vec::Vec::from([
+            model::Handshake {
+                name: "url_verification".to_owned(),
+                description: "Sent when the Request URL is saved in Event Subscriptions (and again later to re-check it): a signed JSON body `{\"token\": …, \"challenge\": …, \"type\": \"url_verification\"}`. The connector answers 200 with the challenge as text/plain and captures nothing."
+                    .to_owned(),
+                methods: ::std::vec::Vec::from([model::Method::Post]),
+                when: ::std::vec::Vec::from([
+                    model::Condition::Equals {
+                        value: model::ValueSource::BodyPointer {
+                            pointer: "/type".to_owned(),
+                        },
+                        to: "url_verification".to_owned(),
+                    },
+                ]),
+                verify_signature: true,
+                require: ::std::vec::Vec::new(),
+                response: model::Response {
+                    status: 200,
+                    body: model::ResponseBody::Text {
+                        value: model::ResponseValue::Echo {
+                            source: model::ValueSource::BodyPointer {
+                                pointer: "/challenge".to_owned(),
+                            },
+                        },
+                    },
+                    headers: ::std::vec::Vec::new(),
+                },
+            },
+        ]),
+        events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: ::webhook_runtime::definition::ValueSource::Composite {
-                parts: ::std::vec![
-                    ::webhook_runtime::definition::ValueSource::BodyPointer { pointer :
-                    "/type".to_owned() },
-                    ::webhook_runtime::definition::ValueSource::BodyPointer { pointer :
-                    "/event/type".to_owned() }
-                ],
+            discriminator: model::ValueSource::Composite {
+                parts: ::std::vec::Vec::from([
+                    model::ValueSource::BodyPointer {
+                        pointer: "/type".to_owned(),
+                    },
+                    model::ValueSource::BodyPointer {
+                        pointer: "/event/type".to_owned(),
+                    },
+                ]),
                 separator: ".".to_owned(),
             },
-            document_key: ::webhook_runtime::definition::ValueSource::BodyPointer {
+            document_key: model::ValueSource::BodyPointer {
                 pointer: "/event_id".to_owned(),
             },
-            types: ::std::vec![
-                ::webhook_runtime::definition::EventType { collection :
-                "app_context_changed".to_owned(), values :
-                ::std::vec!["event_callback.app_context_changed".to_owned()], description
-                :
-                "The context (the channel being viewed) changed while a user had your app's container open."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_deleted"
-                .to_owned(), values : ::std::vec!["event_callback.app_deleted"
-                .to_owned()], description :
-                "User has deleted an app (Enterprise organizations).".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_home_opened"
-                .to_owned(), values : ::std::vec!["event_callback.app_home_opened"
-                .to_owned()], description : "User clicked into your App Home."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_installed"
-                .to_owned(), values : ::std::vec!["event_callback.app_installed"
-                .to_owned()], description :
-                "User has installed an app (Enterprise organizations).".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_mention"
-                .to_owned(), values : ::std::vec!["event_callback.app_mention"
-                .to_owned()], description :
-                "Subscribe to only the message events that mention your app or bot."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_requested"
-                .to_owned(), values : ::std::vec!["event_callback.app_requested"
-                .to_owned()], description : "User requested an app.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "app_uninstalled"
-                .to_owned(), values : ::std::vec!["event_callback.app_uninstalled"
-                .to_owned()], description : "Your Slack app was uninstalled.".to_owned(),
-                enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "app_uninstalled_team".to_owned(), values :
-                ::std::vec!["event_callback.app_uninstalled_team".to_owned()],
-                description : "User has uninstalled an app (Enterprise organizations)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "assistant_thread_context_changed".to_owned(), values :
-                ::std::vec!["event_callback.assistant_thread_context_changed"
-                .to_owned()], description :
-                "The context changed while an AI assistant thread was visible."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "assistant_thread_started".to_owned(), values :
-                ::std::vec!["event_callback.assistant_thread_started".to_owned()],
-                description : "An AI assistant thread was started.".to_owned(), enabled :
-                true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "call_rejected"
-                .to_owned(), values : ::std::vec!["event_callback.call_rejected"
-                .to_owned()], description : "A Call was rejected.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "channel_archive"
-                .to_owned(), values : ::std::vec!["event_callback.channel_archive"
-                .to_owned()], description : "A channel was archived.".to_owned(), enabled
-                : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "channel_created"
-                .to_owned(), values : ::std::vec!["event_callback.channel_created"
-                .to_owned()], description : "A channel was created.".to_owned(), enabled
-                : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "channel_deleted"
-                .to_owned(), values : ::std::vec!["event_callback.channel_deleted"
-                .to_owned()], description : "A channel was deleted.".to_owned(), enabled
-                : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "channel_history_changed".to_owned(), values :
-                ::std::vec!["event_callback.channel_history_changed".to_owned()],
-                description : "Bulk updates were made to a channel's history."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "channel_id_changed".to_owned(), values :
-                ::std::vec!["event_callback.channel_id_changed".to_owned()], description
-                : "A channel ID changed.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "channel_left".to_owned(), values :
-                ::std::vec!["event_callback.channel_left".to_owned()], description :
-                "You left a channel.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "channel_rename".to_owned(), values :
-                ::std::vec!["event_callback.channel_rename".to_owned()], description :
-                "A channel was renamed.".to_owned(), enabled : true, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "channel_shared".to_owned(), values :
-                ::std::vec!["event_callback.channel_shared".to_owned()], description :
-                "A channel has been shared with an external workspace.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "channel_unarchive".to_owned(), values :
-                ::std::vec!["event_callback.channel_unarchive".to_owned()], description :
-                "A channel was unarchived.".to_owned(), enabled : true, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "channel_unshared".to_owned(), values :
-                ::std::vec!["event_callback.channel_unshared".to_owned()], description :
-                "A channel has been unshared with an external workspace.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "dnd_updated"
-                .to_owned(), values : ::std::vec!["event_callback.dnd_updated"
-                .to_owned()], description :
-                "Do not Disturb settings changed for the current user.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "dnd_updated_user".to_owned(), values :
-                ::std::vec!["event_callback.dnd_updated_user".to_owned()], description :
-                "Do not Disturb settings changed for a member.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "email_domain_changed".to_owned(), values :
-                ::std::vec!["event_callback.email_domain_changed".to_owned()],
-                description : "The workspace email domain has changed.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "emoji_changed"
-                .to_owned(), values : ::std::vec!["event_callback.emoji_changed"
-                .to_owned()], description : "A custom emoji has been added or changed."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "entity_details_requested".to_owned(), values :
-                ::std::vec!["event_callback.entity_details_requested".to_owned()],
-                description :
-                "A user asked for the details of a Work Object your app unfurled (the flexpane was opened)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_change"
-                .to_owned(), values : ::std::vec!["event_callback.file_change"
-                .to_owned()], description : "A file was changed.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "file_comment_deleted".to_owned(), values :
-                ::std::vec!["event_callback.file_comment_deleted".to_owned()],
-                description : "A file comment was deleted.".to_owned(), enabled : false,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_created"
-                .to_owned(), values : ::std::vec!["event_callback.file_created"
-                .to_owned()], description : "A file was created.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_deleted"
-                .to_owned(), values : ::std::vec!["event_callback.file_deleted"
-                .to_owned()], description : "A file was deleted.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_public"
-                .to_owned(), values : ::std::vec!["event_callback.file_public"
-                .to_owned()], description : "A file was made public.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_shared"
-                .to_owned(), values : ::std::vec!["event_callback.file_shared"
-                .to_owned()], description : "A file was shared.".to_owned(), enabled :
-                true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "file_unshared"
-                .to_owned(), values : ::std::vec!["event_callback.file_unshared"
-                .to_owned()], description : "A file was unshared.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "function_executed".to_owned(), values :
-                ::std::vec!["event_callback.function_executed".to_owned()], description :
-                "A custom function your app defines was executed as a workflow step."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "grid_migration_finished".to_owned(), values :
-                ::std::vec!["event_callback.grid_migration_finished".to_owned()],
-                description :
-                "An enterprise grid migration has finished on this workspace."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "grid_migration_started".to_owned(), values :
-                ::std::vec!["event_callback.grid_migration_started".to_owned()],
-                description :
-                "An enterprise grid migration has started on this workspace.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_archive"
-                .to_owned(), values : ::std::vec!["event_callback.group_archive"
-                .to_owned()], description : "A private channel was archived.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_close"
-                .to_owned(), values : ::std::vec!["event_callback.group_close"
-                .to_owned()], description : "You closed a private channel.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_deleted"
-                .to_owned(), values : ::std::vec!["event_callback.group_deleted"
-                .to_owned()], description : "A private channel was deleted.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "group_history_changed".to_owned(), values :
-                ::std::vec!["event_callback.group_history_changed".to_owned()],
-                description : "Bulk updates were made to a private channel's history."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_left"
-                .to_owned(), values : ::std::vec!["event_callback.group_left"
-                .to_owned()], description : "You left a private channel.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_open"
-                .to_owned(), values : ::std::vec!["event_callback.group_open"
-                .to_owned()], description : "You created a group DM.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_rename"
-                .to_owned(), values : ::std::vec!["event_callback.group_rename"
-                .to_owned()], description : "A private channel was renamed.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "group_unarchive"
-                .to_owned(), values : ::std::vec!["event_callback.group_unarchive"
-                .to_owned()], description : "A private channel was unarchived."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "im_close"
-                .to_owned(), values : ::std::vec!["event_callback.im_close".to_owned()],
-                description : "You closed a DM.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "im_created".to_owned(), values :
-                ::std::vec!["event_callback.im_created".to_owned()], description :
-                "A DM was created.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "im_history_changed".to_owned(), values :
-                ::std::vec!["event_callback.im_history_changed".to_owned()], description
-                : "Bulk updates were made to a DM's history.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "im_open"
-                .to_owned(), values : ::std::vec!["event_callback.im_open".to_owned()],
-                description : "You opened a DM.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "invite_requested".to_owned(), values :
-                ::std::vec!["event_callback.invite_requested".to_owned()], description :
-                "User requested an invite.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "link_shared".to_owned(), values :
-                ::std::vec!["event_callback.link_shared".to_owned()], description :
-                "A message was posted containing one or more links relevant to your application."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "member_joined_channel".to_owned(), values :
-                ::std::vec!["event_callback.member_joined_channel".to_owned()],
-                description : "A user joined a public channel, private channel or MPDM."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "member_left_channel".to_owned(), values :
-                ::std::vec!["event_callback.member_left_channel".to_owned()], description
-                : "A user left a public or private channel.".to_owned(), enabled : true,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "message"
-                .to_owned(), values : ::std::vec!["event_callback.message".to_owned()],
-                description :
-                "A message was posted: the subscriptions message.channels, message.groups, message.im, message.mpim and message.app_home all deliver `type: message` (see `/event/channel_type`); edits, deletions, joins, bot posts and the like carry `/event/subtype`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "message_metadata_deleted".to_owned(), values :
-                ::std::vec!["event_callback.message_metadata_deleted".to_owned()],
-                description : "Message metadata was deleted.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "message_metadata_posted".to_owned(), values :
-                ::std::vec!["event_callback.message_metadata_posted".to_owned()],
-                description : "Message metadata was posted.".to_owned(), enabled : false,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "message_metadata_updated".to_owned(), values :
-                ::std::vec!["event_callback.message_metadata_updated".to_owned()],
-                description : "Message metadata was updated.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "pin_added"
-                .to_owned(), values : ::std::vec!["event_callback.pin_added".to_owned()],
-                description : "A pin was added to a channel.".to_owned(), enabled : true,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "pin_removed"
-                .to_owned(), values : ::std::vec!["event_callback.pin_removed"
-                .to_owned()], description : "A pin was removed from a channel."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "reaction_added"
-                .to_owned(), values : ::std::vec!["event_callback.reaction_added"
-                .to_owned()], description :
-                "A member has added an emoji reaction to an item.".to_owned(), enabled :
-                true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "reaction_removed".to_owned(), values :
-                ::std::vec!["event_callback.reaction_removed".to_owned()], description :
-                "A member removed an emoji reaction.".to_owned(), enabled : true, schema
-                : ::std::option::Option::None }, ::webhook_runtime::definition::EventType
-                { collection : "shared_channel_invite_accepted".to_owned(), values :
-                ::std::vec!["event_callback.shared_channel_invite_accepted".to_owned()],
-                description : "A shared channel invite was accepted.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "shared_channel_invite_approved".to_owned(), values :
-                ::std::vec!["event_callback.shared_channel_invite_approved".to_owned()],
-                description : "A shared channel invite was approved.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "shared_channel_invite_declined".to_owned(), values :
-                ::std::vec!["event_callback.shared_channel_invite_declined".to_owned()],
-                description : "A shared channel invite was declined.".to_owned(), enabled
-                : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "shared_channel_invite_received".to_owned(), values :
-                ::std::vec!["event_callback.shared_channel_invite_received".to_owned()],
-                description : "A shared channel invite was sent to a Slack user."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "shared_channel_invite_requested".to_owned(), values :
-                ::std::vec!["event_callback.shared_channel_invite_requested".to_owned()],
-                description : "A shared channel invite was requested.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "star_added"
-                .to_owned(), values : ::std::vec!["event_callback.star_added"
-                .to_owned()], description :
-                "A member has saved an item for later or starred an item.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "star_removed"
-                .to_owned(), values : ::std::vec!["event_callback.star_removed"
-                .to_owned()], description :
-                "A member has removed an item saved for later or starred an item."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "subteam_created"
-                .to_owned(), values : ::std::vec!["event_callback.subteam_created"
-                .to_owned()], description :
-                "A User Group has been added to the workspace.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "subteam_members_changed".to_owned(), values :
-                ::std::vec!["event_callback.subteam_members_changed".to_owned()],
-                description : "The membership of an existing User Group has changed."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "subteam_self_added".to_owned(), values :
-                ::std::vec!["event_callback.subteam_self_added".to_owned()], description
-                : "You have been added to a User Group.".to_owned(), enabled : false,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "subteam_self_removed".to_owned(), values :
-                ::std::vec!["event_callback.subteam_self_removed".to_owned()],
-                description : "You have been removed from a User Group.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "subteam_updated"
-                .to_owned(), values : ::std::vec!["event_callback.subteam_updated"
-                .to_owned()], description :
-                "An existing User Group has been updated or its members changed."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "team_access_granted".to_owned(), values :
-                ::std::vec!["event_callback.team_access_granted".to_owned()], description
-                : "Access to a set of teams was granted to your org app.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "team_access_revoked".to_owned(), values :
-                ::std::vec!["event_callback.team_access_revoked".to_owned()], description
-                : "Access to a set of teams was revoked from your org app.".to_owned(),
-                enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "team_domain_change".to_owned(), values :
-                ::std::vec!["event_callback.team_domain_change".to_owned()], description
-                : "The workspace domain has changed.".to_owned(), enabled : false, schema
-                : ::std::option::Option::None }, ::webhook_runtime::definition::EventType
-                { collection : "team_join".to_owned(), values :
-                ::std::vec!["event_callback.team_join".to_owned()], description :
-                "A new member has joined.".to_owned(), enabled : true, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "team_rename".to_owned(), values :
-                ::std::vec!["event_callback.team_rename".to_owned()], description :
-                "The workspace name has changed.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "tokens_revoked".to_owned(), values :
-                ::std::vec!["event_callback.tokens_revoked".to_owned()], description :
-                "API tokens for your app were revoked.".to_owned(), enabled : true,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection : "user_change"
-                .to_owned(), values : ::std::vec!["event_callback.user_change"
-                .to_owned()], description : "A member's data has changed.".to_owned(),
-                enabled : true, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "user_huddle_changed".to_owned(), values :
-                ::std::vec!["event_callback.user_huddle_changed".to_owned()], description
-                : "A user's huddle status has changed.".to_owned(), enabled : false,
-                schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "user_profile_changed".to_owned(), values :
-                ::std::vec!["event_callback.user_profile_changed".to_owned()],
-                description : "A user's profile data has changed.".to_owned(), enabled :
-                false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "user_status_changed".to_owned(), values :
-                ::std::vec!["event_callback.user_status_changed".to_owned()], description
-                : "A user's status has changed.".to_owned(), enabled : false, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "workflow_deleted".to_owned(), values :
-                ::std::vec!["event_callback.workflow_deleted".to_owned()], description :
-                "A workflow that contains a step supported by your app was deleted (Steps from Apps, deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "workflow_published".to_owned(), values :
-                ::std::vec!["event_callback.workflow_published".to_owned()], description
-                :
-                "A workflow that contains a step supported by your app was published (Steps from Apps, deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "workflow_step_deleted".to_owned(), values :
-                ::std::vec!["event_callback.workflow_step_deleted".to_owned()],
-                description :
-                "A workflow step supported by your app was removed from a workflow (Steps from Apps, deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "workflow_step_execute".to_owned(), values :
-                ::std::vec!["event_callback.workflow_step_execute".to_owned()],
-                description :
-                "A workflow step supported by your app should execute (Steps from Apps, deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "workflow_unpublished".to_owned(), values :
-                ::std::vec!["event_callback.workflow_unpublished".to_owned()],
-                description :
-                "A workflow that contains a step supported by your app was unpublished (Steps from Apps, deprecated)."
-                .to_owned(), enabled : false, schema : ::std::option::Option::None },
-                ::webhook_runtime::definition::EventType { collection :
-                "app_rate_limited".to_owned(), values : ::std::vec!["app_rate_limited"
-                .to_owned()], description :
-                "Indicates your app’s event subscriptions are being rate limited (more than 30,000 events per workspace per hour); sent without an inner event, with `minute_rate_limited`."
-                .to_owned(), enabled : true, schema : ::std::option::Option::None }
-            ],
-            unknown_types: ::webhook_runtime::definition::UnknownTypes {
-                action: ::webhook_runtime::definition::UnknownTypeAction::Capture,
+            types: ::std::vec::Vec::from([
+                model::EventType {
+                    collection: "app_context_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_context_changed".to_owned(),
+                    ]),
+                    description: "The context (the channel being viewed) changed while a user had your app's container open."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_deleted".to_owned(),
+                    ]),
+                    description: "User has deleted an app (Enterprise organizations)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_home_opened".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_home_opened".to_owned(),
+                    ]),
+                    description: "User clicked into your App Home.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_installed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_installed".to_owned(),
+                    ]),
+                    description: "User has installed an app (Enterprise organizations)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_mention".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_mention".to_owned(),
+                    ]),
+                    description: "Subscribe to only the message events that mention your app or bot."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_requested".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_requested".to_owned(),
+                    ]),
+                    description: "User requested an app.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_uninstalled".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_uninstalled".to_owned(),
+                    ]),
+                    description: "Your Slack app was uninstalled.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_uninstalled_team".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.app_uninstalled_team".to_owned(),
+                    ]),
+                    description: "User has uninstalled an app (Enterprise organizations)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "assistant_thread_context_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.assistant_thread_context_changed".to_owned(),
+                    ]),
+                    description: "The context changed while an AI assistant thread was visible."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "assistant_thread_started".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.assistant_thread_started".to_owned(),
+                    ]),
+                    description: "An AI assistant thread was started.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "call_rejected".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.call_rejected".to_owned(),
+                    ]),
+                    description: "A Call was rejected.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_archive".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_archive".to_owned(),
+                    ]),
+                    description: "A channel was archived.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_created".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_created".to_owned(),
+                    ]),
+                    description: "A channel was created.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_deleted".to_owned(),
+                    ]),
+                    description: "A channel was deleted.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_history_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_history_changed".to_owned(),
+                    ]),
+                    description: "Bulk updates were made to a channel's history."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_id_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_id_changed".to_owned(),
+                    ]),
+                    description: "A channel ID changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_left".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_left".to_owned(),
+                    ]),
+                    description: "You left a channel.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_rename".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_rename".to_owned(),
+                    ]),
+                    description: "A channel was renamed.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_shared".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_shared".to_owned(),
+                    ]),
+                    description: "A channel has been shared with an external workspace."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_unarchive".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_unarchive".to_owned(),
+                    ]),
+                    description: "A channel was unarchived.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "channel_unshared".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.channel_unshared".to_owned(),
+                    ]),
+                    description: "A channel has been unshared with an external workspace."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "dnd_updated".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.dnd_updated".to_owned(),
+                    ]),
+                    description: "Do not Disturb settings changed for the current user."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "dnd_updated_user".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.dnd_updated_user".to_owned(),
+                    ]),
+                    description: "Do not Disturb settings changed for a member."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "email_domain_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.email_domain_changed".to_owned(),
+                    ]),
+                    description: "The workspace email domain has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "emoji_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.emoji_changed".to_owned(),
+                    ]),
+                    description: "A custom emoji has been added or changed.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "entity_details_requested".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.entity_details_requested".to_owned(),
+                    ]),
+                    description: "A user asked for the details of a Work Object your app unfurled (the flexpane was opened)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_change".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_change".to_owned(),
+                    ]),
+                    description: "A file was changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_comment_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_comment_deleted".to_owned(),
+                    ]),
+                    description: "A file comment was deleted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_created".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_created".to_owned(),
+                    ]),
+                    description: "A file was created.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_deleted".to_owned(),
+                    ]),
+                    description: "A file was deleted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_public".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_public".to_owned(),
+                    ]),
+                    description: "A file was made public.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_shared".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_shared".to_owned(),
+                    ]),
+                    description: "A file was shared.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "file_unshared".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.file_unshared".to_owned(),
+                    ]),
+                    description: "A file was unshared.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "function_executed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.function_executed".to_owned(),
+                    ]),
+                    description: "A custom function your app defines was executed as a workflow step."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "grid_migration_finished".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.grid_migration_finished".to_owned(),
+                    ]),
+                    description: "An enterprise grid migration has finished on this workspace."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "grid_migration_started".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.grid_migration_started".to_owned(),
+                    ]),
+                    description: "An enterprise grid migration has started on this workspace."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_archive".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_archive".to_owned(),
+                    ]),
+                    description: "A private channel was archived.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_close".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_close".to_owned(),
+                    ]),
+                    description: "You closed a private channel.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_deleted".to_owned(),
+                    ]),
+                    description: "A private channel was deleted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_history_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_history_changed".to_owned(),
+                    ]),
+                    description: "Bulk updates were made to a private channel's history."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_left".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_left".to_owned(),
+                    ]),
+                    description: "You left a private channel.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_open".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_open".to_owned(),
+                    ]),
+                    description: "You created a group DM.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_rename".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_rename".to_owned(),
+                    ]),
+                    description: "A private channel was renamed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "group_unarchive".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.group_unarchive".to_owned(),
+                    ]),
+                    description: "A private channel was unarchived.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "im_close".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.im_close".to_owned(),
+                    ]),
+                    description: "You closed a DM.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "im_created".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.im_created".to_owned(),
+                    ]),
+                    description: "A DM was created.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "im_history_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.im_history_changed".to_owned(),
+                    ]),
+                    description: "Bulk updates were made to a DM's history.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "im_open".to_owned(),
+                    values: ::std::vec::Vec::from(["event_callback.im_open".to_owned()]),
+                    description: "You opened a DM.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "invite_requested".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.invite_requested".to_owned(),
+                    ]),
+                    description: "User requested an invite.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "link_shared".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.link_shared".to_owned(),
+                    ]),
+                    description: "A message was posted containing one or more links relevant to your application."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "member_joined_channel".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.member_joined_channel".to_owned(),
+                    ]),
+                    description: "A user joined a public channel, private channel or MPDM."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "member_left_channel".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.member_left_channel".to_owned(),
+                    ]),
+                    description: "A user left a public or private channel.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "message".to_owned(),
+                    values: ::std::vec::Vec::from(["event_callback.message".to_owned()]),
+                    description: "A message was posted: the subscriptions message.channels, message.groups, message.im, message.mpim and message.app_home all deliver `type: message` (see `/event/channel_type`); edits, deletions, joins, bot posts and the like carry `/event/subtype`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "message_metadata_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.message_metadata_deleted".to_owned(),
+                    ]),
+                    description: "Message metadata was deleted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "message_metadata_posted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.message_metadata_posted".to_owned(),
+                    ]),
+                    description: "Message metadata was posted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "message_metadata_updated".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.message_metadata_updated".to_owned(),
+                    ]),
+                    description: "Message metadata was updated.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pin_added".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.pin_added".to_owned(),
+                    ]),
+                    description: "A pin was added to a channel.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "pin_removed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.pin_removed".to_owned(),
+                    ]),
+                    description: "A pin was removed from a channel.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "reaction_added".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.reaction_added".to_owned(),
+                    ]),
+                    description: "A member has added an emoji reaction to an item."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "reaction_removed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.reaction_removed".to_owned(),
+                    ]),
+                    description: "A member removed an emoji reaction.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "shared_channel_invite_accepted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.shared_channel_invite_accepted".to_owned(),
+                    ]),
+                    description: "A shared channel invite was accepted.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "shared_channel_invite_approved".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.shared_channel_invite_approved".to_owned(),
+                    ]),
+                    description: "A shared channel invite was approved.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "shared_channel_invite_declined".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.shared_channel_invite_declined".to_owned(),
+                    ]),
+                    description: "A shared channel invite was declined.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "shared_channel_invite_received".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.shared_channel_invite_received".to_owned(),
+                    ]),
+                    description: "A shared channel invite was sent to a Slack user."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "shared_channel_invite_requested".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.shared_channel_invite_requested".to_owned(),
+                    ]),
+                    description: "A shared channel invite was requested.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "star_added".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.star_added".to_owned(),
+                    ]),
+                    description: "A member has saved an item for later or starred an item."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "star_removed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.star_removed".to_owned(),
+                    ]),
+                    description: "A member has removed an item saved for later or starred an item."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "subteam_created".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.subteam_created".to_owned(),
+                    ]),
+                    description: "A User Group has been added to the workspace."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "subteam_members_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.subteam_members_changed".to_owned(),
+                    ]),
+                    description: "The membership of an existing User Group has changed."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "subteam_self_added".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.subteam_self_added".to_owned(),
+                    ]),
+                    description: "You have been added to a User Group.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "subteam_self_removed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.subteam_self_removed".to_owned(),
+                    ]),
+                    description: "You have been removed from a User Group.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "subteam_updated".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.subteam_updated".to_owned(),
+                    ]),
+                    description: "An existing User Group has been updated or its members changed."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_access_granted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.team_access_granted".to_owned(),
+                    ]),
+                    description: "Access to a set of teams was granted to your org app."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_access_revoked".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.team_access_revoked".to_owned(),
+                    ]),
+                    description: "Access to a set of teams was revoked from your org app."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_domain_change".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.team_domain_change".to_owned(),
+                    ]),
+                    description: "The workspace domain has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_join".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.team_join".to_owned(),
+                    ]),
+                    description: "A new member has joined.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "team_rename".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.team_rename".to_owned(),
+                    ]),
+                    description: "The workspace name has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "tokens_revoked".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.tokens_revoked".to_owned(),
+                    ]),
+                    description: "API tokens for your app were revoked.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "user_change".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.user_change".to_owned(),
+                    ]),
+                    description: "A member's data has changed.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "user_huddle_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.user_huddle_changed".to_owned(),
+                    ]),
+                    description: "A user's huddle status has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "user_profile_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.user_profile_changed".to_owned(),
+                    ]),
+                    description: "A user's profile data has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "user_status_changed".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.user_status_changed".to_owned(),
+                    ]),
+                    description: "A user's status has changed.".to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.workflow_deleted".to_owned(),
+                    ]),
+                    description: "A workflow that contains a step supported by your app was deleted (Steps from Apps, deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_published".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.workflow_published".to_owned(),
+                    ]),
+                    description: "A workflow that contains a step supported by your app was published (Steps from Apps, deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_step_deleted".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.workflow_step_deleted".to_owned(),
+                    ]),
+                    description: "A workflow step supported by your app was removed from a workflow (Steps from Apps, deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_step_execute".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.workflow_step_execute".to_owned(),
+                    ]),
+                    description: "A workflow step supported by your app should execute (Steps from Apps, deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "workflow_unpublished".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "event_callback.workflow_unpublished".to_owned(),
+                    ]),
+                    description: "A workflow that contains a step supported by your app was unpublished (Steps from Apps, deprecated)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "app_rate_limited".to_owned(),
+                    values: ::std::vec::Vec::from(["app_rate_limited".to_owned()]),
+                    description: "Indicates your app’s event subscriptions are being rate limited (more than 30,000 events per workspace per hour); sent without an inner event, with `minute_rate_limited`."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+            ]),
+            unknown_types: model::UnknownTypes {
+                action: model::UnknownTypeAction::Capture,
                 collection: "other_events".to_owned(),
             },
         },
-        responses: ::webhook_runtime::definition::Responses {
-            success: ::webhook_runtime::definition::Response {
+        responses: model::Responses {
+            success: model::Response {
                 status: 200,
-                body: ::webhook_runtime::definition::ResponseBody::Empty,
-                headers: ::std::vec![],
+                body: model::ResponseBody::Empty,
+                headers: ::std::vec::Vec::new(),
             },
             authentication_failed_status: 401,
             rejected_status: 400,
         },
-        delivery: ::webhook_runtime::definition::Delivery {
+        delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(3),
             retries: "A delivery fails on a timeout (no 2xx within 3 seconds), more than 2 redirects, a connection or TLS error, or a non-2xx answer. Slack then retries up to 3 times: nearly immediately, after 1 minute and after 5 minutes, with X-Slack-Retry-Num (1-3) and X-Slack-Retry-Reason (http_timeout, too_many_redirects, connection_failed, ssl_error, http_error, unknown_error). Retries carry the same event_id."
                 .to_owned(),
@@ -2065,2261 +2498,4915 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
         },
-        examples: ::std::vec![
-            ::webhook_runtime::definition::Example { name : "docs_vector".to_owned(),
-            description :
-            "Slack's documented signing example (a slash-command form body), with the SDK test's clock. The signature verifies (a wrong or stale one gives 401), but a form body is not an Events API JSON event: the connector answers `responses.rejected_status` (400, unreadable body) and captures nothing."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1531420618), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/x-www-form-urlencoded".to_owned()), ("X-Slack-Request-Timestamp"
-            .to_owned(), "1531420618".to_owned()), ("X-Slack-Signature".to_owned(),
-            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-            .to_owned())]), body :
-            ::std::option::Option::Some("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 400 } },
-            ::webhook_runtime::definition::Example { name : "docs_vector_modified_body"
-            .to_owned(), description :
-            "The documented vector with `------` appended to the body (the SDK's invalid-body test): rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1531420618), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/x-www-form-urlencoded".to_owned()), ("X-Slack-Request-Timestamp"
-            .to_owned(), "1531420618".to_owned()), ("X-Slack-Signature".to_owned(),
-            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-            .to_owned())]), body :
-            ::std::option::Option::Some("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c------"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "stale_docs_vector"
-            .to_owned(), description :
-            "The documented vector received 301 s after its timestamp: outside the 5-minute window, rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1531420919), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/x-www-form-urlencoded".to_owned()), ("X-Slack-Request-Timestamp"
-            .to_owned(), "1531420618".to_owned()), ("X-Slack-Signature".to_owned(),
-            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-            .to_owned())]), body :
-            ::std::option::Option::Some("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "docs_vector_from_the_future"
-            .to_owned(), description :
-            "The documented vector with the clock 301 s behind its timestamp: Slack's window is two-sided, rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1531420317), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/x-www-form-urlencoded".to_owned()), ("X-Slack-Request-Timestamp"
-            .to_owned(), "1531420618".to_owned()), ("X-Slack-Signature".to_owned(),
-            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-            .to_owned())]), body :
-            ::std::option::Option::Some("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "url_verification"
-            .to_owned(), description :
-            "The challenge Slack sends when the Request URL is saved (body from the Events API docs), signed: answered 200 with the challenge as text."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/url_verification"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=ac2ce3e27c156b1658f9fe339b08e34c5f91e7e1c517638ce7c8330c845bff79"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Handshake { name :
-            "url_verification".to_owned(), status : 200, body :
-            ::std::option::Option::Some("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
-            .to_owned()) } }, ::webhook_runtime::definition::Example { name :
-            "url_verification_wrong_signature".to_owned(), description :
-            "A url_verification challenge signed with another secret is rejected, not echoed."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=9064bfe6e7cd97a7d77db65a620151e3e7bc46d38108c23835ea172315094fd0"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "app_context_changed"
-            .to_owned(), description :
-            "An `app_context_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_context_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=2203ae12377dba78a2f95cdcfca845730594a38e09737d31a48c2f189da814a3"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_context_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev4FZCMU3IK\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-0oamzOxW90xbTknSyfIGIdYIZ5kiJCGDo0AbNP3s\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_context_changed".to_owned(), event_type :
-            "event_callback.app_context_changed".to_owned(), key : "Ev4FZCMU3IK"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "app_deleted".to_owned(), description :
-            "An `app_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=c696ea7009b7c6d296d8c70221d2a369099533db21c38993c78315c0a2268a57"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_deleted\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvSC694M99Y\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-vrE5D4OJ2zO9fQclK3WdDvRjgyfbmE1eEyPkQkFi\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_deleted".to_owned(), event_type : "event_callback.app_deleted"
-            .to_owned(), key : "EvSC694M99Y".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_home_opened".to_owned(),
-            description :
-            "An `app_home_opened` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_home_opened"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e1ba00cea9d57eefc8188d20e5dfcf2d80a5ec489ed94ee8c5ad6a143e5a3a98"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_home_opened\",\"user\":\"U061F7AUR\",\"channel\":\"D0LAN2Q65\",\"tab\":\"home\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvF8O1PHBSP\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-UHS9X5GGpOdR6Atbs2Nn02c3HSPPBt4CAZqU2dKK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_home_opened".to_owned(), event_type : "event_callback.app_home_opened"
-            .to_owned(), key : "EvF8O1PHBSP".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_installed".to_owned(),
-            description :
-            "An `app_installed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_installed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=318ad102ba7ced4b836c2d48e9cc5f03d0e79e52ca4716b836625aa100d9938d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_installed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9UPBE5GFD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-aE3PBhHF9LR7yf5syJptQBEYvL0JElGEjEuRAQnS\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_installed".to_owned(), event_type : "event_callback.app_installed"
-            .to_owned(), key : "Ev9UPBE5GFD".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_mention".to_owned(),
-            description :
-            "An `app_mention` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_mention"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=0727f4dddfd12c65e57a2e0dfca52229ffcf121ac3524b2a16f5cb44aa6a5245"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_mention\",\"user\":\"U061F7AUR\",\"text\":\"<@U0LAN0Z89> is it everything a river should be?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9QNNUSP5Q\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-o3H6mV5unhA2jrMPflxjsB9menNO2cpn14jMtbOp\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_mention".to_owned(), event_type : "event_callback.app_mention"
-            .to_owned(), key : "Ev9QNNUSP5Q".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_requested".to_owned(),
-            description :
-            "An `app_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_requested"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=060d1fa5ac0593ff0ea14246b92c567ba8f54ec2de28fbfecd77f5bef19b4303"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvUNEVERBLC\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-yDRKJPkO7VR8R1NsHactE0ll4FRR8ckegbIRg5v0\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_requested".to_owned(), event_type : "event_callback.app_requested"
-            .to_owned(), key : "EvUNEVERBLC".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_uninstalled".to_owned(),
-            description :
-            "An `app_uninstalled` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_uninstalled"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e1d0b1f9e88a8ecfec86fca5b1234b927e00b72c3a0909a28cd715b0db106555"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_uninstalled\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDQHP29ZG1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Uke05e8i2WQIshoaQa6hvzoUDIAzoGaCkGPF9wsX\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_uninstalled".to_owned(), event_type : "event_callback.app_uninstalled"
-            .to_owned(), key : "EvDQHP29ZG1".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "app_uninstalled_team"
-            .to_owned(), description :
-            "An `app_uninstalled_team` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_uninstalled_team"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=978eaa2b7d56144b36b0de10dce7dbc79c8befb75068be7e6dba7d09fbe81aa0"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_uninstalled_team\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9LH1IUAC1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-S6O1YmOs82vU8wPV9U9OmCdayiE2euXBGJIeiI1h\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_uninstalled_team".to_owned(), event_type :
-            "event_callback.app_uninstalled_team".to_owned(), key : "Ev9LH1IUAC1"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "assistant_thread_context_changed".to_owned(), description :
-            "An `assistant_thread_context_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/assistant_thread_context_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b6b34698b08c570c6351869167c6ff1572bbbee7c8cc63b43d023c0b923d9970"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"assistant_thread_context_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev1JPNFVHKB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YpQk0QY0XslWq2e0RARPHNRFXZ6GfNycAd7eKsaI\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "assistant_thread_context_changed".to_owned(), event_type :
-            "event_callback.assistant_thread_context_changed".to_owned(), key :
-            "Ev1JPNFVHKB".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "assistant_thread_started".to_owned(), description :
-            "An `assistant_thread_started` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/assistant_thread_started"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=35ca2e1a6d818c15790d13f433dad2a5f8d3931175784c8028aa2adecb82b54f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"assistant_thread_started\",\"assistant_thread\":{\"user_id\":\"U061F7AUR\",\"context\":{\"channel_id\":\"C0LAN2Q65\",\"team_id\":\"T061EG9R6\",\"enterprise_id\":null},\"channel_id\":\"D0LAN2Q65\",\"thread_ts\":\"1764374397.000200\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9CDR4M4OT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2gttCDHpMasjRVtr5EJXD33kiaHJj8YmTiYOtVpL\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "assistant_thread_started".to_owned(), event_type :
-            "event_callback.assistant_thread_started".to_owned(), key : "Ev9CDR4M4OT"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "call_rejected".to_owned(), description :
-            "An `call_rejected` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/call_rejected"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=887d162235a8c60b489a1261d170c52e31565ac253adac3975eafe8c422a1d38"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"call_rejected\",\"call_id\":\"R0E69JAIF\",\"user_id\":\"U061F7AUR\",\"channel_id\":\"D0LAN2Q65\",\"external_unique_id\":\"123-456-7890\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8RHSZWGJ3\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-CvtB21p5VAlVRZOMoDShrTp9Vtr4lgd4ExGAb1wn\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "call_rejected".to_owned(), event_type : "event_callback.call_rejected"
-            .to_owned(), key : "Ev8RHSZWGJ3".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_archive".to_owned(),
-            description :
-            "An `channel_archive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_archive"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=d73e3276826c0e82cb86fc3ed55c6eb94c3da5a1ee0a8d07149e57a6da3575f6"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_archive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev0DFH8TDTM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-UzabS8ZR8KQUse5zSPU3k557NUmNQNBYk2sES4Zs\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_archive".to_owned(), event_type : "event_callback.channel_archive"
-            .to_owned(), key : "Ev0DFH8TDTM".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_created".to_owned(),
-            description :
-            "An `channel_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_created"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=9e088fccae5adce009eb851b6d21128ffe5aec2d7a8c3ce5ef0731dc05f18ddd"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_created\",\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"fun\",\"created\":1764374397,\"creator\":\"U061F7AUR\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8I6SUYU3G\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Nt8mzeI1jcAjGII64GPT5gkENNkIzcz60ZFEPSRe\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_created".to_owned(), event_type : "event_callback.channel_created"
-            .to_owned(), key : "Ev8I6SUYU3G".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_deleted".to_owned(),
-            description :
-            "An `channel_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=5ef75ae4644c6885a8bb3c1906af22845243b9e260a86816ec3453ecff8de520"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_deleted\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvH5XGZ967U\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-M5iqRtNVIwJ5KF0U12ak7dxqJPXtcQVlwvsIP4Y6\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_deleted".to_owned(), event_type : "event_callback.channel_deleted"
-            .to_owned(), key : "EvH5XGZ967U".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_history_changed"
-            .to_owned(), description :
-            "An `channel_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_history_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=9df3930f604bab37e227fe787952f1eea6ecb282365aafe456869fd05392ae0a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9QDYWE0V0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-zLndifnxNzI82pcCuvOJVzuVnLoWaVdY22PWfDOQ\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_history_changed".to_owned(), event_type :
-            "event_callback.channel_history_changed".to_owned(), key : "Ev9QDYWE0V0"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "channel_id_changed".to_owned(), description :
-            "An `channel_id_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_id_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=16e6f648d4933583b6178e8f8e717a1391e501f7d13e90e0a4e3d755afb5e026"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_id_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvP5CDFPPQS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-rk84Nb9Ph4GZSDUhhE0O0I8HFwXxx9Tx3Ub276sP\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_id_changed".to_owned(), event_type :
-            "event_callback.channel_id_changed".to_owned(), key : "EvP5CDFPPQS"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "channel_left".to_owned(), description :
-            "An `channel_left` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_left"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=2f3abb7bbb93a2311b532fbea4d7e6a4cce997066056f21225632b2d23e5fae9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_left\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCLHZGIRWB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-IsbExeFUOGX9nMJezDjbHtCVNDTYRaM2qalab64j\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_left".to_owned(), event_type : "event_callback.channel_left"
-            .to_owned(), key : "EvCLHZGIRWB".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_rename".to_owned(),
-            description :
-            "An `channel_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_rename"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=f978fb0701e36171742237e6eb5cf01e185828ba1367fd1458d2a7842d9cce08"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_rename\",\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"new_name\",\"created\":1764374397},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG4Q3IS4NF\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-3eCy9YRu2tVeqAJDjHuR360CD8oDHew4Me781a8G\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_rename".to_owned(), event_type : "event_callback.channel_rename"
-            .to_owned(), key : "EvG4Q3IS4NF".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_shared".to_owned(),
-            description :
-            "An `channel_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_shared"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e6482b14c564b054fec3a82da9db98bc1264e51ba11472302cccd8eb9fa87b77"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_shared\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvS3LREYUS7\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-dLmQmn8reA1Jk24pzjbOFRSP5bX878UhmCwVJ4aX\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_shared".to_owned(), event_type : "event_callback.channel_shared"
-            .to_owned(), key : "EvS3LREYUS7".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "channel_unarchive"
-            .to_owned(), description :
-            "An `channel_unarchive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_unarchive"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=0aa4fb773ff4cbfc7ce585012da0f2e9531301daa53245baaf50a5086d4f5b66"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_unarchive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZMSMQSGJU\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-e6lLitXXTCYykc3AGGneJWEhLaMndLDE9Wwyxe8X\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_unarchive".to_owned(), event_type :
-            "event_callback.channel_unarchive".to_owned(), key : "EvZMSMQSGJU".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name : "channel_unshared"
-            .to_owned(), description :
-            "An `channel_unshared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/channel_unshared"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e891f31f38c73fa1b1004ff778421dc161b03a4cc6afbee0b66a624a62e91ba3"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_unshared\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvRBVD1TBY1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-91og6p3my56AQ125qKglzipAHyYjWy4wJhRb8OoR\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "channel_unshared".to_owned(), event_type : "event_callback.channel_unshared"
-            .to_owned(), key : "EvRBVD1TBY1".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "dnd_updated".to_owned(),
-            description :
-            "An `dnd_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/dnd_updated"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=564ca47a7b29b98aa1a7014a58e6905a999bfe6c62d7986c8ebea5597586bf78"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"dnd_updated\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG88DXELOL\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-vpzEB1zsOFyP5qLJAvI2eAePBJVBmQekt7N1msi3\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "dnd_updated".to_owned(), event_type : "event_callback.dnd_updated"
-            .to_owned(), key : "EvG88DXELOL".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "dnd_updated_user"
-            .to_owned(), description :
-            "An `dnd_updated_user` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/dnd_updated_user"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=7bb976b00b03a2d9733da24aefcfd06ba79c956af6d45db2a1be6e6aa0f6d81a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"dnd_updated_user\",\"user\":\"U061F7AUR\",\"dnd_status\":{\"dnd_enabled\":true,\"next_dnd_start_ts\":1764378000,\"next_dnd_end_ts\":1764381600},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCNEVYQN8Y\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-K5KelFsywLnsJ1NBSr7wD7fcBAhJVp8KsnlG3xXP\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "dnd_updated_user".to_owned(), event_type : "event_callback.dnd_updated_user"
-            .to_owned(), key : "EvCNEVYQN8Y".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "email_domain_changed"
-            .to_owned(), description :
-            "An `email_domain_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/email_domain_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=0036fd63a94d7941d618b055cf8d9179ad30e8093e8850b5320e4d368527c422"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"email_domain_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev71IX3OA6W\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sp63AEkTgbvkdxQE9cQaMfIj2EwzW2M0kSMYUHhL\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "email_domain_changed".to_owned(), event_type :
-            "event_callback.email_domain_changed".to_owned(), key : "Ev71IX3OA6W"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "emoji_changed".to_owned(), description :
-            "An `emoji_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/emoji_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=2523ab8550cbb51e37ae489c4a6f2364793831802412aaa5414496395d8e6114"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"emoji_changed\",\"subtype\":\"add\",\"name\":\"picard_facepalm\",\"value\":\"https://my.slack.com/emoji/picard_facepalm/db8e287430eaa459.gif\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvARPUIGOW3\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-v5RZhbM7amgNCtvGltYlmRCaEGuUiIgivxJKnbET\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "emoji_changed".to_owned(), event_type : "event_callback.emoji_changed"
-            .to_owned(), key : "EvARPUIGOW3".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "entity_details_requested"
-            .to_owned(), description :
-            "An `entity_details_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/entity_details_requested"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=64ab3138b2c70d7ad72ee268ad3676bc33f847ee87da0237b0008ecc13cf4be6"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"entity_details_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvQHW1A5CWE\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-EgbBg1UuJ9CV6us04jLsmcanCD9X3afEiOJ4fFBG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "entity_details_requested".to_owned(), event_type :
-            "event_callback.entity_details_requested".to_owned(), key : "EvQHW1A5CWE"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "file_change".to_owned(), description :
-            "An `file_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_change"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=813b4652a582917cd8c7480cd604e85fe4ec6031dac2f3d4dcddc7e723fdf16c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_change\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJCYNO7FRI\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-LreeBJS9MBGMyddOLocUi5vyUCPgTVktbelDs2fV\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_change".to_owned(), event_type : "event_callback.file_change"
-            .to_owned(), key : "EvJCYNO7FRI".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "file_comment_deleted"
-            .to_owned(), description :
-            "An `file_comment_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_comment_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=1f25ca847d94073b40f6a5e3c77ece754bd85def9929f62e1076172789921d6c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_comment_deleted\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvXVSGTN0RN\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Pnz8cHmIcUp73XtKty1FsYTL96lnr7ynmSi2wEZW\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_comment_deleted".to_owned(), event_type :
-            "event_callback.file_comment_deleted".to_owned(), key : "EvXVSGTN0RN"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "file_created".to_owned(), description :
-            "An `file_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_created"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=6219d37d52c911846f0b10c441df422c454aca99693d39bdd08efd98937eb20e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_created\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDTR4Z0UHN\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-5W6eo0qkoAfKVisXsKAZcNZiDgzHNL6HTzC5iLjf\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_created".to_owned(), event_type : "event_callback.file_created"
-            .to_owned(), key : "EvDTR4Z0UHN".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "file_deleted".to_owned(),
-            description :
-            "An `file_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e93b7541fe123c30e56e896cfb6360613d8283f4b68481df5db3c97bd7e619d5"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_deleted\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5B2S9ZG20\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Vrtxya2pKLQgoUPXiZZRlTN6hbewrFi0Xft4Ul7R\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_deleted".to_owned(), event_type : "event_callback.file_deleted"
-            .to_owned(), key : "Ev5B2S9ZG20".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "file_public".to_owned(),
-            description :
-            "An `file_public` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_public"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b99abf0bda9c9f8c020c8dbbd02430b24254dc032e15dacb30347c424f670d32"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_public\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJJGLRCA0V\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-V3Q3xU73cq6UrfC8OhRazClk9QnfLQ6zKjf81yca\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_public".to_owned(), event_type : "event_callback.file_public"
-            .to_owned(), key : "EvJJGLRCA0V".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "file_shared".to_owned(),
-            description :
-            "An `file_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_shared"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=40d5a7def261e682807f022a989a2f067df0c87f2780416ad478697e883e566f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_shared\",\"file_id\":\"F2147483862\",\"user_id\":\"U061F7AUR\",\"file\":{\"id\":\"F2147483862\"},\"channel_id\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvSGGSYY1FS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-H9Ghm6RF6Vb8gT3KzhCIvv2tNRoS3cf59Ott9HAH\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_shared".to_owned(), event_type : "event_callback.file_shared"
-            .to_owned(), key : "EvSGGSYY1FS".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "file_unshared".to_owned(),
-            description :
-            "An `file_unshared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/file_unshared"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b9fa4da7055a9f41e0ddf56686984096574061124884934968bd27481baf7090"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_unshared\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvC4SX4D986\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-tMEJE7TGAeHVqSzRGzRRIQ9aMgliuc7TCzoFsYbi\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "file_unshared".to_owned(), event_type : "event_callback.file_unshared"
-            .to_owned(), key : "EvC4SX4D986".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "function_executed"
-            .to_owned(), description :
-            "An `function_executed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/function_executed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=60bd06d254ab5d7addf6601b1d5d1b4c899813312f7e69b9231c0ad3483b58b7"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"function_executed\",\"function\":{\"id\":\"Fn123456789O\",\"callback_id\":\"sample_function\",\"title\":\"Sample function\",\"app_id\":\"A0PNCHHK2\"},\"inputs\":{\"user_id\":\"U061F7AUR\"},\"function_execution_id\":\"Fx1234567O9L\",\"workflow_execution_id\":\"WxABC123DEF0\",\"event_ts\":\"1764374397.000200\",\"bot_access_token\":\"xwfp-not-a-real-token\"},\"type\":\"event_callback\",\"event_id\":\"Ev9PD68U3CM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-gxNRpIPJtAF9wSM6Ggm7vbednVfDd0wl4UubU4E9\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "function_executed".to_owned(), event_type :
-            "event_callback.function_executed".to_owned(), key : "Ev9PD68U3CM".to_owned()
-            }] } }, ::webhook_runtime::definition::Example { name :
-            "grid_migration_finished".to_owned(), description :
-            "An `grid_migration_finished` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/grid_migration_finished"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=877f73ab48f4d63fcff673fe456b3e9135ff966aa167a9aca45ee73e91c6a153"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"grid_migration_finished\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvVWM04I91P\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-WMAtg3VoJF4I6c93piXkiAs5mvPDGGcwnvVWPPBi\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "grid_migration_finished".to_owned(), event_type :
-            "event_callback.grid_migration_finished".to_owned(), key : "EvVWM04I91P"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "grid_migration_started".to_owned(), description :
-            "An `grid_migration_started` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/grid_migration_started"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=a0053b553365780712c5eeabc088339ddf0c001d3900de0019156062a5a872c8"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"grid_migration_started\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZ9ZA6TWA1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-FFaMWxJbkehQ4pBlbKuQhBxEnScX85eiPsnwzIrU\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "grid_migration_started".to_owned(), event_type :
-            "event_callback.grid_migration_started".to_owned(), key : "EvZ9ZA6TWA1"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "group_archive".to_owned(), description :
-            "An `group_archive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_archive"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=fc3e6596dbf161de100cfeb6a1ac206bc32691696ef6f2e10581ec9098f0ff8c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_archive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev33JGPKVWS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Oq0tcORxauItkbV2TdwFVA2BWouEL4bdt1vtaNku\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_archive".to_owned(), event_type : "event_callback.group_archive"
-            .to_owned(), key : "Ev33JGPKVWS".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "group_close".to_owned(),
-            description :
-            "An `group_close` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_close"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=489db3faf101f85519fe17f07e91381d24f7c9a1b906579b8bd8bc36a46f99a2"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_close\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev71T0UKHBR\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-1i6THOjAMKiO4PMwJxyMrcBrD6i8FYaxyHRguF4f\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_close".to_owned(), event_type : "event_callback.group_close"
-            .to_owned(), key : "Ev71T0UKHBR".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "group_deleted".to_owned(),
-            description :
-            "An `group_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b67a9c0724c3128cec92fc7417adfa155df69a6bbe0b96664e3a38be345c6a05"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_deleted\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev06I4DDAVU\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-LtC8LJWAn0KHhAcE7t5prrA8Rz3nBk68NqVyyhJk\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_deleted".to_owned(), event_type : "event_callback.group_deleted"
-            .to_owned(), key : "Ev06I4DDAVU".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "group_history_changed"
-            .to_owned(), description :
-            "An `group_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_history_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=08d745c151e0818dacc55acec519416759884a376992ddbf8c6c28ec8fca4dab"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev59WO5F0BR\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-dGyFYaow4F0WNrsHuV8QO3lvWVwHPHZI5J7Z8Y5P\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_history_changed".to_owned(), event_type :
-            "event_callback.group_history_changed".to_owned(), key : "Ev59WO5F0BR"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "group_left".to_owned(), description :
-            "An `group_left` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_left"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=f0a0a5d8ede0054777cf3f2d1dde738c73d3f0107dafc628bf63aaf623cec865"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_left\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG3TMHBB9T\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-OwUHPM2m3nCtEW7Z89S999w2uc0dBq59Z119KZAd\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_left".to_owned(), event_type : "event_callback.group_left".to_owned(),
-            key : "EvG3TMHBB9T".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "group_open".to_owned(), description :
-            "An `group_open` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_open"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=99a3d6057e36db13bd2033be18ff636fb1b49cd224a34a5626bf14aa3c5025b2"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_open\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvHWCM92JQO\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-wKSj9vTm58CLxYim3d89zK6qFA8w93Awgo1RhHSf\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_open".to_owned(), event_type : "event_callback.group_open".to_owned(),
-            key : "EvHWCM92JQO".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "group_rename".to_owned(), description :
-            "An `group_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_rename"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b6afe95f5fe462d92b46b9bf1fe7c0af220258da6602208a7550e6b31bdcb33e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_rename\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvKPQMTT8R0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-ggeQ6TRKNjOSlNvuEPwQuctjszRaWF8wLFIxOvHe\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_rename".to_owned(), event_type : "event_callback.group_rename"
-            .to_owned(), key : "EvKPQMTT8R0".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "group_unarchive".to_owned(),
-            description :
-            "An `group_unarchive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/group_unarchive"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=2f2e55f86cc2016acc05fd85554b6a8ae689a8cd1f7f0ea187f916fdff3827c4"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_unarchive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvVE18RT2SZ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-9MHEKrbecMtAP5nkAi9LdblbzCIopcVu6Mxw5OZa\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "group_unarchive".to_owned(), event_type : "event_callback.group_unarchive"
-            .to_owned(), key : "EvVE18RT2SZ".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "im_close".to_owned(),
-            description :
-            "An `im_close` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/im_close"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=5d35a7c47331451ba5b98d57153808f12617e15ce4e3f94000ee14b6bbbc351e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_close\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvAQCA0LLN8\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-TxfS7OuSh6Jcez4P07XcfRKgz8smhllwZi3y2IzW\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "im_close".to_owned(), event_type : "event_callback.im_close".to_owned(), key
-            : "EvAQCA0LLN8".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "im_created".to_owned(), description :
-            "An `im_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/im_created"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=deac9e2c0c1abccc7884d1a8bd3edae38030f40dbf8d1aaa694ba9fc0995b7e1"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_created\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFUGP4VJY9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-lxPHbgORoLzkVfdBT6mUUI4ivyuNsWYCHQinu4n3\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "im_created".to_owned(), event_type : "event_callback.im_created".to_owned(),
-            key : "EvFUGP4VJY9".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "im_history_changed".to_owned(), description :
-            "An `im_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/im_history_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=7eb9dc36b7b805b3891e54ff57ca1a3503d3365c40a1d709d9a9444b092c0568"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvXRPV6FR78\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-mVSQLbNlkIqEeypvoSyWDf8HK3KW8OBStvjQSb6G\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "im_history_changed".to_owned(), event_type :
-            "event_callback.im_history_changed".to_owned(), key : "EvXRPV6FR78"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name : "im_open"
-            .to_owned(), description :
-            "An `im_open` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/im_open"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=86b10c5e608bdc86960f977541745a2d7fa5c9cc1544d13d6ecfacdd809b246f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_open\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvGLK7V6URQ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-u5IpHpBmliMgTaX6lbrwpyHzDGYGx1Fhdi0ojbTU\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "im_open".to_owned(), event_type : "event_callback.im_open".to_owned(), key :
-            "EvGLK7V6URQ".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "invite_requested".to_owned(), description :
-            "An `invite_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/invite_requested"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=91894e0719369d777e3d68e7ba3ece747a8d389d4bbb2b99f4123c7a3125e85f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"invite_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvD3RPX2TJO\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-qwuIieHpiWFEgFlKDQElSNjjieVZ4MCYrErECHGT\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "invite_requested".to_owned(), event_type : "event_callback.invite_requested"
-            .to_owned(), key : "EvD3RPX2TJO".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "link_shared".to_owned(),
-            description :
-            "An `link_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/link_shared"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=335300029d580301063a87a2c3d47d15690b2676bba0f7faef8bd6eb461c41ab"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"link_shared\",\"channel\":\"C0LAN2Q65\",\"is_bot_user_member\":true,\"user\":\"U061F7AUR\",\"message_ts\":\"1721234567.123456\",\"unfurl_id\":\"C123456.1721234567.123456.abcdef\",\"source\":\"conversations_history\",\"links\":[{\"domain\":\"example.com\",\"url\":\"https://example.com/12345\"}],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev52WV6XO78\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-JrnbfdYzCgQxH97WOb3JNbjJYZvEeDaRJABAp4MP\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "link_shared".to_owned(), event_type : "event_callback.link_shared"
-            .to_owned(), key : "Ev52WV6XO78".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "member_joined_channel"
-            .to_owned(), description :
-            "An `member_joined_channel` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/member_joined_channel"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=a690733d3c0cc9eb3e79021ae719bd3749bb2ec6bbacaa9696f5f17896de1c7d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"member_joined_channel\",\"user\":\"W06GH7XHN\",\"channel\":\"C0LAN2Q65\",\"channel_type\":\"C\",\"team\":\"T061EG9R6\",\"inviter\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZ2L3J6ZM2\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-xhJEj8sFcKEf5zYEDFH9DXF9EllTkd2x3XmJIpxf\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "member_joined_channel".to_owned(), event_type :
-            "event_callback.member_joined_channel".to_owned(), key : "EvZ2L3J6ZM2"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "member_left_channel".to_owned(), description :
-            "An `member_left_channel` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/member_left_channel"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=f40c367ff19e65e214645917890871349b3461b27d429f901225e6021c645fcc"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"member_left_channel\",\"user\":\"W06GH7XHN\",\"channel\":\"C0LAN2Q65\",\"channel_type\":\"C\",\"team\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev7I63SFFKX\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Uce1KNwPgU5oTniRxmMCRr0icHW8VMUtQNPfSp8o\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "member_left_channel".to_owned(), event_type :
-            "event_callback.member_left_channel".to_owned(), key : "Ev7I63SFFKX"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name : "message"
-            .to_owned(), description :
-            "An `message` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/message"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd910a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message".to_owned(), event_type : "event_callback.message".to_owned(), key :
-            "EvSHQXBCZE9".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "message_metadata_deleted".to_owned(), description :
-            "An `message_metadata_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/message_metadata_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=10d97ed16f9dc7d7b89afa6640663dfb5a76c191fff9f944af00fbd43ab88f61"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_deleted\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"EvVBX6OJKYT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-lZrcCM6bUmXt6tIXTjCQtQnCg3oM3mrQRP2iZIEO\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message_metadata_deleted".to_owned(), event_type :
-            "event_callback.message_metadata_deleted".to_owned(), key : "EvVBX6OJKYT"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "message_metadata_posted".to_owned(), description :
-            "An `message_metadata_posted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/message_metadata_posted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=6fb876efce2aa1388053ec0558360a401b3e383d4d89bb222a3d49660b5a8a01"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_posted\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"Ev0FJBEI1P8\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-w4GDDOEjiwMvte4jstKUDq3mH6f5MnsgBGmkyjrL\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message_metadata_posted".to_owned(), event_type :
-            "event_callback.message_metadata_posted".to_owned(), key : "Ev0FJBEI1P8"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "message_metadata_updated".to_owned(), description :
-            "An `message_metadata_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/message_metadata_updated"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=fc34ac83a2e5995d565b7acc1ab6843ad0ea152cd7fba0fbc8e3d63d003b1eab"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_updated\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"EvVHDT4J48G\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2xZ8FMaaGzrUppQdG5u4lDj0V5catIjSSCF4OgKU\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message_metadata_updated".to_owned(), event_type :
-            "event_callback.message_metadata_updated".to_owned(), key : "EvVHDT4J48G"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "pin_added".to_owned(), description :
-            "An `pin_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/pin_added"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e4a9de745dcb04ec69466a3aa74b8c3ca5ec61ccc112a2176823fa723bc888d7"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"pin_added\",\"user\":\"U061F7AUR\",\"channel_id\":\"C0LAN2Q65\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"message\":{\"type\":\"message\",\"text\":\"pinned\",\"ts\":\"1360782400.498405\"}},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9J0WSIME9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Xt5cWWYwNYr7D2wjEOTnhhqHJsR1eKHnBkz86hN3\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pin_added".to_owned(), event_type : "event_callback.pin_added".to_owned(),
-            key : "Ev9J0WSIME9".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "pin_removed".to_owned(), description :
-            "An `pin_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/pin_removed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=1bddb2b552c37a2a3a8e630a0dc1897e7392c96cd905dbd91c2034a7a594ec4c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"pin_removed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8ZZGUC1OD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-C7j6o31Tlvomick3gFxpLMCMMOkS1PdQYOY9tWnx\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "pin_removed".to_owned(), event_type : "event_callback.pin_removed"
-            .to_owned(), key : "Ev8ZZGUC1OD".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "reaction_added".to_owned(),
-            description :
-            "An `reaction_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/reaction_added"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=91f4eaccbd75dd5e0fe8f41466d2ac7522e5423b81084f90f24f5c2160ab351e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"reaction_added\",\"user\":\"U061F7AUR\",\"reaction\":\"thumbsup\",\"item_user\":\"U0G9QF9C6\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"ts\":\"1360782400.498405\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCGR1FBB3D\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2sdQ36IXrx2QxiXFubqkaDlcyRq2FnUkq88SRxWG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "reaction_added".to_owned(), event_type : "event_callback.reaction_added"
-            .to_owned(), key : "EvCGR1FBB3D".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "reaction_removed"
-            .to_owned(), description :
-            "An `reaction_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/reaction_removed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=00c5ba5f8511f590363da6461eae23fa6958843d0e8140b6e542524bdea5627f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"reaction_removed\",\"user\":\"U061F7AUR\",\"reaction\":\"thumbsup\",\"item_user\":\"U0G9QF9C6\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"ts\":\"1360782400.498405\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvPSY2FFYSV\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Wj3WoWuidq5Oh8Eukdnlc3VeTHvEvPkc3iBiIuGN\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "reaction_removed".to_owned(), event_type : "event_callback.reaction_removed"
-            .to_owned(), key : "EvPSY2FFYSV".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "shared_channel_invite_accepted".to_owned(), description :
-            "An `shared_channel_invite_accepted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/shared_channel_invite_accepted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=1baede1a1beecdf22f749fbc11719262fc3fcb91a02476d15a7814dfdddc0f6d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_accepted\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZOMZA7VX5\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-n0FuJANZrKhbo4KlcNDPKE23iB8Hmj8ONp7pUnzB\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shared_channel_invite_accepted".to_owned(), event_type :
-            "event_callback.shared_channel_invite_accepted".to_owned(), key :
-            "EvZOMZA7VX5".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "shared_channel_invite_approved".to_owned(), description :
-            "An `shared_channel_invite_approved` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/shared_channel_invite_approved"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=58425cad052c8d7ed608212d6547ef7cba1ed96128b84cb8383854f7122d76ae"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_approved\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvTWQJIORWH\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sUv3uNZXmEIKhdE3DgbUvTGLHnPfEx2i5wL9CC4e\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shared_channel_invite_approved".to_owned(), event_type :
-            "event_callback.shared_channel_invite_approved".to_owned(), key :
-            "EvTWQJIORWH".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "shared_channel_invite_declined".to_owned(), description :
-            "An `shared_channel_invite_declined` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/shared_channel_invite_declined"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=7f4c06cb592b57bfa1448b972d04f9bb7f7b5607ba1ce7c105aaaeae6a6693cc"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_declined\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev1IJ1F9UOK\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-rmSP55bg5j2HsOQjaJyV0bxoXzgj73JTk2T4BQPo\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shared_channel_invite_declined".to_owned(), event_type :
-            "event_callback.shared_channel_invite_declined".to_owned(), key :
-            "Ev1IJ1F9UOK".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "shared_channel_invite_received".to_owned(), description :
-            "An `shared_channel_invite_received` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/shared_channel_invite_received"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=ff6526b76f0945f8113350c00d434a259ad3e70d22373ee75d62ddb3cccbfc33"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_received\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvH1OM19E2B\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-U3o5IBoU1W9ipxgHFYw1Xld0WezdiDJx1inW5EjC\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shared_channel_invite_received".to_owned(), event_type :
-            "event_callback.shared_channel_invite_received".to_owned(), key :
-            "EvH1OM19E2B".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "shared_channel_invite_requested".to_owned(), description :
-            "An `shared_channel_invite_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/shared_channel_invite_requested"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=03cfc331a102e3265d81e62848342df6efcf51e045074df769c741382347b39d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_requested\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJRYBN45L9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-fEUfgkERdlT11NEEi9e1K2ZxLC1p7NbbLOnsc85v\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "shared_channel_invite_requested".to_owned(), event_type :
-            "event_callback.shared_channel_invite_requested".to_owned(), key :
-            "EvJRYBN45L9".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "star_added".to_owned(), description :
-            "An `star_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/star_added"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=0a39a6c225a9bc3c1e6151433ede075c95729a815dbef59b6ab89bb2d0a8248a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"star_added\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev2B4GRYGD6\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Y5rn3obl22UNsn6Oaq2B04uquGXIzxEMQumECQH9\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "star_added".to_owned(), event_type : "event_callback.star_added".to_owned(),
-            key : "Ev2B4GRYGD6".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "star_removed".to_owned(), description :
-            "An `star_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/star_removed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=0705da302121af2d77a82a54b1c0a884dd790d323f6c4bfcc68c1f4a4f82b930"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"star_removed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5HFO3N8S0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-gpxtAarvJ5KFREMWvHLKPMn8W4mZkm7EUNBgrBBA\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "star_removed".to_owned(), event_type : "event_callback.star_removed"
-            .to_owned(), key : "Ev5HFO3N8S0".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "subteam_created".to_owned(),
-            description :
-            "An `subteam_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/subteam_created"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=dc06dffc8c10ec23423e5529d26bcdb9c6b6f1d868a313a31da11ffd53f81a6e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_created\",\"subteam\":{\"id\":\"S0615G0KT\",\"team_id\":\"T061EG9R6\",\"is_usergroup\":true,\"name\":\"Marketing Team\",\"handle\":\"marketing-team\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvB62PI5ZFM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-v40g5XLDTGHvDAxtkc1rnhTbhXR6KygA1r73BUsM\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "subteam_created".to_owned(), event_type : "event_callback.subteam_created"
-            .to_owned(), key : "EvB62PI5ZFM".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "subteam_members_changed"
-            .to_owned(), description :
-            "An `subteam_members_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/subteam_members_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=48914ea1054693e84483c3165430b52cb0f71bd6318085b5946bb07cbfa4b09f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_members_changed\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvYUQRZW4JV\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YKa36qg4dUVgTjaECAlqCV8z9JcgiDlDQK0nhASn\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "subteam_members_changed".to_owned(), event_type :
-            "event_callback.subteam_members_changed".to_owned(), key : "EvYUQRZW4JV"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "subteam_self_added".to_owned(), description :
-            "An `subteam_self_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/subteam_self_added"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=5270555106966734ce7e2c235c9b70f289f5172534a68d7e5afd3a72bb452322"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_self_added\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9ABY24759\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-GKOJsGnYGoEQNHY093KTDGrRZtxHKWeisYdXHa3N\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "subteam_self_added".to_owned(), event_type :
-            "event_callback.subteam_self_added".to_owned(), key : "Ev9ABY24759"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "subteam_self_removed".to_owned(), description :
-            "An `subteam_self_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/subteam_self_removed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=b1ccc0a0db637e83fe280c4ea76fc5144340f24427160bc9a57141dfcdab625d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_self_removed\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvOVX0UCVUM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-ZNq08Ep0hszdUglqoP5vcXHeaePyIy06t49xMAoh\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "subteam_self_removed".to_owned(), event_type :
-            "event_callback.subteam_self_removed".to_owned(), key : "EvOVX0UCVUM"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "subteam_updated".to_owned(), description :
-            "An `subteam_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/subteam_updated"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=226d0bc6e481d9c61e5e36f1cedcb019ef8c3d762acbcab50c958b97f4895ef9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_updated\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvGFAFEPSWD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Im5Pnql7KvMqhUfLlQL3Q8NubKw96jHbBJEgEcRR\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "subteam_updated".to_owned(), event_type : "event_callback.subteam_updated"
-            .to_owned(), key : "EvGFAFEPSWD".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "team_access_granted"
-            .to_owned(), description :
-            "An `team_access_granted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/team_access_granted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=affe46c36d53fa05993a68503bc7fc00f7c0b81513f1fda0b4cfc8f7f1771906"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_access_granted\",\"team_ids\":[\"T061EG9R6\"],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev3TCMSEO9N\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-TSuwmzvfvzGdlUmDIjaMKZ7Zm4Jud41dxj5APhPb\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_access_granted".to_owned(), event_type :
-            "event_callback.team_access_granted".to_owned(), key : "Ev3TCMSEO9N"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "team_access_revoked".to_owned(), description :
-            "An `team_access_revoked` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/team_access_revoked"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=ea86ded78f1fa6f923a07053afff2bebf7da3c4718ff7442ceb62c9c3ff1562d"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_access_revoked\",\"team_ids\":[\"T061EG9R6\"],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvPBIIUM6KW\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2kBTdrw3TBhYOnUcj5qyzVI4SoMgNT2WNIz7tCrn\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_access_revoked".to_owned(), event_type :
-            "event_callback.team_access_revoked".to_owned(), key : "EvPBIIUM6KW"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "team_domain_change".to_owned(), description :
-            "An `team_domain_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/team_domain_change"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=506389a9264e77ebc2289e80824d8b9840d5f522e0f9a8794f2da51d952c026e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_domain_change\",\"name\":\"New Team Name\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev89VWB1785\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-oi9dlrgAnhcTfSRuJ51z2foFouHHXSBjOHSRHG4y\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_domain_change".to_owned(), event_type :
-            "event_callback.team_domain_change".to_owned(), key : "Ev89VWB1785"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "team_join".to_owned(), description :
-            "An `team_join` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/team_join"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=5fa236ef9d18a20c3894f758881b76b1e3b75541b4e05371f9ec950f285076fc"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_join\",\"user\":{\"id\":\"W06GH7XHN\",\"team_id\":\"T061EG9R6\",\"name\":\"spengler\",\"real_name\":\"Egon Spengler\",\"is_bot\":false},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvBZGX4KWJ6\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-AxyNgktzSWUdtRTM4RWT62B3BW7mPqg0QqRf58i0\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_join".to_owned(), event_type : "event_callback.team_join".to_owned(),
-            key : "EvBZGX4KWJ6".to_owned() }] } }, ::webhook_runtime::definition::Example
-            { name : "team_rename".to_owned(), description :
-            "An `team_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/team_rename"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=3bc7723b566541905f6444e618109f3972a176ae68ff7a94bbad7a185c985f6a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_rename\",\"name\":\"New Team Name\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFF7OHZZMQ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-b0c5jbXX5vpYX3NH74S9VTiT3eY2lxMMkfX9LPaK\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "team_rename".to_owned(), event_type : "event_callback.team_rename"
-            .to_owned(), key : "EvFF7OHZZMQ".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "tokens_revoked".to_owned(),
-            description :
-            "An `tokens_revoked` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/tokens_revoked"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=db5ae8181bd1138eefb2d09d728d13cbbdce94f4c100fe353fcea30ce3673e74"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"tokens_revoked\",\"tokens\":{\"oauth\":[\"UXXXXXXXX\"],\"bot\":[\"UXXXXXXXX\"]},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvKW2Y2HB62\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-4QW1epkYw0ZMBVAmmGYFPrXWV3mBV6revEVckewZ\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "tokens_revoked".to_owned(), event_type : "event_callback.tokens_revoked"
-            .to_owned(), key : "EvKW2Y2HB62".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "user_change".to_owned(),
-            description :
-            "An `user_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/user_change"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e6d928e04e4f33d8eacc669ad0f5630603eded5f7f7d06fcbe718952ca595357"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_change\",\"user\":{\"id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"name\":\"spengler\",\"real_name\":\"Egon Spengler\",\"tz\":\"America/New_York\",\"updated\":1764374397},\"cache_ts\":1764374397,\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZL7E3L1Z1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-wLwTTens7yrzpCBVnCAAGgj4avenAN6ND2N2Mbpe\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "user_change".to_owned(), event_type : "event_callback.user_change"
-            .to_owned(), key : "EvZL7E3L1Z1".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "user_huddle_changed"
-            .to_owned(), description :
-            "An `user_huddle_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/user_huddle_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=fe7d0f5f2bb1d8f15c06c53f10edda41c665159f93b3e189446550dccd7e8b68"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_huddle_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvMI48GQZ8O\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2mWCkZwlBtjilovv6Y3W0IQMVJNP13jhT6hCly6V\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "user_huddle_changed".to_owned(), event_type :
-            "event_callback.user_huddle_changed".to_owned(), key : "EvMI48GQZ8O"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "user_profile_changed".to_owned(), description :
-            "An `user_profile_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/user_profile_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=f278a328d9151aa17317a9c58e6843cafaddd969988ec2a3cefb753dd948572f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_profile_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDW0NUZXCJ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-qGjFRbztKr3dSbCGgwel3ERIEt9QYqLFmGThWsih\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "user_profile_changed".to_owned(), event_type :
-            "event_callback.user_profile_changed".to_owned(), key : "EvDW0NUZXCJ"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "user_status_changed".to_owned(), description :
-            "An `user_status_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/user_status_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=db8817f6b7e823b3c50edd6039706cd6a4005b86216645e906da61b07e4f2a7f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_status_changed\",\"user\":{\"id\":\"U061F7AUR\",\"name\":\"spengler\",\"profile\":{\"status_text\":\"riding a train\",\"status_emoji\":\":mountain_railway:\"}},\"cache_ts\":1764374397,\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev0CAHID3KY\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YNqi8mil5KY8DUdUDvja3dCjC6wGZaVAoA83iTfO\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "user_status_changed".to_owned(), event_type :
-            "event_callback.user_status_changed".to_owned(), key : "Ev0CAHID3KY"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "workflow_deleted".to_owned(), description :
-            "An `workflow_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/workflow_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=5b676e6582a849e8022aff16a342df4de73eadf148841d0323918627a21a4df5"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_deleted\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev2FC4S07FI\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-odXkMwsJ1j32yhzxF18mqxwWHJUsaGlWs9inMhWR\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_deleted".to_owned(), event_type : "event_callback.workflow_deleted"
-            .to_owned(), key : "Ev2FC4S07FI".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "workflow_published"
-            .to_owned(), description :
-            "An `workflow_published` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/workflow_published"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=2169b7ed9b0705ae5133918e41788f26b3c571fa32c4ebfa1e4b62b998b2fb1e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_published\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFJLOH90YB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-1I45xOYcbdL9PLZMVJRKaMQDNhMJWc1qtLnDdLdk\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_published".to_owned(), event_type :
-            "event_callback.workflow_published".to_owned(), key : "EvFJLOH90YB"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "workflow_step_deleted".to_owned(), description :
-            "An `workflow_step_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/workflow_step_deleted"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=435aa54141ee407c88c40d1e859ddb6c522d65fbfb553d8ef6572d1528bef33e"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_step_deleted\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDP197STWT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-w59rxa4i1dTMA6iOmhwTYohSTtLO8DMJOQsJvsT1\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_step_deleted".to_owned(), event_type :
-            "event_callback.workflow_step_deleted".to_owned(), key : "EvDP197STWT"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "workflow_step_execute".to_owned(), description :
-            "An `workflow_step_execute` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/workflow_step_execute"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=690f337bf17ba26e2d1015b6a9652144108fa1d465566817f2eaa87fdb00325a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_step_execute\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCEEFUL24Q\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-kdKXgBI4ybbnrn0GesYQo5fFzxLIhby5ePlJXy3I\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_step_execute".to_owned(), event_type :
-            "event_callback.workflow_step_execute".to_owned(), key : "EvCEEFUL24Q"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "workflow_unpublished".to_owned(), description :
-            "An `workflow_unpublished` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/workflow_unpublished"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=d38b8f1f38f839a5f6da4bb2d394392d55cf82a1976c77e711cb0dd42f025ff1"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_unpublished\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvS35RBA9K1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sKlBeHrY2iFy1ohVb3FSG8gwJdDa6Q9ZUCHf0eUI\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "workflow_unpublished".to_owned(), event_type :
-            "event_callback.workflow_unpublished".to_owned(), key : "EvS35RBA9K1"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "app_rate_limited".to_owned(), description :
-            "The app_rate_limited notice (no inner event, no event_id): routed by its envelope type, keyed by content hash."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/app_rate_limited"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=637e3763decfee2efef9eea023ef1e17841f59a89e20c5a8f9cdaf969a23af5f"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"type\":\"app_rate_limited\",\"team_id\":\"T061EG9R6\",\"minute_rate_limited\":1518467820,\"api_app_id\":\"A0PNCHHK2\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "app_rate_limited".to_owned(), event_type : "app_rate_limited".to_owned(),
-            key : "f9234a1718a1143a5df3f1352d2ed1c1e01fb879d61ac662f9245484daf0c5f6"
-            .to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "message_changed_subtype".to_owned(), description :
-            "An edited message (`/event/subtype` message_changed) still routes to the message collection."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://docs.slack.dev/reference/events/message/message_changed"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=4ada29d761c31aee9039607073e29eaf5dda53eee04644d1f0215a6e506dc935"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"subtype\":\"message_changed\",\"hidden\":true,\"channel\":\"C0LAN2Q65\",\"ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"message\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready now?\",\"ts\":\"1764374300.000100\",\"edited\":{\"user\":\"U061F7AUR\",\"ts\":\"1764374397.000200\"}},\"previous_message\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374300.000100\"}},\"type\":\"event_callback\",\"event_id\":\"EvB4NKH6GEH\",\"event_time\":1764374397}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message".to_owned(), event_type : "event_callback.message".to_owned(), key :
-            "EvB4NKH6GEH".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "message_retry".to_owned(), description :
-            "The first retry of a message event (X-Slack-Retry-Num 1), re-signed with a new timestamp: same event_id, so the same key."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374399".to_owned()),
-            ("X-Slack-Retry-Num".to_owned(), "1".to_owned()), ("X-Slack-Retry-Reason"
-            .to_owned(), "http_timeout".to_owned()), ("X-Slack-Signature".to_owned(),
-            "v0=4689b15c68a46a958992111e0c4b2b1592d92e1ef3ca102c3d92e766e2c6c40c"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message".to_owned(), event_type : "event_callback.message".to_owned(), key :
-            "EvSHQXBCZE9".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "message_wrong_signature".to_owned(), description :
-            "A message event whose signature does not match: rejected with 401."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd9100"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "stale_message".to_owned(),
-            description :
-            "A message event signed 6 minutes before the connector's clock: rejected (replay protection)."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374040".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=76db0b2882e426705b9e318e5e275e5862417b5c580bfac4605160cd3204d9b9"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "message_during_secret_rotation".to_owned(), description :
-            "Two signing secrets configured while the secret is regenerated: a request signed with the second is accepted."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"d3c0ffee0000111122223333444455aa\",\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]),
-            now : ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd910a"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "message".to_owned(), event_type : "event_callback.message".to_owned(), key :
-            "EvSHQXBCZE9".to_owned() }] } }, ::webhook_runtime::definition::Example {
-            name : "unknown_event_to_catch_all".to_owned(), description :
-            "An inner event type this definition does not list is captured into other_events."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"))]), now :
-            ::std::option::Option::Some(1764374400), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("User-Agent".to_owned(),
-            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned()),
-            ("X-Slack-Request-Timestamp".to_owned(), "1764374398".to_owned()),
-            ("X-Slack-Signature".to_owned(),
-            "v0=c3da55ff677c56ae2201be780ac99181f420c992f395820fc73044139f15fd99"
-            .to_owned())]), body :
-            ::std::option::Option::Some("{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"canvas_edited\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5ZSJS33BS\",\"event_time\":1764374397}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "other_events".to_owned(), event_type : "event_callback.canvas_edited"
-            .to_owned(), key : "Ev5ZSJS33BS".to_owned() }] } }
-        ],
+        examples: ::std::vec::Vec::from([
+            model::Example {
+                name: "docs_vector".to_owned(),
+                description: "Slack's documented signing example (a slash-command form body), with the SDK test's clock. The signature verifies (a wrong or stale one gives 401), but a form body is not an Events API JSON event: the connector answers `responses.rejected_status` (400, unreadable body) and captures nothing."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1531420618),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Content-Type".to_owned(),
+                            "application/x-www-form-urlencoded".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1531420618".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 400,
+                },
+            },
+            model::Example {
+                name: "docs_vector_modified_body".to_owned(),
+                description: "The documented vector with `------` appended to the body (the SDK's invalid-body test): rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1531420618),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Content-Type".to_owned(),
+                            "application/x-www-form-urlencoded".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1531420618".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c------"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "stale_docs_vector".to_owned(),
+                description: "The documented vector received 301 s after its timestamp: outside the 5-minute window, rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1531420919),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Content-Type".to_owned(),
+                            "application/x-www-form-urlencoded".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1531420618".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "docs_vector_from_the_future".to_owned(),
+                description: "The documented vector with the clock 301 s behind its timestamp: Slack's window is two-sided, rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/slackapi/python-slack-sdk/blob/ae87985e2c3811ead978f31ea5a1e4a7ca5c3515/tests/slack_sdk/signature/test_signature_verifier.py"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1531420317),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Content-Type".to_owned(),
+                            "application/x-www-form-urlencoded".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1531420618".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "url_verification".to_owned(),
+                description: "The challenge Slack sends when the Request URL is saved (body from the Events API docs), signed: answered 200 with the challenge as text."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/url_verification".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=ac2ce3e27c156b1658f9fe339b08e34c5f91e7e1c517638ce7c8330c845bff79"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Handshake {
+                    name: "url_verification".to_owned(),
+                    status: 200,
+                    body: ::std::option::Option::Some(
+                        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P".to_owned(),
+                    ),
+                },
+            },
+            model::Example {
+                name: "url_verification_wrong_signature".to_owned(),
+                description: "A url_verification challenge signed with another secret is rejected, not echoed."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=9064bfe6e7cd97a7d77db65a620151e3e7bc46d38108c23835ea172315094fd0"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "app_context_changed".to_owned(),
+                description: "An `app_context_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_context_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=2203ae12377dba78a2f95cdcfca845730594a38e09737d31a48c2f189da814a3"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_context_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev4FZCMU3IK\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-0oamzOxW90xbTknSyfIGIdYIZ5kiJCGDo0AbNP3s\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_context_changed".to_owned(),
+                            event_type: "event_callback.app_context_changed".to_owned(),
+                            key: "Ev4FZCMU3IK".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_deleted".to_owned(),
+                description: "An `app_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_deleted".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=c696ea7009b7c6d296d8c70221d2a369099533db21c38993c78315c0a2268a57"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_deleted\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvSC694M99Y\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-vrE5D4OJ2zO9fQclK3WdDvRjgyfbmE1eEyPkQkFi\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_deleted".to_owned(),
+                            event_type: "event_callback.app_deleted".to_owned(),
+                            key: "EvSC694M99Y".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_home_opened".to_owned(),
+                description: "An `app_home_opened` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_home_opened".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e1ba00cea9d57eefc8188d20e5dfcf2d80a5ec489ed94ee8c5ad6a143e5a3a98"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_home_opened\",\"user\":\"U061F7AUR\",\"channel\":\"D0LAN2Q65\",\"tab\":\"home\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvF8O1PHBSP\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-UHS9X5GGpOdR6Atbs2Nn02c3HSPPBt4CAZqU2dKK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_home_opened".to_owned(),
+                            event_type: "event_callback.app_home_opened".to_owned(),
+                            key: "EvF8O1PHBSP".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_installed".to_owned(),
+                description: "An `app_installed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_installed".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=318ad102ba7ced4b836c2d48e9cc5f03d0e79e52ca4716b836625aa100d9938d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_installed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9UPBE5GFD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-aE3PBhHF9LR7yf5syJptQBEYvL0JElGEjEuRAQnS\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_installed".to_owned(),
+                            event_type: "event_callback.app_installed".to_owned(),
+                            key: "Ev9UPBE5GFD".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_mention".to_owned(),
+                description: "An `app_mention` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_mention".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=0727f4dddfd12c65e57a2e0dfca52229ffcf121ac3524b2a16f5cb44aa6a5245"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_mention\",\"user\":\"U061F7AUR\",\"text\":\"<@U0LAN0Z89> is it everything a river should be?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9QNNUSP5Q\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-o3H6mV5unhA2jrMPflxjsB9menNO2cpn14jMtbOp\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_mention".to_owned(),
+                            event_type: "event_callback.app_mention".to_owned(),
+                            key: "Ev9QNNUSP5Q".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_requested".to_owned(),
+                description: "An `app_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_requested".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=060d1fa5ac0593ff0ea14246b92c567ba8f54ec2de28fbfecd77f5bef19b4303"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvUNEVERBLC\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-yDRKJPkO7VR8R1NsHactE0ll4FRR8ckegbIRg5v0\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_requested".to_owned(),
+                            event_type: "event_callback.app_requested".to_owned(),
+                            key: "EvUNEVERBLC".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_uninstalled".to_owned(),
+                description: "An `app_uninstalled` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_uninstalled".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e1d0b1f9e88a8ecfec86fca5b1234b927e00b72c3a0909a28cd715b0db106555"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_uninstalled\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDQHP29ZG1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Uke05e8i2WQIshoaQa6hvzoUDIAzoGaCkGPF9wsX\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_uninstalled".to_owned(),
+                            event_type: "event_callback.app_uninstalled".to_owned(),
+                            key: "EvDQHP29ZG1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_uninstalled_team".to_owned(),
+                description: "An `app_uninstalled_team` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_uninstalled_team"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=978eaa2b7d56144b36b0de10dce7dbc79c8befb75068be7e6dba7d09fbe81aa0"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"app_uninstalled_team\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9LH1IUAC1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-S6O1YmOs82vU8wPV9U9OmCdayiE2euXBGJIeiI1h\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_uninstalled_team".to_owned(),
+                            event_type: "event_callback.app_uninstalled_team".to_owned(),
+                            key: "Ev9LH1IUAC1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "assistant_thread_context_changed".to_owned(),
+                description: "An `assistant_thread_context_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/assistant_thread_context_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b6b34698b08c570c6351869167c6ff1572bbbee7c8cc63b43d023c0b923d9970"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"assistant_thread_context_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev1JPNFVHKB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YpQk0QY0XslWq2e0RARPHNRFXZ6GfNycAd7eKsaI\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "assistant_thread_context_changed".to_owned(),
+                            event_type: "event_callback.assistant_thread_context_changed"
+                                .to_owned(),
+                            key: "Ev1JPNFVHKB".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "assistant_thread_started".to_owned(),
+                description: "An `assistant_thread_started` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/assistant_thread_started"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=35ca2e1a6d818c15790d13f433dad2a5f8d3931175784c8028aa2adecb82b54f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"assistant_thread_started\",\"assistant_thread\":{\"user_id\":\"U061F7AUR\",\"context\":{\"channel_id\":\"C0LAN2Q65\",\"team_id\":\"T061EG9R6\",\"enterprise_id\":null},\"channel_id\":\"D0LAN2Q65\",\"thread_ts\":\"1764374397.000200\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9CDR4M4OT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2gttCDHpMasjRVtr5EJXD33kiaHJj8YmTiYOtVpL\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "assistant_thread_started".to_owned(),
+                            event_type: "event_callback.assistant_thread_started"
+                                .to_owned(),
+                            key: "Ev9CDR4M4OT".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "call_rejected".to_owned(),
+                description: "An `call_rejected` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/call_rejected".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=887d162235a8c60b489a1261d170c52e31565ac253adac3975eafe8c422a1d38"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"call_rejected\",\"call_id\":\"R0E69JAIF\",\"user_id\":\"U061F7AUR\",\"channel_id\":\"D0LAN2Q65\",\"external_unique_id\":\"123-456-7890\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8RHSZWGJ3\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-CvtB21p5VAlVRZOMoDShrTp9Vtr4lgd4ExGAb1wn\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "call_rejected".to_owned(),
+                            event_type: "event_callback.call_rejected".to_owned(),
+                            key: "Ev8RHSZWGJ3".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_archive".to_owned(),
+                description: "An `channel_archive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_archive".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=d73e3276826c0e82cb86fc3ed55c6eb94c3da5a1ee0a8d07149e57a6da3575f6"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_archive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev0DFH8TDTM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-UzabS8ZR8KQUse5zSPU3k557NUmNQNBYk2sES4Zs\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_archive".to_owned(),
+                            event_type: "event_callback.channel_archive".to_owned(),
+                            key: "Ev0DFH8TDTM".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_created".to_owned(),
+                description: "An `channel_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_created".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=9e088fccae5adce009eb851b6d21128ffe5aec2d7a8c3ce5ef0731dc05f18ddd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_created\",\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"fun\",\"created\":1764374397,\"creator\":\"U061F7AUR\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8I6SUYU3G\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Nt8mzeI1jcAjGII64GPT5gkENNkIzcz60ZFEPSRe\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_created".to_owned(),
+                            event_type: "event_callback.channel_created".to_owned(),
+                            key: "Ev8I6SUYU3G".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_deleted".to_owned(),
+                description: "An `channel_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_deleted".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=5ef75ae4644c6885a8bb3c1906af22845243b9e260a86816ec3453ecff8de520"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_deleted\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvH5XGZ967U\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-M5iqRtNVIwJ5KF0U12ak7dxqJPXtcQVlwvsIP4Y6\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_deleted".to_owned(),
+                            event_type: "event_callback.channel_deleted".to_owned(),
+                            key: "EvH5XGZ967U".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_history_changed".to_owned(),
+                description: "An `channel_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_history_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=9df3930f604bab37e227fe787952f1eea6ecb282365aafe456869fd05392ae0a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9QDYWE0V0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-zLndifnxNzI82pcCuvOJVzuVnLoWaVdY22PWfDOQ\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_history_changed".to_owned(),
+                            event_type: "event_callback.channel_history_changed"
+                                .to_owned(),
+                            key: "Ev9QDYWE0V0".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_id_changed".to_owned(),
+                description: "An `channel_id_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_id_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=16e6f648d4933583b6178e8f8e717a1391e501f7d13e90e0a4e3d755afb5e026"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_id_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvP5CDFPPQS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-rk84Nb9Ph4GZSDUhhE0O0I8HFwXxx9Tx3Ub276sP\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_id_changed".to_owned(),
+                            event_type: "event_callback.channel_id_changed".to_owned(),
+                            key: "EvP5CDFPPQS".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_left".to_owned(),
+                description: "An `channel_left` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_left".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=2f3abb7bbb93a2311b532fbea4d7e6a4cce997066056f21225632b2d23e5fae9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_left\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCLHZGIRWB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-IsbExeFUOGX9nMJezDjbHtCVNDTYRaM2qalab64j\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_left".to_owned(),
+                            event_type: "event_callback.channel_left".to_owned(),
+                            key: "EvCLHZGIRWB".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_rename".to_owned(),
+                description: "An `channel_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_rename".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=f978fb0701e36171742237e6eb5cf01e185828ba1367fd1458d2a7842d9cce08"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_rename\",\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"new_name\",\"created\":1764374397},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG4Q3IS4NF\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-3eCy9YRu2tVeqAJDjHuR360CD8oDHew4Me781a8G\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_rename".to_owned(),
+                            event_type: "event_callback.channel_rename".to_owned(),
+                            key: "EvG4Q3IS4NF".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_shared".to_owned(),
+                description: "An `channel_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_shared".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e6482b14c564b054fec3a82da9db98bc1264e51ba11472302cccd8eb9fa87b77"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_shared\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvS3LREYUS7\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-dLmQmn8reA1Jk24pzjbOFRSP5bX878UhmCwVJ4aX\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_shared".to_owned(),
+                            event_type: "event_callback.channel_shared".to_owned(),
+                            key: "EvS3LREYUS7".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_unarchive".to_owned(),
+                description: "An `channel_unarchive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_unarchive"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=0aa4fb773ff4cbfc7ce585012da0f2e9531301daa53245baaf50a5086d4f5b66"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_unarchive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZMSMQSGJU\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-e6lLitXXTCYykc3AGGneJWEhLaMndLDE9Wwyxe8X\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_unarchive".to_owned(),
+                            event_type: "event_callback.channel_unarchive".to_owned(),
+                            key: "EvZMSMQSGJU".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "channel_unshared".to_owned(),
+                description: "An `channel_unshared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/channel_unshared".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e891f31f38c73fa1b1004ff778421dc161b03a4cc6afbee0b66a624a62e91ba3"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"channel_unshared\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvRBVD1TBY1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-91og6p3my56AQ125qKglzipAHyYjWy4wJhRb8OoR\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "channel_unshared".to_owned(),
+                            event_type: "event_callback.channel_unshared".to_owned(),
+                            key: "EvRBVD1TBY1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "dnd_updated".to_owned(),
+                description: "An `dnd_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/dnd_updated".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=564ca47a7b29b98aa1a7014a58e6905a999bfe6c62d7986c8ebea5597586bf78"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"dnd_updated\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG88DXELOL\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-vpzEB1zsOFyP5qLJAvI2eAePBJVBmQekt7N1msi3\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "dnd_updated".to_owned(),
+                            event_type: "event_callback.dnd_updated".to_owned(),
+                            key: "EvG88DXELOL".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "dnd_updated_user".to_owned(),
+                description: "An `dnd_updated_user` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/dnd_updated_user".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=7bb976b00b03a2d9733da24aefcfd06ba79c956af6d45db2a1be6e6aa0f6d81a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"dnd_updated_user\",\"user\":\"U061F7AUR\",\"dnd_status\":{\"dnd_enabled\":true,\"next_dnd_start_ts\":1764378000,\"next_dnd_end_ts\":1764381600},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCNEVYQN8Y\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-K5KelFsywLnsJ1NBSr7wD7fcBAhJVp8KsnlG3xXP\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "dnd_updated_user".to_owned(),
+                            event_type: "event_callback.dnd_updated_user".to_owned(),
+                            key: "EvCNEVYQN8Y".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "email_domain_changed".to_owned(),
+                description: "An `email_domain_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/email_domain_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=0036fd63a94d7941d618b055cf8d9179ad30e8093e8850b5320e4d368527c422"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"email_domain_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev71IX3OA6W\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sp63AEkTgbvkdxQE9cQaMfIj2EwzW2M0kSMYUHhL\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "email_domain_changed".to_owned(),
+                            event_type: "event_callback.email_domain_changed".to_owned(),
+                            key: "Ev71IX3OA6W".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "emoji_changed".to_owned(),
+                description: "An `emoji_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/emoji_changed".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=2523ab8550cbb51e37ae489c4a6f2364793831802412aaa5414496395d8e6114"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"emoji_changed\",\"subtype\":\"add\",\"name\":\"picard_facepalm\",\"value\":\"https://my.slack.com/emoji/picard_facepalm/db8e287430eaa459.gif\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvARPUIGOW3\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-v5RZhbM7amgNCtvGltYlmRCaEGuUiIgivxJKnbET\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "emoji_changed".to_owned(),
+                            event_type: "event_callback.emoji_changed".to_owned(),
+                            key: "EvARPUIGOW3".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "entity_details_requested".to_owned(),
+                description: "An `entity_details_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/entity_details_requested"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=64ab3138b2c70d7ad72ee268ad3676bc33f847ee87da0237b0008ecc13cf4be6"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"entity_details_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvQHW1A5CWE\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-EgbBg1UuJ9CV6us04jLsmcanCD9X3afEiOJ4fFBG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "entity_details_requested".to_owned(),
+                            event_type: "event_callback.entity_details_requested"
+                                .to_owned(),
+                            key: "EvQHW1A5CWE".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_change".to_owned(),
+                description: "An `file_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_change".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=813b4652a582917cd8c7480cd604e85fe4ec6031dac2f3d4dcddc7e723fdf16c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_change\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJCYNO7FRI\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-LreeBJS9MBGMyddOLocUi5vyUCPgTVktbelDs2fV\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_change".to_owned(),
+                            event_type: "event_callback.file_change".to_owned(),
+                            key: "EvJCYNO7FRI".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_comment_deleted".to_owned(),
+                description: "An `file_comment_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_comment_deleted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=1f25ca847d94073b40f6a5e3c77ece754bd85def9929f62e1076172789921d6c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_comment_deleted\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvXVSGTN0RN\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Pnz8cHmIcUp73XtKty1FsYTL96lnr7ynmSi2wEZW\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_comment_deleted".to_owned(),
+                            event_type: "event_callback.file_comment_deleted".to_owned(),
+                            key: "EvXVSGTN0RN".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_created".to_owned(),
+                description: "An `file_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_created".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=6219d37d52c911846f0b10c441df422c454aca99693d39bdd08efd98937eb20e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_created\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDTR4Z0UHN\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-5W6eo0qkoAfKVisXsKAZcNZiDgzHNL6HTzC5iLjf\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_created".to_owned(),
+                            event_type: "event_callback.file_created".to_owned(),
+                            key: "EvDTR4Z0UHN".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_deleted".to_owned(),
+                description: "An `file_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_deleted".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e93b7541fe123c30e56e896cfb6360613d8283f4b68481df5db3c97bd7e619d5"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_deleted\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5B2S9ZG20\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Vrtxya2pKLQgoUPXiZZRlTN6hbewrFi0Xft4Ul7R\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_deleted".to_owned(),
+                            event_type: "event_callback.file_deleted".to_owned(),
+                            key: "Ev5B2S9ZG20".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_public".to_owned(),
+                description: "An `file_public` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_public".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b99abf0bda9c9f8c020c8dbbd02430b24254dc032e15dacb30347c424f670d32"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_public\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJJGLRCA0V\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-V3Q3xU73cq6UrfC8OhRazClk9QnfLQ6zKjf81yca\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_public".to_owned(),
+                            event_type: "event_callback.file_public".to_owned(),
+                            key: "EvJJGLRCA0V".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_shared".to_owned(),
+                description: "An `file_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_shared".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=40d5a7def261e682807f022a989a2f067df0c87f2780416ad478697e883e566f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_shared\",\"file_id\":\"F2147483862\",\"user_id\":\"U061F7AUR\",\"file\":{\"id\":\"F2147483862\"},\"channel_id\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvSGGSYY1FS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-H9Ghm6RF6Vb8gT3KzhCIvv2tNRoS3cf59Ott9HAH\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_shared".to_owned(),
+                            event_type: "event_callback.file_shared".to_owned(),
+                            key: "EvSGGSYY1FS".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "file_unshared".to_owned(),
+                description: "An `file_unshared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/file_unshared".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b9fa4da7055a9f41e0ddf56686984096574061124884934968bd27481baf7090"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"file_unshared\",\"file_id\":\"F2147483862\",\"file\":{\"id\":\"F2147483862\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvC4SX4D986\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-tMEJE7TGAeHVqSzRGzRRIQ9aMgliuc7TCzoFsYbi\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "file_unshared".to_owned(),
+                            event_type: "event_callback.file_unshared".to_owned(),
+                            key: "EvC4SX4D986".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "function_executed".to_owned(),
+                description: "An `function_executed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/function_executed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=60bd06d254ab5d7addf6601b1d5d1b4c899813312f7e69b9231c0ad3483b58b7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"function_executed\",\"function\":{\"id\":\"Fn123456789O\",\"callback_id\":\"sample_function\",\"title\":\"Sample function\",\"app_id\":\"A0PNCHHK2\"},\"inputs\":{\"user_id\":\"U061F7AUR\"},\"function_execution_id\":\"Fx1234567O9L\",\"workflow_execution_id\":\"WxABC123DEF0\",\"event_ts\":\"1764374397.000200\",\"bot_access_token\":\"xwfp-not-a-real-token\"},\"type\":\"event_callback\",\"event_id\":\"Ev9PD68U3CM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-gxNRpIPJtAF9wSM6Ggm7vbednVfDd0wl4UubU4E9\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "function_executed".to_owned(),
+                            event_type: "event_callback.function_executed".to_owned(),
+                            key: "Ev9PD68U3CM".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "grid_migration_finished".to_owned(),
+                description: "An `grid_migration_finished` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/grid_migration_finished"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=877f73ab48f4d63fcff673fe456b3e9135ff966aa167a9aca45ee73e91c6a153"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"grid_migration_finished\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvVWM04I91P\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-WMAtg3VoJF4I6c93piXkiAs5mvPDGGcwnvVWPPBi\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "grid_migration_finished".to_owned(),
+                            event_type: "event_callback.grid_migration_finished"
+                                .to_owned(),
+                            key: "EvVWM04I91P".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "grid_migration_started".to_owned(),
+                description: "An `grid_migration_started` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/grid_migration_started"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a0053b553365780712c5eeabc088339ddf0c001d3900de0019156062a5a872c8"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"grid_migration_started\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZ9ZA6TWA1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-FFaMWxJbkehQ4pBlbKuQhBxEnScX85eiPsnwzIrU\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "grid_migration_started".to_owned(),
+                            event_type: "event_callback.grid_migration_started"
+                                .to_owned(),
+                            key: "EvZ9ZA6TWA1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_archive".to_owned(),
+                description: "An `group_archive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_archive".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=fc3e6596dbf161de100cfeb6a1ac206bc32691696ef6f2e10581ec9098f0ff8c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_archive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev33JGPKVWS\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Oq0tcORxauItkbV2TdwFVA2BWouEL4bdt1vtaNku\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_archive".to_owned(),
+                            event_type: "event_callback.group_archive".to_owned(),
+                            key: "Ev33JGPKVWS".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_close".to_owned(),
+                description: "An `group_close` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_close".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=489db3faf101f85519fe17f07e91381d24f7c9a1b906579b8bd8bc36a46f99a2"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_close\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev71T0UKHBR\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-1i6THOjAMKiO4PMwJxyMrcBrD6i8FYaxyHRguF4f\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_close".to_owned(),
+                            event_type: "event_callback.group_close".to_owned(),
+                            key: "Ev71T0UKHBR".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_deleted".to_owned(),
+                description: "An `group_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_deleted".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b67a9c0724c3128cec92fc7417adfa155df69a6bbe0b96664e3a38be345c6a05"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_deleted\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev06I4DDAVU\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-LtC8LJWAn0KHhAcE7t5prrA8Rz3nBk68NqVyyhJk\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_deleted".to_owned(),
+                            event_type: "event_callback.group_deleted".to_owned(),
+                            key: "Ev06I4DDAVU".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_history_changed".to_owned(),
+                description: "An `group_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_history_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=08d745c151e0818dacc55acec519416759884a376992ddbf8c6c28ec8fca4dab"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev59WO5F0BR\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-dGyFYaow4F0WNrsHuV8QO3lvWVwHPHZI5J7Z8Y5P\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_history_changed".to_owned(),
+                            event_type: "event_callback.group_history_changed"
+                                .to_owned(),
+                            key: "Ev59WO5F0BR".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_left".to_owned(),
+                description: "An `group_left` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_left".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=f0a0a5d8ede0054777cf3f2d1dde738c73d3f0107dafc628bf63aaf623cec865"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_left\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvG3TMHBB9T\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-OwUHPM2m3nCtEW7Z89S999w2uc0dBq59Z119KZAd\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_left".to_owned(),
+                            event_type: "event_callback.group_left".to_owned(),
+                            key: "EvG3TMHBB9T".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_open".to_owned(),
+                description: "An `group_open` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_open".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=99a3d6057e36db13bd2033be18ff636fb1b49cd224a34a5626bf14aa3c5025b2"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_open\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvHWCM92JQO\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-wKSj9vTm58CLxYim3d89zK6qFA8w93Awgo1RhHSf\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_open".to_owned(),
+                            event_type: "event_callback.group_open".to_owned(),
+                            key: "EvHWCM92JQO".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_rename".to_owned(),
+                description: "An `group_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_rename".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b6afe95f5fe462d92b46b9bf1fe7c0af220258da6602208a7550e6b31bdcb33e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_rename\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvKPQMTT8R0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-ggeQ6TRKNjOSlNvuEPwQuctjszRaWF8wLFIxOvHe\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_rename".to_owned(),
+                            event_type: "event_callback.group_rename".to_owned(),
+                            key: "EvKPQMTT8R0".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "group_unarchive".to_owned(),
+                description: "An `group_unarchive` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/group_unarchive".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=2f2e55f86cc2016acc05fd85554b6a8ae689a8cd1f7f0ea187f916fdff3827c4"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"group_unarchive\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvVE18RT2SZ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-9MHEKrbecMtAP5nkAi9LdblbzCIopcVu6Mxw5OZa\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "group_unarchive".to_owned(),
+                            event_type: "event_callback.group_unarchive".to_owned(),
+                            key: "EvVE18RT2SZ".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "im_close".to_owned(),
+                description: "An `im_close` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/im_close".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=5d35a7c47331451ba5b98d57153808f12617e15ce4e3f94000ee14b6bbbc351e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_close\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvAQCA0LLN8\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-TxfS7OuSh6Jcez4P07XcfRKgz8smhllwZi3y2IzW\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "im_close".to_owned(),
+                            event_type: "event_callback.im_close".to_owned(),
+                            key: "EvAQCA0LLN8".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "im_created".to_owned(),
+                description: "An `im_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/im_created".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=deac9e2c0c1abccc7884d1a8bd3edae38030f40dbf8d1aaa694ba9fc0995b7e1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_created\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFUGP4VJY9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-lxPHbgORoLzkVfdBT6mUUI4ivyuNsWYCHQinu4n3\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "im_created".to_owned(),
+                            event_type: "event_callback.im_created".to_owned(),
+                            key: "EvFUGP4VJY9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "im_history_changed".to_owned(),
+                description: "An `im_history_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/im_history_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=7eb9dc36b7b805b3891e54ff57ca1a3503d3365c40a1d709d9a9444b092c0568"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_history_changed\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvXRPV6FR78\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-mVSQLbNlkIqEeypvoSyWDf8HK3KW8OBStvjQSb6G\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "im_history_changed".to_owned(),
+                            event_type: "event_callback.im_history_changed".to_owned(),
+                            key: "EvXRPV6FR78".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "im_open".to_owned(),
+                description: "An `im_open` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/im_open".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=86b10c5e608bdc86960f977541745a2d7fa5c9cc1544d13d6ecfacdd809b246f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"im_open\",\"channel\":\"C0LAN2Q65\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvGLK7V6URQ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-u5IpHpBmliMgTaX6lbrwpyHzDGYGx1Fhdi0ojbTU\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "im_open".to_owned(),
+                            event_type: "event_callback.im_open".to_owned(),
+                            key: "EvGLK7V6URQ".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "invite_requested".to_owned(),
+                description: "An `invite_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/invite_requested".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=91894e0719369d777e3d68e7ba3ece747a8d389d4bbb2b99f4123c7a3125e85f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"invite_requested\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvD3RPX2TJO\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-qwuIieHpiWFEgFlKDQElSNjjieVZ4MCYrErECHGT\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "invite_requested".to_owned(),
+                            event_type: "event_callback.invite_requested".to_owned(),
+                            key: "EvD3RPX2TJO".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "link_shared".to_owned(),
+                description: "An `link_shared` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/link_shared".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=335300029d580301063a87a2c3d47d15690b2676bba0f7faef8bd6eb461c41ab"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"link_shared\",\"channel\":\"C0LAN2Q65\",\"is_bot_user_member\":true,\"user\":\"U061F7AUR\",\"message_ts\":\"1721234567.123456\",\"unfurl_id\":\"C123456.1721234567.123456.abcdef\",\"source\":\"conversations_history\",\"links\":[{\"domain\":\"example.com\",\"url\":\"https://example.com/12345\"}],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev52WV6XO78\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-JrnbfdYzCgQxH97WOb3JNbjJYZvEeDaRJABAp4MP\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "link_shared".to_owned(),
+                            event_type: "event_callback.link_shared".to_owned(),
+                            key: "Ev52WV6XO78".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "member_joined_channel".to_owned(),
+                description: "An `member_joined_channel` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/member_joined_channel"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=a690733d3c0cc9eb3e79021ae719bd3749bb2ec6bbacaa9696f5f17896de1c7d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"member_joined_channel\",\"user\":\"W06GH7XHN\",\"channel\":\"C0LAN2Q65\",\"channel_type\":\"C\",\"team\":\"T061EG9R6\",\"inviter\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZ2L3J6ZM2\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-xhJEj8sFcKEf5zYEDFH9DXF9EllTkd2x3XmJIpxf\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "member_joined_channel".to_owned(),
+                            event_type: "event_callback.member_joined_channel"
+                                .to_owned(),
+                            key: "EvZ2L3J6ZM2".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "member_left_channel".to_owned(),
+                description: "An `member_left_channel` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/member_left_channel"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=f40c367ff19e65e214645917890871349b3461b27d429f901225e6021c645fcc"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"member_left_channel\",\"user\":\"W06GH7XHN\",\"channel\":\"C0LAN2Q65\",\"channel_type\":\"C\",\"team\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev7I63SFFKX\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Uce1KNwPgU5oTniRxmMCRr0icHW8VMUtQNPfSp8o\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "member_left_channel".to_owned(),
+                            event_type: "event_callback.member_left_channel".to_owned(),
+                            key: "Ev7I63SFFKX".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message".to_owned(),
+                description: "An `message` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/message".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd910a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message".to_owned(),
+                            event_type: "event_callback.message".to_owned(),
+                            key: "EvSHQXBCZE9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_metadata_deleted".to_owned(),
+                description: "An `message_metadata_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/message_metadata_deleted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=10d97ed16f9dc7d7b89afa6640663dfb5a76c191fff9f944af00fbd43ab88f61"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_deleted\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"EvVBX6OJKYT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-lZrcCM6bUmXt6tIXTjCQtQnCg3oM3mrQRP2iZIEO\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message_metadata_deleted".to_owned(),
+                            event_type: "event_callback.message_metadata_deleted"
+                                .to_owned(),
+                            key: "EvVBX6OJKYT".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_metadata_posted".to_owned(),
+                description: "An `message_metadata_posted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/message_metadata_posted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=6fb876efce2aa1388053ec0558360a401b3e383d4d89bb222a3d49660b5a8a01"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_posted\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"Ev0FJBEI1P8\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-w4GDDOEjiwMvte4jstKUDq3mH6f5MnsgBGmkyjrL\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message_metadata_posted".to_owned(),
+                            event_type: "event_callback.message_metadata_posted"
+                                .to_owned(),
+                            key: "Ev0FJBEI1P8".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_metadata_updated".to_owned(),
+                description: "An `message_metadata_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/message_metadata_updated"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=fc34ac83a2e5995d565b7acc1ab6843ad0ea152cd7fba0fbc8e3d63d003b1eab"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message_metadata_updated\",\"app_id\":\"A0PNCHHK2\",\"bot_id\":\"B0HCT3CG6\",\"user_id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"channel_id\":\"C0LAN2Q65\",\"message_ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"metadata\":{\"event_type\":\"task_created\",\"event_payload\":{\"id\":\"11223\",\"title\":\"Redesign Homepage\"}}},\"type\":\"event_callback\",\"event_id\":\"EvVHDT4J48G\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2xZ8FMaaGzrUppQdG5u4lDj0V5catIjSSCF4OgKU\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message_metadata_updated".to_owned(),
+                            event_type: "event_callback.message_metadata_updated"
+                                .to_owned(),
+                            key: "EvVHDT4J48G".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pin_added".to_owned(),
+                description: "An `pin_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/pin_added".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e4a9de745dcb04ec69466a3aa74b8c3ca5ec61ccc112a2176823fa723bc888d7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"pin_added\",\"user\":\"U061F7AUR\",\"channel_id\":\"C0LAN2Q65\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"message\":{\"type\":\"message\",\"text\":\"pinned\",\"ts\":\"1360782400.498405\"}},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9J0WSIME9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Xt5cWWYwNYr7D2wjEOTnhhqHJsR1eKHnBkz86hN3\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pin_added".to_owned(),
+                            event_type: "event_callback.pin_added".to_owned(),
+                            key: "Ev9J0WSIME9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "pin_removed".to_owned(),
+                description: "An `pin_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/pin_removed".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=1bddb2b552c37a2a3a8e630a0dc1897e7392c96cd905dbd91c2034a7a594ec4c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"pin_removed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev8ZZGUC1OD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-C7j6o31Tlvomick3gFxpLMCMMOkS1PdQYOY9tWnx\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "pin_removed".to_owned(),
+                            event_type: "event_callback.pin_removed".to_owned(),
+                            key: "Ev8ZZGUC1OD".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "reaction_added".to_owned(),
+                description: "An `reaction_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/reaction_added".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=91f4eaccbd75dd5e0fe8f41466d2ac7522e5423b81084f90f24f5c2160ab351e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"reaction_added\",\"user\":\"U061F7AUR\",\"reaction\":\"thumbsup\",\"item_user\":\"U0G9QF9C6\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"ts\":\"1360782400.498405\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCGR1FBB3D\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2sdQ36IXrx2QxiXFubqkaDlcyRq2FnUkq88SRxWG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "reaction_added".to_owned(),
+                            event_type: "event_callback.reaction_added".to_owned(),
+                            key: "EvCGR1FBB3D".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "reaction_removed".to_owned(),
+                description: "An `reaction_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/reaction_removed".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=00c5ba5f8511f590363da6461eae23fa6958843d0e8140b6e542524bdea5627f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"reaction_removed\",\"user\":\"U061F7AUR\",\"reaction\":\"thumbsup\",\"item_user\":\"U0G9QF9C6\",\"item\":{\"type\":\"message\",\"channel\":\"C0LAN2Q65\",\"ts\":\"1360782400.498405\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvPSY2FFYSV\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Wj3WoWuidq5Oh8Eukdnlc3VeTHvEvPkc3iBiIuGN\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "reaction_removed".to_owned(),
+                            event_type: "event_callback.reaction_removed".to_owned(),
+                            key: "EvPSY2FFYSV".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "shared_channel_invite_accepted".to_owned(),
+                description: "An `shared_channel_invite_accepted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/shared_channel_invite_accepted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=1baede1a1beecdf22f749fbc11719262fc3fcb91a02476d15a7814dfdddc0f6d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_accepted\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZOMZA7VX5\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-n0FuJANZrKhbo4KlcNDPKE23iB8Hmj8ONp7pUnzB\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "shared_channel_invite_accepted".to_owned(),
+                            event_type: "event_callback.shared_channel_invite_accepted"
+                                .to_owned(),
+                            key: "EvZOMZA7VX5".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "shared_channel_invite_approved".to_owned(),
+                description: "An `shared_channel_invite_approved` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/shared_channel_invite_approved"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=58425cad052c8d7ed608212d6547ef7cba1ed96128b84cb8383854f7122d76ae"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_approved\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvTWQJIORWH\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sUv3uNZXmEIKhdE3DgbUvTGLHnPfEx2i5wL9CC4e\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "shared_channel_invite_approved".to_owned(),
+                            event_type: "event_callback.shared_channel_invite_approved"
+                                .to_owned(),
+                            key: "EvTWQJIORWH".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "shared_channel_invite_declined".to_owned(),
+                description: "An `shared_channel_invite_declined` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/shared_channel_invite_declined"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=7f4c06cb592b57bfa1448b972d04f9bb7f7b5607ba1ce7c105aaaeae6a6693cc"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_declined\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev1IJ1F9UOK\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-rmSP55bg5j2HsOQjaJyV0bxoXzgj73JTk2T4BQPo\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "shared_channel_invite_declined".to_owned(),
+                            event_type: "event_callback.shared_channel_invite_declined"
+                                .to_owned(),
+                            key: "Ev1IJ1F9UOK".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "shared_channel_invite_received".to_owned(),
+                description: "An `shared_channel_invite_received` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/shared_channel_invite_received"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=ff6526b76f0945f8113350c00d434a259ad3e70d22373ee75d62ddb3cccbfc33"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_received\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvH1OM19E2B\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-U3o5IBoU1W9ipxgHFYw1Xld0WezdiDJx1inW5EjC\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "shared_channel_invite_received".to_owned(),
+                            event_type: "event_callback.shared_channel_invite_received"
+                                .to_owned(),
+                            key: "EvH1OM19E2B".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "shared_channel_invite_requested".to_owned(),
+                description: "An `shared_channel_invite_requested` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/shared_channel_invite_requested"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=03cfc331a102e3265d81e62848342df6efcf51e045074df769c741382347b39d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"shared_channel_invite_requested\",\"invite\":{\"id\":\"I028YDERZSQ\",\"date_created\":1764374340},\"channel\":{\"id\":\"C0LAN2Q65\",\"name\":\"test-slack-connect\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvJRYBN45L9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-fEUfgkERdlT11NEEi9e1K2ZxLC1p7NbbLOnsc85v\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "shared_channel_invite_requested".to_owned(),
+                            event_type: "event_callback.shared_channel_invite_requested"
+                                .to_owned(),
+                            key: "EvJRYBN45L9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "star_added".to_owned(),
+                description: "An `star_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/star_added".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=0a39a6c225a9bc3c1e6151433ede075c95729a815dbef59b6ab89bb2d0a8248a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"star_added\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev2B4GRYGD6\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Y5rn3obl22UNsn6Oaq2B04uquGXIzxEMQumECQH9\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "star_added".to_owned(),
+                            event_type: "event_callback.star_added".to_owned(),
+                            key: "Ev2B4GRYGD6".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "star_removed".to_owned(),
+                description: "An `star_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/star_removed".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=0705da302121af2d77a82a54b1c0a884dd790d323f6c4bfcc68c1f4a4f82b930"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"star_removed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5HFO3N8S0\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-gpxtAarvJ5KFREMWvHLKPMn8W4mZkm7EUNBgrBBA\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "star_removed".to_owned(),
+                            event_type: "event_callback.star_removed".to_owned(),
+                            key: "Ev5HFO3N8S0".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "subteam_created".to_owned(),
+                description: "An `subteam_created` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/subteam_created".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=dc06dffc8c10ec23423e5529d26bcdb9c6b6f1d868a313a31da11ffd53f81a6e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_created\",\"subteam\":{\"id\":\"S0615G0KT\",\"team_id\":\"T061EG9R6\",\"is_usergroup\":true,\"name\":\"Marketing Team\",\"handle\":\"marketing-team\"},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvB62PI5ZFM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-v40g5XLDTGHvDAxtkc1rnhTbhXR6KygA1r73BUsM\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "subteam_created".to_owned(),
+                            event_type: "event_callback.subteam_created".to_owned(),
+                            key: "EvB62PI5ZFM".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "subteam_members_changed".to_owned(),
+                description: "An `subteam_members_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/subteam_members_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=48914ea1054693e84483c3165430b52cb0f71bd6318085b5946bb07cbfa4b09f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_members_changed\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvYUQRZW4JV\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YKa36qg4dUVgTjaECAlqCV8z9JcgiDlDQK0nhASn\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "subteam_members_changed".to_owned(),
+                            event_type: "event_callback.subteam_members_changed"
+                                .to_owned(),
+                            key: "EvYUQRZW4JV".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "subteam_self_added".to_owned(),
+                description: "An `subteam_self_added` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/subteam_self_added"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=5270555106966734ce7e2c235c9b70f289f5172534a68d7e5afd3a72bb452322"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_self_added\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev9ABY24759\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-GKOJsGnYGoEQNHY093KTDGrRZtxHKWeisYdXHa3N\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "subteam_self_added".to_owned(),
+                            event_type: "event_callback.subteam_self_added".to_owned(),
+                            key: "Ev9ABY24759".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "subteam_self_removed".to_owned(),
+                description: "An `subteam_self_removed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/subteam_self_removed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=b1ccc0a0db637e83fe280c4ea76fc5144340f24427160bc9a57141dfcdab625d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_self_removed\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvOVX0UCVUM\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-ZNq08Ep0hszdUglqoP5vcXHeaePyIy06t49xMAoh\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "subteam_self_removed".to_owned(),
+                            event_type: "event_callback.subteam_self_removed".to_owned(),
+                            key: "EvOVX0UCVUM".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "subteam_updated".to_owned(),
+                description: "An `subteam_updated` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/subteam_updated".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=226d0bc6e481d9c61e5e36f1cedcb019ef8c3d762acbcab50c958b97f4895ef9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"subteam_updated\",\"subteam_id\":\"S0614TZR7\",\"team_id\":\"T061EG9R6\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvGFAFEPSWD\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-Im5Pnql7KvMqhUfLlQL3Q8NubKw96jHbBJEgEcRR\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "subteam_updated".to_owned(),
+                            event_type: "event_callback.subteam_updated".to_owned(),
+                            key: "EvGFAFEPSWD".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_access_granted".to_owned(),
+                description: "An `team_access_granted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/team_access_granted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=affe46c36d53fa05993a68503bc7fc00f7c0b81513f1fda0b4cfc8f7f1771906"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_access_granted\",\"team_ids\":[\"T061EG9R6\"],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev3TCMSEO9N\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-TSuwmzvfvzGdlUmDIjaMKZ7Zm4Jud41dxj5APhPb\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_access_granted".to_owned(),
+                            event_type: "event_callback.team_access_granted".to_owned(),
+                            key: "Ev3TCMSEO9N".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_access_revoked".to_owned(),
+                description: "An `team_access_revoked` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/team_access_revoked"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=ea86ded78f1fa6f923a07053afff2bebf7da3c4718ff7442ceb62c9c3ff1562d"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_access_revoked\",\"team_ids\":[\"T061EG9R6\"],\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvPBIIUM6KW\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2kBTdrw3TBhYOnUcj5qyzVI4SoMgNT2WNIz7tCrn\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_access_revoked".to_owned(),
+                            event_type: "event_callback.team_access_revoked".to_owned(),
+                            key: "EvPBIIUM6KW".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_domain_change".to_owned(),
+                description: "An `team_domain_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/team_domain_change"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=506389a9264e77ebc2289e80824d8b9840d5f522e0f9a8794f2da51d952c026e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_domain_change\",\"name\":\"New Team Name\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev89VWB1785\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-oi9dlrgAnhcTfSRuJ51z2foFouHHXSBjOHSRHG4y\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_domain_change".to_owned(),
+                            event_type: "event_callback.team_domain_change".to_owned(),
+                            key: "Ev89VWB1785".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_join".to_owned(),
+                description: "An `team_join` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/team_join".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=5fa236ef9d18a20c3894f758881b76b1e3b75541b4e05371f9ec950f285076fc"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_join\",\"user\":{\"id\":\"W06GH7XHN\",\"team_id\":\"T061EG9R6\",\"name\":\"spengler\",\"real_name\":\"Egon Spengler\",\"is_bot\":false},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvBZGX4KWJ6\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-AxyNgktzSWUdtRTM4RWT62B3BW7mPqg0QqRf58i0\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_join".to_owned(),
+                            event_type: "event_callback.team_join".to_owned(),
+                            key: "EvBZGX4KWJ6".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "team_rename".to_owned(),
+                description: "An `team_rename` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/team_rename".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=3bc7723b566541905f6444e618109f3972a176ae68ff7a94bbad7a185c985f6a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"team_rename\",\"name\":\"New Team Name\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFF7OHZZMQ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-b0c5jbXX5vpYX3NH74S9VTiT3eY2lxMMkfX9LPaK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "team_rename".to_owned(),
+                            event_type: "event_callback.team_rename".to_owned(),
+                            key: "EvFF7OHZZMQ".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "tokens_revoked".to_owned(),
+                description: "An `tokens_revoked` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/tokens_revoked".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=db5ae8181bd1138eefb2d09d728d13cbbdce94f4c100fe353fcea30ce3673e74"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"tokens_revoked\",\"tokens\":{\"oauth\":[\"UXXXXXXXX\"],\"bot\":[\"UXXXXXXXX\"]},\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvKW2Y2HB62\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-4QW1epkYw0ZMBVAmmGYFPrXWV3mBV6revEVckewZ\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "tokens_revoked".to_owned(),
+                            event_type: "event_callback.tokens_revoked".to_owned(),
+                            key: "EvKW2Y2HB62".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "user_change".to_owned(),
+                description: "An `user_change` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/user_change".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e6d928e04e4f33d8eacc669ad0f5630603eded5f7f7d06fcbe718952ca595357"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_change\",\"user\":{\"id\":\"U061F7AUR\",\"team_id\":\"T061EG9R6\",\"name\":\"spengler\",\"real_name\":\"Egon Spengler\",\"tz\":\"America/New_York\",\"updated\":1764374397},\"cache_ts\":1764374397,\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvZL7E3L1Z1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-wLwTTens7yrzpCBVnCAAGgj4avenAN6ND2N2Mbpe\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "user_change".to_owned(),
+                            event_type: "event_callback.user_change".to_owned(),
+                            key: "EvZL7E3L1Z1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "user_huddle_changed".to_owned(),
+                description: "An `user_huddle_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/user_huddle_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=fe7d0f5f2bb1d8f15c06c53f10edda41c665159f93b3e189446550dccd7e8b68"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_huddle_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvMI48GQZ8O\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-2mWCkZwlBtjilovv6Y3W0IQMVJNP13jhT6hCly6V\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "user_huddle_changed".to_owned(),
+                            event_type: "event_callback.user_huddle_changed".to_owned(),
+                            key: "EvMI48GQZ8O".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "user_profile_changed".to_owned(),
+                description: "An `user_profile_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/user_profile_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=f278a328d9151aa17317a9c58e6843cafaddd969988ec2a3cefb753dd948572f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_profile_changed\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDW0NUZXCJ\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-qGjFRbztKr3dSbCGgwel3ERIEt9QYqLFmGThWsih\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "user_profile_changed".to_owned(),
+                            event_type: "event_callback.user_profile_changed".to_owned(),
+                            key: "EvDW0NUZXCJ".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "user_status_changed".to_owned(),
+                description: "An `user_status_changed` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/user_status_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=db8817f6b7e823b3c50edd6039706cd6a4005b86216645e906da61b07e4f2a7f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"user_status_changed\",\"user\":{\"id\":\"U061F7AUR\",\"name\":\"spengler\",\"profile\":{\"status_text\":\"riding a train\",\"status_emoji\":\":mountain_railway:\"}},\"cache_ts\":1764374397,\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev0CAHID3KY\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-YNqi8mil5KY8DUdUDvja3dCjC6wGZaVAoA83iTfO\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "user_status_changed".to_owned(),
+                            event_type: "event_callback.user_status_changed".to_owned(),
+                            key: "Ev0CAHID3KY".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_deleted".to_owned(),
+                description: "An `workflow_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/workflow_deleted".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=5b676e6582a849e8022aff16a342df4de73eadf148841d0323918627a21a4df5"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_deleted\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev2FC4S07FI\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-odXkMwsJ1j32yhzxF18mqxwWHJUsaGlWs9inMhWR\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_deleted".to_owned(),
+                            event_type: "event_callback.workflow_deleted".to_owned(),
+                            key: "Ev2FC4S07FI".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_published".to_owned(),
+                description: "An `workflow_published` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/workflow_published"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=2169b7ed9b0705ae5133918e41788f26b3c571fa32c4ebfa1e4b62b998b2fb1e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_published\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvFJLOH90YB\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-1I45xOYcbdL9PLZMVJRKaMQDNhMJWc1qtLnDdLdk\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_published".to_owned(),
+                            event_type: "event_callback.workflow_published".to_owned(),
+                            key: "EvFJLOH90YB".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_step_deleted".to_owned(),
+                description: "An `workflow_step_deleted` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/workflow_step_deleted"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=435aa54141ee407c88c40d1e859ddb6c522d65fbfb553d8ef6572d1528bef33e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_step_deleted\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvDP197STWT\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-w59rxa4i1dTMA6iOmhwTYohSTtLO8DMJOQsJvsT1\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_step_deleted".to_owned(),
+                            event_type: "event_callback.workflow_step_deleted"
+                                .to_owned(),
+                            key: "EvDP197STWT".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_step_execute".to_owned(),
+                description: "An `workflow_step_execute` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/workflow_step_execute"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=690f337bf17ba26e2d1015b6a9652144108fa1d465566817f2eaa87fdb00325a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_step_execute\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvCEEFUL24Q\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-kdKXgBI4ybbnrn0GesYQo5fFzxLIhby5ePlJXy3I\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_step_execute".to_owned(),
+                            event_type: "event_callback.workflow_step_execute"
+                                .to_owned(),
+                            key: "EvCEEFUL24Q".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "workflow_unpublished".to_owned(),
+                description: "An `workflow_unpublished` event in its `event_callback` envelope (abridged from the event's reference page), signed with the test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/workflow_unpublished"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=d38b8f1f38f839a5f6da4bb2d394392d55cf82a1976c77e711cb0dd42f025ff1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"workflow_unpublished\",\"workflow_id\":\"Wf013M0TQUJ8\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"EvS35RBA9K1\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-sKlBeHrY2iFy1ohVb3FSG8gwJdDa6Q9ZUCHf0eUI\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "workflow_unpublished".to_owned(),
+                            event_type: "event_callback.workflow_unpublished".to_owned(),
+                            key: "EvS35RBA9K1".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "app_rate_limited".to_owned(),
+                description: "The app_rate_limited notice (no inner event, no event_id): routed by its envelope type, keyed by content hash."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/app_rate_limited".to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=637e3763decfee2efef9eea023ef1e17841f59a89e20c5a8f9cdaf969a23af5f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"type\":\"app_rate_limited\",\"team_id\":\"T061EG9R6\",\"minute_rate_limited\":1518467820,\"api_app_id\":\"A0PNCHHK2\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "app_rate_limited".to_owned(),
+                            event_type: "app_rate_limited".to_owned(),
+                            key: "f9234a1718a1143a5df3f1352d2ed1c1e01fb879d61ac662f9245484daf0c5f6"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_changed_subtype".to_owned(),
+                description: "An edited message (`/event/subtype` message_changed) still routes to the message collection."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.slack.dev/reference/events/message/message_changed"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=4ada29d761c31aee9039607073e29eaf5dda53eee04644d1f0215a6e506dc935"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"subtype\":\"message_changed\",\"hidden\":true,\"channel\":\"C0LAN2Q65\",\"ts\":\"1764374397.000200\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"message\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready now?\",\"ts\":\"1764374300.000100\",\"edited\":{\"user\":\"U061F7AUR\",\"ts\":\"1764374397.000200\"}},\"previous_message\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374300.000100\"}},\"type\":\"event_callback\",\"event_id\":\"EvB4NKH6GEH\",\"event_time\":1764374397}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message".to_owned(),
+                            event_type: "event_callback.message".to_owned(),
+                            key: "EvB4NKH6GEH".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_retry".to_owned(),
+                description: "The first retry of a message event (X-Slack-Retry-Num 1), re-signed with a new timestamp: same event_id, so the same key."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374399".to_owned(),
+                        ),
+                        ("X-Slack-Retry-Num".to_owned(), "1".to_owned()),
+                        ("X-Slack-Retry-Reason".to_owned(), "http_timeout".to_owned()),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=4689b15c68a46a958992111e0c4b2b1592d92e1ef3ca102c3d92e766e2c6c40c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message".to_owned(),
+                            event_type: "event_callback.message".to_owned(),
+                            key: "EvSHQXBCZE9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "message_wrong_signature".to_owned(),
+                description: "A message event whose signature does not match: rejected with 401."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd9100"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "stale_message".to_owned(),
+                description: "A message event signed 6 minutes before the connector's clock: rejected (replay protection)."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374040".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=76db0b2882e426705b9e318e5e275e5862417b5c580bfac4605160cd3204d9b9"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "message_during_secret_rotation".to_owned(),
+                description: "Two signing secrets configured while the secret is regenerated: a request signed with the second is accepted."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json(
+                            "[\"d3c0ffee0000111122223333444455aa\",\"8f742231b10e8888abcd99yyyzzz85a5\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=e17130c5a5dbf72dace21050eb61d3f809bed3bfa5840042b61c98c14bdd910a"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"context_team_id\":\"T061EG9R6\",\"context_enterprise_id\":null,\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"message\",\"user\":\"U061F7AUR\",\"text\":\"Is the quarterly report ready?\",\"ts\":\"1764374397.000200\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1764374397.000200\",\"channel_type\":\"channel\",\"client_msg_id\":\"e46b3201-65ee-491e-a344-fa10340d5b32\"},\"type\":\"event_callback\",\"event_id\":\"EvSHQXBCZE9\",\"event_time\":1764374397,\"authorizations\":[{\"enterprise_id\":null,\"team_id\":\"T061EG9R6\",\"user_id\":\"U0LAN0Z89\",\"is_bot\":true,\"is_enterprise_install\":false}],\"is_ext_shared_channel\":false,\"event_context\":\"4-uAG0iGag1RxoOv40DYVPW3AY8uj46o1LJWU0VaMG\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "message".to_owned(),
+                            event_type: "event_callback.message".to_owned(),
+                            key: "EvSHQXBCZE9".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "unknown_event_to_catch_all".to_owned(),
+                description: "An inner event type this definition does not list is captured into other_events."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"8f742231b10e8888abcd99yyyzzz85a5\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1764374400),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Slackbot 1.0 (+https://api.slack.com/robots)".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Request-Timestamp".to_owned(),
+                            "1764374398".to_owned(),
+                        ),
+                        (
+                            "X-Slack-Signature".to_owned(),
+                            "v0=c3da55ff677c56ae2201be780ac99181f420c992f395820fc73044139f15fd99"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"token\":\"one-long-verification-token\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0PNCHHK2\",\"event\":{\"type\":\"canvas_edited\",\"user\":\"U061F7AUR\",\"event_ts\":\"1764374397.000200\"},\"type\":\"event_callback\",\"event_id\":\"Ev5ZSJS33BS\",\"event_time\":1764374397}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "event_callback.canvas_edited".to_owned(),
+                            key: "Ev5ZSJS33BS".to_owned(),
+                        },
+                    ]),
+                },
+            },
+        ]),
     }
 }
 /// Parses JSON text that webhookgen wrote from the validated definition.

@@ -110,88 +110,95 @@ static DEFINITION: ::std::sync::LazyLock<::webhook_runtime::definition::Definiti
 );
 /// The definition, as validated by webhookgen (example bodies inlined).
 fn definition() -> ::webhook_runtime::definition::Definition {
-    ::webhook_runtime::definition::Definition {
+    use ::webhook_runtime::definition as model;
+    model::Definition {
         spec_version: 1,
-        vendor: ::webhook_runtime::definition::Vendor {
+        vendor: model::Vendor {
             id: "standard-webhooks".to_owned(),
             name: "Standard Webhooks".to_owned(),
             description: "The open Standard Webhooks specification (webhook-id, webhook-timestamp and webhook-signature headers, HMAC-SHA256 over id.timestamp.body); one connector for every sender that follows it."
                 .to_owned(),
             documentation_url: "https://www.standardwebhooks.com".to_owned(),
-            setup_steps: ::std::vec![
+            setup_steps: ::std::vec::Vec::from([
                 "In the sender's dashboard (its webhooks or developer settings), add an endpoint with the connector's public HTTPS URL and pick the event types to send."
-                .to_owned(),
+                    .to_owned(),
                 "Reveal the endpoint's signing secret (it starts with `whsec_`) and paste it into the connector's `signing_secret`. When the sender rotates the secret, add the new one beside the old one until the old one expires; any configured secret that verifies is enough."
-                .to_owned(),
+                    .to_owned(),
                 "Check that the sender's requests carry `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (its docs or a test delivery show them). Senders that use the Svix-branded `svix-*` header names are not accepted by this definition."
-                .to_owned(),
+                    .to_owned(),
                 "Send a test event from the sender's dashboard and confirm it arrives in the `events` collection. Keep the connector's clock synchronised (NTP): timestamps more than 5 minutes off are rejected."
-                .to_owned()
-            ],
+                    .to_owned(),
+            ]),
         },
-        request: ::webhook_runtime::definition::RequestShape {
-            methods: ::std::vec![::webhook_runtime::definition::Method::Post],
-            body: ::webhook_runtime::definition::BodyEncoding::Json,
+        request: model::RequestShape {
+            methods: ::std::vec::Vec::from([model::Method::Post]),
+            body: model::BodyEncoding::Json,
         },
-        config: ::std::vec![
-            ::webhook_runtime::definition::ConfigField { name : "signing_secret"
-            .to_owned(), title : "Signing secret".to_owned(), description :
-            "The endpoint's signing secret from the sender's dashboard: base64 key bytes, usually prefixed whsec_ (the prefix is optional). Several may be configured while a secret is rotated."
-            .to_owned(), secret : true, required : true, multiple : true, example :
-            ::std::option::Option::Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-            .to_owned()) }
-        ],
-        authentication: ::webhook_runtime::definition::Authentication::Hmac(::webhook_runtime::definition::HmacCheck {
-            algorithm: ::webhook_runtime::definition::HashAlgorithm::Sha256,
-            secret: ::webhook_runtime::definition::SecretRef {
-                config_field: "signing_secret".to_owned(),
-                decoding: ::webhook_runtime::definition::SecretDecoding::WhsecBase64,
+        config: ::std::vec::Vec::from([
+            model::ConfigField {
+                name: "signing_secret".to_owned(),
+                title: "Signing secret".to_owned(),
+                description: "The endpoint's signing secret from the sender's dashboard: base64 key bytes, usually prefixed whsec_ (the prefix is optional). Several may be configured while a secret is rotated."
+                    .to_owned(),
+                secret: true,
+                required: true,
+                multiple: true,
+                example: ::std::option::Option::Some(
+                    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned(),
+                ),
             },
-            signature: ::webhook_runtime::definition::SignatureLocation {
+        ]),
+        authentication: model::Authentication::Hmac(model::HmacCheck {
+            algorithm: model::HashAlgorithm::Sha256,
+            secret: model::SecretRef {
+                config_field: "signing_secret".to_owned(),
+                decoding: model::SecretDecoding::WhsecBase64,
+            },
+            signature: model::SignatureLocation {
                 header: "webhook-signature".to_owned(),
-                format: ::webhook_runtime::definition::SignatureFormat::VersionedList {
+                format: model::SignatureFormat::VersionedList {
                     separator: " ".to_owned(),
                     version: "v1".to_owned(),
                 },
-                encoding: ::webhook_runtime::definition::SignatureEncoding::Base64,
+                encoding: model::SignatureEncoding::Base64,
             },
             signed_message: "{header:webhook-id}.{timestamp}.{body}".to_owned(),
-            timestamp: ::std::option::Option::Some(::webhook_runtime::definition::Timestamp {
-                source: ::webhook_runtime::definition::TimestampSource::Header {
+            timestamp: ::std::option::Option::Some(model::Timestamp {
+                source: model::TimestampSource::Header {
                     name: "webhook-timestamp".to_owned(),
                 },
-                format: ::webhook_runtime::definition::TimestampFormat::UnixSeconds,
+                format: model::TimestampFormat::UnixSeconds,
             }),
-            tolerance: ::std::option::Option::Some(::webhook_runtime::definition::Tolerance {
+            tolerance: ::std::option::Option::Some(model::Tolerance {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
         }),
-        handshakes: ::std::vec![],
-        events: ::webhook_runtime::definition::Events {
+        handshakes: ::std::vec::Vec::new(),
+        events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: ::webhook_runtime::definition::ValueSource::BodyPointer {
+            discriminator: model::ValueSource::BodyPointer {
                 pointer: "/type".to_owned(),
             },
-            document_key: ::webhook_runtime::definition::ValueSource::Header {
+            document_key: model::ValueSource::Header {
                 name: "webhook-id".to_owned(),
             },
-            types: ::std::vec![],
-            unknown_types: ::webhook_runtime::definition::UnknownTypes {
-                action: ::webhook_runtime::definition::UnknownTypeAction::Capture,
+            types: ::std::vec::Vec::new(),
+            unknown_types: model::UnknownTypes {
+                action: model::UnknownTypeAction::Capture,
                 collection: "events".to_owned(),
             },
         },
-        responses: ::webhook_runtime::definition::Responses {
-            success: ::webhook_runtime::definition::Response {
+        responses: model::Responses {
+            success: model::Response {
                 status: 200,
-                body: ::webhook_runtime::definition::ResponseBody::Empty,
-                headers: ::std::vec![],
+                body: model::ResponseBody::Empty,
+                headers: ::std::vec::Vec::new(),
             },
             authentication_failed_status: 401,
             rejected_status: 400,
         },
-        delivery: ::webhook_runtime::definition::Delivery {
+        delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(15),
             retries: "Any non-2xx answer (3xx included) or a timeout is a failure. The spec's example schedule retries immediately, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (75 h 35 min in all), with jitter; senders choose their own (Svix: up to about 28 hours). Retries keep the webhook-id and carry a fresh webhook-timestamp and signature."
                 .to_owned(),
@@ -209,404 +216,867 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
         },
-        examples: ::std::vec![
-            ::webhook_runtime::definition::Example { name : "vector_a".to_owned(),
-            description :
-            "The libraries' shared vector ('sign function works' in JavaScript, Python, Go, PHP, C#): secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw. The body has no /type, so the event type is empty and it goes to the catch-all; the key is the webhook-id header."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "".to_owned(), key :
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_secret_without_prefix".to_owned(), description :
-            "The same vector verified with the bare secret (no whsec_ prefix): the libraries accept both forms ('verification works with and without signature prefix')."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "".to_owned(), key :
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "vector_a_invalid_signature"
-            .to_owned(), description :
-            "The Python 'invalid signature' fixture: vector A with the signature's last base64 character changed (…J1OA= instead of …J1OE=)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/python/tests/test_webhooks.py"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_not_base64_signature".to_owned(), description :
-            "The JavaScript 'invalid signature throws error' case: v1,dawfeoifkpqwoekfpqoekf is not a signature at all."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,dawfeoifkpqwoekfpqoekf".to_owned()), ("webhook-timestamp".to_owned(),
-            "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_go_invalid_signature".to_owned(), description :
-            "The Go tests' invalid signature v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= alone in the header."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/go/webhook_test.go"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_partial_signature_prefix".to_owned(), description :
-            "The JavaScript 'partial signature throws error' case: only the first 8 characters of the valid header (v1,g0hM9)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9".to_owned()), ("webhook-timestamp".to_owned(), "1614265330"
-            .to_owned())]), body : ::std::option::Option::Some("{\"test\": 2432232314}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_empty_signature"
-            .to_owned(), description :
-            "The JavaScript 'partial signature throws error' case: a header of just `v1,`."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,".to_owned()), ("webhook-timestamp".to_owned(), "1614265330"
-            .to_owned())]), body : ::std::option::Option::Some("{\"test\": 2432232314}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_multiple_signatures".to_owned(), description :
-            "The JavaScript 'multi sig payload is valid' case: four space-separated entries, a v2 entry skipped and the valid v1 signature third; any one valid v1 entry is enough (the sender's side of key rotation)."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc="
-            .to_owned()), ("webhook-timestamp".to_owned(), "1614265330".to_owned())]),
-            body : ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()),
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "".to_owned(), key :
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name :
-            "vector_a_multiple_signatures_none_valid".to_owned(), description :
-            "The multi-signature header without its valid entry: every v1 entry fails, so the request is rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc="
-            .to_owned()), ("webhook-timestamp".to_owned(), "1614265330".to_owned())]),
-            body : ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()),
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_rotated_secrets"
-            .to_owned(), description :
-            "The receiver's side of key rotation: two configured secrets, the first one unrelated; the request verifies with the second."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(),
-            json("[\"whsec_QWxsIHdvcmsgYW5kIG5vIHBsYXkgbWFrZXM=\",\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]),
-            now : ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "".to_owned(), key :
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "vector_a_too_old"
-            .to_owned(), description :
-            "Vector A received 302 seconds after its webhook-timestamp: outside the 300-second tolerance every library uses ('old timestamp fails')."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265632), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_too_new"
-            .to_owned(), description :
-            "Vector A received 302 seconds before its webhook-timestamp: future timestamps beyond 300 seconds are rejected too ('new timestamp fails')."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265028), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_missing_id"
-            .to_owned(), description :
-            "The 'missing id raises error' case: without webhook-id the signed content no longer matches, so the request is rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_missing_timestamp"
-            .to_owned(), description :
-            "The 'missing timestamp raises error' case: no webhook-timestamp header."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_a_invalid_timestamp"
-            .to_owned(), description :
-            "The 'invalid timestamp throws error' case: webhook-timestamp is `hello`."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("webhook-timestamp".to_owned(), "hello".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "vector_b".to_owned(),
-            description :
-            "The Rust library's test_sign vector (also in svix-webhooks): secret whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD. No /type in the body, so it goes to the catch-all with an empty event type."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/rust/src/lib.rs"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD\"]"))]), now :
-            ::std::option::Option::Some(1649367553), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned()), ("webhook-signature"
-            .to_owned(), "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1649367553".to_owned())]), body :
-            ::std::option::Option::Some("{\"email\":\"test@example.com\",\"username\":\"test_user\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "".to_owned(), key :
-            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "vector_b_rust_no_verify"
-            .to_owned(), description :
-            "The Rust test_no_verify signature v1,R3PTzyfHASBKHH98a7yexTwaJ4yNIcGhFQc1yuN+BPU=, which does not verify with vector B's secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/rust/src/lib.rs"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD\"]"))]), now :
-            ::std::option::Option::Some(1649367553), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned()), ("webhook-signature"
-            .to_owned(), "v1,R3PTzyfHASBKHH98a7yexTwaJ4yNIcGhFQc1yuN+BPU=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1649367553".to_owned())]), body :
-            ::std::option::Option::Some("{\"email\":\"test@example.com\",\"username\":\"test_user\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "asymmetric_v1a_only"
-            .to_owned(), description :
-            "Vector A signed only with the asymmetric scheme (v1a, Ed25519; the expected value of the Go library's TestAsymmetricWebhookSign). This definition checks the symmetric v1 scheme, so a header with no v1 entry is rejected."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/go/webhook_asymmetric_test.go"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("webhook-signature".to_owned(),
-            "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag=="
-            .to_owned()), ("webhook-timestamp".to_owned(), "1614265330".to_owned())]),
-            body : ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()),
-            body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "svix_branded_headers"
-            .to_owned(), description :
-            "Vector A sent with Svix-branded header names (svix-id, svix-timestamp, svix-signature) only. This definition reads the spec's webhook-* headers, so the signature is not found and the request is rejected; see the note at the top of the file."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"))]), now :
-            ::std::option::Option::Some(1614265330), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("svix-id".to_owned(),
-            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned()), ("svix-signature".to_owned(),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned()),
-            ("svix-timestamp".to_owned(), "1614265330".to_owned())]), body :
-            ::std::option::Option::Some("{\"test\": 2432232314}".to_owned()), body_file :
-            ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } },
-            ::webhook_runtime::definition::Example { name : "contact_created".to_owned(),
-            description :
-            "The specification's example event (contact.created, full payload, minified) with its example webhook-id and webhook-timestamp, signed with a test secret."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH\"]"))]), now :
-            ::std::option::Option::Some(1674087232), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned()), ("webhook-signature"
-            .to_owned(), "v1,Hn3U8xIKw/Fwm9EtFAa7oSAD2b+pIWedJsq7S6VYeTA=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1674087231".to_owned())]), body :
-            ::std::option::Option::Some("{\"type\":\"contact.created\",\"timestamp\":\"2022-11-03T20:26:10.344522Z\",\"data\":{\"id\":\"1f81eb52-5198-4599-803e-771906343485\",\"type\":\"contact\",\"fullName\":\"John Smith\",\"address\":\"800 W NASA Pkwy, Webster, TX 77598, USA\",\"phoneNumber\":\"(281) 332-2575\",\"birthday\":\"1980-04-19\",\"occupation\":\"Engineer, ACME\"}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "contact.created".to_owned(), key :
-            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "contact_created_thin_pretty"
-            .to_owned(), description :
-            "The specification's thin-payload example exactly as printed there (pretty JSON, newlines included): the signature covers the raw bytes, whitespace and all."
-            .to_owned(), source :
-            ::std::option::Option::Some("https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
-            .to_owned()), config : ::std::collections::BTreeMap::from([("signing_secret"
-            .to_owned(), json("[\"whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH\"]"))]), now :
-            ::std::option::Option::Some(1674087231), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Content-Type".to_owned(),
-            "application/json".to_owned()), ("webhook-id".to_owned(),
-            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned()), ("webhook-signature"
-            .to_owned(), "v1,29BXaiRMT/VrohYT+fouMsS1K3r9E1C2uxOOPE7r0DQ=".to_owned()),
-            ("webhook-timestamp".to_owned(), "1674087231".to_owned())]), body :
-            ::std::option::Option::Some("{\n  \"type\": \"contact.created\",\n  \"timestamp\": \"2022-11-03T20:26:10.344522Z\",\n  \"data\": {\n    \"id\": \"1f81eb52-5198-4599-803e-771906343485\"\n  }\n}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "events".to_owned(), event_type : "contact.created".to_owned(), key :
-            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned() }] } }
-        ],
+        examples: ::std::vec::Vec::from([
+            model::Example {
+                name: "vector_a".to_owned(),
+                description: "The libraries' shared vector ('sign function works' in JavaScript, Python, Go, PHP, C#): secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw. The body has no /type, so the event type is empty and it goes to the catch-all; the key is the webhook-id header."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "vector_a_secret_without_prefix".to_owned(),
+                description: "The same vector verified with the bare secret (no whsec_ prefix): the libraries accept both forms ('verification works with and without signature prefix')."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "vector_a_invalid_signature".to_owned(),
+                description: "The Python 'invalid signature' fixture: vector A with the signature's last base64 character changed (…J1OA= instead of …J1OE=)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/python/tests/test_webhooks.py"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_not_base64_signature".to_owned(),
+                description: "The JavaScript 'invalid signature throws error' case: v1,dawfeoifkpqwoekfpqoekf is not a signature at all."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,dawfeoifkpqwoekfpqoekf".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_go_invalid_signature".to_owned(),
+                description: "The Go tests' invalid signature v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= alone in the header."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/go/webhook_test.go"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_partial_signature_prefix".to_owned(),
+                description: "The JavaScript 'partial signature throws error' case: only the first 8 characters of the valid header (v1,g0hM9)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        ("webhook-signature".to_owned(), "v1,g0hM9".to_owned()),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_empty_signature".to_owned(),
+                description: "The JavaScript 'partial signature throws error' case: a header of just `v1,`."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        ("webhook-signature".to_owned(), "v1,".to_owned()),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_multiple_signatures".to_owned(),
+                description: "The JavaScript 'multi sig payload is valid' case: four space-separated entries, a v2 entry skipped and the valid v1 signature third; any one valid v1 entry is enough (the sender's side of key rotation)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc="
+                                .to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "vector_a_multiple_signatures_none_valid".to_owned(),
+                description: "The multi-signature header without its valid entry: every v1 entry fails, so the request is rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc="
+                                .to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_rotated_secrets".to_owned(),
+                description: "The receiver's side of key rotation: two configured secrets, the first one unrelated; the request verifies with the second."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json(
+                            "[\"whsec_QWxsIHdvcmsgYW5kIG5vIHBsYXkgbWFrZXM=\",\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "vector_a_too_old".to_owned(),
+                description: "Vector A received 302 seconds after its webhook-timestamp: outside the 300-second tolerance every library uses ('old timestamp fails')."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265632),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_too_new".to_owned(),
+                description: "Vector A received 302 seconds before its webhook-timestamp: future timestamps beyond 300 seconds are rejected too ('new timestamp fails')."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265028),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_missing_id".to_owned(),
+                description: "The 'missing id raises error' case: without webhook-id the signed content no longer matches, so the request is rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_missing_timestamp".to_owned(),
+                description: "The 'missing timestamp raises error' case: no webhook-timestamp header."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_a_invalid_timestamp".to_owned(),
+                description: "The 'invalid timestamp throws error' case: webhook-timestamp is `hello`."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "hello".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "vector_b".to_owned(),
+                description: "The Rust library's test_sign vector (also in svix-webhooks): secret whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD. No /type in the body, so it goes to the catch-all with an empty event type."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/rust/src/lib.rs"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1649367553),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1649367553".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"email\":\"test@example.com\",\"username\":\"test_user\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "vector_b_rust_no_verify".to_owned(),
+                description: "The Rust test_no_verify signature v1,R3PTzyfHASBKHH98a7yexTwaJ4yNIcGhFQc1yuN+BPU=, which does not verify with vector B's secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/rust/src/lib.rs"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1649367553),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,R3PTzyfHASBKHH98a7yexTwaJ4yNIcGhFQc1yuN+BPU=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1649367553".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"email\":\"test@example.com\",\"username\":\"test_user\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "asymmetric_v1a_only".to_owned(),
+                description: "Vector A signed only with the asymmetric scheme (v1a, Ed25519; the expected value of the Go library's TestAsymmetricWebhookSign). This definition checks the symmetric v1 scheme, so a header with no v1 entry is rejected."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/go/webhook_asymmetric_test.go"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag=="
+                                .to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "svix_branded_headers".to_owned(),
+                description: "Vector A sent with Svix-branded header names (svix-id, svix-timestamp, svix-signature) only. This definition reads the spec's webhook-* headers, so the signature is not found and the request is rejected; see the note at the top of the file."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1614265330),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "svix-id".to_owned(),
+                            "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        ),
+                        (
+                            "svix-signature".to_owned(),
+                            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=".to_owned(),
+                        ),
+                        ("svix-timestamp".to_owned(), "1614265330".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"test\": 2432232314}".to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "contact_created".to_owned(),
+                description: "The specification's example event (contact.created, full payload, minified) with its example webhook-id and webhook-timestamp, signed with a test secret."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1674087232),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,Hn3U8xIKw/Fwm9EtFAa7oSAD2b+pIWedJsq7S6VYeTA=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1674087231".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"type\":\"contact.created\",\"timestamp\":\"2022-11-03T20:26:10.344522Z\",\"data\":{\"id\":\"1f81eb52-5198-4599-803e-771906343485\",\"type\":\"contact\",\"fullName\":\"John Smith\",\"address\":\"800 W NASA Pkwy, Webster, TX 77598, USA\",\"phoneNumber\":\"(281) 332-2575\",\"birthday\":\"1980-04-19\",\"occupation\":\"Engineer, ACME\"}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "contact.created".to_owned(),
+                            key: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "contact_created_thin_pretty".to_owned(),
+                description: "The specification's thin-payload example exactly as printed there (pretty JSON, newlines included): the signature covers the raw bytes, whitespace and all."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1674087231),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "webhook-id".to_owned(),
+                            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned(),
+                        ),
+                        (
+                            "webhook-signature".to_owned(),
+                            "v1,29BXaiRMT/VrohYT+fouMsS1K3r9E1C2uxOOPE7r0DQ=".to_owned(),
+                        ),
+                        ("webhook-timestamp".to_owned(), "1674087231".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"type\": \"contact.created\",\n  \"timestamp\": \"2022-11-03T20:26:10.344522Z\",\n  \"data\": {\n    \"id\": \"1f81eb52-5198-4599-803e-771906343485\"\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "contact.created".to_owned(),
+                            key: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W".to_owned(),
+                        },
+                    ]),
+                },
+            },
+        ]),
     }
 }
 /// Parses JSON text that webhookgen wrote from the validated definition.

@@ -1,6 +1,9 @@
 //! The definition as a Rust value: tokens of an expression that builds the same
 //! `webhook_definition::Definition` the generator validated.
 //!
+//! Model types are written `model::Type`; the generated function that holds the expression
+//! imports `::webhook_runtime::definition as model`.
+//!
 //! Every model type is destructured exhaustively, so a field added to the model fails to compile
 //! here until the generator writes it too.
 
@@ -64,8 +67,12 @@ impl<T: Lit> Lit for Option<T> {
 
 impl<T: Lit> Lit for Vec<T> {
     fn lit(&self) -> TokenStream {
+        if self.is_empty() {
+            return quote!(::std::vec::Vec::new());
+        }
+        // `Vec::from([...])` rather than `vec![...]`: prettyplease formats arrays, not macro bodies.
         let items = self.iter().map(Lit::lit);
-        quote!(::std::vec![#(#items),*])
+        quote!(::std::vec::Vec::from([#(#items),*]))
     }
 }
 
@@ -94,7 +101,7 @@ macro_rules! struct_lit {
             fn lit(&self) -> TokenStream {
                 let $ty { $($field),* } = self;
                 $(let $field = $field.lit();)*
-                quote!(::webhook_runtime::definition::$ty { $($field: #$field),* })
+                quote!(model::$ty { $($field: #$field),* })
             }
         }
     };
@@ -105,7 +112,7 @@ macro_rules! unit_enum_lit {
         impl Lit for $ty {
             fn lit(&self) -> TokenStream {
                 match self {
-                    $($ty::$variant => quote!(::webhook_runtime::definition::$ty::$variant),)*
+                    $($ty::$variant => quote!(model::$ty::$variant),)*
                 }
             }
         }
@@ -148,9 +155,10 @@ struct_lit!(Example { name, description, source, config, now, request, expect })
 struct_lit!(ExampleRequest { method, path, headers, body, body_file });
 struct_lit!(ExpectedDocument { collection, event_type, key });
 
-/// The path of the model in generated code.
+/// The model's path in generated code: the function holding the literal imports
+/// `::webhook_runtime::definition as model`.
 fn def() -> TokenStream {
-    quote!(::webhook_runtime::definition)
+    quote!(model)
 }
 
 impl Lit for Authentication {

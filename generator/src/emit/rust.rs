@@ -274,6 +274,7 @@ pub fn vendor_rs(c: &Connector) -> TokenStream {
 
         /// The definition, as validated by webhookgen (example bodies inlined).
         fn definition() -> ::webhook_runtime::definition::Definition {
+            use ::webhook_runtime::definition as model;
             #definition
         }
 

@@ -154,115 +154,155 @@ static DEFINITION: ::std::sync::LazyLock<::webhook_runtime::definition::Definiti
 );
 /// The definition, as validated by webhookgen (example bodies inlined).
 fn definition() -> ::webhook_runtime::definition::Definition {
-    ::webhook_runtime::definition::Definition {
+    use ::webhook_runtime::definition as model;
+    model::Definition {
         spec_version: 1,
-        vendor: ::webhook_runtime::definition::Vendor {
+        vendor: model::Vendor {
             id: "acme".to_owned(),
             name: "Acme".to_owned(),
             description: "Acme Widgets sends an event whenever an order changes."
                 .to_owned(),
             documentation_url: "https://docs.acme.example/webhooks".to_owned(),
-            setup_steps: ::std::vec![
+            setup_steps: ::std::vec::Vec::from([
                 "In the Acme dashboard, open Settings → Webhooks and click **Add endpoint**."
-                .to_owned(), "Enter the connector's public URL.".to_owned(),
+                    .to_owned(),
+                "Enter the connector's public URL.".to_owned(),
                 "Copy the endpoint's **Signing secret** into the connector's `signing_secret`."
-                .to_owned()
-            ],
+                    .to_owned(),
+            ]),
         },
-        request: ::webhook_runtime::definition::RequestShape {
-            methods: ::std::vec![::webhook_runtime::definition::Method::Post],
-            body: ::webhook_runtime::definition::BodyEncoding::Json,
+        request: model::RequestShape {
+            methods: ::std::vec::Vec::from([model::Method::Post]),
+            body: model::BodyEncoding::Json,
         },
-        config: ::std::vec![
-            ::webhook_runtime::definition::ConfigField { name : "signing_secret"
-            .to_owned(), title : "Signing secret".to_owned(), description :
-            "Shown under Settings → Webhooks → your endpoint.".to_owned(), secret :
-            true, required : true, multiple : true, example :
-            ::std::option::Option::Some("acme_test_secret".to_owned()) },
-            ::webhook_runtime::definition::ConfigField { name : "type".to_owned(), title
-            : "Account type".to_owned(), description :
-            "A non-secret, optional setting whose name is a Rust keyword.".to_owned(),
-            secret : false, required : false, multiple : false, example :
-            ::std::option::Option::None }
-        ],
-        authentication: ::webhook_runtime::definition::Authentication::Hmac(::webhook_runtime::definition::HmacCheck {
-            algorithm: ::webhook_runtime::definition::HashAlgorithm::Sha256,
-            secret: ::webhook_runtime::definition::SecretRef {
-                config_field: "signing_secret".to_owned(),
-                decoding: ::webhook_runtime::definition::SecretDecoding::Verbatim,
+        config: ::std::vec::Vec::from([
+            model::ConfigField {
+                name: "signing_secret".to_owned(),
+                title: "Signing secret".to_owned(),
+                description: "Shown under Settings → Webhooks → your endpoint."
+                    .to_owned(),
+                secret: true,
+                required: true,
+                multiple: true,
+                example: ::std::option::Option::Some("acme_test_secret".to_owned()),
             },
-            signature: ::webhook_runtime::definition::SignatureLocation {
+            model::ConfigField {
+                name: "type".to_owned(),
+                title: "Account type".to_owned(),
+                description: "A non-secret, optional setting whose name is a Rust keyword."
+                    .to_owned(),
+                secret: false,
+                required: false,
+                multiple: false,
+                example: ::std::option::Option::None,
+            },
+        ]),
+        authentication: model::Authentication::Hmac(model::HmacCheck {
+            algorithm: model::HashAlgorithm::Sha256,
+            secret: model::SecretRef {
+                config_field: "signing_secret".to_owned(),
+                decoding: model::SecretDecoding::Verbatim,
+            },
+            signature: model::SignatureLocation {
                 header: "Acme-Signature".to_owned(),
-                format: ::webhook_runtime::definition::SignatureFormat::Prefixed {
+                format: model::SignatureFormat::Prefixed {
                     prefix: "v1=".to_owned(),
                 },
-                encoding: ::webhook_runtime::definition::SignatureEncoding::Hex,
+                encoding: model::SignatureEncoding::Hex,
             },
             signed_message: "{timestamp}.{body}".to_owned(),
-            timestamp: ::std::option::Option::Some(::webhook_runtime::definition::Timestamp {
-                source: ::webhook_runtime::definition::TimestampSource::Header {
+            timestamp: ::std::option::Option::Some(model::Timestamp {
+                source: model::TimestampSource::Header {
                     name: "Acme-Timestamp".to_owned(),
                 },
-                format: ::webhook_runtime::definition::TimestampFormat::UnixSeconds,
+                format: model::TimestampFormat::UnixSeconds,
             }),
-            tolerance: ::std::option::Option::Some(::webhook_runtime::definition::Tolerance {
+            tolerance: ::std::option::Option::Some(model::Tolerance {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
         }),
-        handshakes: ::std::vec![
-            ::webhook_runtime::definition::Handshake { name : "ping".to_owned(),
-            description :
-            "Sent when the endpoint is created; the challenge must be echoed."
-            .to_owned(), methods :
-            ::std::vec![::webhook_runtime::definition::Method::Post], when :
-            ::std::vec![::webhook_runtime::definition::Condition::Equals { value :
-            ::webhook_runtime::definition::ValueSource::BodyPointer { pointer : "/type"
-            .to_owned() }, to : "endpoint.ping".to_owned() }], verify_signature : true,
-            require : ::std::vec![], response : ::webhook_runtime::definition::Response {
-            status : 200, body : ::webhook_runtime::definition::ResponseBody::JsonObject
-            { fields : ::std::vec![::webhook_runtime::definition::JsonField { name :
-            "challenge".to_owned(), value :
-            ::webhook_runtime::definition::ResponseValue::Echo { source :
-            ::webhook_runtime::definition::ValueSource::BodyPointer { pointer :
-            "/challenge".to_owned() } } }] }, headers : ::std::vec![] } }
-        ],
-        events: ::webhook_runtime::definition::Events {
+        handshakes: ::std::vec::Vec::from([
+            model::Handshake {
+                name: "ping".to_owned(),
+                description: "Sent when the endpoint is created; the challenge must be echoed."
+                    .to_owned(),
+                methods: ::std::vec::Vec::from([model::Method::Post]),
+                when: ::std::vec::Vec::from([
+                    model::Condition::Equals {
+                        value: model::ValueSource::BodyPointer {
+                            pointer: "/type".to_owned(),
+                        },
+                        to: "endpoint.ping".to_owned(),
+                    },
+                ]),
+                verify_signature: true,
+                require: ::std::vec::Vec::new(),
+                response: model::Response {
+                    status: 200,
+                    body: model::ResponseBody::JsonObject {
+                        fields: ::std::vec::Vec::from([
+                            model::JsonField {
+                                name: "challenge".to_owned(),
+                                value: model::ResponseValue::Echo {
+                                    source: model::ValueSource::BodyPointer {
+                                        pointer: "/challenge".to_owned(),
+                                    },
+                                },
+                            },
+                        ]),
+                    },
+                    headers: ::std::vec::Vec::new(),
+                },
+            },
+        ]),
+        events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: ::webhook_runtime::definition::ValueSource::BodyPointer {
+            discriminator: model::ValueSource::BodyPointer {
                 pointer: "/type".to_owned(),
             },
-            document_key: ::webhook_runtime::definition::ValueSource::BodyPointer {
+            document_key: model::ValueSource::BodyPointer {
                 pointer: "/id".to_owned(),
             },
-            types: ::std::vec![
-                ::webhook_runtime::definition::EventType { collection : "order_created"
-                .to_owned(), values : ::std::vec!["order.created".to_owned()],
-                description : "An order was placed.".to_owned(), enabled : true, schema :
-                ::std::option::Option::None }, ::webhook_runtime::definition::EventType {
-                collection : "order_updates".to_owned(), values :
-                ::std::vec!["order.updated".to_owned(), "order.fulfillment.*"
-                .to_owned()], description :
-                "An order changed or one of its fulfillments did.".to_owned(), enabled :
-                false, schema :
-                ::std::option::Option::Some(json("{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"id\",\"type\"],\"type\":\"object\"}"))
-                }
-            ],
-            unknown_types: ::webhook_runtime::definition::UnknownTypes {
-                action: ::webhook_runtime::definition::UnknownTypeAction::Capture,
+            types: ::std::vec::Vec::from([
+                model::EventType {
+                    collection: "order_created".to_owned(),
+                    values: ::std::vec::Vec::from(["order.created".to_owned()]),
+                    description: "An order was placed.".to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::None,
+                },
+                model::EventType {
+                    collection: "order_updates".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "order.updated".to_owned(),
+                        "order.fulfillment.*".to_owned(),
+                    ]),
+                    description: "An order changed or one of its fulfillments did."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"id\",\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
+                },
+            ]),
+            unknown_types: model::UnknownTypes {
+                action: model::UnknownTypeAction::Capture,
                 collection: "other_events".to_owned(),
             },
         },
-        responses: ::webhook_runtime::definition::Responses {
-            success: ::webhook_runtime::definition::Response {
+        responses: model::Responses {
+            success: model::Response {
                 status: 200,
-                body: ::webhook_runtime::definition::ResponseBody::Empty,
-                headers: ::std::vec![],
+                body: model::ResponseBody::Empty,
+                headers: ::std::vec::Vec::new(),
             },
             authentication_failed_status: 401,
             rejected_status: 400,
         },
-        delivery: ::webhook_runtime::definition::Delivery {
+        delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(10),
             retries: "Retried 5 times over 24 hours with exponential backoff."
                 .to_owned(),
@@ -273,93 +313,180 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             ),
             special_statuses: ::std::option::Option::None,
         },
-        examples: ::std::vec![
-            ::webhook_runtime::definition::Example { name : "order_created".to_owned(),
-            description : "A new order.".to_owned(), source :
-            ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("\"acme_test_secret\""))]), now :
-            ::std::option::Option::Some(1700000010), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Acme-Signature".to_owned(),
-            "v1=60850a67203966c9f3e8602a00e9cbaf2aaca62180c9971189c3c3f451744c66"
-            .to_owned()), ("Acme-Timestamp".to_owned(), "1700000000".to_owned()),
-            ("Content-Type".to_owned(), "application/json".to_owned())]), body :
-            ::std::option::Option::Some("{\"id\":\"evt_0001\",\"type\":\"order.created\",\"created\":1700000000,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "order_created".to_owned(), event_type : "order.created".to_owned(), key :
-            "evt_0001".to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "order_updated".to_owned(), description :
-            "An order paid; the body is a fixture file, the secret is rotated."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("[\"old_secret\",\"acme_test_secret\"]"))]), now :
-            ::std::option::Option::Some(1700000100), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Acme-Signature".to_owned(),
-            "v1=b7483dd62096a82328924409d3d37102c1c397a1379708d40b6d7f6f47f291d9"
-            .to_owned()), ("Acme-Timestamp".to_owned(), "1700000100".to_owned())]), body
-            :
-            ::std::option::Option::Some("{\"id\":\"evt_0002\",\"type\":\"order.updated\",\"created\":1700000100,\"data\":{\"order\":{\"id\":\"ord_1\",\"status\":\"paid\"}}}\n"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "order_updates".to_owned(), event_type : "order.updated".to_owned(), key :
-            "evt_0002".to_owned() }] } }, ::webhook_runtime::definition::Example { name :
-            "fulfillment_shipped".to_owned(), description : "A glob-routed type."
-            .to_owned(), source : ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("\"acme_test_secret\""))]), now :
-            ::std::option::Option::Some(1700000200), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Acme-Signature".to_owned(),
-            "v1=1e75d2b5db9476afe583cca5cb1f85924f270e627e853e33bf88850162f23cad"
-            .to_owned()), ("Acme-Timestamp".to_owned(), "1700000200".to_owned())]), body
-            :
-            ::std::option::Option::Some("{\"id\":\"evt_0003\",\"type\":\"order.fulfillment.shipped\",\"created\":1700000200,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Captured { documents :
-            ::std::vec![::webhook_runtime::definition::ExpectedDocument { collection :
-            "order_updates".to_owned(), event_type : "order.fulfillment.shipped"
-            .to_owned(), key : "evt_0003".to_owned() }] } },
-            ::webhook_runtime::definition::Example { name : "ping".to_owned(),
-            description : "The endpoint-creation challenge.".to_owned(), source :
-            ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("\"acme_test_secret\""))]), now :
-            ::std::option::Option::Some(1700000300), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Acme-Signature".to_owned(),
-            "v1=7d686a938c9d27c2af493792c710f722823cb7cca1f25b6a01e6428a5a890ed2"
-            .to_owned()), ("Acme-Timestamp".to_owned(), "1700000300".to_owned())]), body
-            :
-            ::std::option::Option::Some("{\"type\":\"endpoint.ping\",\"challenge\":\"c9f2a7\"}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Handshake { name : "ping"
-            .to_owned(), status : 200, body :
-            ::std::option::Option::Some("{\"challenge\":\"c9f2a7\"}".to_owned()) } },
-            ::webhook_runtime::definition::Example { name : "bad_signature".to_owned(),
-            description : "A request signed with another secret.".to_owned(), source :
-            ::std::option::Option::None, config :
-            ::std::collections::BTreeMap::from([("signing_secret".to_owned(),
-            json("\"acme_test_secret\""))]), now :
-            ::std::option::Option::Some(1700000010), request :
-            ::webhook_runtime::definition::ExampleRequest { method :
-            ::webhook_runtime::definition::Method::Post, path : "/".to_owned(), headers :
-            ::std::collections::BTreeMap::from([("Acme-Signature".to_owned(),
-            "v1=0000000000000000000000000000000000000000000000000000000000000000"
-            .to_owned()), ("Acme-Timestamp".to_owned(), "1700000000".to_owned())]), body
-            :
-            ::std::option::Option::Some("{\"id\":\"evt_0001\",\"type\":\"order.created\",\"created\":1700000000,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
-            .to_owned()), body_file : ::std::option::Option::None }, expect :
-            ::webhook_runtime::definition::Expectation::Rejected { status : 401 } }
-        ],
+        examples: ::std::vec::Vec::from([
+            model::Example {
+                name: "order_created".to_owned(),
+                description: "A new order.".to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("signing_secret".to_owned(), json("\"acme_test_secret\"")),
+                ]),
+                now: ::std::option::Option::Some(1700000010),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Acme-Signature".to_owned(),
+                            "v1=60850a67203966c9f3e8602a00e9cbaf2aaca62180c9971189c3c3f451744c66"
+                                .to_owned(),
+                        ),
+                        ("Acme-Timestamp".to_owned(), "1700000000".to_owned()),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":\"evt_0001\",\"type\":\"order.created\",\"created\":1700000000,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "order_created".to_owned(),
+                            event_type: "order.created".to_owned(),
+                            key: "evt_0001".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "order_updated".to_owned(),
+                description: "An order paid; the body is a fixture file, the secret is rotated."
+                    .to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "signing_secret".to_owned(),
+                        json("[\"old_secret\",\"acme_test_secret\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1700000100),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Acme-Signature".to_owned(),
+                            "v1=b7483dd62096a82328924409d3d37102c1c397a1379708d40b6d7f6f47f291d9"
+                                .to_owned(),
+                        ),
+                        ("Acme-Timestamp".to_owned(), "1700000100".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":\"evt_0002\",\"type\":\"order.updated\",\"created\":1700000100,\"data\":{\"order\":{\"id\":\"ord_1\",\"status\":\"paid\"}}}\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "order_updates".to_owned(),
+                            event_type: "order.updated".to_owned(),
+                            key: "evt_0002".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "fulfillment_shipped".to_owned(),
+                description: "A glob-routed type.".to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("signing_secret".to_owned(), json("\"acme_test_secret\"")),
+                ]),
+                now: ::std::option::Option::Some(1700000200),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Acme-Signature".to_owned(),
+                            "v1=1e75d2b5db9476afe583cca5cb1f85924f270e627e853e33bf88850162f23cad"
+                                .to_owned(),
+                        ),
+                        ("Acme-Timestamp".to_owned(), "1700000200".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":\"evt_0003\",\"type\":\"order.fulfillment.shipped\",\"created\":1700000200,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "order_updates".to_owned(),
+                            event_type: "order.fulfillment.shipped".to_owned(),
+                            key: "evt_0003".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "ping".to_owned(),
+                description: "The endpoint-creation challenge.".to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("signing_secret".to_owned(), json("\"acme_test_secret\"")),
+                ]),
+                now: ::std::option::Option::Some(1700000300),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Acme-Signature".to_owned(),
+                            "v1=7d686a938c9d27c2af493792c710f722823cb7cca1f25b6a01e6428a5a890ed2"
+                                .to_owned(),
+                        ),
+                        ("Acme-Timestamp".to_owned(), "1700000300".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"type\":\"endpoint.ping\",\"challenge\":\"c9f2a7\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Handshake {
+                    name: "ping".to_owned(),
+                    status: 200,
+                    body: ::std::option::Option::Some(
+                        "{\"challenge\":\"c9f2a7\"}".to_owned(),
+                    ),
+                },
+            },
+            model::Example {
+                name: "bad_signature".to_owned(),
+                description: "A request signed with another secret.".to_owned(),
+                source: ::std::option::Option::None,
+                config: ::std::collections::BTreeMap::from([
+                    ("signing_secret".to_owned(), json("\"acme_test_secret\"")),
+                ]),
+                now: ::std::option::Option::Some(1700000010),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Acme-Signature".to_owned(),
+                            "v1=0000000000000000000000000000000000000000000000000000000000000000"
+                                .to_owned(),
+                        ),
+                        ("Acme-Timestamp".to_owned(), "1700000000".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"id\":\"evt_0001\",\"type\":\"order.created\",\"created\":1700000000,\"data\":{\"order\":{\"id\":\"ord_1\"}}}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+        ]),
     }
 }
 /// Parses JSON text that webhookgen wrote from the validated definition.
