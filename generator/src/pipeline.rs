@@ -69,6 +69,10 @@ impl From<ProjectError> for GenerateError {
 /// subset, only those connectors' directories are in scope for orphan deletion.
 pub fn plan(project: &Project, names: &[String]) -> Result<Plan, GenerateError> {
     let selected = project.select(names)?;
+    if selected.is_empty() {
+        // Generating nothing would delete every connector as orphaned: surely the wrong root.
+        return Err(GenerateError::Project(ProjectError::NoDefinitions(project.definitions_dir())));
+    }
     let mut failed = Vec::new();
     let mut connectors = Vec::new();
     for name in &selected {

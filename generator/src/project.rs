@@ -23,6 +23,8 @@ pub enum ProjectError {
         /// The definitions that exist.
         known: Vec<String>,
     },
+    /// The project has no definitions at all.
+    NoDefinitions(PathBuf),
     /// A file could not be read or written.
     Io {
         /// The file.
@@ -51,6 +53,11 @@ impl fmt::Display for ProjectError {
                     write!(f, " (known: {})", known.join(", "))
                 }
             }
+            ProjectError::NoDefinitions(dir) => write!(
+                f,
+                "no definitions in {} (is --root right? create one with `webhookgen new vendor <name>`)",
+                dir.display()
+            ),
             ProjectError::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }

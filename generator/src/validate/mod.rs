@@ -48,6 +48,7 @@ pub fn check(file: &str, text: &str, fixtures: Option<&Path>, expected_id: Optio
         Ok(doc) => {
             diagnostics.extend(schema::check(&doc));
             diagnostics.extend(semantic::check(&doc, fixtures, expected_id));
+            comment_todos(text, &mut diagnostics);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 match load::decode(text) {
                     Ok(d) => definition = Some(d),
@@ -68,4 +69,66 @@ pub fn check(file: &str, text: &str, fixtures: Option<&Path>, expected_id: Optio
     diagnostics.sort_by(|a, b| (a.line, a.column, a.code, &a.pointer, &a.message).cmp(&(b.line, b.column, b.code, &b.pointer, &b.message)));
     diagnostics.dedup();
     Checked { diagnostics, definition }
+}
+
+/// Where a YAML comment starts on a line: a `#` at the start or after whitespace, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if (c == '"' || c == '\'') && (previous.is_whitespace() || previous == ':' || i == 0) => quote = Some(c),
+            None if c == '#' && previous.is_whitespace() => return Some(i),
+            None => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// `TODO` markers in comments are warnings too (the scaffold puts some there); a line whose
+/// value already has a TODO finding is not reported twice.
+fn comment_todos(text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let reported: std::collections::BTreeSet<usize> =
+        diagnostics.iter().filter(|d| d.code == Code::Todo).map(|d| d.line).collect();
+    for (index, line) in text.lines().enumerate() {
+        let Some(start) = comment_start(line) else { continue };
+        let comment = &line[start..];
+        if let Some(todo) = comment.find("TODO")
+            && !reported.contains(&(index + 1))
+        {
+            let column = line[..start + todo].chars().count() + 1;
+            let marker = comment[todo..].trim();
+            diagnostics.push(
+                Diagnostic::new(Code::Todo, load::Position { line: index + 1, column }, "", format!("TODO left in a comment: {marker}"))
+                    .hint("settle the TODO from the vendor's documentation, then remove the marker"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_comments_outside_quotes() {
+        assert_eq!(comment_start("a: b # c"), Some(5));
+        assert_eq!(comment_start("# top"), Some(0));
+        assert_eq!(comment_start("a: \"x # y\" # z"), Some(11));
+        assert_eq!(comment_start("a: C#"), None);
+        assert_eq!(comment_start("a: 'it''s' # z"), Some(11));
+    }
+
+    #[test]
+    fn todo_comments_are_warnings_once_per_line() {
+        let mut diagnostics = Vec::new();
+        comment_todos("a: 1  # TODO: check\nb: \"TODO\"  # TODO twice\n# TODO: top\n", &mut diagnostics);
+        let lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![1, 2, 3]);
+        assert_eq!(diagnostics[0].column, 9);
+        assert!(diagnostics.iter().all(|d| d.code == Code::Todo && !d.is_error()));
+    }
 }
