@@ -63,6 +63,8 @@ pub enum Code {
     VendorIdMismatch,
     /// WG316: a collection named like one of the connector's own schema files.
     ReservedName,
+    /// WG317: an event type's `schema` is not a valid draft-07 JSON Schema.
+    InvalidEventSchema,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -73,6 +75,8 @@ pub enum Code {
     FixtureMissing,
     /// WG405: an example's configuration names a field the definition does not declare.
     UnknownExampleConfig,
+    /// WG406: a captured example's body does not match its event type's `schema`.
+    ExampleAgainstSchema,
     /// WG901: a `TODO` marker is left in the definition.
     Todo,
 }
@@ -105,11 +109,13 @@ impl Code {
         Code::SecretNotMarked,
         Code::VendorIdMismatch,
         Code::ReservedName,
+        Code::InvalidEventSchema,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
         Code::FixtureMissing,
         Code::UnknownExampleConfig,
+        Code::ExampleAgainstSchema,
         Code::Todo,
     ];
 
@@ -141,11 +147,13 @@ impl Code {
             Code::SecretNotMarked => "WG314",
             Code::VendorIdMismatch => "WG315",
             Code::ReservedName => "WG316",
+            Code::InvalidEventSchema => "WG317",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",
             Code::FixtureMissing => "WG404",
             Code::UnknownExampleConfig => "WG405",
+            Code::ExampleAgainstSchema => "WG406",
             Code::Todo => "WG901",
         }
     }

@@ -81,6 +81,8 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),
+        ("event_schema", mutate(&t, "required: [id, type]", "required: 5"), Code::InvalidEventSchema, Some("type: object")),
+        ("example_schema", mutate(&t, "required: [id, type]", "required: [id, type, amount]"), Code::ExampleAgainstSchema, Some("body_file: order_updated.json")),
         ("unknown_collection", mutate(&t, "{collection: order_created,", "{collection: order_creatd,"), Code::UnknownCollection, Some("order_creatd")),
         ("unknown_handshake", mutate(&t, "      outcome: handshake\n      name: ping", "      outcome: handshake\n      name: pong"), Code::UnknownHandshake, Some("name: pong")),
         ("body_conflict", mutate(&t, "      body: '{\"id\":\"evt_0001\"", "      body_file: order_updated.json\n      body: '{\"id\":\"evt_0001\""), Code::BodyConflict, Some("body_file: order_updated.json")),
