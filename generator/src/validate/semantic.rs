@@ -587,7 +587,8 @@ impl SourceRole {
     }
 }
 
-/// `*` matches any run of characters (the router's glob).
+/// `*` matches any run of characters: the semantics of `webhook_runtime::core::route::glob_match`,
+/// mirrored because the generator does not depend on the runtime's server stack.
 fn glob(pattern: &str, value: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     let (first, rest) = parts.split_first().expect("split yields at least one part");
