@@ -342,6 +342,16 @@ impl FlowRun {
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("connector wrote non-JSON {line:?}: {e}"))
     }
 
+    /// The next raw line, if one arrives within `within` (for drivers that only look at prefixes).
+    pub fn next_raw(&self, within: Duration) -> Option<String> {
+        self.lines.recv_timeout(within).ok()
+    }
+
+    /// A raw line already written, without waiting.
+    pub fn try_raw(&self) -> Option<String> {
+        self.lines.try_recv().ok()
+    }
+
     /// The next line, if one arrives within `within`.
     pub fn try_next(&self, within: Duration) -> Option<Value> {
         self.lines.recv_timeout(within).ok().map(|l| serde_json::from_str(&l).expect("JSON line"))

@@ -29,6 +29,9 @@ pub const DATABASE_FILE: &str = "webhooks.sqlite";
 /// The most requests folded into one transaction.
 const MAX_GROUP: usize = 2048;
 
+/// How often committed WAL frames are copied into the database file.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+
 /// What a commit did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommitReport {
@@ -141,17 +144,28 @@ impl Store {
     pub fn open(data_dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
-        let conn = open_connection(&data_dir.join(DATABASE_FILE), &options)?;
+        let path = data_dir.join(DATABASE_FILE);
+        let conn = open_connection(&path, &options)?;
+        // Checkpoints copy the WAL into the database and fsync it; run inline they would stall
+        // every request queued behind that commit, so a thread of their own runs them.
+        conn.execute_batch("PRAGMA wal_autocheckpoint=0")?;
+        let checkpoints = open_connection(&path, &options)?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let alive = Arc::new(AtomicBool::new(true));
         let writer_alive = alive.clone();
+        let spawn_failed = |source| StoreError::DataDir { path: data_dir.to_path_buf(), source };
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
                 write_loop(conn, queue);
                 writer_alive.store(false, Ordering::Release);
             })
-            .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
+            .map_err(spawn_failed)?;
+        let checkpointer_alive = alive.clone();
+        std::thread::Builder::new()
+            .name("store-checkpointer".into())
+            .spawn(move || checkpoint_loop(checkpoints, &checkpointer_alive))
+            .map_err(spawn_failed)?;
         Ok(Store { jobs, alive })
     }
 
@@ -193,6 +207,18 @@ fn write_loop(mut conn: Connection, queue: mpsc::Receiver<Job>) {
             }
         }
     }
+}
+
+/// Copies committed WAL frames into the database while the writer runs (PASSIVE: never waits
+/// for or blocks the writer), then once more, truncating the WAL, when the writer has stopped.
+fn checkpoint_loop(conn: Connection, writer_alive: &AtomicBool) {
+    while writer_alive.load(Ordering::Acquire) {
+        std::thread::sleep(CHECKPOINT_INTERVAL);
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed; it is retried");
+        }
+    }
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
 }
 
 /// One transaction for every job of the group; a failure rolls all of them back.
