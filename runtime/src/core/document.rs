@@ -13,41 +13,64 @@ const ALWAYS_REDACTED: &[&str] = &["authorization", "proxy-authorization", "cook
 /// The text that replaces a redacted header value.
 pub const REDACTED: &str = "<redacted>";
 
+/// What is redacted from `_meta.headers`: the headers authentication reads (lowercase
+/// names) and any header whose value contains a configured secret.
+pub(crate) struct Redaction {
+    names: Vec<String>,
+    secrets: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl Redaction {
+    pub fn new(names: Vec<String>, secrets: &[String]) -> Redaction {
+        Redaction {
+            names,
+            secrets: secrets
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+
+    fn hides(&self, lower_name: &str, value: &[u8]) -> bool {
+        ALWAYS_REDACTED.contains(&lower_name)
+            || self.names.iter().any(|n| n == lower_name)
+            || self.secrets.iter().any(|f| f.find(value).is_some())
+    }
+}
+
 /// The `_meta.headers` JSON object of a request: lowercased names (repeated headers joined
 /// with `, `), with credentials, the headers authentication reads and any header containing a
 /// configured secret redacted.
-pub(crate) fn headers_object(request: &WebhookRequest, redacted: &[String], secrets: &[String]) -> String {
-    let mut merged: Vec<(String, String)> = Vec::with_capacity(request.headers.len());
-    for (name, value) in &request.headers {
-        let name = name.to_ascii_lowercase();
-        let value = String::from_utf8_lossy(value);
-        let hide = ALWAYS_REDACTED.contains(&name.as_str())
-            || redacted.iter().any(|r| *r == name)
-            || secrets.iter().any(|s| !s.is_empty() && value.contains(s.as_str()));
-        let value = if hide { REDACTED.into() } else { value };
-        match merged.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, existing)) => {
-                if existing != REDACTED {
-                    if value == REDACTED {
-                        *existing = REDACTED.to_string();
-                    } else {
-                        existing.push_str(", ");
-                        existing.push_str(&value);
-                    }
-                }
-            }
-            None => merged.push((name, value.into_owned())),
-        }
-    }
-    let mut out = String::with_capacity(64 * merged.len() + 2);
+pub(crate) fn headers_object(request: &WebhookRequest, redaction: &Redaction) -> String {
+    let headers = &request.headers;
+    let mut out = String::with_capacity(48 * headers.len() + 2);
     out.push('{');
-    for (i, (name, value)) in merged.iter().enumerate() {
-        if i > 0 {
+    for (i, (name, value)) in headers.iter().enumerate() {
+        // A repeated header is written once, at its first occurrence.
+        if headers[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        let later = headers[i + 1..].iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        if out.len() > 1 {
             out.push(',');
         }
-        push_json_string(&mut out, name);
+        push_json_string(&mut out, &lower);
         out.push(':');
-        push_json_string(&mut out, value);
+        let repeated = headers[i + 1..].iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+        if redaction.hides(&lower, value) || (repeated && later.clone().any(|(_, v)| redaction.hides(&lower, v))) {
+            push_json_string(&mut out, REDACTED);
+        } else if !repeated {
+            push_json_string(&mut out, &String::from_utf8_lossy(value));
+        } else {
+            let mut joined = String::from_utf8_lossy(value).into_owned();
+            for (_, v) in later {
+                joined.push_str(", ");
+                joined.push_str(&String::from_utf8_lossy(v));
+            }
+            push_json_string(&mut out, &joined);
+        }
     }
     out.push('}');
     out
@@ -56,6 +79,11 @@ pub(crate) fn headers_object(request: &WebhookRequest, redacted: &[String], secr
 /// Appends `text` as a JSON string.
 pub(crate) fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         let escape: Option<&str> = match b {

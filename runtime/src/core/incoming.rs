@@ -18,14 +18,14 @@ pub(crate) struct Incoming<'r> {
     /// The query string without `?` (empty when absent).
     pub query: &'r str,
     /// The JSON pointers the whole-body table resolves (see `Processor`).
-    body_pointers: &'r [&'r [String]],
+    body_pointers: &'r [Vec<String>],
     query_pairs: OnceCell<Vec<(String, String)>>,
     body_form: OnceCell<Vec<(String, String)>>,
     body_values: OnceCell<Result<Vec<Option<&'r RawValue>>, NotJson>>,
 }
 
 impl<'r> Incoming<'r> {
-    pub fn new(request: &'r WebhookRequest, body_pointers: &'r [&'r [String]]) -> Self {
+    pub fn new(request: &'r WebhookRequest, body_pointers: &'r [Vec<String>]) -> Self {
         let (path, query) = match request.path_and_query.split_once('?') {
             Some((p, q)) => (p, q),
             None => (request.path_and_query.as_str(), ""),

@@ -28,10 +28,10 @@ pub fn members<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<Option<&'a RawValu
 
 /// Resolves several JSON pointers (already split into unescaped segments) with as few passes as
 /// possible: one over `raw`, then one over each member some pointer goes through.
-pub fn resolve_many<'a>(raw: &'a str, pointers: &[&[String]]) -> Result<Vec<Option<&'a RawValue>>, NotJson> {
+pub fn resolve_many<'a, P: AsRef<[String]>>(raw: &'a str, pointers: &[P]) -> Result<Vec<Option<&'a RawValue>>, NotJson> {
     let mut out = vec![None; pointers.len()];
     let all: Vec<usize> = (0..pointers.len()).collect();
-    if pointers.iter().any(|p| p.is_empty()) {
+    if pointers.iter().any(|p| p.as_ref().is_empty()) {
         // Some pointer is the whole body: parse it once as a raw value (which validates it).
         let whole = serde_json::from_str::<&RawValue>(raw).map_err(|e| NotJson(e.to_string()))?;
         resolve_into(whole.get(), Some(whole), pointers, 0, &all, &mut out)?;
@@ -41,17 +41,17 @@ pub fn resolve_many<'a>(raw: &'a str, pointers: &[&[String]]) -> Result<Vec<Opti
     Ok(out)
 }
 
-fn resolve_into<'a>(
+fn resolve_into<'a, P: AsRef<[String]>>(
     raw: &'a str,
     whole: Option<&'a RawValue>,
-    pointers: &[&[String]],
+    pointers: &[P],
     depth: usize,
     which: &[usize],
     out: &mut [Option<&'a RawValue>],
 ) -> Result<(), NotJson> {
     let mut keys: Vec<&str> = Vec::new();
     for &i in which {
-        match pointers[i].get(depth) {
+        match pointers[i].as_ref().get(depth) {
             // A pointer that ends here takes the whole value.
             None => out[i] = whole,
             Some(key) => {
@@ -69,7 +69,7 @@ fn resolve_into<'a>(
     for (key, value) in keys.iter().zip(found) {
         let Some(value) = value else { continue };
         let next: Vec<usize> =
-            which.iter().copied().filter(|&i| pointers[i].get(depth).map(String::as_str) == Some(*key)).collect();
+            which.iter().copied().filter(|&i| pointers[i].as_ref().get(depth).map(String::as_str) == Some(*key)).collect();
         resolve_into(value.get(), Some(value), pointers, depth + 1, &next, out)?;
     }
     Ok(())
@@ -234,7 +234,7 @@ mod tests {
     fn invalid_json_is_an_error() {
         assert!(members(r#"{"a":tru}"#, &["a"]).is_err());
         assert!(members(r#"{"a":1} x"#, &[]).is_err());
-        assert!(resolve_many("", &[]).is_err());
+        assert!(resolve_many::<Vec<String>>("", &[]).is_err());
         assert_eq!(array_elements(r#"[{"a":1}, 2 ]"#).unwrap().len(), 2);
     }
 }

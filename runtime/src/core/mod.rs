@@ -66,8 +66,7 @@ pub struct Processor {
     success: CompiledResponse,
     collections: Vec<String>,
     catch_all: Option<usize>,
-    redacted_headers: Vec<String>,
-    secret_values: Vec<String>,
+    redaction: document::Redaction,
 }
 
 impl std::fmt::Debug for Processor {
@@ -117,8 +116,7 @@ impl Processor {
         let collections: Vec<String> =
             webhook_definition::schemas::collections(definition).into_iter().map(|c| c.name).collect();
         let catch_all = (events.unknown_types.action == UnknownTypeAction::Capture).then_some(events.types.len());
-        let redacted_headers = verifier.headers_read();
-        let secret_values = config.secret_values(definition);
+        let redaction = document::Redaction::new(verifier.headers_read(), &config.secret_values(definition));
         Ok(Processor {
             vendor,
             definition,
@@ -129,8 +127,7 @@ impl Processor {
             success,
             collections,
             catch_all,
-            redacted_headers,
-            secret_values,
+            redaction,
         })
     }
 
@@ -157,8 +154,7 @@ impl Processor {
     }
 
     fn with_incoming<T>(&self, request: &WebhookRequest, f: impl FnOnce(&Incoming<'_>) -> T) -> T {
-        let refs: Vec<&[String]> = self.body_table.pointers().iter().map(Vec::as_slice).collect();
-        let incoming = Incoming::new(request, &refs);
+        let incoming = Incoming::new(request, self.body_table.pointers());
         f(&incoming)
     }
 
@@ -229,7 +225,7 @@ impl Processor {
         }
 
         let received_at = timestamp::format_rfc3339(now);
-        let headers = document::headers_object(request, &self.redacted_headers, &self.secret_values);
+        let headers = document::headers_object(request, &self.redaction);
         let mut events = Vec::new();
 
         // GET events carry their fields in the query string, read like a form body.
@@ -283,8 +279,7 @@ impl Processor {
                     Err(_) => return self.rejected("rejected:unreadable_body"),
                 }
             } else {
-                let refs: Vec<&[String]> = self.events.item_table.pointers().iter().map(Vec::as_slice).collect();
-                resolved = match json::resolve_many(item, &refs) {
+                resolved = match json::resolve_many(item, self.events.item_table.pointers()) {
                     Ok(v) => v,
                     Err(_) => return self.rejected("rejected:unreadable_body"),
                 };

@@ -152,16 +152,35 @@ pub fn format_rfc3339(now: SystemTime) -> String {
     };
     let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
     let rem = seconds.rem_euclid(86_400);
-    let mut out = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
+    // Written digit by digit: this runs once per request.
+    fn push(out: &mut String, value: i64, width: usize) {
+        let mut digits = [b'0'; 12];
+        let mut v = value.unsigned_abs();
+        for d in digits[..width].iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits[..width]).expect("ASCII digits"));
+    }
+    let mut out = String::with_capacity(32);
+    if !(0..=9999).contains(&year) {
+        out.push_str(&year.to_string());
+    } else {
+        push(&mut out, year, 4);
+    }
+    for (sep, value) in [('-', month), ('-', day), ('T', rem / 3600), (':', rem % 3600 / 60), (':', rem % 60)] {
+        out.push(sep);
+        push(&mut out, value, 2);
+    }
     if nanos != 0 {
-        let fraction = format!("{nanos:09}");
+        let mut n = nanos;
+        let mut width = 9;
+        while n % 10 == 0 {
+            n /= 10;
+            width -= 1;
+        }
         out.push('.');
-        out.push_str(fraction.trim_end_matches('0'));
+        push(&mut out, i64::from(n), width);
     }
     out.push('Z');
     out

@@ -87,7 +87,12 @@ fn split_nonempty<'a>(value: &'a str, separator: &str) -> Vec<&'a str> {
         // A whitespace separator: any run of whitespace separates.
         return value.split_ascii_whitespace().collect();
     }
-    value.split(separator).map(str::trim).filter(|s| !s.is_empty()).collect()
+    let mut chars = separator.chars();
+    match (chars.next(), chars.next()) {
+        // A one-character separator: a char search is much cheaper than a substring search.
+        (Some(c), None) => value.split(c).map(str::trim).filter(|s| !s.is_empty()).collect(),
+        _ => value.split(separator).map(str::trim).filter(|s| !s.is_empty()).collect(),
+    }
 }
 
 /// Why a request failed authentication (for logs; the vendor only sees the status).

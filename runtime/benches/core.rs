@@ -1,0 +1,188 @@
+//! The core's hot path against raw HMAC-SHA256 of the same bytes, measured in the same run.
+//!
+//! `cargo bench -p webhook-runtime --bench core`: criterion measures each case, then a summary
+//! prints the medians side by side with the ratio (goal: ≤ 1.5× raw HMAC for body-pointer
+//! vendors such as Stripe).
+
+#![recursion_limit = "256"]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use criterion::Criterion;
+use hmac::{KeyInit, Mac};
+use serde_json::json;
+use webhook_runtime::core::{Decision, Processor, WebhookRequest, sign};
+use webhook_runtime::definition::Definition;
+use webhook_runtime::testing::leak_vendor;
+
+const SECRET: &str = "whsec_benchmark_secret_0123456789";
+const NOW: u64 = 1_700_000_000;
+
+fn stripe_definition() -> Definition {
+    serde_json::from_value(json!({
+        "spec_version": 1,
+        "vendor": {"id": "stripe-bench", "name": "Stripe-like", "documentation_url": "https://example.com"},
+        "config": [{"name": "signing_secret", "title": "Secret", "description": "x", "secret": true, "multiple": true}],
+        "authentication": {"type": "hmac", "algorithm": "sha256",
+            "secret": {"config_field": "signing_secret", "decoding": "verbatim"},
+            "signature": {"header": "Stripe-Signature", "format": {"type": "key_value_list", "separator": ",", "signature_key": "v1", "timestamp_key": "t"}, "encoding": "hex"},
+            "signed_message": "{timestamp}.{body}",
+            "timestamp": {"source": {"type": "signature_field"}, "format": "unix_seconds"},
+            "tolerance": {"past_seconds": 300}},
+        "events": {"discriminator": {"type": "body_pointer", "pointer": "/type"}, "document_key": {"type": "body_pointer", "pointer": "/id"},
+            "types": [
+                {"collection": "payment_intent_succeeded", "values": ["payment_intent.succeeded"], "description": "x"},
+                {"collection": "charge_any", "values": ["charge.*"], "description": "x"},
+                {"collection": "invoice_paid", "values": ["invoice.paid"], "description": "x"}
+            ]},
+        "delivery": {"retries": "x", "retry_horizon_hours": 72}
+    }))
+    .expect("the bench definition deserializes")
+}
+
+/// A Stripe `payment_intent.succeeded` event of about 1.5 KB, `type` last as Stripe sends it.
+fn stripe_body() -> String {
+    let body = json!({
+        "id": "evt_3NG8Du2eZvKYlo2C1zjb8Ynd",
+        "object": "event",
+        "api_version": "2023-10-16",
+        "created": 1686089970,
+        "data": {"object": {
+            "id": "pi_3NG8Du2eZvKYlo2C1Q3bJ8xv", "object": "payment_intent", "amount": 2000, "amount_capturable": 0,
+            "amount_details": {"tip": {}}, "amount_received": 2000, "application": null, "application_fee_amount": null,
+            "automatic_payment_methods": {"allow_redirects": "always", "enabled": true}, "canceled_at": null,
+            "cancellation_reason": null, "capture_method": "automatic", "client_secret": "pi_3NG8Du2eZvKYlo2C1Q3bJ8xv_secret_redacted",
+            "confirmation_method": "automatic", "created": 1686089969, "currency": "usd", "customer": "cus_O4GxQ1bYtq5XGn",
+            "description": "Subscription creation", "invoice": "in_1NG8Dt2eZvKYlo2CxgJz2yCp", "last_payment_error": null,
+            "latest_charge": "ch_3NG8Du2eZvKYlo2C1iZ1pJq0", "livemode": false,
+            "metadata": {"order_id": "6735", "customer_tier": "gold", "campaign": "spring-sale-2023"},
+            "next_action": null, "on_behalf_of": null, "payment_method": "pm_1NG8Dr2eZvKYlo2CmP5pPxKE",
+            "payment_method_options": {"card": {"installments": null, "mandate_options": null, "network": null, "request_three_d_secure": "automatic"}},
+            "payment_method_types": ["card", "link"], "processing": null, "receipt_email": "jenny.rosen@example.com",
+            "review": null, "setup_future_usage": "off_session",
+            "shipping": {"address": {"city": "San Francisco", "country": "US", "line1": "510 Townsend St", "line2": null, "postal_code": "94103", "state": "CA"}, "name": "Jenny Rosen", "phone": "+15555555555"},
+            "source": null, "statement_descriptor": null, "statement_descriptor_suffix": null, "status": "succeeded",
+            "transfer_data": null, "transfer_group": null
+        }},
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": {"id": "req_Jb2pG0MvLp1HkE", "idempotency_key": "8a1e2c5d-6f7b-4b0e-9d3c-2f1a0b9c8d7e"},
+        "type": "payment_intent.succeeded"
+    });
+    body.to_string()
+}
+
+struct Setup {
+    processor: Processor,
+    request: WebhookRequest,
+    signed: Vec<u8>,
+    now: SystemTime,
+}
+
+fn setup() -> Setup {
+    let vendor = leak_vendor(stripe_definition());
+    let config = json!({"signing_secret": SECRET});
+    let processor = Processor::new(vendor, &config).expect("the bench configuration is valid");
+    let body = stripe_body();
+    let now = UNIX_EPOCH + Duration::from_secs(NOW);
+    let mut request = WebhookRequest {
+        method: "POST".into(),
+        path_and_query: "/".into(),
+        headers: vec![
+            ("Host".into(), Bytes::from_static(b"hooks.example.com")),
+            ("User-Agent".into(), Bytes::from_static(b"Stripe/1.0 (+https://stripe.com/docs/webhooks)")),
+            ("Content-Type".into(), Bytes::from_static(b"application/json; charset=utf-8")),
+            ("Accept".into(), Bytes::from_static(b"*/*; q=0.5, application/xml")),
+            ("Cache-Control".into(), Bytes::from_static(b"no-cache")),
+        ],
+        body: Bytes::from(body.clone()),
+    };
+    sign::sign(vendor.definition(), &config, &mut request, now).expect("HMAC definitions can be signed");
+    match processor.process(&request, now) {
+        Decision::Capture { events, .. } if events.len() == 1 && events[0].collection == "payment_intent_succeeded" => {}
+        other => panic!("the bench request must be captured: {other:?}"),
+    }
+    let signed = format!("{NOW}.{body}").into_bytes();
+    Setup { processor, request, signed, now }
+}
+
+fn raw_hmac(signed: &[u8]) -> [u8; 32] {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
+    mac.update(signed);
+    mac.finalize().into_bytes().into()
+}
+
+fn benches(c: &mut Criterion, s: &Setup) {
+    let mut group = c.benchmark_group("stripe_1_5kb");
+    group.bench_function("raw_hmac_sha256", |b| b.iter(|| raw_hmac(black_box(&s.signed))));
+    group.bench_function("processor_process", |b| b.iter(|| s.processor.process(black_box(&s.request), s.now)));
+    group.finish();
+}
+
+/// The median time per call over `rounds` batches.
+fn median_ns(rounds: usize, per_round: usize, mut f: impl FnMut()) -> f64 {
+    let mut samples: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                f();
+            }
+            start.elapsed().as_nanos() as f64 / per_round as f64
+        })
+        .collect();
+    samples.sort_by(|a, b| a.partial_cmp(b).expect("times are finite"));
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let s = setup();
+    // For profiling one phase: `CORE_BENCH_PROFILE=verify|scan|process perf record …`.
+    if let Ok(phase) = std::env::var("CORE_BENCH_PROFILE") {
+        let body = std::str::from_utf8(&s.request.body).expect("UTF-8");
+        let pointers = vec![vec!["type".to_string()], vec!["id".to_string()]];
+        for _ in 0..1_000_000 {
+            match phase.as_str() {
+                "verify" => drop(black_box(s.processor.authentication_failure(black_box(&s.request), s.now))),
+                "scan" => drop(black_box(webhook_runtime::core::json::resolve_many(black_box(body), &pointers))),
+                _ => drop(black_box(s.processor.process(black_box(&s.request), s.now))),
+            }
+        }
+        return;
+    }
+    let mut criterion = Criterion::default().configure_from_args();
+    benches(&mut criterion, &s);
+    criterion.final_summary();
+
+    // Interleaved so both see the same machine state.
+    let (mut hmac_ns, mut process_ns, mut verify_ns, mut scan_ns) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let body = std::str::from_utf8(&s.request.body).expect("UTF-8");
+    let pointers = vec![vec!["type".to_string()], vec!["id".to_string()], vec!["_meta".to_string()]];
+    for _ in 0..5 {
+        verify_ns.push(median_ns(31, 2000, || {
+            black_box(s.processor.authentication_failure(black_box(&s.request), s.now));
+        }));
+        scan_ns.push(median_ns(31, 2000, || {
+            black_box(webhook_runtime::core::json::resolve_many(black_box(body), &pointers).expect("JSON"));
+        }));
+        hmac_ns.push(median_ns(31, 2000, || {
+            black_box(raw_hmac(black_box(&s.signed)));
+        }));
+        process_ns.push(median_ns(31, 2000, || {
+            black_box(s.processor.process(black_box(&s.request), s.now));
+        }));
+    }
+    hmac_ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    process_ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    verify_ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    scan_ns.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let (h, p) = (hmac_ns[2], process_ns[2]);
+    println!();
+    println!("summary (same run, {} byte body, medians):", s.request.body.len());
+    println!("  raw HMAC-SHA256 of `t.body`             {h:>9.0} ns");
+    println!("  of which: authentication alone          {:>9.0} ns", verify_ns[2]);
+    println!("  of which: one JSON pass (/type,/id)     {:>9.0} ns", scan_ns[2]);
+    println!("  Processor::process (verify+route+doc)   {p:>9.0} ns");
+    println!("  ratio                                   {:>9.2}x  (goal <= 1.5x)", p / h);
+}
