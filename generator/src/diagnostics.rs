@@ -200,14 +200,11 @@ pub struct Diagnostic {
     pub pointer: String,
     /// What is wrong.
     pub message: String,
-    /// What would be accepted there, when it is a closed set.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// What would be accepted there, when it is a closed set (empty otherwise).
     pub expected: Vec<String>,
-    /// The closest accepted value, for a misspelling.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The closest accepted value, for a misspelling (`null` otherwise).
     pub did_you_mean: Option<String>,
-    /// One line on how to fix it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One line on how to fix it (`null` when there is none).
     pub hint: Option<String>,
 }
 
@@ -287,7 +284,8 @@ impl Diagnostic {
         out
     }
 
-    /// Renders the finding as one line of JSON.
+    /// Renders the finding as one line of JSON. Every field is always present, so consumers
+    /// can rely on one shape.
     pub fn render_json(&self) -> String {
         serde_json::to_string(self).expect("a diagnostic always serializes")
     }
