@@ -2,10 +2,11 @@
 //! running them standalone or under a fake Flow runtime, and signing requests like a vendor.
 //!
 //! Connector binaries: for vendor `x`, the generated crate `generated/source-x-webhook` is built
-//! with `cargo build -p source-x-webhook` (same profile as the caller; a no-op when fresh, so the
-//! binary never lags the sources) and `target/<profile>/source-x-webhook` is run. Until a
-//! vendor's crate is generated, the `fixture-connector` binary of this package stands in: the
-//! same `webhook_runtime::main`, with the definition read from `vendor-definitions/x.yaml`.
+//! with `cargo build -p source-x-webhook --bin source-x-webhook` (same profile as the caller; a
+//! no-op when fresh, so the binary never lags the sources; cargo releases its build lock before
+//! running tests, so the nested build does not wait on the outer one) and
+//! `$CARGO_TARGET_DIR|target/<profile>/source-x-webhook` is run. `env!("CARGO_BIN_EXE_…")` only
+//! names binaries of the test's own package, hence the explicit build.
 
 pub mod client;
 
@@ -43,47 +44,34 @@ pub struct Connector {
     pub vendor: String,
     /// The executable.
     pub binary: PathBuf,
-    /// Environment it needs (the fixture connector's definition path).
+    /// Environment it is started with.
     pub env: Vec<(String, String)>,
-    /// Whether this is the generated connector (not the fixture stand-in).
-    pub generated: bool,
 }
 
 static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 impl Connector {
-    /// The connector of `vendor`, built if it is generated.
+    /// The generated connector of `vendor`, built (or found fresh) by cargo.
     pub fn of(vendor: &str) -> Connector {
         let root = workspace_root();
         let package = format!("source-{vendor}-webhook");
-        if root.join("generated").join(&package).join("Cargo.toml").exists() {
-            let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-            if !built.iter().any(|v| v == vendor) {
-                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-                let mut build = Command::new(cargo);
-                build.current_dir(&root).args(["build", "--quiet", "-p", &package, "--bin", &package]);
-                if profile() == "release" {
-                    build.arg("--release");
-                }
-                let status = build.status().expect("running cargo build");
-                assert!(status.success(), "cargo build -p {package} failed");
-                built.push(vendor.to_string());
+        assert!(
+            root.join("generated").join(&package).join("Cargo.toml").exists(),
+            "no generated crate generated/{package}: run `cargo run -p webhookgen -- generate`"
+        );
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        if !built.iter().any(|v| v == vendor) {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut build = Command::new(cargo);
+            build.current_dir(&root).args(["build", "--quiet", "-p", &package, "--bin", &package]);
+            if profile() == "release" {
+                build.arg("--release");
             }
-            return Connector {
-                vendor: vendor.into(),
-                binary: target_dir().join(profile()).join(&package),
-                env: Vec::new(),
-                generated: true,
-            };
+            let status = build.status().expect("running cargo build");
+            assert!(status.success(), "cargo build -p {package} failed");
+            built.push(vendor.to_string());
         }
-        let definition = root.join("vendor-definitions").join(format!("{vendor}.yaml"));
-        assert!(definition.exists(), "no generated crate and no definition for vendor {vendor}");
-        Connector {
-            vendor: vendor.into(),
-            binary: fixture_binary(),
-            env: vec![("WEBHOOK_DEFINITION".into(), definition.display().to_string())],
-            generated: false,
-        }
+        Connector { vendor: vendor.into(), binary: target_dir().join(profile()).join(&package), env: Vec::new() }
     }
 
     /// A command running the connector with these arguments.
@@ -95,18 +83,6 @@ impl Connector {
         }
         c
     }
-}
-
-/// `fixture-connector`, built beside the running test or bench executable by cargo.
-fn fixture_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let mut dir = exe.parent().expect("exe dir").to_path_buf();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let path = dir.join("fixture-connector");
-    assert!(path.exists(), "{} is missing: build this package's binaries (cargo test -p webhookgen-e2e does)", path.display());
-    path
 }
 
 /// A fresh, empty directory under the system's temp dir.

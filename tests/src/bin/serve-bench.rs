@@ -211,9 +211,8 @@ fn main() -> ExitCode {
     }
     let connector = Connector::of("github");
     println!(
-        "serve-bench: {} ({}), {} connections, {} B signed deliveries, {} s measured after {} s warm-up, {} CPUs",
+        "serve-bench: {}, {} connections, {} B signed deliveries, {} s measured after {} s warm-up, {} CPUs",
         connector.binary.display(),
-        if connector.generated { "generated" } else { "fixture stand-in" },
         options.connections,
         options.body,
         options.seconds,
