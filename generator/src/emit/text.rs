@@ -356,16 +356,26 @@ fn decoding_words(d: SecretDecoding) -> &'static str {
     }
 }
 
+fn separated(separator: &str) -> String {
+    match separator {
+        " " => "space-separated".into(),
+        "," => "comma-separated".into(),
+        ";" => "semicolon-separated".into(),
+        other => format!("`{other}`-separated"),
+    }
+}
+
 fn signature_words(s: &SignatureLocation) -> String {
     let format = match &s.format {
         SignatureFormat::Bare => "is the whole value".to_string(),
         SignatureFormat::Prefixed { prefix } => format!("follows the prefix `{prefix}`"),
         SignatureFormat::KeyValueList { separator, signature_key, timestamp_key } => format!(
-            "is every `{signature_key}=` entry of a `{separator}`-separated `key=value` list{}",
+            "is every `{signature_key}=` entry of a {} `key=value` list{}",
+            separated(separator),
             timestamp_key.as_ref().map(|k| format!(" (the timestamp is its `{k}=` entry)")).unwrap_or_default()
         ),
         SignatureFormat::VersionedList { separator, version } => {
-            format!("is every `{version},` entry of a `{separator}`-separated list")
+            format!("is every `{version},` entry of a {} list", separated(separator))
         }
     };
     format!("The signature is sent in the `{}` header, {}; it {format}.", s.header, encoding_name(s.encoding))
