@@ -340,3 +340,53 @@ fn sigterm_drains_in_flight_requests() {
     stored.sort();
     assert_eq!(stored, vec!["drain-0", "drain-1", "drain-2"]);
 }
+
+/// A duplicate arriving while its original's commit is stalled is not answered before that commit.
+#[test]
+fn a_concurrent_duplicate_waits_for_the_original_commit() {
+    let serving = Serving::start(&github(), &github_config(), &[]);
+    let lock = lock_store(&serving);
+    let copies: Vec<_> = (0..2)
+        .map(|_| {
+            let addr = serving.addr;
+            std::thread::spawn(move || client::send(addr, &github_delivery("push", "same-delivery", 400)).unwrap())
+        })
+        .collect();
+    eventually(Duration::from_secs(10), "both copies are in flight", || {
+        metric(serving.addr, "webhook_in_flight_requests") == 2
+    });
+    assert!(copies.iter().all(|c| !c.is_finished()), "a copy was answered while the commit was stalled");
+    drop(lock);
+    for c in copies {
+        assert_eq!(c.join().unwrap().status, 200);
+    }
+    assert_eq!(delivery_ids(&serving, "push"), vec!["same-delivery".to_string()]);
+}
+
+/// Past the connection cap, a new client is not served until a connection closes.
+#[test]
+fn connections_are_capped() {
+    let serving = Serving::start(&github(), &github_config(), &[("WEBHOOK_MAX_CONNECTIONS", "2")]);
+    // /healthz polling during start-up used connections that are closed by now; hold two open.
+    let mut first = Connection::open(serving.addr, Duration::from_secs(10)).unwrap();
+    let mut second = Connection::open(serving.addr, Duration::from_secs(10)).unwrap();
+    assert_eq!(first.send(&Request::get("/healthz")).unwrap().status, 200);
+    assert_eq!(second.send(&Request::get("/healthz")).unwrap().status, 200);
+    let mut third = Connection::open(serving.addr, Duration::from_millis(500)).unwrap();
+    third.write_raw(&Request::get("/healthz").to_bytes()).unwrap();
+    let waiting = third.read_response("GET");
+    assert!(waiting.is_err(), "a third connection was served past the cap of 2: {waiting:?}");
+    drop(first);
+    // Its request, sent while it waited in the backlog, is answered once a slot is free.
+    let mut third = third;
+    let mut attempts = 0;
+    let answered = loop {
+        attempts += 1;
+        match third.read_response("GET") {
+            Ok(r) => break r,
+            Err(e) if attempts < 40 && matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
+            Err(e) => panic!("the waiting connection failed: {e}"),
+        }
+    };
+    assert_eq!(answered.status, 200);
+}
