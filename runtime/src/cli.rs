@@ -29,7 +29,8 @@ usage:
 The endpoint configuration FILE is YAML or JSON (see schemas/config.schema.json).
 Port: --port, else $PORT, else 8080. Host: --host, else $HOST, else 0.0.0.0. Data dir: ./data.
 Limits: WEBHOOK_MAX_BODY_BYTES, WEBHOOK_HEADER_TIMEOUT_MS, WEBHOOK_BODY_TIMEOUT_MS,
-WEBHOOK_MAX_CONNECTIONS, WEBHOOK_MAX_IN_FLIGHT, WEBHOOK_HANDLER_DEADLINE_MS. Logs: LOG_LEVEL.
+WEBHOOK_MAX_CONNECTIONS, WEBHOOK_MAX_IN_FLIGHT, WEBHOOK_MAX_IN_FLIGHT_BYTES,
+WEBHOOK_HANDLER_DEADLINE_MS. Logs: LOG_LEVEL.
 ";
 
 impl Decide for Processor {

@@ -25,6 +25,10 @@ pub struct Limits {
     /// The most webhook requests being processed at once; past it the answer is 503 with
     /// `Retry-After` at once (`WEBHOOK_MAX_IN_FLIGHT`).
     pub max_in_flight: usize,
+    /// The most body bytes (raw and decoded) held by requests in flight; past it the answer is
+    /// 503 with `Retry-After` (`WEBHOOK_MAX_IN_FLIGHT_BYTES`). Bounds memory under a flood of
+    /// large bodies, which arrive before anything is authenticated.
+    pub max_in_flight_bytes: usize,
     /// How long a request may wait for its commit before it is answered 503, so the vendor
     /// retries instead of timing out on us (`WEBHOOK_HANDLER_DEADLINE_MS`).
     pub handler_deadline: Duration,
@@ -48,6 +52,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(20),
             max_connections: 4096,
             max_in_flight: 1024,
+            max_in_flight_bytes: 256 * 1024 * 1024,
             handler_deadline: DEFAULT_HANDLER_DEADLINE,
             shutdown_grace: Duration::from_secs(10),
             retry_after_seconds: 1,
@@ -113,6 +118,9 @@ impl Limits {
         }
         if let Some(n) = read("WEBHOOK_MAX_IN_FLIGHT")? {
             self.max_in_flight = n as usize;
+        }
+        if let Some(n) = read("WEBHOOK_MAX_IN_FLIGHT_BYTES")? {
+            self.max_in_flight_bytes = n as usize;
         }
         if let Some(n) = read("WEBHOOK_HANDLER_DEADLINE_MS")? {
             self.handler_deadline = Duration::from_millis(n);

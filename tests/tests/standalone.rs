@@ -390,3 +390,24 @@ fn connections_are_capped() {
     };
     assert_eq!(answered.status, 200);
 }
+
+/// Bodies in flight are bounded in bytes too: past the budget, 503 + Retry-After before reading.
+#[test]
+fn the_in_flight_byte_budget_sheds_large_bodies() {
+    let serving = Serving::start(&github(), &github_config(), &[("WEBHOOK_MAX_IN_FLIGHT_BYTES", "102400")]);
+    let large = client::send(serving.addr, &github_delivery("push", "large-1", 200_000)).unwrap();
+    assert_eq!(large.status, 503);
+    assert_eq!(large.header("retry-after"), Some("1"));
+    let small = client::send(serving.addr, &github_delivery("push", "small-1", 50_000)).unwrap();
+    assert_eq!(small.status, 200);
+    assert_eq!(delivery_ids(&serving, "push"), vec!["small-1".to_string()]);
+}
+
+/// A body large enough to be decided off the connection's task is verified and stored like any.
+#[test]
+fn a_large_signed_body_is_stored() {
+    let serving = Serving::start(&github(), &github_config(), &[]);
+    let r = client::send(serving.addr, &github_delivery("push", "big-1", 3 * 1024 * 1024)).unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(delivery_ids(&serving, "push"), vec!["big-1".to_string()]);
+}

@@ -9,6 +9,7 @@ use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
 use hyper::body::{Body as _, Incoming};
 use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// Why a body was not read.
 #[derive(Debug, PartialEq, Eq)]
@@ -23,20 +24,68 @@ pub enum BodyError {
     UnsupportedEncoding(String),
     /// The body does not decode with its `Content-Encoding`: 400.
     Undecodable(String),
+    /// The memory budget for bodies in flight is spent: 503 with `Retry-After`.
+    Overloaded,
 }
 
-/// Whether the declared `Content-Length` already exceeds the limit.
-pub fn declared_too_large(headers: &HeaderMap, limit: usize) -> bool {
-    headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .is_some_and(|n| n > limit as u64)
+/// Memory held by the bodies of requests in flight, counted in KiB, so that many large bodies
+/// at once are shed with 503 instead of exhausting memory.
+#[derive(Debug)]
+pub struct ByteBudget(Semaphore);
+
+impl ByteBudget {
+    /// A budget of `bytes` (at least 1 KiB).
+    pub fn new(bytes: usize) -> ByteBudget {
+        ByteBudget(Semaphore::new((bytes / 1024).clamp(1, Semaphore::MAX_PERMITS)))
+    }
 }
 
-/// Reads the whole body (at most `limit` bytes, within `timeout`) and decodes it.
-pub async fn read(headers: &HeaderMap, body: Incoming, limit: usize, timeout: Duration) -> Result<Bytes, BodyError> {
-    let raw = match tokio::time::timeout(timeout, collect(body, limit)).await {
+/// What one request holds of the budget; released when dropped.
+#[derive(Debug)]
+pub struct Charge<'a> {
+    budget: &'a ByteBudget,
+    permit: Option<SemaphorePermit<'a>>,
+    kib: usize,
+}
+
+impl<'a> Charge<'a> {
+    /// Nothing charged yet.
+    pub fn new(budget: &'a ByteBudget) -> Charge<'a> {
+        Charge { budget, permit: None, kib: 0 }
+    }
+
+    /// Makes the charge cover `bytes` in all, or fails without waiting.
+    pub fn cover(&mut self, bytes: usize) -> Result<(), BodyError> {
+        let want = bytes.div_ceil(1024);
+        if want <= self.kib {
+            return Ok(());
+        }
+        let more = u32::try_from(want - self.kib).map_err(|_| BodyError::Overloaded)?;
+        let permit = self.budget.0.try_acquire_many(more).map_err(|_| BodyError::Overloaded)?;
+        match &mut self.permit {
+            Some(held) => held.merge(permit),
+            None => self.permit = Some(permit),
+        }
+        self.kib = want;
+        Ok(())
+    }
+}
+
+/// The declared `Content-Length`, if any.
+pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// Reads the whole body (at most `limit` bytes, within `timeout`) and decodes it, charging the
+/// bytes held (raw and decoded) to `charge`.
+pub async fn read(
+    headers: &HeaderMap,
+    body: Incoming,
+    limit: usize,
+    timeout: Duration,
+    charge: &mut Charge<'_>,
+) -> Result<Bytes, BodyError> {
+    let raw = match tokio::time::timeout(timeout, collect(body, limit, charge)).await {
         Ok(result) => result?,
         Err(_) => return Err(BodyError::Timeout),
     };
@@ -52,14 +101,16 @@ pub async fn read(headers: &HeaderMap, body: Incoming, limit: usize, timeout: Du
         return Ok(raw);
     }
     // Encodings are listed in the order they were applied; undo them last to first.
+    let raw_len = raw.len();
     let mut decoded = raw;
     for encoding in encodings.iter().rev() {
         decoded = decode(encoding, &decoded, limit)?;
+        charge.cover(raw_len + decoded.len())?;
     }
     Ok(decoded)
 }
 
-async fn collect(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
+async fn collect(mut body: Incoming, limit: usize, charge: &mut Charge<'_>) -> Result<Bytes, BodyError> {
     let mut buf = BytesMut::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyError::Broken)?;
@@ -67,6 +118,7 @@ async fn collect(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
             if buf.len() + data.len() > limit {
                 return Err(BodyError::TooLarge);
             }
+            charge.cover(buf.len() + data.len())?;
             if buf.is_empty() && body.is_end_stream() {
                 return Ok(data); // one frame: no copy
             }
@@ -133,6 +185,20 @@ mod tests {
         assert!(bomb.len() < 64 * 1024);
         assert_eq!(decode("gzip", &bomb, 1024 * 1024), Err(BodyError::TooLarge));
         assert_eq!(decode("gzip", &bomb, 8 * 1024 * 1024).unwrap().len(), 8 * 1024 * 1024);
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_released() {
+        let budget = ByteBudget::new(10 * 1024);
+        let mut a = Charge::new(&budget);
+        a.cover(6000).unwrap();
+        a.cover(3000).unwrap(); // already covered
+        let mut b = Charge::new(&budget);
+        assert_eq!(b.cover(5 * 1024), Err(BodyError::Overloaded));
+        b.cover(4 * 1024).unwrap();
+        drop(a);
+        let mut c = Charge::new(&budget);
+        c.cover(6 * 1024).unwrap();
     }
 
     #[test]

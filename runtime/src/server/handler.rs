@@ -12,7 +12,7 @@ use hyper::header::{ALLOW, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Semaphore;
 
-use super::body::{self, BodyError};
+use super::body::{self, BodyError, ByteBudget, Charge};
 use crate::core::{Decision, Reply, WebhookRequest};
 use crate::definition::Definition;
 use crate::limits::Limits;
@@ -43,6 +43,7 @@ pub struct App {
     metrics: Arc<Metrics>,
     methods: Vec<Method>,
     in_flight: Semaphore,
+    body_budget: ByteBudget,
     draining: AtomicBool,
 }
 
@@ -53,6 +54,10 @@ impl std::fmt::Debug for App {
 }
 
 type Answer = Response<Full<Bytes>>;
+
+/// Bodies up to this size are decided on the connection's own task; larger ones on the
+/// blocking pool.
+const INLINE_DECISION_BYTES: usize = 256 * 1024;
 
 impl App {
     /// An application for `definition`'s vendor. Webhooks are accepted with the definition's
@@ -76,6 +81,7 @@ impl App {
             decide,
             sink,
             in_flight: Semaphore::new(limits.max_in_flight),
+            body_budget: ByteBudget::new(limits.max_in_flight_bytes),
             limits,
             metrics,
             methods,
@@ -129,11 +135,23 @@ impl App {
 
     async fn webhook(&self, request: Request<Incoming>) -> (String, Answer) {
         let (parts, incoming) = request.into_parts();
-        if body::declared_too_large(&parts.headers, self.limits.max_body_bytes) {
+        let mut charge = Charge::new(&self.body_budget);
+        let declared = body::declared_length(&parts.headers);
+        if declared.is_some_and(|n| n > self.limits.max_body_bytes as u64) {
             return ("too_large".into(), error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"));
         }
-        let body = match body::read(&parts.headers, incoming, self.limits.max_body_bytes, self.limits.body_read_timeout).await {
+        let read = match charge.cover(declared.unwrap_or(0) as usize) {
+            Ok(()) => {
+                body::read(&parts.headers, incoming, self.limits.max_body_bytes, self.limits.body_read_timeout, &mut charge)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let body = match read {
             Ok(body) => body,
+            Err(BodyError::Overloaded) => {
+                return ("overloaded".into(), self.retry_later("too many request bytes in flight; retry shortly"));
+            }
             Err(e) => return body_error(e),
         };
         let started = Instant::now();
@@ -147,7 +165,21 @@ impl App {
                 .collect(),
             body,
         };
-        match self.decide.decide(&webhook, SystemTime::now()) {
+        let decision = if webhook.body.len() > INLINE_DECISION_BYTES {
+            // Verifying and splitting a large body takes milliseconds: keep it off the workers
+            // that serve every other connection.
+            let decide = self.decide.clone();
+            match tokio::task::spawn_blocking(move || decide.decide(&webhook, SystemTime::now())).await {
+                Ok(decision) => decision,
+                Err(e) => {
+                    tracing::error!(error = %e, "deciding on a request failed");
+                    return ("internal_error".into(), error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+                }
+            }
+        } else {
+            self.decide.decide(&webhook, SystemTime::now())
+        };
+        match decision {
             Decision::Reply(reply) => (reply.outcome.clone(), reply_answer(reply)),
             Decision::Capture { events, success } => {
                 let remaining = self.limits.handler_deadline.saturating_sub(started.elapsed());
@@ -204,6 +236,7 @@ fn body_error(e: BodyError) -> (String, Answer) {
         BodyError::Undecodable(why) => {
             ("undecodable".into(), error(StatusCode::BAD_REQUEST, &format!("the body does not decode: {why}")))
         }
+        BodyError::Overloaded => unreachable!("answered with Retry-After by the caller"),
     }
 }
 

@@ -7,7 +7,7 @@
 mod body;
 mod handler;
 
-pub use body::{BodyError, decode};
+pub use body::{BodyError, ByteBudget, Charge, decode};
 pub use handler::{App, Decide};
 
 use std::future::Future;
