@@ -199,6 +199,7 @@ fn run_serve(
     let metrics = Arc::new(Metrics::new(names));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        let mut signals = crate::shutdown::Signals::install().map_err(|e| format!("cannot install signal handlers: {e}"))?;
         let app = Arc::new(App::new(definition, decider, Sink::Store(store), limits, metrics));
         let running = server::start(addr, app).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!(
@@ -208,7 +209,8 @@ fn run_serve(
             "listening for connections; storing into {}",
             data_dir.join(store::DATABASE_FILE).display()
         );
-        crate::shutdown::signals(|| tracing::info!("signalled; stopping")).await;
+        signals.recv().await;
+        tracing::info!("signalled; stopping");
         running.shutdown();
         running.stopped().await;
         Ok(())

@@ -1,26 +1,40 @@
 //! Waiting for SIGTERM (what Flow, Docker and systemd send) or SIGINT (Ctrl-C).
+//!
+//! The handlers are installed by [`Signals::install`], synchronously, before the connector says
+//! it is ready: a signal that arrives earlier would otherwise kill the process outright instead
+//! of draining it.
 
-/// Resolves when the process receives SIGTERM or SIGINT, then calls `then`.
-pub async fn signals(then: impl FnOnce()) {
-    wait().await;
-    then();
+/// Installed SIGTERM/SIGINT handlers.
+#[derive(Debug)]
+pub struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
 }
 
-#[cfg(unix)]
-async fn wait() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
+impl Signals {
+    /// Installs the handlers. Must run inside a tokio runtime.
+    pub fn install() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
         }
-        _ => std::future::pending::<()>().await,
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-}
 
-#[cfg(not(unix))]
-async fn wait() {
-    let _ = tokio::signal::ctrl_c().await;
+    /// Resolves at the next SIGTERM or SIGINT.
+    pub async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

@@ -276,19 +276,22 @@ pub struct FlowRun {
     lines: mpsc::Receiver<String>,
     /// The HTTP address after `open`.
     pub addr: SocketAddr,
+    /// Its stderr (JSON logs).
+    pub log: PathBuf,
 }
 
 impl FlowRun {
     /// Starts the connector with no arguments (Flow mode), listening on a free loopback port.
     pub fn start(connector: &Connector) -> FlowRun {
         let port = free_port();
+        let log = temp_dir(&connector.vendor).join("stderr.log");
         let mut child = connector
             .command(&[])
             .env("PORT", port.to_string())
             .env("HOST", "127.0.0.1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(std::fs::File::create(&log).expect("creating the log file"))
             .spawn()
             .expect("starting the connector in Flow mode");
         let stdout = child.stdout.take().unwrap();
@@ -302,7 +305,7 @@ impl FlowRun {
             }
         });
         let stdin = child.stdin.take();
-        FlowRun { child, stdin, lines, addr: SocketAddr::from(([127, 0, 0, 1], port)) }
+        FlowRun { child, stdin, lines, addr: SocketAddr::from(([127, 0, 0, 1], port)), log }
     }
 
     /// Writes one protocol request line.
@@ -331,6 +334,16 @@ impl FlowRun {
     /// The next line, if one arrives within `within`.
     pub fn try_next(&self, within: Duration) -> Option<Value> {
         self.lines.recv_timeout(within).ok().map(|l| serde_json::from_str(&l).expect("JSON line"))
+    }
+
+    /// The connector's stderr so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
     }
 
     /// Closes stdin (EOF) and waits for the exit (at most `within`).

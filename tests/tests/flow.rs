@@ -53,15 +53,17 @@ fn unary_requests_are_answered_in_order_until_eof() {
 #[test]
 fn validate_rejects_duplicate_bindings_and_bad_config() {
     for (config, bindings, expected_failure) in [
-        (github_config(), json!([{"resourceConfig": {"collection": "push"}}, {"resourceConfig": {"collection": "push"}}]), "duplicate"),
-        (github_config(), json!([{"resourceConfig": {"collection": "no_such_thing"}}]), "unknown collection"),
-        (json!({}), json!([{"resourceConfig": {"collection": "push"}}]), "missing secret"),
+        (github_config(), json!([{"resourceConfig": {"collection": "push"}}, {"resourceConfig": {"collection": "push"}}]), "bindings 0 and 1 both capture collection \\\"push\\\""),
+        (github_config(), json!([{"resourceConfig": {"collection": "no_such_thing"}}]), "GitHub sends no collection \\\"no_such_thing\\\""),
+        (json!({}), json!([{"resourceConfig": {"collection": "push"}}]), "webhook_secret"),
     ] {
         let mut flow = FlowRun::start(&github());
         flow.send(&json!({"validate": {"config": config, "bindings": bindings}}));
         assert_eq!(flow.try_next(Duration::from_secs(5)), None, "{expected_failure}: no validated answer expected");
         let status = flow.close(Duration::from_secs(10)).expect("exits");
         assert!(!status.success(), "{expected_failure}: must exit non-zero");
+        let log = flow.log_text();
+        assert!(log.contains(expected_failure), "the error should say {expected_failure:?}; log:\n{log}");
     }
 }
 
@@ -184,4 +186,20 @@ fn an_acknowledgement_without_checkpoint_is_fatal() {
         exited.is_some()
     });
     assert!(!exited.unwrap().success());
+}
+
+/// SIGTERM: stop accepting, let a request waiting for its acknowledgement finish, exit cleanly.
+#[test]
+fn sigterm_drains_requests_waiting_for_acknowledgement() {
+    let mut flow = FlowRun::start(&github());
+    flow.open(&github_config(), &["push"]);
+    let addr = flow.addr;
+    let waiting = std::thread::spawn(move || client::send(addr, &github_delivery("push", "term-1", 300)).unwrap());
+    while flow.next(LINE).get("checkpoint").is_none() {}
+    flow.terminate();
+    eventually(Duration::from_secs(10), "the listener is closed", || std::net::TcpStream::connect(addr).is_err());
+    assert!(!waiting.is_finished());
+    flow.send(&json!({"acknowledge": {"checkpoints": 1}}));
+    assert_eq!(waiting.join().unwrap().status, 200);
+    assert!(flow.close(Duration::from_secs(15)).is_some_and(|s| s.success()));
 }

@@ -221,6 +221,7 @@ fn open(
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
+        let mut signals = crate::shutdown::Signals::install()?;
         // Bind before `opened`, so whoever reads `opened` can connect at once.
         let listener = tokio::net::TcpListener::bind(options.listen).await?;
         output.write_all(b"{\"opened\":{\"explicitAcknowledgements\":true}}\n")?;
@@ -243,9 +244,10 @@ fn open(
 
         let (stops, mut stopped) = mpsc::unbounded_channel::<Stop>();
         spawn_ack_reader(input, acknowledger.clone(), stops.clone());
-        tokio::spawn(crate::shutdown::signals(move || {
+        tokio::spawn(async move {
+            signals.recv().await;
             let _ = stops.send(Stop::Signal);
-        }));
+        });
         let stop = stopped.recv().await.unwrap_or(Stop::Eof);
         match &stop {
             Stop::Eof => tracing::info!(pending = acknowledger.pending(), "stdin closed; stopping"),
