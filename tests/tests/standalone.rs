@@ -134,10 +134,10 @@ fn kill_9_under_load_loses_no_acknowledged_event() {
             })
         })
         .collect();
-    for round in 0..4 {
+    for round in 0..8 {
         let before = acknowledged.lock().unwrap().len();
         eventually(Duration::from_secs(60), "clients make progress", || {
-            acknowledged.lock().unwrap().len() >= before + 150
+            acknowledged.lock().unwrap().len() >= before + 200
         });
         serving.kill9();
         serving.restart();

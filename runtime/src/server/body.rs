@@ -180,6 +180,22 @@ mod tests {
     }
 
     #[test]
+    fn decodes_brotli_and_zstd() {
+        let body = br#"{"type":"ping"}"#;
+        // Node's zlib.brotliCompressSync of the body (an independent encoder).
+        let brotli = hex_bytes("0b07807b2274797065223a2270696e67227d03");
+        assert_eq!(&decode("br", &brotli, 1024).unwrap()[..], body);
+        let zstd = ruzstd::encoding::compress_to_vec(&body[..], ruzstd::encoding::CompressionLevel::Fastest);
+        assert_eq!(&decode("zstd", &zstd, 1024).unwrap()[..], body);
+        let big = ruzstd::encoding::compress_to_vec(&vec![b'a'; 100_000][..], ruzstd::encoding::CompressionLevel::Fastest);
+        assert_eq!(decode("zstd", &big, 50_000), Err(BodyError::TooLarge));
+    }
+
+    fn hex_bytes(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    #[test]
     fn a_bomb_stops_at_the_limit() {
         let bomb = gzip(&vec![b'a'; 8 * 1024 * 1024]);
         assert!(bomb.len() < 64 * 1024);
