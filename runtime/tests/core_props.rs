@@ -228,3 +228,49 @@ proptest! {
         prop_assert!(!captured, "a forged request was captured");
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The core's JSON scanner accepts exactly what serde_json accepts, and finds the same
+    /// members.
+    #[test]
+    fn json_scanner_agrees_with_serde_json(
+        text in prop_oneof![
+            any::<String>(),
+            text_over(&['[', ']', '{', '}', '"', ':', ',', '0', '1', '-', '.', 'e', 'a', ' ', '\\', 'u', 'n', 'l', 't', 'r', '\n', '\u{1}'], 60),
+            arbitrary_json().prop_map(|v| v.to_string()),
+            arbitrary_json().prop_map(|v| serde_json::to_string_pretty(&v).unwrap()),
+        ],
+    ) {
+        let serde_ok = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+        prop_assert_eq!(core_json::validate(&text).is_ok(), serde_ok, "{:?}", text);
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) {
+            let keys: Vec<&str> = map.keys().map(String::as_str).take(3).collect();
+            let found = core_json::members(&text, &keys).expect("valid JSON");
+            for (k, v) in keys.iter().zip(found) {
+                let parsed: serde_json::Value = serde_json::from_str(v.expect("present")).unwrap();
+                // serde_json keeps the last duplicate, the scanner the first: compare when unique.
+                if text.matches(&format!("\"{k}\"")).count() == 1 {
+                    prop_assert_eq!(&parsed, &map[*k]);
+                }
+            }
+        }
+    }
+}
+
+fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<String>().prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            proptest::collection::btree_map("[a-z\"\\\\]{0,4}", inner, 0..6).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}

@@ -2,7 +2,6 @@
 //! (`""`), of a nested array (`/events`), or of arrays under every element of another array
 //! (`/entry/*/changes`).
 
-use serde_json::value::RawValue;
 use webhook_definition::pointer::{self, Segment};
 
 use super::json::{self, NotJson};
@@ -29,22 +28,34 @@ impl ItemsPath {
     }
 
     /// The event items of a body, in order.
-    pub fn split<'a>(&self, body: &'a str) -> Result<Vec<&'a RawValue>, Shape> {
-        let whole = serde_json::from_str::<&RawValue>(body).map_err(|e| Shape::NotJson(NotJson(e.to_string())))?;
-        let mut current = vec![whole];
+    pub fn split<'a>(&self, body: &'a str) -> Result<Vec<&'a str>, Shape> {
+        if self.segments.is_empty() {
+            // One pass validates and splits a root array.
+            return match json::array_elements(body) {
+                Some(items) => Ok(items),
+                None => {
+                    json::validate(body).map_err(Shape::NotJson)?;
+                    Err(Shape::Mismatch("the body is not an array".to_string()))
+                }
+            };
+        }
+        if matches!(self.segments[0], Segment::Wildcard) {
+            json::validate(body).map_err(Shape::NotJson)?;
+        }
+        let mut current = vec![body];
         for (depth, segment) in self.segments.iter().enumerate() {
             let mut next = Vec::with_capacity(current.len());
             for value in current {
                 match segment {
                     Segment::Key(key) => {
-                        let found = json::members(value.get(), &[key.as_str()]).map_err(Shape::NotJson)?;
+                        let found = json::members(value, &[key.as_str()]).map_err(Shape::NotJson)?;
                         match found[0] {
                             Some(v) => next.push(v),
                             None => return Err(Shape::Mismatch(format!("no member `{key}` at depth {depth}"))),
                         }
                     }
                     Segment::Wildcard => next.extend(
-                        json::array_elements(value.get())
+                        json::array_elements(value)
                             .ok_or_else(|| Shape::Mismatch(format!("not an array at `*` (depth {depth})")))?,
                     ),
                 }
@@ -54,7 +65,7 @@ impl ItemsPath {
         let mut items = Vec::new();
         for array in current {
             items.extend(
-                json::array_elements(array.get())
+                json::array_elements(array)
                     .ok_or_else(|| Shape::Mismatch("the batch items path is not an array".to_string()))?,
             );
         }
@@ -67,7 +78,7 @@ mod tests {
     use super::*;
 
     fn texts(path: &str, body: &str) -> Vec<String> {
-        ItemsPath::compile(path).unwrap().split(body).unwrap().iter().map(|v| v.get().to_string()).collect()
+        ItemsPath::compile(path).unwrap().split(body).unwrap().iter().map(|v| v.to_string()).collect()
     }
 
     #[test]

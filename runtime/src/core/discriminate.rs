@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use webhook_definition::ValueSource;
 use webhook_definition::pointer::{self, Segment};
@@ -103,7 +102,7 @@ impl Source {
 pub(crate) struct Scope<'s, 'r> {
     pub incoming: &'s Incoming<'r>,
     /// The resolved pointer table of the scope (empty when the scope is not JSON).
-    pub values: &'s [Option<&'s RawValue>],
+    pub values: &'s [Option<&'s str>],
     /// The event's form fields, when the event is a form.
     pub form: Option<&'s [(String, String)]>,
     /// The event's raw bytes (for content hashes).

@@ -51,15 +51,20 @@ pub(crate) fn headers_object(request: &WebhookRequest, redaction: &Redaction) ->
         if headers[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
             continue;
         }
-        let lower = name.to_ascii_lowercase();
+        let lower: std::borrow::Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.as_str().into()
+        };
         let later = headers[i + 1..].iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
         if out.len() > 1 {
             out.push(',');
         }
-        push_json_string(&mut out, &lower);
+        push_json_string(&mut out, lower.as_ref());
         out.push(':');
         let repeated = headers[i + 1..].iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
-        if redaction.hides(&lower, value) || (repeated && later.clone().any(|(_, v)| redaction.hides(&lower, v))) {
+        let lower = lower.as_ref();
+        if redaction.hides(lower, value) || (repeated && later.clone().any(|(_, v)| redaction.hides(lower, v))) {
             push_json_string(&mut out, REDACTED);
         } else if !repeated {
             push_json_string(&mut out, &String::from_utf8_lossy(value));

@@ -11,7 +11,14 @@ use webhook_definition::{PublicKeyEncoding, SecretDecoding, SignatureEncoding};
 /// Decodes a signature as sent; `None` when the text is not in the encoding.
 pub fn decode_signature(text: &str, encoding: SignatureEncoding) -> Option<Vec<u8>> {
     match encoding {
-        SignatureEncoding::Hex => hex::decode(text).ok(),
+        SignatureEncoding::Hex => {
+            if text.len() % 2 != 0 {
+                return None;
+            }
+            let mut out = vec![0u8; text.len() / 2];
+            hex::decode_to_slice(text, &mut out).ok()?;
+            Some(out)
+        }
         SignatureEncoding::Base64 => STANDARD_PAD_INDIFFERENT.decode(text).ok(),
         SignatureEncoding::Base64url => URL_SAFE_NO_PAD_INDIFFERENT.decode(text).ok(),
     }

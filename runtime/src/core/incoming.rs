@@ -3,8 +3,6 @@
 
 use std::cell::OnceCell;
 
-use serde_json::value::RawValue;
-
 use super::form;
 use super::json::{self, NotJson};
 use super::request::WebhookRequest;
@@ -21,7 +19,8 @@ pub(crate) struct Incoming<'r> {
     body_pointers: &'r [Vec<String>],
     query_pairs: OnceCell<Vec<(String, String)>>,
     body_form: OnceCell<Vec<(String, String)>>,
-    body_values: OnceCell<Result<Vec<Option<&'r RawValue>>, NotJson>>,
+    body_values: OnceCell<Result<Vec<Option<&'r str>>, NotJson>>,
+    body_text: OnceCell<Result<&'r str, NotJson>>,
 }
 
 impl<'r> Incoming<'r> {
@@ -38,6 +37,7 @@ impl<'r> Incoming<'r> {
             query_pairs: OnceCell::new(),
             body_form: OnceCell::new(),
             body_values: OnceCell::new(),
+            body_text: OnceCell::new(),
         }
     }
 
@@ -68,12 +68,15 @@ impl<'r> Incoming<'r> {
 
     /// The body as text, when it is UTF-8.
     pub fn body_str(&self) -> Result<&'r str, NotJson> {
-        std::str::from_utf8(&self.request.body).map_err(|e| NotJson(format!("the body is not UTF-8 ({e})")))
+        let request: &'r WebhookRequest = self.request;
+        self.body_text
+            .get_or_init(|| std::str::from_utf8(&request.body).map_err(|e| NotJson(format!("the body is not UTF-8 ({e})"))))
+            .clone()
     }
 
     /// The whole-body pointer table: one pass over the body answers every pointer the
     /// processor reads from the whole body. Errors when the body is not JSON.
-    pub fn body_values(&self) -> Result<&[Option<&'r RawValue>], &NotJson> {
+    pub fn body_values(&self) -> Result<&[Option<&'r str>], &NotJson> {
         self.body_values
             .get_or_init(|| {
                 if self.body_pointers.is_empty() {

@@ -263,7 +263,7 @@ impl Processor {
         let items: Vec<&str> = match &self.events.batch {
             None => vec![json_text.as_ref()],
             Some(path) => match path.split(&json_text) {
-                Ok(items) => items.into_iter().map(|v| v.get()).collect(),
+                Ok(items) => items,
                 Err(Shape::NotJson(_)) => return self.rejected("rejected:unreadable_body"),
                 // A body without the declared batch shape is kept whole, as one event of
                 // unknown type: never dropped.
