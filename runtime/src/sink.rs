@@ -76,7 +76,8 @@ impl Sink {
 /// (inside strings they must be escaped), so replacing them with spaces keeps the document equal
 /// while making it safe for line-framed output (Flow's stdout, `export`).
 pub fn one_line(document: Bytes) -> Bytes {
-    if !document.iter().any(|&b| b == b'\n' || b == b'\r') {
+    // `<[u8]>::contains` is memchr-backed: the common case (no newline) is a fast scan.
+    if !document.contains(&b'\n') && !document.contains(&b'\r') {
         return document;
     }
     let mut owned = document.to_vec();

@@ -128,6 +128,7 @@ fn open_connection(path: &Path, options: &StoreOptions) -> Result<Connection, St
     }
     conn.execute_batch(
         "PRAGMA synchronous=FULL;
+         PRAGMA cache_size=-32768;
          CREATE TABLE IF NOT EXISTS documents (
              seq        INTEGER PRIMARY KEY,
              collection TEXT NOT NULL,
