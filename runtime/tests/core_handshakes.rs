@@ -263,3 +263,17 @@ fn github_ping_and_pagerduty_ping_are_answered_without_capture() {
     let d = p.process(&request("POST", "/", &[("X-PagerDuty-Signature", header)], body), at(0));
     assert_eq!((reply(&d).status, reply(&d).outcome.as_str()), (202, "handshake:pagey_ping"));
 }
+
+#[test]
+fn a_head_probe_without_conditions_answers_every_head_but_may_not_shadow_events() {
+    let handshake = |methods: Value| {
+        json!([{"name": "head_probe", "description": "Trello checks the URL with HEAD.", "methods": methods, "when": [],
+            "verify_signature": false, "response": {"status": 200}}])
+    };
+    let v = vendor(json!({"handshakes": handshake(json!(["HEAD"]))}));
+    let p = processor(v, json!({}));
+    assert_reply(&p.process(&request("HEAD", "/", &[], ""), at(0)), 200, "handshake:head_probe");
+    assert_captured(&p.process(&request("POST", "/", &[], r#"{"type":"thing.happened","id":"1"}"#), at(0)), &[("thing_happened", "thing.happened", "1")]);
+    let shadowing = vendor(json!({"handshakes": handshake(json!(["POST"]))}));
+    assert!(webhook_runtime::core::Processor::new(shadowing, &json!({})).is_err());
+}

@@ -173,12 +173,22 @@ pub(crate) enum HandshakeOutcome {
 }
 
 impl CompiledHandshake {
-    pub fn compile(h: &Handshake, config: &EndpointConfig, table: &mut PointerTable) -> Result<Self, ConfigError> {
+    /// Compiles a handshake. One without `when` conditions answers every request of its
+    /// methods, so it may only use methods that carry no events (a `HEAD` probe).
+    pub fn compile(
+        h: &Handshake,
+        event_methods: &[Method],
+        config: &EndpointConfig,
+        table: &mut PointerTable,
+    ) -> Result<Self, ConfigError> {
         let conds = |list: &[Condition], t: &mut PointerTable| {
             list.iter().map(|c| Cond::compile(c, config, t)).collect::<Result<Vec<_>, _>>()
         };
-        if h.when.is_empty() {
-            return Err(ConfigError::Definition(format!("handshake `{}` has no `when` condition", h.name)));
+        if h.when.is_empty() && h.methods.iter().any(|m| event_methods.contains(m)) {
+            return Err(ConfigError::Definition(format!(
+                "handshake `{}` has no `when` condition but uses a method that carries events; it would answer every event",
+                h.name
+            )));
         }
         Ok(CompiledHandshake {
             name: h.name.clone(),

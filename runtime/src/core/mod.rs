@@ -100,7 +100,7 @@ impl Processor {
         let handshakes = definition
             .handshakes
             .iter()
-            .map(|h| CompiledHandshake::compile(h, &config, &mut body_table))
+            .map(|h| CompiledHandshake::compile(h, &definition.request.methods, &config, &mut body_table))
             .collect::<Result<Vec<_>, _>>()?;
         let success = CompiledResponse::compile(&definition.responses.success, &config, &mut body_table)?;
 
