@@ -115,6 +115,8 @@ pub fn connector_files(c: &Connector) -> Result<BTreeMap<String, String>, EmitEr
     files.insert("Cargo.toml".to_string(), text::render(text::CARGO_TOML, &view)?);
     files.insert("README.md".to_string(), text::render(text::README, &view)?);
     files.insert("Dockerfile".to_string(), text::render(text::DOCKERFILE, &view)?);
+    let header = format!("{MARKER} from {} — do not edit.\nRegenerate: {}", c.source_label, regenerate_command(Some(&c.id)));
+    files.insert("config.example.yaml".to_string(), text::sample_config(c, &header));
     for (path, tokens) in [
         ("src/main.rs", rust::main_rs(c)),
         ("src/vendor.rs", rust::vendor_rs(c)),

@@ -476,3 +476,45 @@ pub struct ScaffoldView {
     /// The modeline's schema path, relative to the definition.
     pub schema_path: String,
 }
+
+/// `config.example.yaml`: an endpoint configuration to start the connector with. Values come
+/// from the first captured example (so that example's request verifies against a connector
+/// started with this file), else from each field's `example`, else a `TODO` placeholder.
+pub fn sample_config(c: &Connector, header: &str) -> String {
+    use webhook_definition::Expectation;
+    let example_config = c
+        .definition
+        .examples
+        .iter()
+        .find(|e| matches!(e.expect, Expectation::Captured { .. }))
+        .map(|e| (e.name.as_str(), &e.config));
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str(&format!("# {line}\n"));
+    }
+    out.push_str(&format!(
+        "#\n# A sample endpoint configuration for `{} serve --config <this file>`.\n",
+        c.crate_name
+    ));
+    match example_config {
+        Some((name, _)) => out.push_str(&format!(
+            "# Test values from the definition's example `{name}`: replace secrets before real use.\n"
+        )),
+        None => out.push_str("# Replace every value before real use.\n"),
+    }
+    for field in &c.definition.config {
+        let value = example_config
+            .and_then(|(_, config)| config.get(&field.name).cloned())
+            .or_else(|| field.example.clone().map(serde_json::Value::String))
+            .unwrap_or_else(|| serde_json::Value::String(format!("TODO: {}", field.title)));
+        out.push_str(&format!("\n# {}{}\n", field.title, if field.secret { " (secret)" } else { "" }));
+        for line in field.description.lines() {
+            out.push_str(&format!("# {line}\n"));
+        }
+        // JSON text is valid YAML flow syntax, and quoting it this way keeps every value a string.
+        let text = serde_json::to_string(&value).expect("JSON always serializes");
+        let prefix = if field.required { "" } else { "# (optional) " };
+        out.push_str(&format!("{prefix}{}: {text}\n", field.name));
+    }
+    out
+}
