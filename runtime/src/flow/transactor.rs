@@ -204,3 +204,108 @@ impl FlowSink {
         Ok(report)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use std::time::Duration;
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn event(collection: &str, binding: usize, id: &str) -> Event {
+        Event {
+            binding,
+            collection: collection.into(),
+            event_type: "t".into(),
+            key: id.into(),
+            document: Bytes::from(format!("{{\"id\":\"{id}\"}}")),
+        }
+    }
+
+    #[test]
+    fn transactions_never_interleave_and_acks_release_in_order() {
+        let out = Shared::default();
+        let bindings = HashMap::from([("a".to_string(), 0), ("b".to_string(), 1)]);
+        let (sink, acks) = start(Box::new(out.clone()), bindings);
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let n = 50;
+        let tasks: Vec<_> = (0..n)
+            .map(|i| {
+                let sink = sink.clone();
+                let id = format!("r{i}");
+                runtime.spawn(async move {
+                    let events = vec![event("a", 3, &id), event("unbound", 7, &id), event("b", 5, &id)];
+                    (id, sink.commit(events).await)
+                })
+            })
+            .collect();
+        while acks.pending() < n {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3 * n);
+        let mut order = Vec::new();
+        for txn in lines.chunks(3) {
+            let first: serde_json::Value = serde_json::from_str(txn[0]).unwrap();
+            let second: serde_json::Value = serde_json::from_str(txn[1]).unwrap();
+            let id = first["captured"]["doc"]["id"].as_str().unwrap().to_string();
+            assert_eq!(first["captured"]["binding"], 0);
+            assert_eq!(second["captured"]["binding"], 1);
+            assert_eq!(second["captured"]["doc"]["id"], id.as_str(), "interleaved: {txn:?}");
+            assert_eq!(txn[2].as_bytes(), &CHECKPOINT[..CHECKPOINT.len() - 1]);
+            order.push(id);
+        }
+        assert_eq!(acks.acknowledge(0), Err(AckError { acknowledged: 0, pending: n }));
+        acks.acknowledge(20).unwrap();
+        let mut done = Vec::new();
+        let mut rest = Vec::new();
+        for task in tasks {
+            if task.is_finished() {
+                done.push(task);
+            } else {
+                rest.push(task);
+            }
+        }
+        // Completion is signalled before the task runs; give the 20 a moment to finish.
+        while done.len() < 20 {
+            std::thread::sleep(Duration::from_millis(1));
+            let (finished, waiting): (Vec<_>, Vec<_>) = rest.into_iter().partition(|t| t.is_finished());
+            done.extend(finished);
+            rest = waiting;
+        }
+        let released: Vec<String> = done
+            .into_iter()
+            .map(|t| {
+                let (id, result) = runtime.block_on(t).unwrap();
+                let report = result.unwrap();
+                assert_eq!((report.committed.clone(), report.discarded), (vec![3, 5], 1));
+                id
+            })
+            .collect();
+        let mut expected: Vec<String> = order[..20].to_vec();
+        let mut got = released;
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "the 20 oldest transactions are the ones released");
+        assert_eq!(acks.acknowledge(31), Err(AckError { acknowledged: 31, pending: 30 }));
+        acks.abandon();
+        for task in rest {
+            let (_, result) = runtime.block_on(task).unwrap();
+            assert_eq!(result, Err(FlowError::NotAcknowledged));
+        }
+        assert!(!sink.is_ready());
+    }
+}
