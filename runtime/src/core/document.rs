@@ -67,7 +67,10 @@ pub(crate) fn headers_object(request: &WebhookRequest, redaction: &Redaction) ->
         if redaction.hides(lower, value) || (repeated && later.clone().any(|(_, v)| redaction.hides(lower, v))) {
             push_json_string(&mut out, REDACTED);
         } else if !repeated {
-            push_json_string(&mut out, &String::from_utf8_lossy(value));
+            match std::str::from_utf8(value) {
+                Ok(text) => push_json_string(&mut out, text),
+                Err(_) => push_json_string(&mut out, &String::from_utf8_lossy(value)),
+            }
         } else {
             let mut joined = String::from_utf8_lossy(value).into_owned();
             for (_, v) in later {
