@@ -143,15 +143,13 @@ pub(crate) fn build(item: &str, has_meta: bool, meta: &str) -> Bytes {
         out.push('}');
         return Bytes::from(out);
     }
-    if has_meta {
-        if let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str::<serde_json::Value>(item) {
-            if let Some(original) = object.remove("_meta") {
-                object.insert("_meta_original".to_string(), original);
-            }
-            let meta_value: serde_json::Value = serde_json::from_str(meta).expect("the connector's _meta is JSON");
-            object.insert("_meta".to_string(), meta_value);
-            return Bytes::from(serde_json::to_vec(&object).expect("a JSON value serializes"));
+    if has_meta && let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str::<serde_json::Value>(item) {
+        if let Some(original) = object.remove("_meta") {
+            object.insert("_meta_original".to_string(), original);
         }
+        let meta_value: serde_json::Value = serde_json::from_str(meta).expect("the connector's _meta is JSON");
+        object.insert("_meta".to_string(), meta_value);
+        return Bytes::from(serde_json::to_vec(&object).expect("a JSON value serializes"));
     }
     // The object's text ends with `}` (it was parsed as an object).
     let close = item.len() - 1;

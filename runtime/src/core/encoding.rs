@@ -12,7 +12,7 @@ use webhook_definition::{PublicKeyEncoding, SecretDecoding, SignatureEncoding};
 pub fn decode_signature(text: &str, encoding: SignatureEncoding) -> Option<Vec<u8>> {
     match encoding {
         SignatureEncoding::Hex => {
-            if text.len() % 2 != 0 {
+            if !text.len().is_multiple_of(2) {
                 return None;
             }
             let mut out = vec![0u8; text.len() / 2];

@@ -49,7 +49,7 @@ impl Cond {
 enum Value {
     Literal(String),
     Echo(Source),
-    Hmac { key: KeyedMac, message: Source, encoding: webhook_definition::SignatureEncoding },
+    Hmac { key: Box<KeyedMac>, message: Source, encoding: webhook_definition::SignatureEncoding },
 }
 
 impl Value {
@@ -62,7 +62,7 @@ impl Value {
                     field: secret.config_field.clone(),
                 })?;
                 Value::Hmac {
-                    key: KeyedMac::new(*algorithm, &key),
+                    key: Box::new(KeyedMac::new(*algorithm, &key)),
                     message: Source::compile(message, table).map_err(ConfigError::Definition)?,
                     encoding: *encoding,
                 }

@@ -590,25 +590,6 @@ pub(crate) fn encode(bytes: &[u8], encoding: SignatureEncoding) -> String {
     encoding::encode_signature(bytes, encoding)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_grammars() {
-        let kv = SignatureFormat::KeyValueList { separator: ",".into(), signature_key: "v1".into(), timestamp_key: Some("t".into()) };
-        let p = parse_signature_header(" t=1 , v1=a,v0=b,v1=c,junk,=x", &kv);
-        assert_eq!(p.signatures, vec!["a", "c"]);
-        assert_eq!(p.timestamp, Some("1"));
-        let vl = SignatureFormat::VersionedList { separator: " ".into(), version: "v1".into() };
-        let p = parse_signature_header("v1,a  v2,b v1a,c nocomma v1,d", &vl);
-        assert_eq!(p.signatures, vec!["a", "d"]);
-        let pre = SignatureFormat::Prefixed { prefix: "sha256=".into() };
-        assert_eq!(parse_signature_header("sha1=x", &pre).signatures, Vec::<&str>::new());
-        assert_eq!(parse_signature_header("sha256=x", &pre).signatures, vec!["x"]);
-    }
-}
-
 /// The signed message of a request under a template (for signing helpers).
 pub(crate) fn signed_message(
     template_text: &str,
@@ -631,4 +612,23 @@ pub(crate) fn signed_message(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_grammars() {
+        let kv = SignatureFormat::KeyValueList { separator: ",".into(), signature_key: "v1".into(), timestamp_key: Some("t".into()) };
+        let p = parse_signature_header(" t=1 , v1=a,v0=b,v1=c,junk,=x", &kv);
+        assert_eq!(p.signatures, vec!["a", "c"]);
+        assert_eq!(p.timestamp, Some("1"));
+        let vl = SignatureFormat::VersionedList { separator: " ".into(), version: "v1".into() };
+        let p = parse_signature_header("v1,a  v2,b v1a,c nocomma v1,d", &vl);
+        assert_eq!(p.signatures, vec!["a", "d"]);
+        let pre = SignatureFormat::Prefixed { prefix: "sha256=".into() };
+        assert_eq!(parse_signature_header("sha1=x", &pre).signatures, Vec::<&str>::new());
+        assert_eq!(parse_signature_header("sha256=x", &pre).signatures, vec!["x"]);
+    }
 }
