@@ -338,3 +338,13 @@ impl Processor {
         Decision::Capture { events, success: self.success.render(&scope, "captured".to_string()) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The serving layer shares one processor between its worker threads.
+    #[test]
+    fn processor_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<super::Processor>();
+    }
+}
