@@ -762,3 +762,37 @@ fn static_token_basic_and_all_of() {
     webhook_runtime::core::sign::sign(adyen.definition(), &config, &mut unsigned, at(0)).unwrap();
     assert_authentic(&p, &unsigned, at(0));
 }
+
+#[test]
+fn linear_style_timestamp_from_a_body_pointer_in_milliseconds() {
+    // Constructed: hex HMAC-SHA256 of the raw body; the signed timestamp is the body's
+    // `/webhookTimestamp` (ms), checked within 60 s.
+    let v = vendor(json!({
+        "config": [secret_field("secret", true)],
+        "authentication": with(
+            hmac_auth("sha256", "verbatim", "Linear-Signature", json!({"type": "bare"}), "hex", "{body}"),
+            json!({"timestamp": {"source": {"type": "body_pointer", "pointer": "/webhookTimestamp"}, "format": "unix_milliseconds"},
+                   "tolerance": {"past_seconds": 60, "future_seconds": 60}})
+        ),
+        "events": events(
+            json!({"type": "composite", "separator": ".", "parts": [{"type": "body_pointer", "pointer": "/type"}, {"type": "body_pointer", "pointer": "/action"}]}),
+            json!({"type": "header", "name": "Linear-Delivery"})
+        )
+    }));
+    let p = processor(v, json!({"secret": "lin_wh_secret"}));
+    let body = r#"{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":1700000000000}"#;
+    let r = request(
+        "POST",
+        "/",
+        &[("Linear-Signature", "b3d83c93969148cd6f7c60ef332785e677eceec9676f152ff0a9c565a3ed3644"), ("Linear-Delivery", "d-1")],
+        body,
+    );
+    let now = at(1_700_000_000);
+    assert_captured(&p.process(&r, now), &[("other_events", "Issue.create", "d-1")]);
+    assert_every_body_byte_matters(&p, &r, now);
+    assert_every_header_char_matters(&p, &r, now, "Linear-Signature", None);
+    assert_window(&p, &r, 1_700_000_000_000, 60, Some(60));
+    assert_rotation(v, "lin_wh_secret", &r, now);
+    let no_timestamp = request("POST", "/", &[("Linear-Signature", "b3d83c93969148cd6f7c60ef332785e677eceec9676f152ff0a9c565a3ed3644")], r#"{"action":"create"}"#);
+    assert_not_authentic(&p, &no_timestamp, now, "a body without its timestamp");
+}
