@@ -1,5 +1,5 @@
 //! Assertions for the tests generated with every connector (`tests/examples.rs`): each runs a
-//! definition's example through the real [`Processor`](crate::core::Processor) and panics with
+//! definition's example through the real [`crate::core::Processor`] and panics with
 //! the expected and the actual outcome when they differ.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
