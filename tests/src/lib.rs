@@ -155,13 +155,18 @@ pub struct Serving {
 impl Serving {
     /// Starts `connector serve` with `config` in a fresh data dir and waits until it is healthy.
     pub fn start(connector: &Connector, config: &Value, env: &[(&str, &str)]) -> Serving {
+        Serving::start_in(connector, config, env, None)
+    }
+
+    /// Like [`Serving::start`], with the data dir at `data_dir` when given.
+    pub fn start_in(connector: &Connector, config: &Value, env: &[(&str, &str)], data_dir: Option<PathBuf>) -> Serving {
         let dir = temp_dir(&connector.vendor);
         let config_path = dir.join("config.json");
         std::fs::write(&config_path, config.to_string()).unwrap();
         let mut serving = Serving {
             child: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: dir.join("data"),
+            data_dir: data_dir.unwrap_or_else(|| dir.join("data")),
             log: dir.join("stderr.log"),
             connector: connector.clone(),
             config: config_path,

@@ -411,3 +411,57 @@ fn a_large_signed_body_is_stored() {
     assert_eq!(r.status, 200);
     assert_eq!(delivery_ids(&serving, "push"), vec!["big-1".to_string()]);
 }
+
+/// Unmounts a test file system when dropped.
+struct Mount(std::path::PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A full disk: the connector answers 503 (never a 4xx, never a 2xx for what it could not
+/// store), and recovers by itself once space is freed.
+#[test]
+fn a_full_disk_answers_503_and_recovers() {
+    let mnt = webhookgen_e2e::temp_dir("disk-full");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&mnt)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a 2 MiB tmpfs needs root (CAP_SYS_ADMIN)");
+        return;
+    }
+    let _mount = Mount(mnt.clone());
+    let filler = mnt.join("filler");
+    std::fs::write(&filler, vec![0u8; 512 * 1024]).unwrap();
+    let serving = Serving::start_in(&github(), &github_config(), &[], Some(mnt.join("data")));
+    let mut acknowledged = Vec::new();
+    let mut refused = None;
+    for i in 0..2000 {
+        let id = format!("full-{i}");
+        let r = client::send(serving.addr, &github_delivery("push", &id, 4000)).unwrap();
+        match r.status {
+            200 => acknowledged.push(id),
+            status => {
+                refused = Some((id, status, r.header("retry-after").map(str::to_string)));
+                break;
+            }
+        }
+    }
+    let (refused_id, status, retry_after) = refused.expect("the 2 MiB file system filled up");
+    assert_eq!(status, 503);
+    assert!(retry_after.is_some());
+    std::fs::remove_file(&filler).unwrap();
+    let retry = client::send(serving.addr, &github_delivery("push", &refused_id, 4000)).unwrap();
+    assert_eq!(retry.status, 200, "recovers once space is free");
+    acknowledged.push(refused_id);
+    let stored: HashSet<String> = delivery_ids(&serving, "push").into_iter().collect();
+    let missing: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(missing.is_empty(), "acknowledged but not stored: {missing:?}");
+    assert_eq!(stored.len(), acknowledged.len());
+}
