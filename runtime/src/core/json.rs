@@ -37,17 +37,31 @@ pub fn members<'a>(raw: &'a str, keys: &[&str]) -> Result<Vec<Option<&'a str>>, 
     if keys.is_empty() {
         return serde_json::from_str::<IgnoredAny>(raw).map(|_| Vec::new()).map_err(|e| NotJson(e.to_string()));
     }
-    let mut out: Vec<Option<&'a RawValue>> = vec![None; keys.len()];
+    let mut out: Vec<Option<&'a str>> = vec![None; keys.len()];
     let mut de = serde_json::Deserializer::from_str(raw);
     de.deserialize_any(MembersVisitor { keys, out: &mut out }).map_err(|e| NotJson(e.to_string()))?;
     de.end().map_err(|e| NotJson(e.to_string()))?;
-    Ok(out.into_iter().map(|v| v.map(RawValue::get)).collect())
+    Ok(out)
 }
 
 /// Resolves several JSON pointers (already split into unescaped segments) with as few passes as
 /// possible: one over `raw` (which validates it), then one over each member some pointer goes
 /// through. Each result is the member's raw JSON text.
 pub fn resolve_many<'a, P: AsRef<[String]>>(raw: &'a str, pointers: &[P]) -> Result<Vec<Option<&'a str>>, NotJson> {
+    // The common case (top-level members only, as `/type` and `/id`): one pass, no grouping.
+    if !pointers.is_empty() && pointers.iter().all(|p| p.as_ref().len() == 1) {
+        let keys: Vec<&str> = pointers.iter().map(|p| p.as_ref()[0].as_str()).collect();
+        let mut found = members(raw, &keys)?;
+        // Repeated pointers share the first one's answer.
+        for i in 0..keys.len() {
+            if found[i].is_none()
+                && let Some(first) = keys.iter().position(|k| *k == keys[i])
+            {
+                found[i] = found[first];
+            }
+        }
+        return Ok(found);
+    }
     let mut out = vec![None; pointers.len()];
     let all: Vec<usize> = (0..pointers.len()).collect();
     resolve_into(raw, true, pointers, 0, &all, &mut out)?;
@@ -134,7 +148,7 @@ fn is_canonical_index(key: &str) -> bool {
 
 struct MembersVisitor<'k, 'o, 'a> {
     keys: &'k [&'k str],
-    out: &'o mut [Option<&'a RawValue>],
+    out: &'o mut [Option<&'a str>],
 }
 
 impl<'de> Visitor<'de> for MembersVisitor<'_, '_, 'de> {
@@ -147,7 +161,7 @@ impl<'de> Visitor<'de> for MembersVisitor<'_, '_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(found) = map.next_key_seed(KeySeed { keys: self.keys })? {
             match found {
-                Some(i) if self.out[i].is_none() => self.out[i] = Some(map.next_value::<&'de RawValue>()?),
+                Some(i) if self.out[i].is_none() => self.out[i] = Some(map.next_value::<&'de RawValue>()?.get()),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -162,7 +176,7 @@ impl<'de> Visitor<'de> for MembersVisitor<'_, '_, 'de> {
             let wanted = self.keys.iter().position(|k| is_canonical_index(k) && k.parse::<usize>().ok() == Some(index));
             match wanted {
                 Some(i) => match seq.next_element::<&'de RawValue>()? {
-                    Some(v) => self.out[i] = Some(v),
+                    Some(v) => self.out[i] = Some(v.get()),
                     None => break,
                 },
                 None => {
