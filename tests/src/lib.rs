@@ -147,6 +147,8 @@ pub struct Serving {
     pub data_dir: PathBuf,
     /// Its stderr (JSON logs).
     pub log: PathBuf,
+    /// The temp dir holding config, log and (by default) data; removed on drop unless a test failed.
+    dir: PathBuf,
     connector: Connector,
     config: PathBuf,
     env: Vec<(String, String)>,
@@ -168,6 +170,7 @@ impl Serving {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.unwrap_or_else(|| dir.join("data")),
             log: dir.join("stderr.log"),
+            dir: dir.clone(),
             connector: connector.clone(),
             config: config_path,
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -270,6 +273,11 @@ impl Serving {
 impl Drop for Serving {
     fn drop(&mut self) {
         self.kill9();
+        if std::thread::panicking() {
+            eprintln!("connector files kept for inspection: {}", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -382,6 +390,13 @@ impl Drop for FlowRun {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(dir) = self.log.parent() {
+            if std::thread::panicking() {
+                eprintln!("connector log kept for inspection: {}", self.log.display());
+            } else {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
     }
 }
 
