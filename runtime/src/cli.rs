@@ -226,6 +226,23 @@ mod tests {
     }
 
     #[test]
+    fn reads_yaml_and_json_configurations() {
+        let dir = std::env::temp_dir().join(format!("webhook-cli-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let yaml = dir.join("config.yaml");
+        std::fs::write(&yaml, "# rotated\nsigning_secret:\n  - whsec_old\n  - whsec_new\n").unwrap();
+        assert_eq!(read_config(&yaml).unwrap(), serde_json::json!({"signing_secret": ["whsec_old", "whsec_new"]}));
+        let json = dir.join("config.json");
+        std::fs::write(&json, r#"{"webhook_secret": "s"}"#).unwrap();
+        assert_eq!(read_config(&json).unwrap(), serde_json::json!({"webhook_secret": "s"}));
+        let bad = dir.join("bad.yaml");
+        std::fs::write(&bad, "a: [unclosed").unwrap();
+        assert!(read_config(&bad).unwrap_err().contains("neither JSON nor YAML"));
+        assert!(read_config(&dir.join("missing.yaml")).unwrap_err().contains("cannot read"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn parses_the_three_modes() {
         assert_eq!(parse(&[]).unwrap(), Command::Flow);
         assert_eq!(
