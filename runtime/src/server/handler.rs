@@ -194,7 +194,8 @@ impl App {
                         (success.outcome.clone(), reply_answer(success))
                     }
                     Ok(Err(e)) => {
-                        tracing::warn!(error = %e, "commit failed; answered 503 so the vendor retries");
+                        // The sink logs the cause once per failure, not once per request.
+                        tracing::debug!(error = %e, "commit failed; answered 503 so the vendor retries");
                         ("commit_failed".into(), self.retry_later("the events could not be committed; retry"))
                     }
                     Err(_) => {
