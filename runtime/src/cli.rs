@@ -20,7 +20,8 @@ use crate::store::{self, Store, StoreOptions};
 
 const USAGE: &str = "\
 usage:
-  {bin}                                   Flow capture mode (JSON lines on stdin/stdout)
+  {bin}
+                                          Flow capture mode (JSON lines on stdin/stdout)
   {bin} serve --config FILE [--data-dir DIR] [--port N] [--host ADDR] [--max-body-bytes N]
                                           standalone: serve webhooks into the SQLite store
   {bin} export [--data-dir DIR] [--collection NAME]
