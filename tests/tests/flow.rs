@@ -203,3 +203,117 @@ fn sigterm_drains_requests_waiting_for_acknowledgement() {
     assert_eq!(waiting.join().unwrap().status, 200);
     assert!(flow.close(Duration::from_secs(15)).is_some_and(|s| s.success()));
 }
+
+/// A fake runtime that acknowledges late and in batches, and crashes the connector (kill -9)
+/// with transactions unacknowledged, 5 times under load: every delivery that got a 200 is in
+/// what the runtime committed, and nothing was answered before its acknowledgement.
+#[test]
+fn crashes_before_acknowledgement_lose_no_answered_delivery() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let connector = github();
+    let mut flow = FlowRun::start(&connector);
+    flow.open(&github_config(), &["push"]);
+    let addr = Arc::new(Mutex::new(flow.addr));
+    let answered: Arc<Mutex<Vec<String>>> = Arc::default();
+    let committed: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..12)
+        .map(|c| {
+            let (addr, answered, committed, stop) = (addr.clone(), answered.clone(), committed.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0;
+                let mut conn: Option<Connection> = None;
+                while !stop.load(Ordering::Relaxed) {
+                    let target = *addr.lock().unwrap();
+                    let connection = match conn.as_mut() {
+                        Some(c) => c,
+                        None => match Connection::open(target, Duration::from_secs(10)) {
+                            Ok(c) => conn.insert(c),
+                            Err(_) => {
+                                std::thread::sleep(Duration::from_millis(5));
+                                continue;
+                            }
+                        },
+                    };
+                    let id = format!("crash-{c}-{n}");
+                    n += 1;
+                    match connection.send(&github_delivery("push", &id, 800)) {
+                        Ok(r) if r.status == 200 => {
+                            // The runtime records a commit before it sends the acknowledgement.
+                            assert!(committed.lock().unwrap().contains(&id), "{id} answered 200 before its commit");
+                            answered.lock().unwrap().push(id);
+                        }
+                        Ok(_) => {}
+                        Err(_) => conn = None,
+                    }
+                }
+            })
+        })
+        .collect();
+
+    let mut pending: Vec<Vec<String>> = Vec::new(); // transactions read, not yet acknowledged
+    let mut open_docs: Vec<String> = Vec::new();
+    let mut crashes = 0;
+    let mut since_crash = 0;
+    let mut tick: u64 = 0;
+    while crashes < 5 || since_crash < 100 {
+        tick += 1;
+        if let Some(line) = flow.next_raw(Duration::from_millis(5)) {
+            let v: Value = serde_json::from_str(&line).unwrap();
+            if let Some(c) = v.get("captured") {
+                open_docs.push(c["doc"]["_meta"]["webhookId"].as_str().unwrap().to_string());
+            } else if v.get("checkpoint").is_some() {
+                pending.push(std::mem::take(&mut open_docs));
+            }
+        }
+        // Acknowledge late (every few ticks) and in batches of whatever is pending.
+        if tick % 7 == 0 && !pending.is_empty() {
+            let batch = pending.len();
+            {
+                let mut committed = committed.lock().unwrap();
+                for txn in pending.drain(..) {
+                    since_crash += txn.len();
+                    committed.extend(txn);
+                }
+            }
+            flow.send(&json!({"acknowledge": {"checkpoints": batch}}));
+        }
+        if crashes < 5 && since_crash >= 150 && !pending.is_empty() {
+            // Crash with transactions written but unacknowledged: they are lost, unanswered.
+            drop(flow);
+            pending.clear();
+            open_docs.clear();
+            flow = FlowRun::start(&connector);
+            flow.open(&github_config(), &["push"]);
+            *addr.lock().unwrap() = flow.addr;
+            crashes += 1;
+            since_crash = 0;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    // Let the clients finish their last request: acknowledge what remains until they are done.
+    if !pending.is_empty() {
+        let batch = pending.len();
+        committed.lock().unwrap().extend(pending.drain(..).flatten());
+        flow.send(&json!({"acknowledge": {"checkpoints": batch}}));
+    }
+    while clients.iter().any(|c| !c.is_finished()) {
+        if let Some(line) = flow.next_raw(Duration::from_millis(5)) {
+            let v: Value = serde_json::from_str(&line).unwrap();
+            if let Some(c) = v.get("captured") {
+                open_docs.push(c["doc"]["_meta"]["webhookId"].as_str().unwrap().to_string());
+            } else if v.get("checkpoint").is_some() {
+                committed.lock().unwrap().extend(std::mem::take(&mut open_docs));
+                flow.send(&json!({"acknowledge": {"checkpoints": 1}}));
+            }
+        }
+    }
+    for c in clients {
+        c.join().unwrap();
+    }
+    let committed = committed.lock().unwrap();
+    let answered = answered.lock().unwrap();
+    assert!(answered.len() >= 5 * 150, "only {} answered", answered.len());
+    let lost: Vec<&String> = answered.iter().filter(|id| !committed.contains(*id)).collect();
+    assert!(lost.is_empty(), "answered but never committed: {lost:?}");
+}
