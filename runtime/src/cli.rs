@@ -79,10 +79,15 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 match name {
                     "--config" => config = Some(PathBuf::from(value)),
                     "--data-dir" => data_dir = PathBuf::from(value),
-                    "--port" => port = Some(value.parse().map_err(|_| format!("--port {value:?} is not a port number"))?),
-                    "--host" => host = Some(value.parse().map_err(|_| format!("--host {value:?} is not an IP address"))?),
+                    "--port" => {
+                        port = Some(value.parse().map_err(|_| format!("--port {value:?} is not a port number"))?)
+                    }
+                    "--host" => {
+                        host = Some(value.parse().map_err(|_| format!("--host {value:?} is not an IP address"))?)
+                    }
                     "--max-body-bytes" => {
-                        max_body_bytes = Some(value.parse().map_err(|_| format!("--max-body-bytes {value:?} is not a number"))?)
+                        max_body_bytes =
+                            Some(value.parse().map_err(|_| format!("--max-body-bytes {value:?} is not a number"))?)
                     }
                     other => return Err(format!("serve takes no option {other}")),
                 }
@@ -189,7 +194,8 @@ fn run_serve(
 ) -> Result<(), String> {
     let definition = vendor.definition();
     let config = read_config(config)?;
-    let decider = build_processor(vendor, &config).map_err(|e| format!("the endpoint configuration is invalid: {e}"))?;
+    let decider =
+        build_processor(vendor, &config).map_err(|e| format!("the endpoint configuration is invalid: {e}"))?;
     let mut limits = Limits::for_vendor(definition).with_env().map_err(|e| e.to_string())?;
     if let Some(n) = max_body_bytes {
         limits.max_body_bytes = n;
@@ -200,7 +206,8 @@ fn run_serve(
     let metrics = Arc::new(Metrics::new(names));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let mut signals = crate::shutdown::Signals::install().map_err(|e| format!("cannot install signal handlers: {e}"))?;
+        let mut signals =
+            crate::shutdown::Signals::install().map_err(|e| format!("cannot install signal handlers: {e}"))?;
         let app = Arc::new(App::new(definition, decider, Sink::Store(store), limits, metrics));
         let running = server::start(addr, app).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!(

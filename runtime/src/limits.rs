@@ -135,14 +135,12 @@ mod tests {
 
     #[test]
     fn environment_overrides_and_rejects_garbage() {
-        let limits = Limits::default()
-            .with_lookup(|v| (v == "WEBHOOK_MAX_BODY_BYTES").then(|| "1024".to_string()))
-            .unwrap();
+        let limits =
+            Limits::default().with_lookup(|v| (v == "WEBHOOK_MAX_BODY_BYTES").then(|| "1024".to_string())).unwrap();
         assert_eq!(limits.max_body_bytes, 1024);
         assert_eq!(limits.max_in_flight, Limits::default().max_in_flight);
-        let err = Limits::default()
-            .with_lookup(|v| (v == "WEBHOOK_MAX_IN_FLIGHT").then(|| "0".to_string()))
-            .unwrap_err();
+        let err =
+            Limits::default().with_lookup(|v| (v == "WEBHOOK_MAX_IN_FLIGHT").then(|| "0".to_string())).unwrap_err();
         assert_eq!(err.variable, "WEBHOOK_MAX_IN_FLIGHT");
     }
 }

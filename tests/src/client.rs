@@ -133,7 +133,8 @@ impl Connection {
     /// Whether the server closed the connection (reads EOF within the read timeout).
     pub fn closed_by_server(&mut self) -> bool {
         let mut buf = [0u8; 1];
-        matches!(self.reader.read(&mut buf), Ok(0)) || matches!(self.reader.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset)
+        matches!(self.reader.read(&mut buf), Ok(0))
+            || matches!(self.reader.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset)
     }
 }
 

@@ -120,7 +120,9 @@ pub fn github_signature(secret: &str, body: &[u8]) -> String {
 
 /// A signed GitHub delivery of `event` (`push`, `issues`, …) with a body of about `size` bytes.
 pub fn github_delivery(event: &str, delivery: &str, size: usize) -> Request {
-    let head = format!("{{\"action\":\"opened\",\"delivery\":\"{delivery}\",\"repository\":{{\"full_name\":\"acme/widgets\"}},\"padding\":\"");
+    let head = format!(
+        "{{\"action\":\"opened\",\"delivery\":\"{delivery}\",\"repository\":{{\"full_name\":\"acme/widgets\"}},\"padding\":\""
+    );
     let tail = "\"}";
     let pad = size.saturating_sub(head.len() + tail.len());
     let body = format!("{head}{}{tail}", "x".repeat(pad));
@@ -198,7 +200,8 @@ impl Serving {
         for (k, v) in &self.env {
             command.env(k, v);
         }
-        let child = command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log).spawn().expect("starting the connector");
+        let child =
+            command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log).spawn().expect("starting the connector");
         self.child = Some(child);
         self.wait_healthy(Duration::from_secs(20));
     }
@@ -330,7 +333,8 @@ impl FlowRun {
 
     /// The next line the connector writes, parsed (panics after `within`).
     pub fn next(&self, within: Duration) -> Value {
-        let line = self.lines.recv_timeout(within).unwrap_or_else(|e| panic!("no protocol line within {within:?}: {e}"));
+        let line =
+            self.lines.recv_timeout(within).unwrap_or_else(|e| panic!("no protocol line within {within:?}: {e}"));
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("connector wrote non-JSON {line:?}: {e}"))
     }
 
@@ -408,4 +412,3 @@ pub fn eventually(within: Duration, what: &str, mut f: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
-

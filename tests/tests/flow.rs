@@ -33,7 +33,10 @@ fn unary_requests_are_answered_in_order_until_eof() {
     assert_eq!(push["resourcePath"], json!(["push"]));
     assert!(push.get("disable").is_none());
     assert!(push.get("isFallbackKey").is_none(), "GitHub's key is its delivery id, not ours");
-    assert_eq!(push["documentSchema"]["properties"]["_meta"]["required"], json!(["webhookId", "receivedAt", "eventType"]));
+    assert_eq!(
+        push["documentSchema"]["properties"]["_meta"]["required"],
+        json!(["webhookId", "receivedAt", "eventType"])
+    );
     assert_eq!(by_name["branch_protection_rule"]["disable"], true);
     assert_eq!(bindings.last().unwrap()["recommendedName"], "other_events");
 
@@ -53,8 +56,16 @@ fn unary_requests_are_answered_in_order_until_eof() {
 #[test]
 fn validate_rejects_duplicate_bindings_and_bad_config() {
     for (config, bindings, expected_failure) in [
-        (github_config(), json!([{"resourceConfig": {"collection": "push"}}, {"resourceConfig": {"collection": "push"}}]), "bindings 0 and 1 both capture collection \\\"push\\\""),
-        (github_config(), json!([{"resourceConfig": {"collection": "no_such_thing"}}]), "GitHub sends no collection \\\"no_such_thing\\\""),
+        (
+            github_config(),
+            json!([{"resourceConfig": {"collection": "push"}}, {"resourceConfig": {"collection": "push"}}]),
+            "bindings 0 and 1 both capture collection \\\"push\\\"",
+        ),
+        (
+            github_config(),
+            json!([{"resourceConfig": {"collection": "no_such_thing"}}]),
+            "GitHub sends no collection \\\"no_such_thing\\\"",
+        ),
         (json!({}), json!([{"resourceConfig": {"collection": "push"}}]), "webhook_secret"),
     ] {
         let mut flow = FlowRun::start(&github());
@@ -123,7 +134,9 @@ fn every_answer_waits_for_the_acknowledgement_of_its_checkpoint() {
         flow.send(&json!({"acknowledge": {"checkpoints": k}}));
         acked += k;
         batch = batch % 7 + 1;
-        eventually(Duration::from_secs(20), "acknowledged requests are answered", || responses.lock().unwrap().len() >= acked);
+        eventually(Duration::from_secs(20), "acknowledged requests are answered", || {
+            responses.lock().unwrap().len() >= acked
+        });
         let answered: HashSet<String> = responses.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
         let allowed: HashSet<String> = order[..acked].iter().cloned().collect();
         let early: Vec<&String> = answered.difference(&allowed).collect();
@@ -157,7 +170,9 @@ fn eof_answers_pending_requests_503_and_exits() {
     flow.open(&github_config(), &["push"]);
     let addr = flow.addr;
     let waiting: Vec<_> = (0..2)
-        .map(|i| std::thread::spawn(move || client::send(addr, &github_delivery("push", &format!("eof-{i}"), 300)).unwrap()))
+        .map(|i| {
+            std::thread::spawn(move || client::send(addr, &github_delivery("push", &format!("eof-{i}"), 300)).unwrap())
+        })
         .collect();
     let mut checkpoints = 0;
     while checkpoints < 2 {

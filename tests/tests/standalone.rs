@@ -27,9 +27,7 @@ fn delivery_ids(serving: &Serving, collection: &str) -> Vec<String> {
 
 fn metric(addr: SocketAddr, line_prefix: &str) -> u64 {
     let text = client::send(addr, &Request::get("/metrics")).unwrap().text();
-    text.lines()
-        .find_map(|l| l.strip_prefix(line_prefix).map(|v| v.trim().parse::<f64>().unwrap() as u64))
-        .unwrap_or(0)
+    text.lines().find_map(|l| l.strip_prefix(line_prefix).map(|v| v.trim().parse::<f64>().unwrap() as u64)).unwrap_or(0)
 }
 
 #[test]
@@ -155,7 +153,13 @@ fn kill_9_under_load_loses_no_acknowledged_event() {
     let stored: HashSet<String> = delivery_ids(&serving, "push").into_iter().collect();
     let acknowledged = acknowledged.lock().unwrap();
     let lost: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
-    assert!(lost.is_empty(), "{} of {} acknowledged ids are not stored: {:?}", lost.len(), acknowledged.len(), &lost[..lost.len().min(10)]);
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged ids are not stored: {:?}",
+        lost.len(),
+        acknowledged.len(),
+        &lost[..lost.len().min(10)]
+    );
     assert!(stored.len() <= sent.load(Ordering::Relaxed));
 }
 
@@ -184,7 +188,8 @@ fn an_over_long_content_length_is_refused_before_the_body_is_sent() {
 fn a_chunked_body_over_the_limit_is_refused() {
     let serving = limited();
     let mut conn = Connection::open(serving.addr, Duration::from_secs(10)).unwrap();
-    conn.write_raw(b"POST / HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
+    conn.write_raw(b"POST / HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
     let chunk = vec![b'a'; 16 * 1024];
     let mut status = None;
     for _ in 0..8 {
@@ -246,7 +251,8 @@ fn slow_headers_are_cut_off() {
 fn a_slow_body_gets_408() {
     let serving = limited();
     let mut conn = Connection::open(serving.addr, Duration::from_secs(10)).unwrap();
-    conn.write_raw(b"POST / HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\nContent-Length: 100\r\n\r\n{\"a\":").unwrap();
+    conn.write_raw(b"POST / HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\nContent-Length: 100\r\n\r\n{\"a\":")
+        .unwrap();
     assert_eq!(conn.read_response("POST").unwrap().status, 408);
 }
 
@@ -281,7 +287,9 @@ fn overload_and_stalled_commits_get_503_then_retries_succeed() {
     let stuck: Vec<_> = (0..4)
         .map(|i| {
             let addr = serving.addr;
-            std::thread::spawn(move || client::send(addr, &github_delivery("push", &format!("stall-{i}"), 500)).unwrap())
+            std::thread::spawn(move || {
+                client::send(addr, &github_delivery("push", &format!("stall-{i}"), 500)).unwrap()
+            })
         })
         .collect();
     eventually(Duration::from_secs(10), "4 requests are in flight", || {
@@ -384,7 +392,12 @@ fn connections_are_capped() {
         attempts += 1;
         match third.read_response("GET") {
             Ok(r) => break r,
-            Err(e) if attempts < 40 && matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
+            Err(e)
+                if attempts < 40
+                    && matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+            {
+                continue;
+            }
             Err(e) => panic!("the waiting connection failed: {e}"),
         }
     };

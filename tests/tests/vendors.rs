@@ -23,7 +23,8 @@ fn slack_signed(body: &str) -> Request {
 #[test]
 fn slack_handshake_is_answered_and_events_are_stored() {
     let serving = Serving::start(&Connector::of("slack"), &json!({"signing_secret": SLACK_SECRET}), &[]);
-    let challenge = r#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let challenge =
+        r#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
     let r = client::send(serving.addr, &slack_signed(challenge)).unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.text(), "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");

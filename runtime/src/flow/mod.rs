@@ -270,7 +270,11 @@ fn open(
 }
 
 /// Reads `acknowledge` lines until EOF on a thread of its own (stdin is blocking).
-fn spawn_ack_reader(mut input: Box<dyn BufRead + Send>, acknowledger: Acknowledger, stops: mpsc::UnboundedSender<Stop>) {
+fn spawn_ack_reader(
+    mut input: Box<dyn BufRead + Send>,
+    acknowledger: Acknowledger,
+    stops: mpsc::UnboundedSender<Stop>,
+) {
     std::thread::Builder::new()
         .name("flow-acks".into())
         .spawn(move || {

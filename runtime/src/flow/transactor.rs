@@ -135,10 +135,7 @@ pub fn start(output: Box<dyn Write + Send>, bindings: HashMap<String, usize>) ->
         .name("flow-writer".into())
         .spawn(move || write_loop(output, queue, &writer_shared))
         .expect("spawning the Flow writer thread");
-    (
-        FlowSink { transactions, shared: shared.clone(), bindings: Arc::new(bindings) },
-        Acknowledger { shared },
-    )
+    (FlowSink { transactions, shared: shared.clone(), bindings: Arc::new(bindings) }, Acknowledger { shared })
 }
 
 fn write_loop(output: Box<dyn Write + Send>, queue: mpsc::Receiver<Transaction>, shared: &Shared) {
@@ -179,7 +176,8 @@ impl FlowSink {
             return Err(FlowError::NotAcknowledged);
         }
         let mut report = CommitReport::default();
-        let mut lines = Vec::with_capacity(events.iter().map(|e| e.document.len() + 40).sum::<usize>() + CHECKPOINT.len());
+        let mut lines =
+            Vec::with_capacity(events.iter().map(|e| e.document.len() + 40).sum::<usize>() + CHECKPOINT.len());
         for event in &events {
             let Some(&binding) = self.bindings.get(&event.collection) else {
                 report.discarded += 1;

@@ -187,7 +187,8 @@ mod tests {
         assert_eq!(&decode("br", &brotli, 1024).unwrap()[..], body);
         let zstd = ruzstd::encoding::compress_to_vec(&body[..], ruzstd::encoding::CompressionLevel::Fastest);
         assert_eq!(&decode("zstd", &zstd, 1024).unwrap()[..], body);
-        let big = ruzstd::encoding::compress_to_vec(&vec![b'a'; 100_000][..], ruzstd::encoding::CompressionLevel::Fastest);
+        let big =
+            ruzstd::encoding::compress_to_vec(&vec![b'a'; 100_000][..], ruzstd::encoding::CompressionLevel::Fastest);
         assert_eq!(decode("zstd", &big, 50_000), Err(BodyError::TooLarge));
     }
 

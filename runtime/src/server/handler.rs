@@ -142,8 +142,14 @@ impl App {
         }
         let read = match charge.cover(declared.unwrap_or(0) as usize) {
             Ok(()) => {
-                body::read(&parts.headers, incoming, self.limits.max_body_bytes, self.limits.body_read_timeout, &mut charge)
-                    .await
+                body::read(
+                    &parts.headers,
+                    incoming,
+                    self.limits.max_body_bytes,
+                    self.limits.body_read_timeout,
+                    &mut charge,
+                )
+                .await
             }
             Err(e) => Err(e),
         };
@@ -228,11 +234,16 @@ impl App {
 fn body_error(e: BodyError) -> (String, Answer) {
     match e {
         BodyError::TooLarge => ("too_large".into(), error(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")),
-        BodyError::Timeout => ("body_timeout".into(), error(StatusCode::REQUEST_TIMEOUT, "request body not received in time")),
+        BodyError::Timeout => {
+            ("body_timeout".into(), error(StatusCode::REQUEST_TIMEOUT, "request body not received in time"))
+        }
         BodyError::Broken => ("broken".into(), error(StatusCode::BAD_REQUEST, "the request body could not be read")),
         BodyError::UnsupportedEncoding(enc) => (
             "unsupported_encoding".into(),
-            error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &format!("unsupported Content-Encoding {enc:?}; use gzip, deflate, br or zstd")),
+            error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &format!("unsupported Content-Encoding {enc:?}; use gzip, deflate, br or zstd"),
+            ),
         ),
         BodyError::Undecodable(why) => {
             ("undecodable".into(), error(StatusCode::BAD_REQUEST, &format!("the body does not decode: {why}")))

@@ -65,11 +65,7 @@ async fn accept_loop(listener: TcpListener, app: Arc<App>, stop: impl Future<Out
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .keep_alive(true)
-        .max_headers(100);
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).keep_alive(true).max_headers(100);
     tokio::pin!(stop);
     loop {
         // Past the connection cap, further clients wait in the kernel's listen backlog.

@@ -22,7 +22,9 @@ pub enum ExportError {
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExportError::NoStore(p) => write!(f, "no store at {} (run `serve` with this --data-dir first)", p.display()),
+            ExportError::NoStore(p) => {
+                write!(f, "no store at {} (run `serve` with this --data-dir first)", p.display())
+            }
             ExportError::Sqlite(e) => write!(f, "reading the store failed: {e}"),
             ExportError::Io(e) => write!(f, "writing the export failed: {e}"),
         }

@@ -101,8 +101,16 @@ fn drive(addr: SocketAddr, options: &Options, label: &str) -> Measurement {
     });
     let mut all = all;
     all.sort_unstable();
-    let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
-    Measurement { requests: all.len() as u64, failures: failures.load(Ordering::Relaxed), elapsed, p50: pick(0.50), p99: pick(0.99) }
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default()
+    };
+    Measurement {
+        requests: all.len() as u64,
+        failures: failures.load(Ordering::Relaxed),
+        elapsed,
+        p50: pick(0.50),
+        p99: pick(0.99),
+    }
 }
 
 /// Writes one request and reads its response; returns the status.
@@ -153,7 +161,10 @@ fn echo_server(port: u16) -> ExitCode {
                     *response.status_mut() = hyper::StatusCode::NO_CONTENT;
                     Ok::<_, hyper::Error>(response)
                 });
-                let _ = http1::Builder::new().timer(TokioTimer::new()).serve_connection(TokioIo::new(stream), service).await;
+                let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             });
         }
     })
