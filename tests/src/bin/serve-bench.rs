@@ -3,8 +3,9 @@
 //! acknowledges checkpoints as fast as it reads them), beside a bare hyper echo server measured
 //! in the same run with the same client.
 //!
-//! Run: `cargo run --release -p webhookgen-e2e --bin serve-bench [-- --seconds S --connections C]`
-//! Loopback only; each phase runs a bounded time (default 5 s after a 1 s warm-up).
+//! Run: `cargo run --release -p webhookgen-e2e --bin serve-bench [-- --rounds R --seconds S
+//! --connections C --only echo|standalone|flow]`. Loopback only; bounded: R rounds (default 3) of
+//! a 1 s warm-up plus S seconds (default 3) per server, about 40 s in all.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ use webhookgen_e2e::{Connector, FlowRun, Serving, free_port, github_config, gith
 
 struct Options {
     only: Option<String>,
+    rounds: usize,
     seconds: u64,
     warmup: u64,
     connections: usize,
@@ -206,7 +208,7 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("--echo-server") {
         return echo_server(args[1].parse().expect("port"));
     }
-    let mut options = Options { only: None, seconds: 5, warmup: 1, connections: 64, body: 1500 };
+    let mut options = Options { only: None, rounds: 3, seconds: 3, warmup: 1, connections: 64, body: 1500 };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--only" {
@@ -215,6 +217,7 @@ fn main() -> ExitCode {
         }
         let v = it.next().and_then(|v| v.parse::<u64>().ok()).unwrap_or_else(|| panic!("{a} needs a number"));
         match a.as_str() {
+            "--rounds" => options.rounds = v.max(1) as usize,
             "--seconds" => options.seconds = v,
             "--warmup" => options.warmup = v,
             "--connections" => options.connections = v as usize,
@@ -227,16 +230,18 @@ fn main() -> ExitCode {
     }
     let connector = Connector::of("github");
     println!(
-        "serve-bench: {}, {} connections, {} B signed deliveries, {} s measured after {} s warm-up, {} CPUs",
+        "serve-bench: {}, {} connections, {} B signed deliveries, {} rounds of ({} s warm-up + {} s measured) per server, {} CPUs",
         connector.binary.display(),
         options.connections,
         options.body,
-        options.seconds,
+        options.rounds,
         options.warmup,
+        options.seconds,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    let run = |phase: &str| options.only.as_deref().is_none_or(|o| o == phase);
 
-    // Echo baseline, in a process of its own like the connector.
+    // The three servers, each a process of its own, all started before measuring.
     let port = free_port();
     let mut echo_child = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--echo-server", &port.to_string()])
@@ -246,74 +251,103 @@ fn main() -> ExitCode {
     webhookgen_e2e::eventually(Duration::from_secs(10), "the echo server listens", || {
         std::net::TcpStream::connect(echo_addr).is_ok()
     });
-    let echo = drive(echo_addr, &options, "echo");
-    let _ = echo_child.kill();
-    let _ = echo_child.wait();
-    print("echo", &echo, None);
-
-    let run = |phase: &str| options.only.as_deref().is_none_or(|o| o == phase);
-
-    // The disk's fsync latency varies (shared host): probe it right before the durable phase
-    // and again at the end.
-    let probe_before = fsync_probe();
     // Standalone: SQLite WAL, synchronous=FULL, group commit.
-    let standalone = run("standalone").then(|| {
-        let serving = Serving::start(&connector, &github_config(), &[]);
-        let m = drive(serving.addr, &options, "standalone");
-        print("standalone", &m, Some(&echo));
-        m
-    });
-
-    // Flow mode with a driver acknowledging every checkpoint it has read, in batches.
-    let flow_mode = run("flow").then(|| {
+    let serving = run("standalone").then(|| Serving::start(&connector, &github_config(), &[]));
+    // Flow mode, with a driver acknowledging every checkpoint it has read, in batches.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flow = run("flow").then(|| {
         let mut flow = FlowRun::start(&connector);
         flow.open(&github_config(), &["push", "other_events"]);
         let addr = flow.addr;
-        let stop = Arc::new(AtomicBool::new(false));
-        let acker = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut unacked = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    let Some(line) = flow.next_raw(Duration::from_millis(50)) else { continue };
-                    let mut next = Some(line);
-                    while let Some(line) = next {
-                        if line.starts_with("{\"checkpoint\"") {
-                            unacked += 1;
-                        }
-                        next = flow.try_raw();
+        let stop = stop.clone();
+        let acker = std::thread::spawn(move || {
+            let mut unacked = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let Some(line) = flow.next_raw(Duration::from_millis(50)) else { continue };
+                let mut next = Some(line);
+                while let Some(line) = next {
+                    if line.starts_with("{\"checkpoint\"") {
+                        unacked += 1;
                     }
-                    if unacked > 0 {
-                        flow.send(&json!({"acknowledge": {"checkpoints": unacked}}));
-                        unacked = 0;
-                    }
+                    next = flow.try_raw();
                 }
-            })
-        };
-        let m = drive(addr, &options, "flow");
-        stop.store(true, Ordering::Relaxed);
-        acker.join().unwrap();
-        print("flow", &m, Some(&echo));
-        m
+                if unacked > 0 {
+                    flow.send(&json!({"acknowledge": {"checkpoints": unacked}}));
+                    unacked = 0;
+                }
+            }
+        });
+        (addr, acker)
     });
 
-    for (when, (p50, p99)) in [("before standalone", probe_before), ("at the end", fsync_probe())] {
+    // Rounds interleave the servers, so that load from elsewhere on the host (and the disk's
+    // varying fsync latency) affects each alike; medians are reported.
+    let mut echo_rounds = Vec::new();
+    let mut standalone_rounds = Vec::new();
+    let mut flow_rounds = Vec::new();
+    let mut fsync_rounds = Vec::new();
+    for round in 0..options.rounds {
+        let echo = drive(echo_addr, &options, &format!("echo{round}"));
+        print(&format!("echo #{round}"), &echo, None);
+        if let Some(serving) = &serving {
+            fsync_rounds.push(fsync_probe());
+            let m = drive(serving.addr, &options, &format!("standalone{round}"));
+            print(&format!("standalone #{round}"), &m, Some(&echo));
+            standalone_rounds.push((m.rate() / echo.rate(), m));
+        }
+        if let Some((addr, _)) = &flow {
+            let m = drive(*addr, &options, &format!("flow{round}"));
+            print(&format!("flow #{round}"), &m, Some(&echo));
+            flow_rounds.push((m.rate() / echo.rate(), m));
+        }
+        echo_rounds.push(echo);
+    }
+    let _ = echo_child.kill();
+    let _ = echo_child.wait();
+    stop.store(true, Ordering::Relaxed);
+    if let Some((_, acker)) = flow {
+        acker.join().unwrap();
+    }
+    drop(serving);
+
+    println!("-- medians over {} rounds --", options.rounds);
+    echo_rounds.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
+    print("echo", &echo_rounds[echo_rounds.len() / 2], None);
+    let median = |rounds: &mut Vec<(f64, Measurement)>| {
+        rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+        rounds.swap_remove(rounds.len() / 2)
+    };
+    let standalone = (!standalone_rounds.is_empty()).then(|| median(&mut standalone_rounds));
+    let flow_mode = (!flow_rounds.is_empty()).then(|| median(&mut flow_rounds));
+    for (label, m) in [("standalone", &standalone), ("flow", &flow_mode)] {
+        if let Some((ratio, m)) = m {
+            println!(
+                "{label:<14} {:>9.0} events/s   p50 {:>7.2} ms   p99 {:>7.2} ms   {ratio:.2}× echo (median ratio)",
+                m.rate(),
+                m.p50.as_secs_f64() * 1e3,
+                m.p99.as_secs_f64() * 1e3
+            );
+        }
+    }
+    if !fsync_rounds.is_empty() {
+        fsync_rounds.sort();
+        let (p50, p99) = fsync_rounds[fsync_rounds.len() / 2];
         println!(
-            "fdatasync {when} (1.5 KB append, same file system): p50 {:.2} ms, p99 {:.2} ms; one writer's ceiling at c={} ≈ {:.0} events/s (c / (2 × p50))",
+            "fdatasync (1.5 KB append, same file system, median of the probes before each standalone round): p50 {:.2} ms, p99 {:.2} ms; one writer's ceiling at c={} ≈ {:.0} events/s (c / (2 × p50))",
             p50.as_secs_f64() * 1e3,
             p99.as_secs_f64() * 1e3,
             options.connections,
             options.connections as f64 / (2.0 * p50.as_secs_f64())
         );
     }
-    if let Some(f) = &flow_mode {
-        println!("goal flow ≥ 0.50× echo: {}", f.rate() / echo.rate() >= 0.5);
+    if let Some((ratio, _)) = &flow_mode {
+        println!("goal flow ≥ 0.50× echo: {}", *ratio >= 0.5);
     }
-    if let Some(s) = &standalone {
+    if let Some((ratio, m)) = &standalone {
         println!(
             "goal standalone ≥ 0.25× echo: {}; p99 ≤ 10 ms: {}",
-            s.rate() / echo.rate() >= 0.25,
-            s.p99 <= Duration::from_millis(10)
+            *ratio >= 0.25,
+            m.p99 <= Duration::from_millis(10)
         );
     }
     ExitCode::SUCCESS
