@@ -206,6 +206,9 @@ pub struct Diagnostic {
     pub did_you_mean: Option<String>,
     /// One line on how to fix it (`null` when there is none).
     pub hint: Option<String>,
+    /// A suggested edit, when exactly one is plausible (`null` otherwise): replace the text
+    /// `replace` that starts at `line`:`column` with `with`. See [`crate::fix`].
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -222,6 +225,7 @@ impl Diagnostic {
             expected: Vec::new(),
             did_you_mean: None,
             hint: None,
+            fix: None,
         }
     }
 
@@ -280,6 +284,9 @@ impl Diagnostic {
         }
         if let Some(hint) = &self.hint {
             let _ = writeln!(out, "  = hint: {hint}");
+        }
+        if let Some(fix) = &self.fix {
+            let _ = writeln!(out, "  = fix: replace `{}` at {}:{} with `{}`", fix.replace, fix.line, fix.column, fix.with);
         }
         out
     }

@@ -17,6 +17,8 @@ use webhookgen::plan::Change;
 use webhookgen::project::Project;
 use webhookgen::validate;
 
+mod commands;
+
 /// Turns webhook vendor definitions (vendor-definitions/<vendor>.yaml) into complete connector
 /// crates under generated/.
 #[derive(Debug, Parser)]
@@ -59,6 +61,48 @@ enum Command {
     },
     /// Print the JSON Schema (draft-07) of the vendor definition format.
     Schema,
+    /// Run a definition's examples, and recorded requests, through the real runtime in-process
+    /// (no build): verified or why not, event type, collection, key, the vendor's response.
+    /// Exit 1 if an example's outcome differs from its `expect`.
+    Try {
+        /// The definition: a vendor id of the project, or a path to a YAML file.
+        definition: String,
+        /// Recorded requests to run too: JSON/YAML (`method`, `path`, `headers`, `body`, optional
+        /// `now`, `config`) or raw HTTP/1.1 dumps. See docs/authoring.md.
+        #[arg(long = "request", value_name = "FILE", num_args = 1..)]
+        requests: Vec<PathBuf>,
+        /// The endpoint configuration (JSON or YAML) for recorded requests without their own
+        /// `config`. Default: the first example's.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Output format: `human` text, or `json` (one object per request, one per line).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Propose a discriminator, event types, a document key and a JSON Schema per event type
+    /// from sample payloads; print a scaffold, or merge into a definition with --into.
+    Infer {
+        /// A folder of samples: JSON payloads (`*.json`), recorded requests (JSON/YAML with
+        /// `headers` and `body`, or raw HTTP/1.1 dumps `*.http`).
+        #[arg(long, value_name = "DIR")]
+        samples: PathBuf,
+        /// Merge into this definition (a vendor id or a path): add the missing event types and
+        /// an example per sample; never rewrites what is there.
+        #[arg(long, value_name = "DEFINITION")]
+        into: Option<String>,
+        /// Output format of the proposal: `human` (a YAML scaffold with the scores), or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Explain any part of the format: a dotted key (`authentication.signature.format`), a JSON
+    /// pointer (`/events/discriminator`), a key name (`tolerance`) or a value (`hmac`).
+    Explain {
+        /// What to explain.
+        query: String,
+        /// Output format: `human` text, or `json` (a list of explanations).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +156,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New { what: New::Vendor { name, force } } => new_vendor(&project(cli.root)?, &name, force),
         Command::Check { names, format, deny_warnings } => check(&project(cli.root)?, &names, format, deny_warnings),
         Command::Generate { names, check } => generate(&project(cli.root)?, &names, check),
+        Command::Try { definition, requests, config, format } => {
+            commands::try_definition(&project(cli.root)?, &definition, &requests, config.as_deref(), format == Format::Json)
+        }
+        Command::Infer { samples, into, format } => {
+            commands::infer(&project(cli.root)?, &samples, into.as_deref(), format == Format::Json)
+        }
+        Command::Explain { query, format } => commands::explain(&query, format == Format::Json),
     }
 }
 

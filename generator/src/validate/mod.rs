@@ -49,6 +49,7 @@ pub fn check(file: &str, text: &str, fixtures: Option<&Path>, expected_id: Optio
             diagnostics.extend(schema::check(&doc));
             diagnostics.extend(semantic::check(&doc, fixtures, expected_id));
             comment_todos(text, &mut diagnostics);
+            crate::fix::suggest_all(&mut diagnostics, text, &doc);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 match load::decode(text) {
                     Ok(d) => definition = Some(d),
