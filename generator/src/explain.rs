@@ -525,7 +525,35 @@ fn with_tag(value: Value, tag: &str, tag_value: &str) -> Value {
 fn to_yaml(key: &str, value: &Value) -> String {
     let mut wrapper = Map::new();
     wrapper.insert(if key.is_empty() { "value".into() } else { key.to_string() }, value.clone());
-    yaml_serde::to_string(&Value::Object(wrapper)).unwrap_or_else(|_| value.to_string())
+    yaml_serde::to_string(&TagFirst(&Value::Object(wrapper))).unwrap_or_else(|_| value.to_string())
+}
+
+/// Serializes a JSON value with each mapping's tag (`type`, `outcome`) first, as definitions are written
+/// (`serde_json`'s maps are sorted).
+struct TagFirst<'a>(&'a Value);
+
+impl Serialize for TagFirst<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(map) => {
+                let mut out = serializer.serialize_map(Some(map.len()))?;
+                let is_tag = |k: &str| k == "type" || k == "outcome";
+                for (k, v) in map.iter().filter(|(k, _)| is_tag(k)).chain(map.iter().filter(|(k, _)| !is_tag(k))) {
+                    out.serialize_entry(k, &TagFirst(v))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&TagFirst(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
 }
 
 /// The pointer pattern of a path: list levels become `/0`.
@@ -558,7 +586,12 @@ impl Explanation {
         if let Some(title) = &self.title {
             let _ = writeln!(out, "  title:     {title}");
         }
-        let _ = writeln!(out, "  kind:      {}{}", self.kind, if self.required { ", required" } else { ", optional" });
+        let presence = match (&self.variant, self.required) {
+            (Some(_), _) => "",
+            (None, true) => ", required",
+            (None, false) => ", optional",
+        };
+        let _ = writeln!(out, "  kind:      {}{presence}", self.kind);
         if let Some(default) = &self.default {
             let _ = writeln!(out, "  default:   {default}");
         }
@@ -612,6 +645,7 @@ mod tests {
         assert_eq!(tags, ["bare", "prefixed", "key_value_list", "versioned_list"]);
         assert!(dotted.within.iter().any(|w| w == "authentication: type hmac"), "{:?}", dotted.within);
         assert!(dotted.example.as_deref().unwrap().starts_with("format:\n  type: bare"), "{:?}", dotted.example);
+        assert!(one("/events/discriminator").example.unwrap().starts_with("discriminator:\n  type: body_pointer\n"));
     }
 
     #[test]

@@ -185,8 +185,9 @@ pub fn parse_http(bytes: &[u8]) -> Result<RecordedRequest, RecordedError> {
     let mut body = body.to_vec();
     if let Some(length) = header("content-length") {
         let length: usize = length.parse().map_err(|_| invalid("Content-Length is not a number"))?;
-        if length > body.len() {
-            return Err(invalid(&format!("Content-Length says {length} bytes but the body has {}", body.len())));
+        // Only trailing whitespace (a newline an editor added) may follow the declared length.
+        if length > body.len() || !body[length..].iter().all(u8::is_ascii_whitespace) {
+            return Err(invalid(&format!("Content-Length says {length} bytes but the body has {}; fix the header or the body", body.len())));
         }
         body.truncate(length);
     }
@@ -215,6 +216,7 @@ mod tests {
         assert_eq!(r.header("x-event"), Some("push"));
         assert_eq!(r.body, b"{\"a\":1}");
         assert!(parse_http(b"POST / HTTP/1.1\nContent-Length: 99\n\n{}").is_err());
+        assert!(parse_http(b"POST / HTTP/1.1\nContent-Length: 1\n\n{}").is_err(), "a body longer than declared");
         assert!(parse_http(b"POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n").is_err());
         assert_eq!(parse_http(b"POST https://h.example/a/b HTTP/1.1\n\n").unwrap().path, "/a/b");
     }

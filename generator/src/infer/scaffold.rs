@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::json;
+use std::collections::BTreeMap;
 use webhook_definition::{EventType, SPEC_VERSION, ValueSource};
 
 use super::{Proposal, Sample};
@@ -49,7 +49,7 @@ pub fn events_block(proposal: &Proposal) -> String {
             ValueSource::BodyPointer { pointer: "/type".into() }
         }
     };
-    out.push_str(&indent(&yaml(&json!({ "discriminator": discriminator })), 2));
+    out.push_str(&indent(&yaml(&BTreeMap::from([("discriminator", &discriminator)])), 2));
     if !proposal.key_candidates.is_empty() {
         let _ = writeln!(out, "  # Document key candidates (score): {}", list(&proposal.key_candidates));
     }
@@ -60,7 +60,7 @@ pub fn events_block(proposal: &Proposal) -> String {
             ValueSource::ContentHash { pointers: Vec::new() }
         }
     };
-    out.push_str(&indent(&yaml(&json!({ "document_key": key })), 2));
+    out.push_str(&indent(&yaml(&BTreeMap::from([("document_key", &key)])), 2));
     out.push_str("  types:\n");
     if proposal.event_types.is_empty() {
         out.push_str("    - collection: todo_events\n      values: [\"TODO.event_type\"]\n      description: \"TODO: what this event means, from the vendor's documentation\"\n");
