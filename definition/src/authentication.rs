@@ -21,6 +21,9 @@ pub enum Authentication {
     Basic(BasicCheck),
     /// Several checks that must all pass (Adyen: basic authentication and an HMAC).
     AllOf(AllOfChecks),
+    /// Several checks of which one must pass (a sender that signs with one of two schemes).
+    /// Every check is configured and compiled; a request passes when any one verifies.
+    AnyOf(AnyOfChecks),
 }
 
 /// The explicit statement that a vendor's requests carry no authentication.
@@ -39,6 +42,23 @@ pub struct AllOfChecks {
     /// The checks. None of them may be `none` or another `all_of`.
     #[schemars(title = "Checks")]
     pub checks: Vec<Authentication>,
+}
+
+/// Several checks, one of which must pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnyOfChecks {
+    /// The checks, at least two. None of them may be `none` or another `any_of`; each one's
+    /// configuration fields are required like those of a lone check (fail closed).
+    #[schemars(title = "Checks", example = any_of_example())]
+    pub checks: Vec<Authentication>,
+}
+
+fn any_of_example() -> serde_json::Value {
+    serde_json::json!([
+        {"type": "static_token", "location": {"type": "header", "name": "Authorization", "prefix": "Bearer "}, "token": {"config_field": "api_token"}},
+        {"type": "static_token", "location": {"type": "query_parameter", "name": "token"}, "token": {"config_field": "api_token"}}
+    ])
 }
 
 /// A hash function.
@@ -129,6 +149,12 @@ pub enum TokenLocation {
         #[serde(default)]
         #[schemars(title = "Prefix", example = &"Bearer ")]
         prefix: String,
+        /// A configuration field with which the user chooses the header's name, for vendors
+        /// that let each customer pick it (AppsFlyer: `Authorization` or any custom name). When
+        /// the field is unset, `name` is used. The field must be declared and not be a secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(title = "Header name from configuration", example = &"token_header_name")]
+        name_config_field: Option<String>,
     },
     /// In a query parameter of the URL the vendor calls.
     QueryParameter {

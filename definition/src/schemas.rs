@@ -60,6 +60,7 @@ pub fn key_is_fallback(definition: &Definition) -> bool {
         match source {
             ValueSource::ContentHash { .. } | ValueSource::BatchIndex => true,
             ValueSource::Composite { parts, .. } => parts.iter().all(ours),
+            ValueSource::FirstOf { sources } => sources.iter().all(ours),
             _ => false,
         }
     }

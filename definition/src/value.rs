@@ -55,6 +55,13 @@ pub enum ValueSource {
         #[schemars(title = "Separator", example = &".")]
         separator: String,
     },
+    /// The value of the first source that yields one (Slack: the inner `/event/type`, or the
+    /// envelope's `/type` when there is no inner event, as for `app_rate_limited`).
+    FirstOf {
+        /// The sources, tried in order. Each is any other kind of value source.
+        #[schemars(title = "Sources", example = first_of_example())]
+        sources: Vec<ValueSource>,
+    },
     /// A SHA-256 content hash (lowercase hex), for vendors that send no id: of the whole event's
     /// bytes when `pointers` is empty, else of the named fields' values. Only for document keys.
     ContentHash {
@@ -66,4 +73,8 @@ pub enum ValueSource {
     /// The event's position in its batch (0, 1, …); combine with a request id in a `composite`
     /// key when batch items carry no id of their own.
     BatchIndex,
+}
+
+fn first_of_example() -> serde_json::Value {
+    serde_json::json!([{"type": "body_pointer", "pointer": "/event/type"}, {"type": "body_pointer", "pointer": "/type"}])
 }

@@ -65,6 +65,13 @@ pub enum Code {
     ReservedName,
     /// WG317: an event type's `schema` is not a valid draft-07 JSON Schema.
     InvalidEventSchema,
+    /// WG318: a header appears twice in `request.header_aliases` (as a name or an alias), or an
+    /// entry lists no aliases.
+    HeaderAliasConflict,
+    /// WG319: `any_of` containing `none` or `any_of`, or with fewer than two checks.
+    InvalidAnyOf,
+    /// WG320: `first_of` with fewer than two sources.
+    ShortFirstOf,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -110,6 +117,9 @@ impl Code {
         Code::VendorIdMismatch,
         Code::ReservedName,
         Code::InvalidEventSchema,
+        Code::HeaderAliasConflict,
+        Code::InvalidAnyOf,
+        Code::ShortFirstOf,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -148,6 +158,9 @@ impl Code {
             Code::VendorIdMismatch => "WG315",
             Code::ReservedName => "WG316",
             Code::InvalidEventSchema => "WG317",
+            Code::HeaderAliasConflict => "WG318",
+            Code::InvalidAnyOf => "WG319",
+            Code::ShortFirstOf => "WG320",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

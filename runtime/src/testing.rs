@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use webhook_definition::{
-    Authentication, BodyEncoding, Definition, Example, Expectation, SignatureFormat, TokenLocation, UnknownTypeAction,
+    Authentication, BodyEncoding, Definition, Example, HeaderAlias, Expectation, SignatureFormat, TokenLocation, UnknownTypeAction,
     ValueSource,
 };
 
@@ -183,12 +183,23 @@ fn tamper_text(text: &str, start: usize, len: usize) -> String {
 }
 
 /// One copy of the request per credential, each with that credential altered by one character.
-fn tampered_credentials(auth: &Authentication, request: &WebhookRequest, out: &mut Vec<(String, WebhookRequest)>) {
+fn tampered_credentials(
+    auth: &Authentication,
+    aliases: &[HeaderAlias],
+    config: &serde_json::Value,
+    request: &WebhookRequest,
+    out: &mut Vec<(String, WebhookRequest)>,
+) {
     let mut tamper_header = |name: &str, spans: &dyn Fn(&str) -> Vec<(usize, usize)>, what: &str| {
         let mut copy = request.clone();
         let mut changed = false;
+        // The header under its own name and every alias (the core reads an alias when the
+        // header is absent).
+        let alias_names = aliases.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.aliases.as_slice());
+        let names: Vec<&str> =
+            std::iter::once(name).chain(alias_names.unwrap_or_default().iter().map(String::as_str)).collect();
         for (n, v) in copy.headers.iter_mut() {
-            if !n.eq_ignore_ascii_case(name) {
+            if !names.iter().any(|name| n.eq_ignore_ascii_case(name)) {
                 continue;
             }
             let Ok(text) = std::str::from_utf8(v) else { continue };
@@ -223,8 +234,14 @@ fn tampered_credentials(auth: &Authentication, request: &WebhookRequest, out: &m
             tamper_header(&p.signature.header, &signature_spans(p.signature.format.clone()), "the signature")
         }
         Authentication::StaticToken(t) => match &t.location {
-            TokenLocation::Header { name, prefix } => {
+            TokenLocation::Header { name, prefix, name_config_field } => {
                 let prefix = prefix.clone();
+                // The header the example's configuration names, when it names one.
+                let name = name_config_field
+                    .as_deref()
+                    .and_then(|f| config.get(f))
+                    .and_then(|v| v.as_str().or_else(|| v.get(0).and_then(serde_json::Value::as_str)))
+                    .map_or(name.as_str(), str::trim);
                 tamper_header(
                     name,
                     &move |v: &str| if v.starts_with(&prefix) { vec![(prefix.len(), v.len() - prefix.len())] } else { vec![] },
@@ -254,7 +271,23 @@ fn tampered_credentials(auth: &Authentication, request: &WebhookRequest, out: &m
             },
             "the basic credentials",
         ),
-        Authentication::AllOf(all) => all.checks.iter().for_each(|c| tampered_credentials(c, request, out)),
+        Authentication::AllOf(all) => all.checks.iter().for_each(|c| tampered_credentials(c, aliases, config, request, out)),
+        Authentication::AnyOf(any) => {
+            // Every alternative must fail: one copy with each alternative's credential altered.
+            let mut copy = request.clone();
+            let mut whats = Vec::new();
+            for c in &any.checks {
+                let mut one = Vec::new();
+                tampered_credentials(c, aliases, config, &copy, &mut one);
+                if let Some((what, tampered)) = one.into_iter().next() {
+                    whats.push(what);
+                    copy = tampered;
+                }
+            }
+            if !whats.is_empty() {
+                out.push((whats.join(" and "), copy));
+            }
+        }
     }
 }
 
@@ -307,7 +340,13 @@ pub fn run_tampered(vendor: &'static dyn Vendor, name: &str) {
         println!("{name}: body tampering skipped: the authentication does not cover the body");
     }
     let mut tampered = Vec::new();
-    tampered_credentials(&definition.authentication, &request, &mut tampered);
+    tampered_credentials(
+        &definition.authentication,
+        &definition.request.header_aliases,
+        &example_config(example),
+        &request,
+        &mut tampered,
+    );
     if tampered.is_empty() {
         panic!("{}: example `{name}` carries no credential to tamper with", definition.vendor.id);
     }
@@ -399,10 +438,15 @@ fn items_mut<'v>(value: &'v mut serde_json::Value, path: &str) -> Vec<&'v mut se
 fn replace_discriminator(definition: &Definition, source: &ValueSource, request: &mut WebhookRequest) -> Result<(), String> {
     match source {
         ValueSource::Header { name } => {
-            if !request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-                return Err(format!("the request has no `{name}` header"));
-            }
-            sign::set_header(request, name, UNKNOWN_EVENT_TYPE.to_string());
+            // The header under its name, else under the first alias the request has (the one
+            // the core reads).
+            let has = |n: &str| request.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+            let present = std::iter::once(name)
+                .chain(definition.request.aliases_of(name))
+                .find(|n| has(n))
+                .ok_or_else(|| format!("the request has no `{name}` header"))?
+                .clone();
+            sign::set_header(request, &present, UNKNOWN_EVENT_TYPE.to_string());
             Ok(())
         }
         ValueSource::BodyPointer { pointer } => {
@@ -421,13 +465,22 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
                 }
                 Ok(value.to_string())
             };
-            match &definition.request.body {
-                BodyEncoding::Json => {
+            let form_encoded = request.headers.iter().any(|(n, v)| {
+                n.eq_ignore_ascii_case("content-type") && v.starts_with(b"application/x-www-form-urlencoded")
+            });
+            let json_field = match &definition.request.body {
+                BodyEncoding::FormFieldJson { field } => Some(field),
+                BodyEncoding::JsonOrFormField { field } if form_encoded => Some(field),
+                _ => None,
+            };
+            match (&definition.request.body, json_field) {
+                (BodyEncoding::Form, _) => replace_form_field(request, pointer.trim_start_matches('/')),
+                (_, None) => {
                     let text = std::str::from_utf8(&request.body).map_err(|_| "the body is not UTF-8".to_string())?;
                     request.body = Bytes::from(set_json(text)?);
                     Ok(())
                 }
-                BodyEncoding::FormFieldJson { field } => {
+                (_, Some(field)) => {
                     let pairs = form::parse(&request.body);
                     let json = form::field(&pairs, field).ok_or_else(|| format!("the form has no `{field}`"))?;
                     let replaced = set_json(json)?;
@@ -438,7 +491,6 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
                     request.body = Bytes::from(body.join("&"));
                     Ok(())
                 }
-                BodyEncoding::Form => replace_form_field(request, pointer.trim_start_matches('/')),
             }
         }
         ValueSource::FormField { name } => replace_form_field(request, name),
@@ -466,7 +518,7 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
             request.path_and_query = format!("/{}{query}", segments.join("/"));
             Ok(())
         }
-        ValueSource::Composite { parts, .. } => {
+        ValueSource::Composite { parts, .. } | ValueSource::FirstOf { sources: parts } => {
             let mut reasons = Vec::new();
             for part in parts {
                 match replace_discriminator(definition, part, request) {

@@ -194,6 +194,10 @@ pub struct EndpointConfig {
     #[schemars(title = "Push API authentication token")]
     #[schemars(extend("secret" = true))]
     pub auth_token: OneOrMany,
+    /// The header AppsFlyer sends the token in: the token_name set with the Push API Configuration API. Leave it empty for AppsFlyer's default, Authorization.
+    #[schemars(title = "Token header name")]
+    #[serde(default)]
+    pub token_header_name: ::std::option::Option<::std::string::String>,
 }
 /// One value, or several during a rotation (a request verified by any of them is
 /// accepted).
@@ -229,7 +233,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             documentation_url: "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
                 .to_owned(),
             setup_steps: ::std::vec::Vec::from([
-                "Create the authentication token first: call the Push API Configuration API `PUT https://hq1.appsflyer.com/api/pushapi/v1.0/tokens/app/<app id>` with your AppsFlyer API V2 token as `Authorization: Bearer …` and the body `{\"token\": \"<a long random string>\", \"token_name\": \"Authorization\"}`. The token may use letters, digits, `-`, `_`, `.` and spaces; keep `token_name` as `Authorization` (the connector reads that header)."
+                "Create the authentication token first: call the Push API Configuration API `PUT https://hq1.appsflyer.com/api/pushapi/v1.0/tokens/app/<app id>` with your AppsFlyer API V2 token as `Authorization: Bearer …` and the body `{\"token\": \"<a long random string>\", \"token_name\": \"Authorization\"}`. The token may use letters, digits, `-`, `_`, `.` and spaces. `token_name` is the header AppsFlyer sends it in: keep `Authorization`, or choose an `X-…` name and put the same name in the connector's `token_header_name`."
                     .to_owned(),
                 "Paste the same token text into the connector's `auth_token`."
                     .to_owned(),
@@ -244,6 +248,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Get, model::Method::Post]),
             body: model::BodyEncoding::Json,
+            header_aliases: ::std::vec::Vec::new(),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
@@ -258,11 +263,24 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     "pushapi-token-2f9c81d0e7".to_owned(),
                 ),
             },
+            model::ConfigField {
+                name: "token_header_name".to_owned(),
+                title: "Token header name".to_owned(),
+                description: "The header AppsFlyer sends the token in: the token_name set with the Push API Configuration API. Leave it empty for AppsFlyer's default, Authorization."
+                    .to_owned(),
+                secret: false,
+                required: false,
+                multiple: false,
+                example: ::std::option::Option::Some("X-AF-Push-Token".to_owned()),
+            },
         ]),
         authentication: model::Authentication::StaticToken(model::StaticTokenCheck {
             location: model::TokenLocation::Header {
                 name: "Authorization".to_owned(),
                 prefix: "".to_owned(),
+                name_config_field: ::std::option::Option::Some(
+                    "token_header_name".to_owned(),
+                ),
             },
             token: model::SecretRef {
                 config_field: "auth_token".to_owned(),
@@ -404,6 +422,79 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                                 .to_owned(),
                         },
                     ]),
+                },
+            },
+            model::Example {
+                name: "install_custom_token_header".to_owned(),
+                description: "The install message with the token in a header the customer chose (token_name X-AF-Push-Token, set in the connector's token_header_name): accepted; the key is the SHA-256 of the raw body."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                    ("token_header_name".to_owned(), json("\"X-AF-Push-Token\"")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-AF-Push-Token".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "installs".to_owned(),
+                            event_type: "install".to_owned(),
+                            key: "c10ba6473918a2ec34dd2443212aafc26209e286aea00f39e25819e19ed2e4e9"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "token_in_default_header_when_another_is_chosen".to_owned(),
+                description: "The install message with the token in Authorization while the connector is configured for X-AF-Push-Token: rejected, the chosen header is the only one read."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://support.appsflyer.com/hc/en-us/articles/207034356-Push-API-streaming-raw-data"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("auth_token".to_owned(), json("[\"pushapi-test-token_7Qm2vX9c\"]")),
+                    ("token_header_name".to_owned(), json("\"X-AF-Push-Token\"")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Authorization".to_owned(),
+                            "pushapi-test-token_7Qm2vX9c".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"app_id\":\"id1234567890\",\"app_name\":\"Example Shop\",\"bundle_id\":\"com.example.shop\",\"platform\":\"ios\",\"app_version\":\"4.12.0\",\"sdk_version\":\"v6.15.1\",\"os_version\":\"18.1\",\"device_model\":\"iPhone16,2\",\"device_category\":\"phone\",\"idfv\":\"6C6B1D9E-4B0A-4E5C-9A52-0F3A4C1B7D21\",\"appsflyer_id\":\"1732808463127-5502838\",\"customer_user_id\":\"cu_83412\",\"country_code\":\"US\",\"state\":\"TX\",\"city\":\"Austin\",\"postal_code\":\"78701\",\"ip\":\"203.0.113.45\",\"language\":\"en-US\",\"selected_currency\":\"USD\",\"selected_timezone\":\"UTC\",\"att\":\"authorized\",\"is_lat\":\"false\",\"media_source\":\"googleadwords_int\",\"af_channel\":\"ACI_Search\",\"campaign\":\"winter_sale_us\",\"af_c_id\":\"20412345678\",\"af_adset\":\"search_brand\",\"af_adset_id\":\"131234567890\",\"attributed_touch_type\":\"click\",\"attributed_touch_time\":\"2026-11-28 22:35:17.000\",\"match_type\":\"srn\",\"campaign_type\":\"ua\",\"is_retargeting\":\"false\",\"is_primary_attribution\":\"true\",\"event_type\":\"install\",\"event_name\":\"install\",\"conversion_type\":\"install\",\"event_time\":\"2026-11-28 22:41:03.127\",\"install_time\":\"2026-11-28 22:41:03.127\",\"install_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_time_selected_timezone\":\"2026-11-28 22:41:03.127+0000\",\"event_source\":\"SDK\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
                 },
             },
             model::Example {

@@ -19,6 +19,25 @@ fn example_install_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "install");
 }
 #[test]
+fn example_install_custom_token_header() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "install_custom_token_header");
+}
+#[test]
+fn example_install_custom_token_header_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "install_custom_token_header");
+}
+#[test]
+fn example_install_custom_token_header_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "install_custom_token_header");
+}
+#[test]
+fn example_token_in_default_header_when_another_is_chosen() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "token_in_default_header_when_another_is_chosen",
+    );
+}
+#[test]
 fn example_in_app_event() {
     ::webhook_runtime::testing::run_example(&VENDOR, "in_app_event");
 }

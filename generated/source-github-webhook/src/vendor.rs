@@ -1652,7 +1652,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 "In the repository (or organization) on GitHub, open **Settings → Webhooks** and click **Add webhook**. For a GitHub App, open the App's settings → **General** → **Webhook** instead."
                     .to_owned(),
                 "Set **Payload URL** to the connector's public HTTPS URL.".to_owned(),
-                "Set **Content type** to `application/json`. The connector reads JSON bodies; the `application/x-www-form-urlencoded` mode wraps the event in a `payload` form field and is not supported."
+                "Set **Content type** to `application/json` (recommended) or `application/x-www-form-urlencoded`. The connector reads both: in the form mode GitHub puts the JSON event in a `payload` form field, and the connector captures that JSON."
                     .to_owned(),
                 "In **Secret**, enter a long random string (for example `openssl rand -hex 32`) and put the same string in the connector's `webhook_secret`. GitHub signs every delivery with it (`X-Hub-Signature-256`); without a secret GitHub sends no signature and the connector rejects every delivery."
                     .to_owned(),
@@ -1666,7 +1666,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Post]),
-            body: model::BodyEncoding::Json,
+            body: model::BodyEncoding::JsonOrFormField {
+                field: "payload".to_owned(),
+            },
+            header_aliases: ::std::vec::Vec::new(),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
@@ -8187,6 +8190,58 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                             collection: "other_events".to_owned(),
                             event_type: "widget.created".to_owned(),
                             key: "ebb3de8a-3d9a-4036-a132-eb5deb5af44e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "issues_opened_form_content_type".to_owned(),
+                description: "An `issues` `opened` event (abridged) delivered with the `application/x-www-form-urlencoded` content type: the JSON is URL-encoded in the `payload` field and the signature covers the form bytes (HMAC-SHA256 computed with Python's hmac). The captured document is the JSON event."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "webhook_secret".to_owned(),
+                        json("[\"It's a Secret to Everybody\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        (
+                            "Content-Type".to_owned(),
+                            "application/x-www-form-urlencoded".to_owned(),
+                        ),
+                        ("User-Agent".to_owned(), "GitHub-Hookshot/044aadd".to_owned()),
+                        (
+                            "X-GitHub-Delivery".to_owned(),
+                            "72d3162e-cc78-11e3-81ab-4c9367dc0958".to_owned(),
+                        ),
+                        ("X-GitHub-Event".to_owned(), "issues".to_owned()),
+                        ("X-GitHub-Hook-ID".to_owned(), "292430182".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=c7f4e77dea5ebbd0be0127e29af766a45f058768a68b96e17da56fe1a000e11e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "payload=%7B%22action%22%3A%22opened%22%2C%22issue%22%3A%7B%22id%22%3A1%2C%22number%22%3A1347%2C%22title%22%3A%22Found+a+bug%22%2C%22state%22%3A%22open%22%2C%22user%22%3A%7B%22login%22%3A%22octocat%22%2C%22id%22%3A1%7D%7D%2C%22repository%22%3A%7B%22id%22%3A1296269%2C%22full_name%22%3A%22octocat%2FHello-World%22%7D%2C%22sender%22%3A%7B%22login%22%3A%22octocat%22%2C%22id%22%3A1%7D%7D"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "issues".to_owned(),
+                            event_type: "issues.opened".to_owned(),
+                            key: "72d3162e-cc78-11e3-81ab-4c9367dc0958".to_owned(),
                         },
                     ]),
                 },

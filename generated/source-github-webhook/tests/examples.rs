@@ -1108,6 +1108,21 @@ fn example_unknown_event_to_catch_all_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "unknown_event_to_catch_all");
 }
 #[test]
+fn example_issues_opened_form_content_type() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "issues_opened_form_content_type");
+}
+#[test]
+fn example_issues_opened_form_content_type_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "issues_opened_form_content_type");
+}
+#[test]
+fn example_issues_opened_form_content_type_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "issues_opened_form_content_type",
+    );
+}
+#[test]
 fn router_agrees_with_definition() {
     ::webhook_runtime::testing::check_router(&VENDOR);
 }

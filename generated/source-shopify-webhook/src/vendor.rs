@@ -3919,6 +3919,16 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Post]),
             body: model::BodyEncoding::Json,
+            header_aliases: ::std::vec::Vec::from([
+                model::HeaderAlias {
+                    name: "X-Shopify-Hmac-Sha256".to_owned(),
+                    aliases: ::std::vec::Vec::from(["shopify-hmac-sha256".to_owned()]),
+                },
+                model::HeaderAlias {
+                    name: "X-Shopify-Topic".to_owned(),
+                    aliases: ::std::vec::Vec::from(["shopify-topic".to_owned()]),
+                },
+            ]),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
@@ -6089,6 +6099,51 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                             collection: "products_create".to_owned(),
                             event_type: "products/create".to_owned(),
                             key: "123456789".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "sdk_vector_events_headers".to_owned(),
+                description: "The library's vector delivered with the Events header names only (shopify-hmac-sha256, shopify-topic, shopify-event-id, as lib/webhooks/header-names.ts lists them): the header aliases read them, the same HMAC verifies, the topic routes it. Events deliveries carry no webhook id, so the key is the SHA-256 of the body."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/Shopify/shopify-app-js/blob/main/packages/apps/shopify-api/lib/webhooks/header-names.ts"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("signing_secret".to_owned(), json("[\"test_secret_key\"]")),
+                ]),
+                now: ::std::option::Option::Some(1795900000),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("shopify-api-version".to_owned(), "2026-01".to_owned()),
+                        (
+                            "shopify-event-id".to_owned(),
+                            "98880550-7158-44d4-b7cd-2c97c8a091b5".to_owned(),
+                        ),
+                        (
+                            "shopify-hmac-sha256".to_owned(),
+                            "B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g=".to_owned(),
+                        ),
+                        (
+                            "shopify-shop-domain".to_owned(),
+                            "shop1.myshopify.io".to_owned(),
+                        ),
+                        ("shopify-topic".to_owned(), "products/create".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some("{\"foo\": \"bar\"}".to_owned()),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "products_create".to_owned(),
+                            event_type: "products/create".to_owned(),
+                            key: "426fc04f04bf8fdb5831dc37bbb6dcf70f63a37e05a68c6ea5f63e85ae579376"
+                                .to_owned(),
                         },
                     ]),
                 },

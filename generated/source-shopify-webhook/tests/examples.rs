@@ -19,6 +19,18 @@ fn example_sdk_vector_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sdk_vector");
 }
 #[test]
+fn example_sdk_vector_events_headers() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_events_headers");
+}
+#[test]
+fn example_sdk_vector_events_headers_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "sdk_vector_events_headers");
+}
+#[test]
+fn example_sdk_vector_events_headers_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sdk_vector_events_headers");
+}
+#[test]
 fn example_sdk_vector_invalid_hmac() {
     ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_invalid_hmac");
 }

@@ -25,351 +25,351 @@ impl ::webhook_runtime::Vendor for Connector {
 pub enum EventType {
     /// The context (the channel being viewed) changed while a user had your app's container open.
     ///
-    /// Values: `event_callback.app_context_changed`. Collection: `app_context_changed`.
+    /// Values: `app_context_changed`. Collection: `app_context_changed`.
     AppContextChanged,
     /// User has deleted an app (Enterprise organizations).
     ///
-    /// Values: `event_callback.app_deleted`. Collection: `app_deleted`.
+    /// Values: `app_deleted`. Collection: `app_deleted`.
     AppDeleted,
     /// User clicked into your App Home.
     ///
-    /// Values: `event_callback.app_home_opened`. Collection: `app_home_opened`.
+    /// Values: `app_home_opened`. Collection: `app_home_opened`.
     AppHomeOpened,
     /// User has installed an app (Enterprise organizations).
     ///
-    /// Values: `event_callback.app_installed`. Collection: `app_installed`.
+    /// Values: `app_installed`. Collection: `app_installed`.
     AppInstalled,
     /// Subscribe to only the message events that mention your app or bot.
     ///
-    /// Values: `event_callback.app_mention`. Collection: `app_mention`.
+    /// Values: `app_mention`. Collection: `app_mention`.
     AppMention,
     /// User requested an app.
     ///
-    /// Values: `event_callback.app_requested`. Collection: `app_requested`.
+    /// Values: `app_requested`. Collection: `app_requested`.
     AppRequested,
     /// Your Slack app was uninstalled.
     ///
-    /// Values: `event_callback.app_uninstalled`. Collection: `app_uninstalled`.
+    /// Values: `app_uninstalled`. Collection: `app_uninstalled`.
     AppUninstalled,
     /// User has uninstalled an app (Enterprise organizations).
     ///
-    /// Values: `event_callback.app_uninstalled_team`. Collection: `app_uninstalled_team`.
+    /// Values: `app_uninstalled_team`. Collection: `app_uninstalled_team`.
     AppUninstalledTeam,
     /// The context changed while an AI assistant thread was visible.
     ///
-    /// Values: `event_callback.assistant_thread_context_changed`. Collection: `assistant_thread_context_changed`.
+    /// Values: `assistant_thread_context_changed`. Collection: `assistant_thread_context_changed`.
     AssistantThreadContextChanged,
     /// An AI assistant thread was started.
     ///
-    /// Values: `event_callback.assistant_thread_started`. Collection: `assistant_thread_started`.
+    /// Values: `assistant_thread_started`. Collection: `assistant_thread_started`.
     AssistantThreadStarted,
     /// A Call was rejected.
     ///
-    /// Values: `event_callback.call_rejected`. Collection: `call_rejected`.
+    /// Values: `call_rejected`. Collection: `call_rejected`.
     CallRejected,
     /// A channel was archived.
     ///
-    /// Values: `event_callback.channel_archive`. Collection: `channel_archive`.
+    /// Values: `channel_archive`. Collection: `channel_archive`.
     ChannelArchive,
     /// A channel was created.
     ///
-    /// Values: `event_callback.channel_created`. Collection: `channel_created`.
+    /// Values: `channel_created`. Collection: `channel_created`.
     ChannelCreated,
     /// A channel was deleted.
     ///
-    /// Values: `event_callback.channel_deleted`. Collection: `channel_deleted`.
+    /// Values: `channel_deleted`. Collection: `channel_deleted`.
     ChannelDeleted,
     /// Bulk updates were made to a channel's history.
     ///
-    /// Values: `event_callback.channel_history_changed`. Collection: `channel_history_changed`.
+    /// Values: `channel_history_changed`. Collection: `channel_history_changed`.
     ChannelHistoryChanged,
     /// A channel ID changed.
     ///
-    /// Values: `event_callback.channel_id_changed`. Collection: `channel_id_changed`.
+    /// Values: `channel_id_changed`. Collection: `channel_id_changed`.
     ChannelIdChanged,
     /// You left a channel.
     ///
-    /// Values: `event_callback.channel_left`. Collection: `channel_left`.
+    /// Values: `channel_left`. Collection: `channel_left`.
     ChannelLeft,
     /// A channel was renamed.
     ///
-    /// Values: `event_callback.channel_rename`. Collection: `channel_rename`.
+    /// Values: `channel_rename`. Collection: `channel_rename`.
     ChannelRename,
     /// A channel has been shared with an external workspace.
     ///
-    /// Values: `event_callback.channel_shared`. Collection: `channel_shared`.
+    /// Values: `channel_shared`. Collection: `channel_shared`.
     ChannelShared,
     /// A channel was unarchived.
     ///
-    /// Values: `event_callback.channel_unarchive`. Collection: `channel_unarchive`.
+    /// Values: `channel_unarchive`. Collection: `channel_unarchive`.
     ChannelUnarchive,
     /// A channel has been unshared with an external workspace.
     ///
-    /// Values: `event_callback.channel_unshared`. Collection: `channel_unshared`.
+    /// Values: `channel_unshared`. Collection: `channel_unshared`.
     ChannelUnshared,
     /// Do not Disturb settings changed for the current user.
     ///
-    /// Values: `event_callback.dnd_updated`. Collection: `dnd_updated`.
+    /// Values: `dnd_updated`. Collection: `dnd_updated`.
     DndUpdated,
     /// Do not Disturb settings changed for a member.
     ///
-    /// Values: `event_callback.dnd_updated_user`. Collection: `dnd_updated_user`.
+    /// Values: `dnd_updated_user`. Collection: `dnd_updated_user`.
     DndUpdatedUser,
     /// The workspace email domain has changed.
     ///
-    /// Values: `event_callback.email_domain_changed`. Collection: `email_domain_changed`.
+    /// Values: `email_domain_changed`. Collection: `email_domain_changed`.
     EmailDomainChanged,
     /// A custom emoji has been added or changed.
     ///
-    /// Values: `event_callback.emoji_changed`. Collection: `emoji_changed`.
+    /// Values: `emoji_changed`. Collection: `emoji_changed`.
     EmojiChanged,
     /// A user asked for the details of a Work Object your app unfurled (the flexpane was opened).
     ///
-    /// Values: `event_callback.entity_details_requested`. Collection: `entity_details_requested`.
+    /// Values: `entity_details_requested`. Collection: `entity_details_requested`.
     EntityDetailsRequested,
     /// A file was changed.
     ///
-    /// Values: `event_callback.file_change`. Collection: `file_change`.
+    /// Values: `file_change`. Collection: `file_change`.
     FileChange,
     /// A file comment was deleted.
     ///
-    /// Values: `event_callback.file_comment_deleted`. Collection: `file_comment_deleted`.
+    /// Values: `file_comment_deleted`. Collection: `file_comment_deleted`.
     FileCommentDeleted,
     /// A file was created.
     ///
-    /// Values: `event_callback.file_created`. Collection: `file_created`.
+    /// Values: `file_created`. Collection: `file_created`.
     FileCreated,
     /// A file was deleted.
     ///
-    /// Values: `event_callback.file_deleted`. Collection: `file_deleted`.
+    /// Values: `file_deleted`. Collection: `file_deleted`.
     FileDeleted,
     /// A file was made public.
     ///
-    /// Values: `event_callback.file_public`. Collection: `file_public`.
+    /// Values: `file_public`. Collection: `file_public`.
     FilePublic,
     /// A file was shared.
     ///
-    /// Values: `event_callback.file_shared`. Collection: `file_shared`.
+    /// Values: `file_shared`. Collection: `file_shared`.
     FileShared,
     /// A file was unshared.
     ///
-    /// Values: `event_callback.file_unshared`. Collection: `file_unshared`.
+    /// Values: `file_unshared`. Collection: `file_unshared`.
     FileUnshared,
     /// A custom function your app defines was executed as a workflow step.
     ///
-    /// Values: `event_callback.function_executed`. Collection: `function_executed`.
+    /// Values: `function_executed`. Collection: `function_executed`.
     FunctionExecuted,
     /// An enterprise grid migration has finished on this workspace.
     ///
-    /// Values: `event_callback.grid_migration_finished`. Collection: `grid_migration_finished`.
+    /// Values: `grid_migration_finished`. Collection: `grid_migration_finished`.
     GridMigrationFinished,
     /// An enterprise grid migration has started on this workspace.
     ///
-    /// Values: `event_callback.grid_migration_started`. Collection: `grid_migration_started`.
+    /// Values: `grid_migration_started`. Collection: `grid_migration_started`.
     GridMigrationStarted,
     /// A private channel was archived.
     ///
-    /// Values: `event_callback.group_archive`. Collection: `group_archive`.
+    /// Values: `group_archive`. Collection: `group_archive`.
     GroupArchive,
     /// You closed a private channel.
     ///
-    /// Values: `event_callback.group_close`. Collection: `group_close`.
+    /// Values: `group_close`. Collection: `group_close`.
     GroupClose,
     /// A private channel was deleted.
     ///
-    /// Values: `event_callback.group_deleted`. Collection: `group_deleted`.
+    /// Values: `group_deleted`. Collection: `group_deleted`.
     GroupDeleted,
     /// Bulk updates were made to a private channel's history.
     ///
-    /// Values: `event_callback.group_history_changed`. Collection: `group_history_changed`.
+    /// Values: `group_history_changed`. Collection: `group_history_changed`.
     GroupHistoryChanged,
     /// You left a private channel.
     ///
-    /// Values: `event_callback.group_left`. Collection: `group_left`.
+    /// Values: `group_left`. Collection: `group_left`.
     GroupLeft,
     /// You created a group DM.
     ///
-    /// Values: `event_callback.group_open`. Collection: `group_open`.
+    /// Values: `group_open`. Collection: `group_open`.
     GroupOpen,
     /// A private channel was renamed.
     ///
-    /// Values: `event_callback.group_rename`. Collection: `group_rename`.
+    /// Values: `group_rename`. Collection: `group_rename`.
     GroupRename,
     /// A private channel was unarchived.
     ///
-    /// Values: `event_callback.group_unarchive`. Collection: `group_unarchive`.
+    /// Values: `group_unarchive`. Collection: `group_unarchive`.
     GroupUnarchive,
     /// You closed a DM.
     ///
-    /// Values: `event_callback.im_close`. Collection: `im_close`.
+    /// Values: `im_close`. Collection: `im_close`.
     ImClose,
     /// A DM was created.
     ///
-    /// Values: `event_callback.im_created`. Collection: `im_created`.
+    /// Values: `im_created`. Collection: `im_created`.
     ImCreated,
     /// Bulk updates were made to a DM's history.
     ///
-    /// Values: `event_callback.im_history_changed`. Collection: `im_history_changed`.
+    /// Values: `im_history_changed`. Collection: `im_history_changed`.
     ImHistoryChanged,
     /// You opened a DM.
     ///
-    /// Values: `event_callback.im_open`. Collection: `im_open`.
+    /// Values: `im_open`. Collection: `im_open`.
     ImOpen,
     /// User requested an invite.
     ///
-    /// Values: `event_callback.invite_requested`. Collection: `invite_requested`.
+    /// Values: `invite_requested`. Collection: `invite_requested`.
     InviteRequested,
     /// A message was posted containing one or more links relevant to your application.
     ///
-    /// Values: `event_callback.link_shared`. Collection: `link_shared`.
+    /// Values: `link_shared`. Collection: `link_shared`.
     LinkShared,
     /// A user joined a public channel, private channel or MPDM.
     ///
-    /// Values: `event_callback.member_joined_channel`. Collection: `member_joined_channel`.
+    /// Values: `member_joined_channel`. Collection: `member_joined_channel`.
     MemberJoinedChannel,
     /// A user left a public or private channel.
     ///
-    /// Values: `event_callback.member_left_channel`. Collection: `member_left_channel`.
+    /// Values: `member_left_channel`. Collection: `member_left_channel`.
     MemberLeftChannel,
     /// A message was posted: the subscriptions message.channels, message.groups, message.im, message.mpim and message.app_home all deliver `type: message` (see `/event/channel_type`); edits, deletions, joins, bot posts and the like carry `/event/subtype`.
     ///
-    /// Values: `event_callback.message`. Collection: `message`.
+    /// Values: `message`. Collection: `message`.
     Message,
     /// Message metadata was deleted.
     ///
-    /// Values: `event_callback.message_metadata_deleted`. Collection: `message_metadata_deleted`.
+    /// Values: `message_metadata_deleted`. Collection: `message_metadata_deleted`.
     MessageMetadataDeleted,
     /// Message metadata was posted.
     ///
-    /// Values: `event_callback.message_metadata_posted`. Collection: `message_metadata_posted`.
+    /// Values: `message_metadata_posted`. Collection: `message_metadata_posted`.
     MessageMetadataPosted,
     /// Message metadata was updated.
     ///
-    /// Values: `event_callback.message_metadata_updated`. Collection: `message_metadata_updated`.
+    /// Values: `message_metadata_updated`. Collection: `message_metadata_updated`.
     MessageMetadataUpdated,
     /// A pin was added to a channel.
     ///
-    /// Values: `event_callback.pin_added`. Collection: `pin_added`.
+    /// Values: `pin_added`. Collection: `pin_added`.
     PinAdded,
     /// A pin was removed from a channel.
     ///
-    /// Values: `event_callback.pin_removed`. Collection: `pin_removed`.
+    /// Values: `pin_removed`. Collection: `pin_removed`.
     PinRemoved,
     /// A member has added an emoji reaction to an item.
     ///
-    /// Values: `event_callback.reaction_added`. Collection: `reaction_added`.
+    /// Values: `reaction_added`. Collection: `reaction_added`.
     ReactionAdded,
     /// A member removed an emoji reaction.
     ///
-    /// Values: `event_callback.reaction_removed`. Collection: `reaction_removed`.
+    /// Values: `reaction_removed`. Collection: `reaction_removed`.
     ReactionRemoved,
     /// A shared channel invite was accepted.
     ///
-    /// Values: `event_callback.shared_channel_invite_accepted`. Collection: `shared_channel_invite_accepted`.
+    /// Values: `shared_channel_invite_accepted`. Collection: `shared_channel_invite_accepted`.
     SharedChannelInviteAccepted,
     /// A shared channel invite was approved.
     ///
-    /// Values: `event_callback.shared_channel_invite_approved`. Collection: `shared_channel_invite_approved`.
+    /// Values: `shared_channel_invite_approved`. Collection: `shared_channel_invite_approved`.
     SharedChannelInviteApproved,
     /// A shared channel invite was declined.
     ///
-    /// Values: `event_callback.shared_channel_invite_declined`. Collection: `shared_channel_invite_declined`.
+    /// Values: `shared_channel_invite_declined`. Collection: `shared_channel_invite_declined`.
     SharedChannelInviteDeclined,
     /// A shared channel invite was sent to a Slack user.
     ///
-    /// Values: `event_callback.shared_channel_invite_received`. Collection: `shared_channel_invite_received`.
+    /// Values: `shared_channel_invite_received`. Collection: `shared_channel_invite_received`.
     SharedChannelInviteReceived,
     /// A shared channel invite was requested.
     ///
-    /// Values: `event_callback.shared_channel_invite_requested`. Collection: `shared_channel_invite_requested`.
+    /// Values: `shared_channel_invite_requested`. Collection: `shared_channel_invite_requested`.
     SharedChannelInviteRequested,
     /// A member has saved an item for later or starred an item.
     ///
-    /// Values: `event_callback.star_added`. Collection: `star_added`.
+    /// Values: `star_added`. Collection: `star_added`.
     StarAdded,
     /// A member has removed an item saved for later or starred an item.
     ///
-    /// Values: `event_callback.star_removed`. Collection: `star_removed`.
+    /// Values: `star_removed`. Collection: `star_removed`.
     StarRemoved,
     /// A User Group has been added to the workspace.
     ///
-    /// Values: `event_callback.subteam_created`. Collection: `subteam_created`.
+    /// Values: `subteam_created`. Collection: `subteam_created`.
     SubteamCreated,
     /// The membership of an existing User Group has changed.
     ///
-    /// Values: `event_callback.subteam_members_changed`. Collection: `subteam_members_changed`.
+    /// Values: `subteam_members_changed`. Collection: `subteam_members_changed`.
     SubteamMembersChanged,
     /// You have been added to a User Group.
     ///
-    /// Values: `event_callback.subteam_self_added`. Collection: `subteam_self_added`.
+    /// Values: `subteam_self_added`. Collection: `subteam_self_added`.
     SubteamSelfAdded,
     /// You have been removed from a User Group.
     ///
-    /// Values: `event_callback.subteam_self_removed`. Collection: `subteam_self_removed`.
+    /// Values: `subteam_self_removed`. Collection: `subteam_self_removed`.
     SubteamSelfRemoved,
     /// An existing User Group has been updated or its members changed.
     ///
-    /// Values: `event_callback.subteam_updated`. Collection: `subteam_updated`.
+    /// Values: `subteam_updated`. Collection: `subteam_updated`.
     SubteamUpdated,
     /// Access to a set of teams was granted to your org app.
     ///
-    /// Values: `event_callback.team_access_granted`. Collection: `team_access_granted`.
+    /// Values: `team_access_granted`. Collection: `team_access_granted`.
     TeamAccessGranted,
     /// Access to a set of teams was revoked from your org app.
     ///
-    /// Values: `event_callback.team_access_revoked`. Collection: `team_access_revoked`.
+    /// Values: `team_access_revoked`. Collection: `team_access_revoked`.
     TeamAccessRevoked,
     /// The workspace domain has changed.
     ///
-    /// Values: `event_callback.team_domain_change`. Collection: `team_domain_change`.
+    /// Values: `team_domain_change`. Collection: `team_domain_change`.
     TeamDomainChange,
     /// A new member has joined.
     ///
-    /// Values: `event_callback.team_join`. Collection: `team_join`.
+    /// Values: `team_join`. Collection: `team_join`.
     TeamJoin,
     /// The workspace name has changed.
     ///
-    /// Values: `event_callback.team_rename`. Collection: `team_rename`.
+    /// Values: `team_rename`. Collection: `team_rename`.
     TeamRename,
     /// API tokens for your app were revoked.
     ///
-    /// Values: `event_callback.tokens_revoked`. Collection: `tokens_revoked`.
+    /// Values: `tokens_revoked`. Collection: `tokens_revoked`.
     TokensRevoked,
     /// A member's data has changed.
     ///
-    /// Values: `event_callback.user_change`. Collection: `user_change`.
+    /// Values: `user_change`. Collection: `user_change`.
     UserChange,
     /// A user's huddle status has changed.
     ///
-    /// Values: `event_callback.user_huddle_changed`. Collection: `user_huddle_changed`.
+    /// Values: `user_huddle_changed`. Collection: `user_huddle_changed`.
     UserHuddleChanged,
     /// A user's profile data has changed.
     ///
-    /// Values: `event_callback.user_profile_changed`. Collection: `user_profile_changed`.
+    /// Values: `user_profile_changed`. Collection: `user_profile_changed`.
     UserProfileChanged,
     /// A user's status has changed.
     ///
-    /// Values: `event_callback.user_status_changed`. Collection: `user_status_changed`.
+    /// Values: `user_status_changed`. Collection: `user_status_changed`.
     UserStatusChanged,
     /// A workflow that contains a step supported by your app was deleted (Steps from Apps, deprecated).
     ///
-    /// Values: `event_callback.workflow_deleted`. Collection: `workflow_deleted`.
+    /// Values: `workflow_deleted`. Collection: `workflow_deleted`.
     WorkflowDeleted,
     /// A workflow that contains a step supported by your app was published (Steps from Apps, deprecated).
     ///
-    /// Values: `event_callback.workflow_published`. Collection: `workflow_published`.
+    /// Values: `workflow_published`. Collection: `workflow_published`.
     WorkflowPublished,
     /// A workflow step supported by your app was removed from a workflow (Steps from Apps, deprecated).
     ///
-    /// Values: `event_callback.workflow_step_deleted`. Collection: `workflow_step_deleted`.
+    /// Values: `workflow_step_deleted`. Collection: `workflow_step_deleted`.
     WorkflowStepDeleted,
     /// A workflow step supported by your app should execute (Steps from Apps, deprecated).
     ///
-    /// Values: `event_callback.workflow_step_execute`. Collection: `workflow_step_execute`.
+    /// Values: `workflow_step_execute`. Collection: `workflow_step_execute`.
     WorkflowStepExecute,
     /// A workflow that contains a step supported by your app was unpublished (Steps from Apps, deprecated).
     ///
-    /// Values: `event_callback.workflow_unpublished`. Collection: `workflow_unpublished`.
+    /// Values: `workflow_unpublished`. Collection: `workflow_unpublished`.
     WorkflowUnpublished,
     /// Indicates your app’s event subscriptions are being rate limited (more than 30,000 events per workspace per hour); sent without an inner event, with `minute_rate_limited`.
     ///
@@ -472,259 +472,167 @@ impl EventType {
     /// patterns in definition order; `None` for a type the definition does not know.
     pub fn from_value(value: &str) -> ::std::option::Option<EventType> {
         match value {
-            "event_callback.app_context_changed" => {
+            "app_context_changed" => {
                 ::std::option::Option::Some(EventType::AppContextChanged)
             }
-            "event_callback.app_deleted" => {
-                ::std::option::Option::Some(EventType::AppDeleted)
-            }
-            "event_callback.app_home_opened" => {
-                ::std::option::Option::Some(EventType::AppHomeOpened)
-            }
-            "event_callback.app_installed" => {
-                ::std::option::Option::Some(EventType::AppInstalled)
-            }
-            "event_callback.app_mention" => {
-                ::std::option::Option::Some(EventType::AppMention)
-            }
-            "event_callback.app_requested" => {
-                ::std::option::Option::Some(EventType::AppRequested)
-            }
-            "event_callback.app_uninstalled" => {
-                ::std::option::Option::Some(EventType::AppUninstalled)
-            }
-            "event_callback.app_uninstalled_team" => {
+            "app_deleted" => ::std::option::Option::Some(EventType::AppDeleted),
+            "app_home_opened" => ::std::option::Option::Some(EventType::AppHomeOpened),
+            "app_installed" => ::std::option::Option::Some(EventType::AppInstalled),
+            "app_mention" => ::std::option::Option::Some(EventType::AppMention),
+            "app_requested" => ::std::option::Option::Some(EventType::AppRequested),
+            "app_uninstalled" => ::std::option::Option::Some(EventType::AppUninstalled),
+            "app_uninstalled_team" => {
                 ::std::option::Option::Some(EventType::AppUninstalledTeam)
             }
-            "event_callback.assistant_thread_context_changed" => {
+            "assistant_thread_context_changed" => {
                 ::std::option::Option::Some(EventType::AssistantThreadContextChanged)
             }
-            "event_callback.assistant_thread_started" => {
+            "assistant_thread_started" => {
                 ::std::option::Option::Some(EventType::AssistantThreadStarted)
             }
-            "event_callback.call_rejected" => {
-                ::std::option::Option::Some(EventType::CallRejected)
-            }
-            "event_callback.channel_archive" => {
-                ::std::option::Option::Some(EventType::ChannelArchive)
-            }
-            "event_callback.channel_created" => {
-                ::std::option::Option::Some(EventType::ChannelCreated)
-            }
-            "event_callback.channel_deleted" => {
-                ::std::option::Option::Some(EventType::ChannelDeleted)
-            }
-            "event_callback.channel_history_changed" => {
+            "call_rejected" => ::std::option::Option::Some(EventType::CallRejected),
+            "channel_archive" => ::std::option::Option::Some(EventType::ChannelArchive),
+            "channel_created" => ::std::option::Option::Some(EventType::ChannelCreated),
+            "channel_deleted" => ::std::option::Option::Some(EventType::ChannelDeleted),
+            "channel_history_changed" => {
                 ::std::option::Option::Some(EventType::ChannelHistoryChanged)
             }
-            "event_callback.channel_id_changed" => {
+            "channel_id_changed" => {
                 ::std::option::Option::Some(EventType::ChannelIdChanged)
             }
-            "event_callback.channel_left" => {
-                ::std::option::Option::Some(EventType::ChannelLeft)
-            }
-            "event_callback.channel_rename" => {
-                ::std::option::Option::Some(EventType::ChannelRename)
-            }
-            "event_callback.channel_shared" => {
-                ::std::option::Option::Some(EventType::ChannelShared)
-            }
-            "event_callback.channel_unarchive" => {
+            "channel_left" => ::std::option::Option::Some(EventType::ChannelLeft),
+            "channel_rename" => ::std::option::Option::Some(EventType::ChannelRename),
+            "channel_shared" => ::std::option::Option::Some(EventType::ChannelShared),
+            "channel_unarchive" => {
                 ::std::option::Option::Some(EventType::ChannelUnarchive)
             }
-            "event_callback.channel_unshared" => {
-                ::std::option::Option::Some(EventType::ChannelUnshared)
-            }
-            "event_callback.dnd_updated" => {
-                ::std::option::Option::Some(EventType::DndUpdated)
-            }
-            "event_callback.dnd_updated_user" => {
-                ::std::option::Option::Some(EventType::DndUpdatedUser)
-            }
-            "event_callback.email_domain_changed" => {
+            "channel_unshared" => ::std::option::Option::Some(EventType::ChannelUnshared),
+            "dnd_updated" => ::std::option::Option::Some(EventType::DndUpdated),
+            "dnd_updated_user" => ::std::option::Option::Some(EventType::DndUpdatedUser),
+            "email_domain_changed" => {
                 ::std::option::Option::Some(EventType::EmailDomainChanged)
             }
-            "event_callback.emoji_changed" => {
-                ::std::option::Option::Some(EventType::EmojiChanged)
-            }
-            "event_callback.entity_details_requested" => {
+            "emoji_changed" => ::std::option::Option::Some(EventType::EmojiChanged),
+            "entity_details_requested" => {
                 ::std::option::Option::Some(EventType::EntityDetailsRequested)
             }
-            "event_callback.file_change" => {
-                ::std::option::Option::Some(EventType::FileChange)
-            }
-            "event_callback.file_comment_deleted" => {
+            "file_change" => ::std::option::Option::Some(EventType::FileChange),
+            "file_comment_deleted" => {
                 ::std::option::Option::Some(EventType::FileCommentDeleted)
             }
-            "event_callback.file_created" => {
-                ::std::option::Option::Some(EventType::FileCreated)
-            }
-            "event_callback.file_deleted" => {
-                ::std::option::Option::Some(EventType::FileDeleted)
-            }
-            "event_callback.file_public" => {
-                ::std::option::Option::Some(EventType::FilePublic)
-            }
-            "event_callback.file_shared" => {
-                ::std::option::Option::Some(EventType::FileShared)
-            }
-            "event_callback.file_unshared" => {
-                ::std::option::Option::Some(EventType::FileUnshared)
-            }
-            "event_callback.function_executed" => {
+            "file_created" => ::std::option::Option::Some(EventType::FileCreated),
+            "file_deleted" => ::std::option::Option::Some(EventType::FileDeleted),
+            "file_public" => ::std::option::Option::Some(EventType::FilePublic),
+            "file_shared" => ::std::option::Option::Some(EventType::FileShared),
+            "file_unshared" => ::std::option::Option::Some(EventType::FileUnshared),
+            "function_executed" => {
                 ::std::option::Option::Some(EventType::FunctionExecuted)
             }
-            "event_callback.grid_migration_finished" => {
+            "grid_migration_finished" => {
                 ::std::option::Option::Some(EventType::GridMigrationFinished)
             }
-            "event_callback.grid_migration_started" => {
+            "grid_migration_started" => {
                 ::std::option::Option::Some(EventType::GridMigrationStarted)
             }
-            "event_callback.group_archive" => {
-                ::std::option::Option::Some(EventType::GroupArchive)
-            }
-            "event_callback.group_close" => {
-                ::std::option::Option::Some(EventType::GroupClose)
-            }
-            "event_callback.group_deleted" => {
-                ::std::option::Option::Some(EventType::GroupDeleted)
-            }
-            "event_callback.group_history_changed" => {
+            "group_archive" => ::std::option::Option::Some(EventType::GroupArchive),
+            "group_close" => ::std::option::Option::Some(EventType::GroupClose),
+            "group_deleted" => ::std::option::Option::Some(EventType::GroupDeleted),
+            "group_history_changed" => {
                 ::std::option::Option::Some(EventType::GroupHistoryChanged)
             }
-            "event_callback.group_left" => {
-                ::std::option::Option::Some(EventType::GroupLeft)
-            }
-            "event_callback.group_open" => {
-                ::std::option::Option::Some(EventType::GroupOpen)
-            }
-            "event_callback.group_rename" => {
-                ::std::option::Option::Some(EventType::GroupRename)
-            }
-            "event_callback.group_unarchive" => {
-                ::std::option::Option::Some(EventType::GroupUnarchive)
-            }
-            "event_callback.im_close" => ::std::option::Option::Some(EventType::ImClose),
-            "event_callback.im_created" => {
-                ::std::option::Option::Some(EventType::ImCreated)
-            }
-            "event_callback.im_history_changed" => {
+            "group_left" => ::std::option::Option::Some(EventType::GroupLeft),
+            "group_open" => ::std::option::Option::Some(EventType::GroupOpen),
+            "group_rename" => ::std::option::Option::Some(EventType::GroupRename),
+            "group_unarchive" => ::std::option::Option::Some(EventType::GroupUnarchive),
+            "im_close" => ::std::option::Option::Some(EventType::ImClose),
+            "im_created" => ::std::option::Option::Some(EventType::ImCreated),
+            "im_history_changed" => {
                 ::std::option::Option::Some(EventType::ImHistoryChanged)
             }
-            "event_callback.im_open" => ::std::option::Option::Some(EventType::ImOpen),
-            "event_callback.invite_requested" => {
-                ::std::option::Option::Some(EventType::InviteRequested)
-            }
-            "event_callback.link_shared" => {
-                ::std::option::Option::Some(EventType::LinkShared)
-            }
-            "event_callback.member_joined_channel" => {
+            "im_open" => ::std::option::Option::Some(EventType::ImOpen),
+            "invite_requested" => ::std::option::Option::Some(EventType::InviteRequested),
+            "link_shared" => ::std::option::Option::Some(EventType::LinkShared),
+            "member_joined_channel" => {
                 ::std::option::Option::Some(EventType::MemberJoinedChannel)
             }
-            "event_callback.member_left_channel" => {
+            "member_left_channel" => {
                 ::std::option::Option::Some(EventType::MemberLeftChannel)
             }
-            "event_callback.message" => ::std::option::Option::Some(EventType::Message),
-            "event_callback.message_metadata_deleted" => {
+            "message" => ::std::option::Option::Some(EventType::Message),
+            "message_metadata_deleted" => {
                 ::std::option::Option::Some(EventType::MessageMetadataDeleted)
             }
-            "event_callback.message_metadata_posted" => {
+            "message_metadata_posted" => {
                 ::std::option::Option::Some(EventType::MessageMetadataPosted)
             }
-            "event_callback.message_metadata_updated" => {
+            "message_metadata_updated" => {
                 ::std::option::Option::Some(EventType::MessageMetadataUpdated)
             }
-            "event_callback.pin_added" => {
-                ::std::option::Option::Some(EventType::PinAdded)
-            }
-            "event_callback.pin_removed" => {
-                ::std::option::Option::Some(EventType::PinRemoved)
-            }
-            "event_callback.reaction_added" => {
-                ::std::option::Option::Some(EventType::ReactionAdded)
-            }
-            "event_callback.reaction_removed" => {
-                ::std::option::Option::Some(EventType::ReactionRemoved)
-            }
-            "event_callback.shared_channel_invite_accepted" => {
+            "pin_added" => ::std::option::Option::Some(EventType::PinAdded),
+            "pin_removed" => ::std::option::Option::Some(EventType::PinRemoved),
+            "reaction_added" => ::std::option::Option::Some(EventType::ReactionAdded),
+            "reaction_removed" => ::std::option::Option::Some(EventType::ReactionRemoved),
+            "shared_channel_invite_accepted" => {
                 ::std::option::Option::Some(EventType::SharedChannelInviteAccepted)
             }
-            "event_callback.shared_channel_invite_approved" => {
+            "shared_channel_invite_approved" => {
                 ::std::option::Option::Some(EventType::SharedChannelInviteApproved)
             }
-            "event_callback.shared_channel_invite_declined" => {
+            "shared_channel_invite_declined" => {
                 ::std::option::Option::Some(EventType::SharedChannelInviteDeclined)
             }
-            "event_callback.shared_channel_invite_received" => {
+            "shared_channel_invite_received" => {
                 ::std::option::Option::Some(EventType::SharedChannelInviteReceived)
             }
-            "event_callback.shared_channel_invite_requested" => {
+            "shared_channel_invite_requested" => {
                 ::std::option::Option::Some(EventType::SharedChannelInviteRequested)
             }
-            "event_callback.star_added" => {
-                ::std::option::Option::Some(EventType::StarAdded)
-            }
-            "event_callback.star_removed" => {
-                ::std::option::Option::Some(EventType::StarRemoved)
-            }
-            "event_callback.subteam_created" => {
-                ::std::option::Option::Some(EventType::SubteamCreated)
-            }
-            "event_callback.subteam_members_changed" => {
+            "star_added" => ::std::option::Option::Some(EventType::StarAdded),
+            "star_removed" => ::std::option::Option::Some(EventType::StarRemoved),
+            "subteam_created" => ::std::option::Option::Some(EventType::SubteamCreated),
+            "subteam_members_changed" => {
                 ::std::option::Option::Some(EventType::SubteamMembersChanged)
             }
-            "event_callback.subteam_self_added" => {
+            "subteam_self_added" => {
                 ::std::option::Option::Some(EventType::SubteamSelfAdded)
             }
-            "event_callback.subteam_self_removed" => {
+            "subteam_self_removed" => {
                 ::std::option::Option::Some(EventType::SubteamSelfRemoved)
             }
-            "event_callback.subteam_updated" => {
-                ::std::option::Option::Some(EventType::SubteamUpdated)
-            }
-            "event_callback.team_access_granted" => {
+            "subteam_updated" => ::std::option::Option::Some(EventType::SubteamUpdated),
+            "team_access_granted" => {
                 ::std::option::Option::Some(EventType::TeamAccessGranted)
             }
-            "event_callback.team_access_revoked" => {
+            "team_access_revoked" => {
                 ::std::option::Option::Some(EventType::TeamAccessRevoked)
             }
-            "event_callback.team_domain_change" => {
+            "team_domain_change" => {
                 ::std::option::Option::Some(EventType::TeamDomainChange)
             }
-            "event_callback.team_join" => {
-                ::std::option::Option::Some(EventType::TeamJoin)
-            }
-            "event_callback.team_rename" => {
-                ::std::option::Option::Some(EventType::TeamRename)
-            }
-            "event_callback.tokens_revoked" => {
-                ::std::option::Option::Some(EventType::TokensRevoked)
-            }
-            "event_callback.user_change" => {
-                ::std::option::Option::Some(EventType::UserChange)
-            }
-            "event_callback.user_huddle_changed" => {
+            "team_join" => ::std::option::Option::Some(EventType::TeamJoin),
+            "team_rename" => ::std::option::Option::Some(EventType::TeamRename),
+            "tokens_revoked" => ::std::option::Option::Some(EventType::TokensRevoked),
+            "user_change" => ::std::option::Option::Some(EventType::UserChange),
+            "user_huddle_changed" => {
                 ::std::option::Option::Some(EventType::UserHuddleChanged)
             }
-            "event_callback.user_profile_changed" => {
+            "user_profile_changed" => {
                 ::std::option::Option::Some(EventType::UserProfileChanged)
             }
-            "event_callback.user_status_changed" => {
+            "user_status_changed" => {
                 ::std::option::Option::Some(EventType::UserStatusChanged)
             }
-            "event_callback.workflow_deleted" => {
-                ::std::option::Option::Some(EventType::WorkflowDeleted)
-            }
-            "event_callback.workflow_published" => {
+            "workflow_deleted" => ::std::option::Option::Some(EventType::WorkflowDeleted),
+            "workflow_published" => {
                 ::std::option::Option::Some(EventType::WorkflowPublished)
             }
-            "event_callback.workflow_step_deleted" => {
+            "workflow_step_deleted" => {
                 ::std::option::Option::Some(EventType::WorkflowStepDeleted)
             }
-            "event_callback.workflow_step_execute" => {
+            "workflow_step_execute" => {
                 ::std::option::Option::Some(EventType::WorkflowStepExecute)
             }
-            "event_callback.workflow_unpublished" => {
+            "workflow_unpublished" => {
                 ::std::option::Option::Some(EventType::WorkflowUnpublished)
             }
             "app_rate_limited" => ::std::option::Option::Some(EventType::AppRateLimited),
@@ -1559,6 +1467,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Post]),
             body: model::BodyEncoding::Json,
+            header_aliases: ::std::vec::Vec::new(),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
@@ -1630,16 +1539,15 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         ]),
         events: model::Events {
             batch: ::std::option::Option::None,
-            discriminator: model::ValueSource::Composite {
-                parts: ::std::vec::Vec::from([
-                    model::ValueSource::BodyPointer {
-                        pointer: "/type".to_owned(),
-                    },
+            discriminator: model::ValueSource::FirstOf {
+                sources: ::std::vec::Vec::from([
                     model::ValueSource::BodyPointer {
                         pointer: "/event/type".to_owned(),
                     },
+                    model::ValueSource::BodyPointer {
+                        pointer: "/type".to_owned(),
+                    },
                 ]),
-                separator: ".".to_owned(),
             },
             document_key: model::ValueSource::BodyPointer {
                 pointer: "/event_id".to_owned(),
@@ -1647,9 +1555,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             types: ::std::vec::Vec::from([
                 model::EventType {
                     collection: "app_context_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_context_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_context_changed".to_owned()]),
                     description: "The context (the channel being viewed) changed while a user had your app's container open."
                         .to_owned(),
                     enabled: false,
@@ -1657,9 +1563,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "app_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_deleted".to_owned()]),
                     description: "User has deleted an app (Enterprise organizations)."
                         .to_owned(),
                     enabled: false,
@@ -1667,18 +1571,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "app_home_opened".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_home_opened".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_home_opened".to_owned()]),
                     description: "User clicked into your App Home.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "app_installed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_installed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_installed".to_owned()]),
                     description: "User has installed an app (Enterprise organizations)."
                         .to_owned(),
                     enabled: false,
@@ -1686,9 +1586,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "app_mention".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_mention".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_mention".to_owned()]),
                     description: "Subscribe to only the message events that mention your app or bot."
                         .to_owned(),
                     enabled: true,
@@ -1696,27 +1594,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "app_requested".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_requested".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_requested".to_owned()]),
                     description: "User requested an app.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "app_uninstalled".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_uninstalled".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_uninstalled".to_owned()]),
                     description: "Your Slack app was uninstalled.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "app_uninstalled_team".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.app_uninstalled_team".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["app_uninstalled_team".to_owned()]),
                     description: "User has uninstalled an app (Enterprise organizations)."
                         .to_owned(),
                     enabled: false,
@@ -1725,7 +1617,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "assistant_thread_context_changed".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.assistant_thread_context_changed".to_owned(),
+                        "assistant_thread_context_changed".to_owned(),
                     ]),
                     description: "The context changed while an AI assistant thread was visible."
                         .to_owned(),
@@ -1735,7 +1627,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "assistant_thread_started".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.assistant_thread_started".to_owned(),
+                        "assistant_thread_started".to_owned(),
                     ]),
                     description: "An AI assistant thread was started.".to_owned(),
                     enabled: true,
@@ -1743,36 +1635,28 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "call_rejected".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.call_rejected".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["call_rejected".to_owned()]),
                     description: "A Call was rejected.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_archive".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_archive".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_archive".to_owned()]),
                     description: "A channel was archived.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_created".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_created".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_created".to_owned()]),
                     description: "A channel was created.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_deleted".to_owned()]),
                     description: "A channel was deleted.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -1780,7 +1664,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "channel_history_changed".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.channel_history_changed".to_owned(),
+                        "channel_history_changed".to_owned(),
                     ]),
                     description: "Bulk updates were made to a channel's history."
                         .to_owned(),
@@ -1789,36 +1673,28 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "channel_id_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_id_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_id_changed".to_owned()]),
                     description: "A channel ID changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_left".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_left".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_left".to_owned()]),
                     description: "You left a channel.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_rename".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_rename".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_rename".to_owned()]),
                     description: "A channel was renamed.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_shared".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_shared".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_shared".to_owned()]),
                     description: "A channel has been shared with an external workspace."
                         .to_owned(),
                     enabled: false,
@@ -1826,18 +1702,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "channel_unarchive".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_unarchive".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_unarchive".to_owned()]),
                     description: "A channel was unarchived.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "channel_unshared".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.channel_unshared".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["channel_unshared".to_owned()]),
                     description: "A channel has been unshared with an external workspace."
                         .to_owned(),
                     enabled: false,
@@ -1845,9 +1717,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "dnd_updated".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.dnd_updated".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["dnd_updated".to_owned()]),
                     description: "Do not Disturb settings changed for the current user."
                         .to_owned(),
                     enabled: false,
@@ -1855,9 +1725,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "dnd_updated_user".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.dnd_updated_user".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["dnd_updated_user".to_owned()]),
                     description: "Do not Disturb settings changed for a member."
                         .to_owned(),
                     enabled: false,
@@ -1865,18 +1733,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "email_domain_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.email_domain_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["email_domain_changed".to_owned()]),
                     description: "The workspace email domain has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "emoji_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.emoji_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["emoji_changed".to_owned()]),
                     description: "A custom emoji has been added or changed.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -1884,7 +1748,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "entity_details_requested".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.entity_details_requested".to_owned(),
+                        "entity_details_requested".to_owned(),
                     ]),
                     description: "A user asked for the details of a Work Object your app unfurled (the flexpane was opened)."
                         .to_owned(),
@@ -1893,72 +1757,56 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "file_change".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_change".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_change".to_owned()]),
                     description: "A file was changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_comment_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_comment_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_comment_deleted".to_owned()]),
                     description: "A file comment was deleted.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_created".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_created".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_created".to_owned()]),
                     description: "A file was created.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_deleted".to_owned()]),
                     description: "A file was deleted.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_public".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_public".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_public".to_owned()]),
                     description: "A file was made public.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_shared".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_shared".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_shared".to_owned()]),
                     description: "A file was shared.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "file_unshared".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.file_unshared".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["file_unshared".to_owned()]),
                     description: "A file was unshared.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "function_executed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.function_executed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["function_executed".to_owned()]),
                     description: "A custom function your app defines was executed as a workflow step."
                         .to_owned(),
                     enabled: true,
@@ -1967,7 +1815,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "grid_migration_finished".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.grid_migration_finished".to_owned(),
+                        "grid_migration_finished".to_owned(),
                     ]),
                     description: "An enterprise grid migration has finished on this workspace."
                         .to_owned(),
@@ -1976,9 +1824,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "grid_migration_started".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.grid_migration_started".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["grid_migration_started".to_owned()]),
                     description: "An enterprise grid migration has started on this workspace."
                         .to_owned(),
                     enabled: false,
@@ -1986,36 +1832,28 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "group_archive".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_archive".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_archive".to_owned()]),
                     description: "A private channel was archived.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_close".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_close".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_close".to_owned()]),
                     description: "You closed a private channel.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_deleted".to_owned()]),
                     description: "A private channel was deleted.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_history_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_history_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_history_changed".to_owned()]),
                     description: "Bulk updates were made to a private channel's history."
                         .to_owned(),
                     enabled: false,
@@ -2023,88 +1861,70 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "group_left".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_left".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_left".to_owned()]),
                     description: "You left a private channel.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_open".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_open".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_open".to_owned()]),
                     description: "You created a group DM.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_rename".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_rename".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_rename".to_owned()]),
                     description: "A private channel was renamed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "group_unarchive".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.group_unarchive".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["group_unarchive".to_owned()]),
                     description: "A private channel was unarchived.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "im_close".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.im_close".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["im_close".to_owned()]),
                     description: "You closed a DM.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "im_created".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.im_created".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["im_created".to_owned()]),
                     description: "A DM was created.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "im_history_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.im_history_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["im_history_changed".to_owned()]),
                     description: "Bulk updates were made to a DM's history.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "im_open".to_owned(),
-                    values: ::std::vec::Vec::from(["event_callback.im_open".to_owned()]),
+                    values: ::std::vec::Vec::from(["im_open".to_owned()]),
                     description: "You opened a DM.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "invite_requested".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.invite_requested".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["invite_requested".to_owned()]),
                     description: "User requested an invite.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "link_shared".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.link_shared".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["link_shared".to_owned()]),
                     description: "A message was posted containing one or more links relevant to your application."
                         .to_owned(),
                     enabled: true,
@@ -2112,9 +1932,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "member_joined_channel".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.member_joined_channel".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["member_joined_channel".to_owned()]),
                     description: "A user joined a public channel, private channel or MPDM."
                         .to_owned(),
                     enabled: true,
@@ -2122,16 +1940,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "member_left_channel".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.member_left_channel".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["member_left_channel".to_owned()]),
                     description: "A user left a public or private channel.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "message".to_owned(),
-                    values: ::std::vec::Vec::from(["event_callback.message".to_owned()]),
+                    values: ::std::vec::Vec::from(["message".to_owned()]),
                     description: "A message was posted: the subscriptions message.channels, message.groups, message.im, message.mpim and message.app_home all deliver `type: message` (see `/event/channel_type`); edits, deletions, joins, bot posts and the like carry `/event/subtype`."
                         .to_owned(),
                     enabled: true,
@@ -2140,7 +1956,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "message_metadata_deleted".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.message_metadata_deleted".to_owned(),
+                        "message_metadata_deleted".to_owned(),
                     ]),
                     description: "Message metadata was deleted.".to_owned(),
                     enabled: false,
@@ -2149,7 +1965,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "message_metadata_posted".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.message_metadata_posted".to_owned(),
+                        "message_metadata_posted".to_owned(),
                     ]),
                     description: "Message metadata was posted.".to_owned(),
                     enabled: false,
@@ -2158,7 +1974,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "message_metadata_updated".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.message_metadata_updated".to_owned(),
+                        "message_metadata_updated".to_owned(),
                     ]),
                     description: "Message metadata was updated.".to_owned(),
                     enabled: false,
@@ -2166,27 +1982,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "pin_added".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.pin_added".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["pin_added".to_owned()]),
                     description: "A pin was added to a channel.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "pin_removed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.pin_removed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["pin_removed".to_owned()]),
                     description: "A pin was removed from a channel.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "reaction_added".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.reaction_added".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["reaction_added".to_owned()]),
                     description: "A member has added an emoji reaction to an item."
                         .to_owned(),
                     enabled: true,
@@ -2194,9 +2004,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "reaction_removed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.reaction_removed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["reaction_removed".to_owned()]),
                     description: "A member removed an emoji reaction.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -2204,7 +2012,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "shared_channel_invite_accepted".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.shared_channel_invite_accepted".to_owned(),
+                        "shared_channel_invite_accepted".to_owned(),
                     ]),
                     description: "A shared channel invite was accepted.".to_owned(),
                     enabled: false,
@@ -2213,7 +2021,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "shared_channel_invite_approved".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.shared_channel_invite_approved".to_owned(),
+                        "shared_channel_invite_approved".to_owned(),
                     ]),
                     description: "A shared channel invite was approved.".to_owned(),
                     enabled: false,
@@ -2222,7 +2030,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "shared_channel_invite_declined".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.shared_channel_invite_declined".to_owned(),
+                        "shared_channel_invite_declined".to_owned(),
                     ]),
                     description: "A shared channel invite was declined.".to_owned(),
                     enabled: false,
@@ -2231,7 +2039,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "shared_channel_invite_received".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.shared_channel_invite_received".to_owned(),
+                        "shared_channel_invite_received".to_owned(),
                     ]),
                     description: "A shared channel invite was sent to a Slack user."
                         .to_owned(),
@@ -2241,7 +2049,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "shared_channel_invite_requested".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.shared_channel_invite_requested".to_owned(),
+                        "shared_channel_invite_requested".to_owned(),
                     ]),
                     description: "A shared channel invite was requested.".to_owned(),
                     enabled: false,
@@ -2249,9 +2057,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "star_added".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.star_added".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["star_added".to_owned()]),
                     description: "A member has saved an item for later or starred an item."
                         .to_owned(),
                     enabled: false,
@@ -2259,9 +2065,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "star_removed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.star_removed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["star_removed".to_owned()]),
                     description: "A member has removed an item saved for later or starred an item."
                         .to_owned(),
                     enabled: false,
@@ -2269,9 +2073,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "subteam_created".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.subteam_created".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["subteam_created".to_owned()]),
                     description: "A User Group has been added to the workspace."
                         .to_owned(),
                     enabled: false,
@@ -2280,7 +2082,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "subteam_members_changed".to_owned(),
                     values: ::std::vec::Vec::from([
-                        "event_callback.subteam_members_changed".to_owned(),
+                        "subteam_members_changed".to_owned(),
                     ]),
                     description: "The membership of an existing User Group has changed."
                         .to_owned(),
@@ -2289,27 +2091,21 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "subteam_self_added".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.subteam_self_added".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["subteam_self_added".to_owned()]),
                     description: "You have been added to a User Group.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "subteam_self_removed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.subteam_self_removed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["subteam_self_removed".to_owned()]),
                     description: "You have been removed from a User Group.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "subteam_updated".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.subteam_updated".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["subteam_updated".to_owned()]),
                     description: "An existing User Group has been updated or its members changed."
                         .to_owned(),
                     enabled: false,
@@ -2317,9 +2113,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "team_access_granted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.team_access_granted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["team_access_granted".to_owned()]),
                     description: "Access to a set of teams was granted to your org app."
                         .to_owned(),
                     enabled: false,
@@ -2327,9 +2121,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "team_access_revoked".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.team_access_revoked".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["team_access_revoked".to_owned()]),
                     description: "Access to a set of teams was revoked from your org app."
                         .to_owned(),
                     enabled: false,
@@ -2337,81 +2129,63 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "team_domain_change".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.team_domain_change".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["team_domain_change".to_owned()]),
                     description: "The workspace domain has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "team_join".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.team_join".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["team_join".to_owned()]),
                     description: "A new member has joined.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "team_rename".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.team_rename".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["team_rename".to_owned()]),
                     description: "The workspace name has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "tokens_revoked".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.tokens_revoked".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["tokens_revoked".to_owned()]),
                     description: "API tokens for your app were revoked.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "user_change".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.user_change".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["user_change".to_owned()]),
                     description: "A member's data has changed.".to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "user_huddle_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.user_huddle_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["user_huddle_changed".to_owned()]),
                     description: "A user's huddle status has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "user_profile_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.user_profile_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["user_profile_changed".to_owned()]),
                     description: "A user's profile data has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "user_status_changed".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.user_status_changed".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["user_status_changed".to_owned()]),
                     description: "A user's status has changed.".to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
                     collection: "workflow_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.workflow_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["workflow_deleted".to_owned()]),
                     description: "A workflow that contains a step supported by your app was deleted (Steps from Apps, deprecated)."
                         .to_owned(),
                     enabled: false,
@@ -2419,9 +2193,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "workflow_published".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.workflow_published".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["workflow_published".to_owned()]),
                     description: "A workflow that contains a step supported by your app was published (Steps from Apps, deprecated)."
                         .to_owned(),
                     enabled: false,
@@ -2429,9 +2201,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "workflow_step_deleted".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.workflow_step_deleted".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["workflow_step_deleted".to_owned()]),
                     description: "A workflow step supported by your app was removed from a workflow (Steps from Apps, deprecated)."
                         .to_owned(),
                     enabled: false,
@@ -2439,9 +2209,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "workflow_step_execute".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.workflow_step_execute".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["workflow_step_execute".to_owned()]),
                     description: "A workflow step supported by your app should execute (Steps from Apps, deprecated)."
                         .to_owned(),
                     enabled: false,
@@ -2449,9 +2217,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "workflow_unpublished".to_owned(),
-                    values: ::std::vec::Vec::from([
-                        "event_callback.workflow_unpublished".to_owned(),
-                    ]),
+                    values: ::std::vec::Vec::from(["workflow_unpublished".to_owned()]),
                     description: "A workflow that contains a step supported by your app was unpublished (Steps from Apps, deprecated)."
                         .to_owned(),
                     enabled: false,
@@ -2803,7 +2569,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_context_changed".to_owned(),
-                            event_type: "event_callback.app_context_changed".to_owned(),
+                            event_type: "app_context_changed".to_owned(),
                             key: "Ev4FZCMU3IK".to_owned(),
                         },
                     ]),
@@ -2852,7 +2618,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_deleted".to_owned(),
-                            event_type: "event_callback.app_deleted".to_owned(),
+                            event_type: "app_deleted".to_owned(),
                             key: "EvSC694M99Y".to_owned(),
                         },
                     ]),
@@ -2901,7 +2667,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_home_opened".to_owned(),
-                            event_type: "event_callback.app_home_opened".to_owned(),
+                            event_type: "app_home_opened".to_owned(),
                             key: "EvF8O1PHBSP".to_owned(),
                         },
                     ]),
@@ -2950,7 +2716,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_installed".to_owned(),
-                            event_type: "event_callback.app_installed".to_owned(),
+                            event_type: "app_installed".to_owned(),
                             key: "Ev9UPBE5GFD".to_owned(),
                         },
                     ]),
@@ -2999,7 +2765,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_mention".to_owned(),
-                            event_type: "event_callback.app_mention".to_owned(),
+                            event_type: "app_mention".to_owned(),
                             key: "Ev9QNNUSP5Q".to_owned(),
                         },
                     ]),
@@ -3048,7 +2814,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_requested".to_owned(),
-                            event_type: "event_callback.app_requested".to_owned(),
+                            event_type: "app_requested".to_owned(),
                             key: "EvUNEVERBLC".to_owned(),
                         },
                     ]),
@@ -3097,7 +2863,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_uninstalled".to_owned(),
-                            event_type: "event_callback.app_uninstalled".to_owned(),
+                            event_type: "app_uninstalled".to_owned(),
                             key: "EvDQHP29ZG1".to_owned(),
                         },
                     ]),
@@ -3147,7 +2913,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "app_uninstalled_team".to_owned(),
-                            event_type: "event_callback.app_uninstalled_team".to_owned(),
+                            event_type: "app_uninstalled_team".to_owned(),
                             key: "Ev9LH1IUAC1".to_owned(),
                         },
                     ]),
@@ -3197,8 +2963,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "assistant_thread_context_changed".to_owned(),
-                            event_type: "event_callback.assistant_thread_context_changed"
-                                .to_owned(),
+                            event_type: "assistant_thread_context_changed".to_owned(),
                             key: "Ev1JPNFVHKB".to_owned(),
                         },
                     ]),
@@ -3248,8 +3013,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "assistant_thread_started".to_owned(),
-                            event_type: "event_callback.assistant_thread_started"
-                                .to_owned(),
+                            event_type: "assistant_thread_started".to_owned(),
                             key: "Ev9CDR4M4OT".to_owned(),
                         },
                     ]),
@@ -3298,7 +3062,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "call_rejected".to_owned(),
-                            event_type: "event_callback.call_rejected".to_owned(),
+                            event_type: "call_rejected".to_owned(),
                             key: "Ev8RHSZWGJ3".to_owned(),
                         },
                     ]),
@@ -3347,7 +3111,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_archive".to_owned(),
-                            event_type: "event_callback.channel_archive".to_owned(),
+                            event_type: "channel_archive".to_owned(),
                             key: "Ev0DFH8TDTM".to_owned(),
                         },
                     ]),
@@ -3396,7 +3160,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_created".to_owned(),
-                            event_type: "event_callback.channel_created".to_owned(),
+                            event_type: "channel_created".to_owned(),
                             key: "Ev8I6SUYU3G".to_owned(),
                         },
                     ]),
@@ -3445,7 +3209,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_deleted".to_owned(),
-                            event_type: "event_callback.channel_deleted".to_owned(),
+                            event_type: "channel_deleted".to_owned(),
                             key: "EvH5XGZ967U".to_owned(),
                         },
                     ]),
@@ -3495,8 +3259,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_history_changed".to_owned(),
-                            event_type: "event_callback.channel_history_changed"
-                                .to_owned(),
+                            event_type: "channel_history_changed".to_owned(),
                             key: "Ev9QDYWE0V0".to_owned(),
                         },
                     ]),
@@ -3546,7 +3309,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_id_changed".to_owned(),
-                            event_type: "event_callback.channel_id_changed".to_owned(),
+                            event_type: "channel_id_changed".to_owned(),
                             key: "EvP5CDFPPQS".to_owned(),
                         },
                     ]),
@@ -3595,7 +3358,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_left".to_owned(),
-                            event_type: "event_callback.channel_left".to_owned(),
+                            event_type: "channel_left".to_owned(),
                             key: "EvCLHZGIRWB".to_owned(),
                         },
                     ]),
@@ -3644,7 +3407,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_rename".to_owned(),
-                            event_type: "event_callback.channel_rename".to_owned(),
+                            event_type: "channel_rename".to_owned(),
                             key: "EvG4Q3IS4NF".to_owned(),
                         },
                     ]),
@@ -3693,7 +3456,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_shared".to_owned(),
-                            event_type: "event_callback.channel_shared".to_owned(),
+                            event_type: "channel_shared".to_owned(),
                             key: "EvS3LREYUS7".to_owned(),
                         },
                     ]),
@@ -3743,7 +3506,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_unarchive".to_owned(),
-                            event_type: "event_callback.channel_unarchive".to_owned(),
+                            event_type: "channel_unarchive".to_owned(),
                             key: "EvZMSMQSGJU".to_owned(),
                         },
                     ]),
@@ -3792,7 +3555,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "channel_unshared".to_owned(),
-                            event_type: "event_callback.channel_unshared".to_owned(),
+                            event_type: "channel_unshared".to_owned(),
                             key: "EvRBVD1TBY1".to_owned(),
                         },
                     ]),
@@ -3841,7 +3604,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "dnd_updated".to_owned(),
-                            event_type: "event_callback.dnd_updated".to_owned(),
+                            event_type: "dnd_updated".to_owned(),
                             key: "EvG88DXELOL".to_owned(),
                         },
                     ]),
@@ -3890,7 +3653,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "dnd_updated_user".to_owned(),
-                            event_type: "event_callback.dnd_updated_user".to_owned(),
+                            event_type: "dnd_updated_user".to_owned(),
                             key: "EvCNEVYQN8Y".to_owned(),
                         },
                     ]),
@@ -3940,7 +3703,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "email_domain_changed".to_owned(),
-                            event_type: "event_callback.email_domain_changed".to_owned(),
+                            event_type: "email_domain_changed".to_owned(),
                             key: "Ev71IX3OA6W".to_owned(),
                         },
                     ]),
@@ -3989,7 +3752,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "emoji_changed".to_owned(),
-                            event_type: "event_callback.emoji_changed".to_owned(),
+                            event_type: "emoji_changed".to_owned(),
                             key: "EvARPUIGOW3".to_owned(),
                         },
                     ]),
@@ -4039,8 +3802,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "entity_details_requested".to_owned(),
-                            event_type: "event_callback.entity_details_requested"
-                                .to_owned(),
+                            event_type: "entity_details_requested".to_owned(),
                             key: "EvQHW1A5CWE".to_owned(),
                         },
                     ]),
@@ -4089,7 +3851,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_change".to_owned(),
-                            event_type: "event_callback.file_change".to_owned(),
+                            event_type: "file_change".to_owned(),
                             key: "EvJCYNO7FRI".to_owned(),
                         },
                     ]),
@@ -4139,7 +3901,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_comment_deleted".to_owned(),
-                            event_type: "event_callback.file_comment_deleted".to_owned(),
+                            event_type: "file_comment_deleted".to_owned(),
                             key: "EvXVSGTN0RN".to_owned(),
                         },
                     ]),
@@ -4188,7 +3950,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_created".to_owned(),
-                            event_type: "event_callback.file_created".to_owned(),
+                            event_type: "file_created".to_owned(),
                             key: "EvDTR4Z0UHN".to_owned(),
                         },
                     ]),
@@ -4237,7 +3999,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_deleted".to_owned(),
-                            event_type: "event_callback.file_deleted".to_owned(),
+                            event_type: "file_deleted".to_owned(),
                             key: "Ev5B2S9ZG20".to_owned(),
                         },
                     ]),
@@ -4286,7 +4048,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_public".to_owned(),
-                            event_type: "event_callback.file_public".to_owned(),
+                            event_type: "file_public".to_owned(),
                             key: "EvJJGLRCA0V".to_owned(),
                         },
                     ]),
@@ -4335,7 +4097,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_shared".to_owned(),
-                            event_type: "event_callback.file_shared".to_owned(),
+                            event_type: "file_shared".to_owned(),
                             key: "EvSGGSYY1FS".to_owned(),
                         },
                     ]),
@@ -4384,7 +4146,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "file_unshared".to_owned(),
-                            event_type: "event_callback.file_unshared".to_owned(),
+                            event_type: "file_unshared".to_owned(),
                             key: "EvC4SX4D986".to_owned(),
                         },
                     ]),
@@ -4434,7 +4196,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "function_executed".to_owned(),
-                            event_type: "event_callback.function_executed".to_owned(),
+                            event_type: "function_executed".to_owned(),
                             key: "Ev9PD68U3CM".to_owned(),
                         },
                     ]),
@@ -4484,8 +4246,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "grid_migration_finished".to_owned(),
-                            event_type: "event_callback.grid_migration_finished"
-                                .to_owned(),
+                            event_type: "grid_migration_finished".to_owned(),
                             key: "EvVWM04I91P".to_owned(),
                         },
                     ]),
@@ -4535,8 +4296,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "grid_migration_started".to_owned(),
-                            event_type: "event_callback.grid_migration_started"
-                                .to_owned(),
+                            event_type: "grid_migration_started".to_owned(),
                             key: "EvZ9ZA6TWA1".to_owned(),
                         },
                     ]),
@@ -4585,7 +4345,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_archive".to_owned(),
-                            event_type: "event_callback.group_archive".to_owned(),
+                            event_type: "group_archive".to_owned(),
                             key: "Ev33JGPKVWS".to_owned(),
                         },
                     ]),
@@ -4634,7 +4394,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_close".to_owned(),
-                            event_type: "event_callback.group_close".to_owned(),
+                            event_type: "group_close".to_owned(),
                             key: "Ev71T0UKHBR".to_owned(),
                         },
                     ]),
@@ -4683,7 +4443,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_deleted".to_owned(),
-                            event_type: "event_callback.group_deleted".to_owned(),
+                            event_type: "group_deleted".to_owned(),
                             key: "Ev06I4DDAVU".to_owned(),
                         },
                     ]),
@@ -4733,8 +4493,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_history_changed".to_owned(),
-                            event_type: "event_callback.group_history_changed"
-                                .to_owned(),
+                            event_type: "group_history_changed".to_owned(),
                             key: "Ev59WO5F0BR".to_owned(),
                         },
                     ]),
@@ -4783,7 +4542,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_left".to_owned(),
-                            event_type: "event_callback.group_left".to_owned(),
+                            event_type: "group_left".to_owned(),
                             key: "EvG3TMHBB9T".to_owned(),
                         },
                     ]),
@@ -4832,7 +4591,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_open".to_owned(),
-                            event_type: "event_callback.group_open".to_owned(),
+                            event_type: "group_open".to_owned(),
                             key: "EvHWCM92JQO".to_owned(),
                         },
                     ]),
@@ -4881,7 +4640,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_rename".to_owned(),
-                            event_type: "event_callback.group_rename".to_owned(),
+                            event_type: "group_rename".to_owned(),
                             key: "EvKPQMTT8R0".to_owned(),
                         },
                     ]),
@@ -4930,7 +4689,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "group_unarchive".to_owned(),
-                            event_type: "event_callback.group_unarchive".to_owned(),
+                            event_type: "group_unarchive".to_owned(),
                             key: "EvVE18RT2SZ".to_owned(),
                         },
                     ]),
@@ -4979,7 +4738,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "im_close".to_owned(),
-                            event_type: "event_callback.im_close".to_owned(),
+                            event_type: "im_close".to_owned(),
                             key: "EvAQCA0LLN8".to_owned(),
                         },
                     ]),
@@ -5028,7 +4787,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "im_created".to_owned(),
-                            event_type: "event_callback.im_created".to_owned(),
+                            event_type: "im_created".to_owned(),
                             key: "EvFUGP4VJY9".to_owned(),
                         },
                     ]),
@@ -5078,7 +4837,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "im_history_changed".to_owned(),
-                            event_type: "event_callback.im_history_changed".to_owned(),
+                            event_type: "im_history_changed".to_owned(),
                             key: "EvXRPV6FR78".to_owned(),
                         },
                     ]),
@@ -5127,7 +4886,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "im_open".to_owned(),
-                            event_type: "event_callback.im_open".to_owned(),
+                            event_type: "im_open".to_owned(),
                             key: "EvGLK7V6URQ".to_owned(),
                         },
                     ]),
@@ -5176,7 +4935,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "invite_requested".to_owned(),
-                            event_type: "event_callback.invite_requested".to_owned(),
+                            event_type: "invite_requested".to_owned(),
                             key: "EvD3RPX2TJO".to_owned(),
                         },
                     ]),
@@ -5225,7 +4984,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "link_shared".to_owned(),
-                            event_type: "event_callback.link_shared".to_owned(),
+                            event_type: "link_shared".to_owned(),
                             key: "Ev52WV6XO78".to_owned(),
                         },
                     ]),
@@ -5275,8 +5034,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "member_joined_channel".to_owned(),
-                            event_type: "event_callback.member_joined_channel"
-                                .to_owned(),
+                            event_type: "member_joined_channel".to_owned(),
                             key: "EvZ2L3J6ZM2".to_owned(),
                         },
                     ]),
@@ -5326,7 +5084,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "member_left_channel".to_owned(),
-                            event_type: "event_callback.member_left_channel".to_owned(),
+                            event_type: "member_left_channel".to_owned(),
                             key: "Ev7I63SFFKX".to_owned(),
                         },
                     ]),
@@ -5375,7 +5133,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message".to_owned(),
-                            event_type: "event_callback.message".to_owned(),
+                            event_type: "message".to_owned(),
                             key: "EvSHQXBCZE9".to_owned(),
                         },
                     ]),
@@ -5425,8 +5183,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message_metadata_deleted".to_owned(),
-                            event_type: "event_callback.message_metadata_deleted"
-                                .to_owned(),
+                            event_type: "message_metadata_deleted".to_owned(),
                             key: "EvVBX6OJKYT".to_owned(),
                         },
                     ]),
@@ -5476,8 +5233,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message_metadata_posted".to_owned(),
-                            event_type: "event_callback.message_metadata_posted"
-                                .to_owned(),
+                            event_type: "message_metadata_posted".to_owned(),
                             key: "Ev0FJBEI1P8".to_owned(),
                         },
                     ]),
@@ -5527,8 +5283,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message_metadata_updated".to_owned(),
-                            event_type: "event_callback.message_metadata_updated"
-                                .to_owned(),
+                            event_type: "message_metadata_updated".to_owned(),
                             key: "EvVHDT4J48G".to_owned(),
                         },
                     ]),
@@ -5577,7 +5332,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "pin_added".to_owned(),
-                            event_type: "event_callback.pin_added".to_owned(),
+                            event_type: "pin_added".to_owned(),
                             key: "Ev9J0WSIME9".to_owned(),
                         },
                     ]),
@@ -5626,7 +5381,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "pin_removed".to_owned(),
-                            event_type: "event_callback.pin_removed".to_owned(),
+                            event_type: "pin_removed".to_owned(),
                             key: "Ev8ZZGUC1OD".to_owned(),
                         },
                     ]),
@@ -5675,7 +5430,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "reaction_added".to_owned(),
-                            event_type: "event_callback.reaction_added".to_owned(),
+                            event_type: "reaction_added".to_owned(),
                             key: "EvCGR1FBB3D".to_owned(),
                         },
                     ]),
@@ -5724,7 +5479,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "reaction_removed".to_owned(),
-                            event_type: "event_callback.reaction_removed".to_owned(),
+                            event_type: "reaction_removed".to_owned(),
                             key: "EvPSY2FFYSV".to_owned(),
                         },
                     ]),
@@ -5774,8 +5529,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "shared_channel_invite_accepted".to_owned(),
-                            event_type: "event_callback.shared_channel_invite_accepted"
-                                .to_owned(),
+                            event_type: "shared_channel_invite_accepted".to_owned(),
                             key: "EvZOMZA7VX5".to_owned(),
                         },
                     ]),
@@ -5825,8 +5579,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "shared_channel_invite_approved".to_owned(),
-                            event_type: "event_callback.shared_channel_invite_approved"
-                                .to_owned(),
+                            event_type: "shared_channel_invite_approved".to_owned(),
                             key: "EvTWQJIORWH".to_owned(),
                         },
                     ]),
@@ -5876,8 +5629,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "shared_channel_invite_declined".to_owned(),
-                            event_type: "event_callback.shared_channel_invite_declined"
-                                .to_owned(),
+                            event_type: "shared_channel_invite_declined".to_owned(),
                             key: "Ev1IJ1F9UOK".to_owned(),
                         },
                     ]),
@@ -5927,8 +5679,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "shared_channel_invite_received".to_owned(),
-                            event_type: "event_callback.shared_channel_invite_received"
-                                .to_owned(),
+                            event_type: "shared_channel_invite_received".to_owned(),
                             key: "EvH1OM19E2B".to_owned(),
                         },
                     ]),
@@ -5978,8 +5729,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "shared_channel_invite_requested".to_owned(),
-                            event_type: "event_callback.shared_channel_invite_requested"
-                                .to_owned(),
+                            event_type: "shared_channel_invite_requested".to_owned(),
                             key: "EvJRYBN45L9".to_owned(),
                         },
                     ]),
@@ -6028,7 +5778,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "star_added".to_owned(),
-                            event_type: "event_callback.star_added".to_owned(),
+                            event_type: "star_added".to_owned(),
                             key: "Ev2B4GRYGD6".to_owned(),
                         },
                     ]),
@@ -6077,7 +5827,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "star_removed".to_owned(),
-                            event_type: "event_callback.star_removed".to_owned(),
+                            event_type: "star_removed".to_owned(),
                             key: "Ev5HFO3N8S0".to_owned(),
                         },
                     ]),
@@ -6126,7 +5876,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "subteam_created".to_owned(),
-                            event_type: "event_callback.subteam_created".to_owned(),
+                            event_type: "subteam_created".to_owned(),
                             key: "EvB62PI5ZFM".to_owned(),
                         },
                     ]),
@@ -6176,8 +5926,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "subteam_members_changed".to_owned(),
-                            event_type: "event_callback.subteam_members_changed"
-                                .to_owned(),
+                            event_type: "subteam_members_changed".to_owned(),
                             key: "EvYUQRZW4JV".to_owned(),
                         },
                     ]),
@@ -6227,7 +5976,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "subteam_self_added".to_owned(),
-                            event_type: "event_callback.subteam_self_added".to_owned(),
+                            event_type: "subteam_self_added".to_owned(),
                             key: "Ev9ABY24759".to_owned(),
                         },
                     ]),
@@ -6277,7 +6026,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "subteam_self_removed".to_owned(),
-                            event_type: "event_callback.subteam_self_removed".to_owned(),
+                            event_type: "subteam_self_removed".to_owned(),
                             key: "EvOVX0UCVUM".to_owned(),
                         },
                     ]),
@@ -6326,7 +6075,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "subteam_updated".to_owned(),
-                            event_type: "event_callback.subteam_updated".to_owned(),
+                            event_type: "subteam_updated".to_owned(),
                             key: "EvGFAFEPSWD".to_owned(),
                         },
                     ]),
@@ -6376,7 +6125,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "team_access_granted".to_owned(),
-                            event_type: "event_callback.team_access_granted".to_owned(),
+                            event_type: "team_access_granted".to_owned(),
                             key: "Ev3TCMSEO9N".to_owned(),
                         },
                     ]),
@@ -6426,7 +6175,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "team_access_revoked".to_owned(),
-                            event_type: "event_callback.team_access_revoked".to_owned(),
+                            event_type: "team_access_revoked".to_owned(),
                             key: "EvPBIIUM6KW".to_owned(),
                         },
                     ]),
@@ -6476,7 +6225,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "team_domain_change".to_owned(),
-                            event_type: "event_callback.team_domain_change".to_owned(),
+                            event_type: "team_domain_change".to_owned(),
                             key: "Ev89VWB1785".to_owned(),
                         },
                     ]),
@@ -6525,7 +6274,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "team_join".to_owned(),
-                            event_type: "event_callback.team_join".to_owned(),
+                            event_type: "team_join".to_owned(),
                             key: "EvBZGX4KWJ6".to_owned(),
                         },
                     ]),
@@ -6574,7 +6323,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "team_rename".to_owned(),
-                            event_type: "event_callback.team_rename".to_owned(),
+                            event_type: "team_rename".to_owned(),
                             key: "EvFF7OHZZMQ".to_owned(),
                         },
                     ]),
@@ -6623,7 +6372,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "tokens_revoked".to_owned(),
-                            event_type: "event_callback.tokens_revoked".to_owned(),
+                            event_type: "tokens_revoked".to_owned(),
                             key: "EvKW2Y2HB62".to_owned(),
                         },
                     ]),
@@ -6672,7 +6421,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "user_change".to_owned(),
-                            event_type: "event_callback.user_change".to_owned(),
+                            event_type: "user_change".to_owned(),
                             key: "EvZL7E3L1Z1".to_owned(),
                         },
                     ]),
@@ -6722,7 +6471,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "user_huddle_changed".to_owned(),
-                            event_type: "event_callback.user_huddle_changed".to_owned(),
+                            event_type: "user_huddle_changed".to_owned(),
                             key: "EvMI48GQZ8O".to_owned(),
                         },
                     ]),
@@ -6772,7 +6521,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "user_profile_changed".to_owned(),
-                            event_type: "event_callback.user_profile_changed".to_owned(),
+                            event_type: "user_profile_changed".to_owned(),
                             key: "EvDW0NUZXCJ".to_owned(),
                         },
                     ]),
@@ -6822,7 +6571,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "user_status_changed".to_owned(),
-                            event_type: "event_callback.user_status_changed".to_owned(),
+                            event_type: "user_status_changed".to_owned(),
                             key: "Ev0CAHID3KY".to_owned(),
                         },
                     ]),
@@ -6871,7 +6620,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "workflow_deleted".to_owned(),
-                            event_type: "event_callback.workflow_deleted".to_owned(),
+                            event_type: "workflow_deleted".to_owned(),
                             key: "Ev2FC4S07FI".to_owned(),
                         },
                     ]),
@@ -6921,7 +6670,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "workflow_published".to_owned(),
-                            event_type: "event_callback.workflow_published".to_owned(),
+                            event_type: "workflow_published".to_owned(),
                             key: "EvFJLOH90YB".to_owned(),
                         },
                     ]),
@@ -6971,8 +6720,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "workflow_step_deleted".to_owned(),
-                            event_type: "event_callback.workflow_step_deleted"
-                                .to_owned(),
+                            event_type: "workflow_step_deleted".to_owned(),
                             key: "EvDP197STWT".to_owned(),
                         },
                     ]),
@@ -7022,8 +6770,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "workflow_step_execute".to_owned(),
-                            event_type: "event_callback.workflow_step_execute"
-                                .to_owned(),
+                            event_type: "workflow_step_execute".to_owned(),
                             key: "EvCEEFUL24Q".to_owned(),
                         },
                     ]),
@@ -7073,7 +6820,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "workflow_unpublished".to_owned(),
-                            event_type: "event_callback.workflow_unpublished".to_owned(),
+                            event_type: "workflow_unpublished".to_owned(),
                             key: "EvS35RBA9K1".to_owned(),
                         },
                     ]),
@@ -7173,7 +6920,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message".to_owned(),
-                            event_type: "event_callback.message".to_owned(),
+                            event_type: "message".to_owned(),
                             key: "EvB4NKH6GEH".to_owned(),
                         },
                     ]),
@@ -7222,7 +6969,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message".to_owned(),
-                            event_type: "event_callback.message".to_owned(),
+                            event_type: "message".to_owned(),
                             key: "EvSHQXBCZE9".to_owned(),
                         },
                     ]),
@@ -7353,7 +7100,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "message".to_owned(),
-                            event_type: "event_callback.message".to_owned(),
+                            event_type: "message".to_owned(),
                             key: "EvSHQXBCZE9".to_owned(),
                         },
                     ]),
@@ -7400,7 +7147,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "other_events".to_owned(),
-                            event_type: "event_callback.canvas_edited".to_owned(),
+                            event_type: "canvas_edited".to_owned(),
                             key: "Ev5ZSJS33BS".to_owned(),
                         },
                     ]),

@@ -124,7 +124,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
                 "Reveal the endpoint's signing secret (it starts with `whsec_`) and paste it into the connector's `signing_secret`. When the sender rotates the secret, add the new one beside the old one until the old one expires; any configured secret that verifies is enough."
                     .to_owned(),
-                "Check that the sender's requests carry `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (its docs or a test delivery show them). Senders that use the Svix-branded `svix-*` header names are not accepted by this definition."
+                "Check that the sender's requests carry `webhook-id`, `webhook-timestamp` and `webhook-signature` headers, or the Svix-branded `svix-id`, `svix-timestamp` and `svix-signature` (its docs or a test delivery show them); both are accepted."
                     .to_owned(),
                 "Send a test event from the sender's dashboard and confirm it arrives in the `events` collection. Keep the connector's clock synchronised (NTP): timestamps more than 5 minutes off are rejected."
                     .to_owned(),
@@ -133,6 +133,20 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Post]),
             body: model::BodyEncoding::Json,
+            header_aliases: ::std::vec::Vec::from([
+                model::HeaderAlias {
+                    name: "webhook-id".to_owned(),
+                    aliases: ::std::vec::Vec::from(["svix-id".to_owned()]),
+                },
+                model::HeaderAlias {
+                    name: "webhook-timestamp".to_owned(),
+                    aliases: ::std::vec::Vec::from(["svix-timestamp".to_owned()]),
+                },
+                model::HeaderAlias {
+                    name: "webhook-signature".to_owned(),
+                    aliases: ::std::vec::Vec::from(["svix-signature".to_owned()]),
+                },
+            ]),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
@@ -947,7 +961,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "svix_branded_headers".to_owned(),
-                description: "Vector A sent with Svix-branded header names (svix-id, svix-timestamp, svix-signature) only. This definition reads the spec's webhook-* headers, so the signature is not found and the request is rejected; see the note at the top of the file."
+                description: "Vector A sent with Svix-branded header names (svix-id, svix-timestamp, svix-signature) only, as Clerk and Resend send it: the header aliases read them, the signature verifies unchanged (it covers id.timestamp.body, not header names) and svix-id is the key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
                     "https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts"
@@ -980,8 +994,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ),
                     body_file: ::std::option::Option::None,
                 },
-                expect: model::Expectation::Rejected {
-                    status: 401,
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "msg_p5jXN8AQM9LWM0D4loKWxJek".to_owned(),
+                        },
+                    ]),
                 },
             },
             model::Example {

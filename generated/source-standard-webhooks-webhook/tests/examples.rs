@@ -155,6 +155,18 @@ fn example_svix_branded_headers() {
     ::webhook_runtime::testing::run_example(&VENDOR, "svix_branded_headers");
 }
 #[test]
+fn example_svix_branded_headers_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "svix_branded_headers");
+}
+#[test]
+fn example_svix_branded_headers_stale() {
+    ::webhook_runtime::testing::run_stale(&VENDOR, "svix_branded_headers");
+}
+#[test]
+fn example_svix_branded_headers_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "svix_branded_headers");
+}
+#[test]
 fn example_contact_created() {
     ::webhook_runtime::testing::run_example(&VENDOR, "contact_created");
 }

@@ -121,11 +121,13 @@ macro_rules! unit_enum_lit {
 
 struct_lit!(Definition { spec_version, vendor, request, config, authentication, handshakes, events, responses, delivery, examples });
 struct_lit!(Vendor { id, name, description, documentation_url, setup_steps });
-struct_lit!(RequestShape { methods, body });
+struct_lit!(RequestShape { methods, body, header_aliases });
+struct_lit!(HeaderAlias { name, aliases });
 unit_enum_lit!(Method { Get, Head, Post, Put, Patch, Delete });
 struct_lit!(ConfigField { name, title, description, secret, required, multiple, example });
 struct_lit!(NoAuthentication { reason });
 struct_lit!(AllOfChecks { checks });
+struct_lit!(AnyOfChecks { checks });
 unit_enum_lit!(HashAlgorithm { Sha1, Sha256, Sha512 });
 struct_lit!(HmacCheck { algorithm, secret, signature, signed_message, timestamp, tolerance });
 struct_lit!(PublicKeyCheck { public_key, signature, signed_message, timestamp, tolerance });
@@ -193,6 +195,10 @@ impl Lit for Authentication {
                 let v = v.lit();
                 quote!(#d::Authentication::AllOf(#v))
             }
+            Authentication::AnyOf(v) => {
+                let v = v.lit();
+                quote!(#d::Authentication::AnyOf(#v))
+            }
         }
     }
 }
@@ -207,6 +213,10 @@ impl Lit for BodyEncoding {
                 let field = field.lit();
                 quote!(#d::BodyEncoding::FormFieldJson { field: #field })
             }
+            BodyEncoding::JsonOrFormField { field } => {
+                let field = field.lit();
+                quote!(#d::BodyEncoding::JsonOrFormField { field: #field })
+            }
         }
     }
 }
@@ -215,9 +225,9 @@ impl Lit for TokenLocation {
     fn lit(&self) -> TokenStream {
         let d = def();
         match self {
-            TokenLocation::Header { name, prefix } => {
-                let (name, prefix) = (name.lit(), prefix.lit());
-                quote!(#d::TokenLocation::Header { name: #name, prefix: #prefix })
+            TokenLocation::Header { name, prefix, name_config_field } => {
+                let (name, prefix, name_config_field) = (name.lit(), prefix.lit(), name_config_field.lit());
+                quote!(#d::TokenLocation::Header { name: #name, prefix: #prefix, name_config_field: #name_config_field })
             }
             TokenLocation::QueryParameter { name } => {
                 let name = name.lit();
@@ -353,6 +363,10 @@ impl Lit for ValueSource {
             ValueSource::Composite { parts, separator } => {
                 let (parts, separator) = (parts.lit(), separator.lit());
                 quote!(#d::ValueSource::Composite { parts: #parts, separator: #separator })
+            }
+            ValueSource::FirstOf { sources } => {
+                let sources = sources.lit();
+                quote!(#d::ValueSource::FirstOf { sources: #sources })
             }
             ValueSource::ContentHash { pointers } => {
                 let pointers = pointers.lit();

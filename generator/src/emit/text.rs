@@ -272,6 +272,10 @@ pub fn describe_source(source: &ValueSource) -> String {
             "{} joined with `{separator}` (absent parts left out)",
             parts.iter().map(describe_source).collect::<Vec<_>>().join(", ")
         ),
+        ValueSource::FirstOf { sources } => format!(
+            "the first present of {}",
+            sources.iter().map(describe_source).collect::<Vec<_>>().join(", ")
+        ),
         ValueSource::ContentHash { pointers } if pointers.is_empty() => {
             "the SHA-256 of the event's bytes (the vendor sends no id)".into()
         }
@@ -441,12 +445,13 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
             out
         }
         Authentication::StaticToken(t) => vec![match &t.location {
-            TokenLocation::Header { name, prefix } if prefix.is_empty() => format!(
-                "A static token in the `{name}` header, compared in constant time with the configured `{}`.",
-                t.token.config_field
-            ),
-            TokenLocation::Header { name, prefix } => format!(
-                "A static token in the `{name}` header after `{prefix}`, compared in constant time with the configured `{}`.",
+            TokenLocation::Header { name, prefix, name_config_field } => format!(
+                "A static token in the `{name}` header{}{}, compared in constant time with the configured `{}`.",
+                name_config_field
+                    .as_ref()
+                    .map(|f| format!(" (or the header named by the configured `{f}`)"))
+                    .unwrap_or_default(),
+                if prefix.is_empty() { String::new() } else { format!(" after `{prefix}`") },
                 t.token.config_field
             ),
             TokenLocation::QueryParameter { name } => format!(
@@ -461,6 +466,11 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
         Authentication::AllOf(all) => {
             let mut out = vec!["All of these checks must pass:".to_string()];
             out.extend(all.checks.iter().flat_map(describe_authentication).map(|s| format!("- {s}")));
+            out
+        }
+        Authentication::AnyOf(any) => {
+            let mut out = vec!["One of these checks must pass:".to_string()];
+            out.extend(any.checks.iter().flat_map(describe_authentication).map(|s| format!("- {s}")));
             out
         }
     }

@@ -23,6 +23,7 @@ pub fn check(doc: &Document, fixtures: Option<&Path>, expected_id: Option<&str>)
         pass.vendor_id(expected);
     }
     pass.config_fields();
+    pass.header_aliases();
     pass.events();
     pass.authentication("/authentication");
     pass.handshakes();
@@ -164,7 +165,44 @@ impl<'d> Pass<'d> {
                     self.value_source(&format!("{pointer}/parts/{i}"), role);
                 }
             }
+            "first_of" => {
+                let count = items(source.get("sources")).count();
+                if count < 2 && source.get("sources").is_some_and(Value::is_array) {
+                    self.at_value(Code::ShortFirstOf, &format!("{pointer}/sources"), format!("`first_of` has {count} source(s); it takes the first present of two or more"))
+                        .hint = Some("list the sources in the order they are tried, or use the one source directly".into());
+                }
+                for (i, _) in items(source.get("sources")) {
+                    self.value_source(&format!("{pointer}/sources/{i}"), role);
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// Every header name appears once across `request.header_aliases`, as a name or an alias,
+    /// so which header is read never depends on the order of entries.
+    fn header_aliases(&mut self) {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (i, entry) in items(self.value("/request/header_aliases")) {
+            let base = format!("/request/header_aliases/{i}");
+            let mut names = vec![format!("{base}/name")];
+            names.extend(items(entry.get("aliases")).map(|(j, _)| format!("{base}/aliases/{j}")));
+            if names.len() == 1 && entry.get("aliases").is_some_and(Value::is_array) {
+                self.at_value(Code::HeaderAliasConflict, &format!("{base}/aliases"), "this header alias entry lists no aliases".into())
+                    .hint = Some("list the other names the header arrives under, or remove the entry".into());
+            }
+            for pointer in names {
+                let Some(name) = str_at(&self.doc.value, &pointer) else { continue };
+                self.header_name(&pointer);
+                let lower = name.to_ascii_lowercase();
+                if let Some(first) = seen.get(&lower) {
+                    let line = self.line_of(first);
+                    self.at_value(Code::HeaderAliasConflict, &pointer, format!("header `{name}` already appears in `request.header_aliases` (line {line})"))
+                        .hint = Some("a header may appear once across `header_aliases`, as a name or as an alias".into());
+                } else {
+                    seen.insert(lower, pointer);
+                }
+            }
         }
     }
 
@@ -236,6 +274,7 @@ impl<'d> Pass<'d> {
                 self.config_ref(&format!("{pointer}/token/config_field"), true);
                 if str_at(auth, "/location/type") == Some("header") {
                     self.header_name(&format!("{pointer}/location/name"));
+                    self.config_ref(&format!("{pointer}/location/name_config_field"), false);
                 }
             }
             "basic" => {
@@ -249,6 +288,27 @@ impl<'d> Pass<'d> {
                     if inner_kind == "all_of" || inner_kind == "none" {
                         self.at_value(Code::NestedAllOf, &format!("{inner}/type"), format!("`all_of` cannot contain `{inner_kind}`"))
                             .hint = Some("list the individual checks directly under one `all_of`".into());
+                    } else {
+                        self.authentication(&inner);
+                    }
+                }
+            }
+            "any_of" => {
+                let count = items(auth.get("checks")).count();
+                if count < 2 && auth.get("checks").is_some_and(Value::is_array) {
+                    self.at_value(Code::InvalidAnyOf, &format!("{pointer}/checks"), format!("`any_of` has {count} check(s); it needs two or more alternatives"))
+                        .hint = Some("write the one check directly instead of wrapping it in `any_of`".into());
+                }
+                for (i, check) in items(auth.get("checks")) {
+                    let inner = format!("{pointer}/checks/{i}");
+                    let inner_kind = check.get("type").and_then(Value::as_str).unwrap_or_default();
+                    if inner_kind == "any_of" || inner_kind == "none" {
+                        self.at_value(Code::InvalidAnyOf, &format!("{inner}/type"), format!("`any_of` cannot contain `{inner_kind}`"))
+                            .hint = Some(if inner_kind == "none" {
+                            "an alternative without authentication would accept every request; remove it".into()
+                        } else {
+                            "list every alternative directly under one `any_of`".into()
+                        });
                     } else {
                         self.authentication(&inner);
                     }

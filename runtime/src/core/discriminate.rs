@@ -67,6 +67,7 @@ pub(crate) enum Source {
     PathSegment(usize),
     Constant(String),
     Composite { parts: Vec<Source>, separator: String },
+    FirstOf(Vec<Source>),
     /// Slots of the hashed fields; empty: the raw event bytes.
     ContentHash(Vec<usize>),
     BatchIndex,
@@ -90,6 +91,9 @@ impl Source {
                 parts: parts.iter().map(|p| Source::compile(p, table)).collect::<Result<_, _>>()?,
                 separator: separator.clone(),
             },
+            ValueSource::FirstOf { sources } => {
+                Source::FirstOf(sources.iter().map(|p| Source::compile(p, table)).collect::<Result<_, _>>()?)
+            }
             ValueSource::ContentHash { pointers } => {
                 Source::ContentHash(pointers.iter().map(|p| table.slot(p)).collect::<Result<_, _>>()?)
             }
@@ -138,6 +142,7 @@ impl<'s, 'r> Scope<'s, 'r> {
                 }
                 Some(Cow::Owned(present.join(separator.as_str())))
             }
+            Source::FirstOf(sources) => sources.iter().find_map(|p| self.read(p)),
             Source::ContentHash(slots) => {
                 let digest = if slots.is_empty() {
                     Sha256::digest(self.raw)

@@ -3,6 +3,8 @@
 
 use std::cell::OnceCell;
 
+use webhook_definition::HeaderAlias;
+
 use super::form;
 use super::json::{self, NotJson};
 use super::request::WebhookRequest;
@@ -17,6 +19,8 @@ pub(crate) struct Incoming<'r> {
     pub query: &'r str,
     /// The JSON pointers the whole-body table resolves (see `Processor`).
     body_pointers: &'r [Vec<String>],
+    /// The definition's header aliases: read when a header is absent.
+    aliases: &'r [HeaderAlias],
     query_pairs: OnceCell<Vec<(String, String)>>,
     body_form: OnceCell<Vec<(String, String)>>,
     body_values: OnceCell<Result<Vec<Option<&'r str>>, NotJson>>,
@@ -34,6 +38,7 @@ impl<'r> Incoming<'r> {
             path,
             query,
             body_pointers,
+            aliases: &[],
             query_pairs: OnceCell::new(),
             body_form: OnceCell::new(),
             body_values: OnceCell::new(),
@@ -41,13 +46,42 @@ impl<'r> Incoming<'r> {
         }
     }
 
-    /// The first value of a header (names compared case-insensitively).
+    /// The same view, reading `aliases` for headers the request lacks.
+    pub fn with_aliases(mut self, aliases: &'r [HeaderAlias]) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    fn has_header(&self, name: &str) -> bool {
+        self.request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The name a header is read under: `name` when the request has it, else its first alias
+    /// the request has (else `name`). Only a missing header costs the alias lookup.
+    fn present_name<'s>(&'s self, name: &'s str) -> &'s str {
+        if self.aliases.is_empty() || self.has_header(name) {
+            return name;
+        }
+        self.aliases
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .and_then(|a| a.aliases.iter().find(|alias| self.has_header(alias)))
+            .map_or(name, String::as_str)
+    }
+
+    /// The first value of a header (names compared case-insensitively; an alias when absent).
     pub fn header(&self, name: &str) -> Option<&'r [u8]> {
+        let found = self.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref());
+        if found.is_some() || self.aliases.is_empty() {
+            return found;
+        }
+        let name = self.present_name(name);
         self.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
     }
 
-    /// Every value of a header, in arrival order.
+    /// Every value of a header (or of its first present alias), in arrival order.
     pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'r [u8]> + 's {
+        let name = self.present_name(name);
         self.request.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
     }
 

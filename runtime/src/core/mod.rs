@@ -75,6 +75,15 @@ impl std::fmt::Debug for Processor {
     }
 }
 
+/// Whether the request says its body is `application/x-www-form-urlencoded`.
+fn is_form_encoded(incoming: &Incoming<'_>) -> bool {
+    const FORM: &[u8] = b"application/x-www-form-urlencoded";
+    incoming.header("content-type").is_some_and(|v| {
+        let v = v.trim_ascii_start();
+        v.len() >= FORM.len() && v[..FORM.len()].eq_ignore_ascii_case(FORM)
+    })
+}
+
 /// The method of a request, if it is one the format knows.
 fn method_of(name: &str) -> Option<Method> {
     Some(match name {
@@ -116,7 +125,14 @@ impl Processor {
         let collections: Vec<String> =
             webhook_definition::schemas::collections(definition).into_iter().map(|c| c.name).collect();
         let catch_all = (events.unknown_types.action == UnknownTypeAction::Capture).then_some(events.types.len());
-        let redaction = document::Redaction::new(verifier.headers_read(), &config.secret_values(definition));
+        // A header authentication reads is redacted under any of its names.
+        let mut redacted = verifier.headers_read();
+        let aliases: Vec<String> = redacted
+            .iter()
+            .flat_map(|name| definition.request.aliases_of(name).iter().map(|a| a.to_ascii_lowercase()))
+            .collect();
+        redacted.extend(aliases);
+        let redaction = document::Redaction::new(redacted, &config.secret_values(definition));
         Ok(Processor {
             vendor,
             definition,
@@ -154,7 +170,8 @@ impl Processor {
     }
 
     fn with_incoming<T>(&self, request: &WebhookRequest, f: impl FnOnce(&Incoming<'_>) -> T) -> T {
-        let incoming = Incoming::new(request, self.body_table.pointers());
+        let incoming =
+            Incoming::new(request, self.body_table.pointers()).with_aliases(&self.definition.request.header_aliases);
         f(&incoming)
     }
 
@@ -254,6 +271,12 @@ impl Processor {
                 Some(v) => Cow::Owned(v.to_string()),
                 None => return self.rejected("rejected:unreadable_body"),
             },
+            BodyEncoding::JsonOrFormField { field } if is_form_encoded(incoming) => {
+                match form::field(incoming.body_form(), field) {
+                    Some(v) => Cow::Owned(v.to_string()),
+                    None => return self.rejected("rejected:unreadable_body"),
+                }
+            }
             _ => match incoming.body_str() {
                 Ok(text) => Cow::Borrowed(text),
                 Err(_) => return self.rejected("rejected:unreadable_body"),

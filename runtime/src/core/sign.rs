@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use base64::Engine;
 use bytes::Bytes;
 use webhook_definition::{
-    Authentication, Definition, HmacCheck, SignatureFormat, TimestampFormat, TimestampSource, TokenLocation,
+    Authentication, Definition, HeaderAlias, HmacCheck, SignatureFormat, TimestampFormat, TimestampSource, TokenLocation,
 };
 
 use super::config::{ConfigError, EndpointConfig};
@@ -47,20 +47,34 @@ impl From<ConfigError> for SignError {
 /// as it was); otherwise `now` is written in the definition's format.
 pub fn sign(definition: &Definition, config: &serde_json::Value, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
     let config = EndpointConfig::from_json(definition, config)?;
-    sign_with(&definition.authentication, &config, request, now)
+    sign_with(&definition.authentication, &config, &definition.request.header_aliases, request, now)
 }
 
-fn sign_with(auth: &Authentication, config: &EndpointConfig, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
+fn sign_with(
+    auth: &Authentication,
+    config: &EndpointConfig,
+    aliases: &[HeaderAlias],
+    request: &mut WebhookRequest,
+    now: SystemTime,
+) -> Result<(), SignError> {
     match auth {
         Authentication::None(_) => Ok(()),
-        Authentication::Hmac(h) => sign_hmac(h, config, request, now),
+        Authentication::Hmac(h) => sign_hmac(h, config, aliases, request, now),
         Authentication::Ed25519(_) | Authentication::EcdsaP256(_) => {
             Err(SignError::Unsupported("public-key signatures need the vendor's private key".into()))
         }
         Authentication::StaticToken(t) => {
             let token = config.single(&t.token.config_field)?.to_string();
             match &t.location {
-                TokenLocation::Header { name, prefix } => set_header(request, name, format!("{prefix}{token}")),
+                TokenLocation::Header { name, prefix, name_config_field } => {
+                    // The header name the configuration chooses, when it chooses one.
+                    let name = name_config_field
+                        .as_deref()
+                        .and_then(|f| config.single(f).ok())
+                        .map_or(name.as_str(), str::trim)
+                        .to_string();
+                    set_header(request, &name, format!("{prefix}{token}"))
+                }
                 TokenLocation::QueryParameter { name } => set_query(request, name, &token),
             }
             Ok(())
@@ -71,15 +85,27 @@ fn sign_with(auth: &Authentication, config: &EndpointConfig, request: &mut Webho
             set_header(request, "Authorization", value);
             Ok(())
         }
-        Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| sign_with(c, config, request, now)),
+        Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| sign_with(c, config, aliases, request, now)),
+        // One alternative is enough: the first that can sign (HMAC, token, basic) does.
+        Authentication::AnyOf(any) => {
+            let mut why = SignError::Unsupported("`any_of` has no check that can be signed".into());
+            for c in &any.checks {
+                match sign_with(c, config, aliases, request, now) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => why = e,
+                }
+            }
+            Err(why)
+        }
     }
 }
 
-fn header_text<'a>(request: &'a WebhookRequest, name: &str) -> Option<&'a str> {
-    request
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+/// A header's text, or its first present alias's.
+fn header_text<'a>(request: &'a WebhookRequest, name: &str, aliases: &[HeaderAlias]) -> Option<&'a str> {
+    let find = |name: &str| request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
+    let alias_names = aliases.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.aliases.as_slice());
+    find(name)
+        .or_else(|| alias_names.unwrap_or_default().iter().find_map(|a| find(a)))
         .and_then(|(_, v)| std::str::from_utf8(v).ok())
 }
 
@@ -121,13 +147,19 @@ fn format_timestamp(now: SystemTime, format: TimestampFormat) -> String {
     }
 }
 
-fn sign_hmac(h: &HmacCheck, config: &EndpointConfig, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
+fn sign_hmac(
+    h: &HmacCheck,
+    config: &EndpointConfig,
+    aliases: &[HeaderAlias],
+    request: &mut WebhookRequest,
+    now: SystemTime,
+) -> Result<(), SignError> {
     let key = config.secrets(&h.secret)?.into_iter().next().expect("secrets() returns at least one");
     // The timestamp: kept from the request when present, else `now`.
     let ts: Option<String> = match &h.timestamp {
         None => None,
         Some(t) => Some(match &t.source {
-            TimestampSource::Header { name } => match header_text(request, name) {
+            TimestampSource::Header { name } => match header_text(request, name, aliases) {
                 Some(existing) => existing.to_string(),
                 None => {
                     let text = format_timestamp(now, t.format);
@@ -136,7 +168,7 @@ fn sign_hmac(h: &HmacCheck, config: &EndpointConfig, request: &mut WebhookReques
                 }
             },
             TimestampSource::SignatureField => {
-                let existing = header_text(request, &h.signature.header)
+                let existing = header_text(request, &h.signature.header, aliases)
                     .and_then(|v| super::verify::parse_signature_header(v, &h.signature.format).timestamp.map(str::to_string));
                 existing.unwrap_or_else(|| format_timestamp(now, t.format))
             }
@@ -153,7 +185,7 @@ fn sign_hmac(h: &HmacCheck, config: &EndpointConfig, request: &mut WebhookReques
             }
         }),
     };
-    let message = super::verify::signed_message(&h.signed_message, config, request, ts.as_deref())?;
+    let message = super::verify::signed_message(&h.signed_message, config, request, ts.as_deref(), aliases)?;
     let signature = encoding::encode_signature(&KeyedMac::new(h.algorithm, &key).mac(&[&message]), h.signature.encoding);
     let value = match &h.signature.format {
         SignatureFormat::Bare => signature,

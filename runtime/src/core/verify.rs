@@ -244,6 +244,7 @@ enum Check {
     Token { location: TokenLocation, tokens: Vec<Vec<u8>> },
     Basic { credentials: Vec<(Vec<u8>, Vec<u8>)> },
     AllOf(Vec<Check>),
+    AnyOf(Vec<Check>),
 }
 
 impl fmt::Debug for Verifier {
@@ -279,7 +280,7 @@ impl Verifier {
                     let text = timestamp_text(s, incoming, &signature_values(s, incoming).1)?;
                     Some((timestamp::parse(&text, *format)?, tolerance))
                 }
-                Check::AllOf(checks) => checks.iter().find_map(|c| find(c, incoming)),
+                Check::AllOf(checks) | Check::AnyOf(checks) => checks.iter().find_map(|c| find(c, incoming)),
                 _ => None,
             }
         }
@@ -305,7 +306,7 @@ impl Verifier {
                 Check::Token { location: TokenLocation::Header { name, .. }, .. } => out.push(name.to_ascii_lowercase()),
                 Check::Token { .. } => {}
                 Check::Basic { .. } => out.push("authorization".to_string()),
-                Check::AllOf(checks) => checks.iter().for_each(|c| collect(c, out)),
+                Check::AllOf(checks) | Check::AnyOf(checks) => checks.iter().for_each(|c| collect(c, out)),
             }
         }
         let mut out = Vec::new();
@@ -321,6 +322,8 @@ impl Verifier {
             match check {
                 Check::Signature(s) => s.template.iter().any(|p| matches!(p, Piece::Body | Piece::FormSorted)),
                 Check::AllOf(checks) => checks.iter().any(covers),
+                // Any alternative may be the one that passes: each must cover the body.
+                Check::AnyOf(checks) => checks.iter().all(covers),
                 _ => false,
             }
         }
@@ -366,7 +369,7 @@ fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut Poin
                 .collect::<Result<_, _>>()?;
             signature_check(SignatureKeys::EcdsaP256(keys), &p.signature, &p.signed_message, &p.timestamp, &p.tolerance, config, body_table)?
         }
-        Authentication::StaticToken(t) => Check::Token { location: t.location.clone(), tokens: config.secrets(&t.token)? },
+        Authentication::StaticToken(t) => Check::Token { location: token_location(&t.location, config)?, tokens: config.secrets(&t.token)? },
         Authentication::Basic(b) => {
             let users = config.values(&b.username_field)?;
             let passwords = config.values(&b.password_field)?;
@@ -391,7 +394,38 @@ fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut Poin
             }
             Check::AllOf(checks)
         }
+        Authentication::AnyOf(any) => {
+            if any.checks.len() < 2 {
+                return Err(ConfigError::Definition("`any_of` needs at least two checks".to_string()));
+            }
+            let mut checks = Vec::new();
+            for c in &any.checks {
+                if matches!(c, Authentication::None(_) | Authentication::AnyOf(_)) {
+                    return Err(ConfigError::Definition("`any_of` may not contain `none` or `any_of`".to_string()));
+                }
+                // Every alternative is compiled, so each one's configuration is required: an
+                // unconfigured alternative is an error, never a silently skipped check.
+                checks.push(compile(c, config, body_table)?);
+            }
+            Check::AnyOf(checks)
+        }
     })
+}
+
+/// A token location with the header name the configuration chooses, when it may choose one.
+fn token_location(location: &TokenLocation, config: &EndpointConfig) -> Result<TokenLocation, ConfigError> {
+    let TokenLocation::Header { name, prefix, name_config_field: Some(field) } = location else {
+        return Ok(location.clone());
+    };
+    let name = match config.values(field) {
+        Ok(values) => values[0].trim().to_string(),
+        Err(_) => name.clone(),
+    };
+    let is_token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !is_token {
+        return Err(ConfigError::WrongType { field: field.clone(), expected: "an HTTP header name (letters, digits, `-`)" });
+    }
+    Ok(TokenLocation::Header { name, prefix: prefix.clone(), name_config_field: None })
 }
 
 fn signature_check(
@@ -444,7 +478,7 @@ fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFa
         Check::Signature(s) => run_signature(s, incoming, now),
         Check::Token { location, tokens } => {
             let presented: Option<Cow<[u8]>> = match location {
-                TokenLocation::Header { name, prefix } => incoming
+                TokenLocation::Header { name, prefix, .. } => incoming
                     .header(name)
                     .and_then(|v| v.strip_prefix(prefix.as_bytes()))
                     .map(Cow::Borrowed),
@@ -475,6 +509,19 @@ fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFa
             if bool::from(ok) { Ok(()) } else { Err(AuthFailure::Mismatch) }
         }
         Check::AllOf(checks) => checks.iter().try_for_each(|c| run(c, incoming, now)),
+        Check::AnyOf(checks) => {
+            // The first failure explains the rejection (for logs); every alternative is tried.
+            let mut first_failure = None;
+            for c in checks {
+                match run(c, incoming, now) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        first_failure.get_or_insert(e);
+                    }
+                }
+            }
+            Err(first_failure.unwrap_or(AuthFailure::Mismatch))
+        }
     }
 }
 
@@ -596,9 +643,10 @@ pub(crate) fn signed_message(
     config: &EndpointConfig,
     request: &super::request::WebhookRequest,
     timestamp: Option<&str>,
+    aliases: &[webhook_definition::HeaderAlias],
 ) -> Result<Vec<u8>, ConfigError> {
     let template = compile_template(template_text, config)?;
-    let incoming = Incoming::new(request, &[]);
+    let incoming = Incoming::new(request, &[]).with_aliases(aliases);
     let mut out = Vec::new();
     for piece in &template {
         match piece {

@@ -174,6 +174,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         request: model::RequestShape {
             methods: ::std::vec::Vec::from([model::Method::Post]),
             body: model::BodyEncoding::Json,
+            header_aliases: ::std::vec::Vec::new(),
         },
         config: ::std::vec::Vec::from([
             model::ConfigField {
