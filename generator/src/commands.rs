@@ -93,6 +93,12 @@ pub fn try_definition(
             examples - differ,
             requests.len()
         )?;
+        let missing = trial::types_without_example(&definition, &results);
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(10).map(String::as_str).collect();
+            let more = if missing.len() > shown.len() { format!(" and {} more", missing.len() - shown.len()) } else { String::new() };
+            writeln!(out, "note: {} event type(s) have no captured example yet: {}{more}", missing.len(), shown.join(", "))?;
+        }
         if examples == 0 {
             writeln!(out, "note: the definition has no examples; add the vendor's test vectors and a sample event per type")?;
         }

@@ -229,6 +229,23 @@ fn describe_authentication(auth: &Authentication) -> String {
     }
 }
 
+/// The collections of the definition's event types that no example captures as expected, in
+/// definition order (the readiness rule wants one example per event type).
+pub fn types_without_example(definition: &Definition, results: &[TrialResult]) -> Vec<String> {
+    let covered: std::collections::BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r.kind == Kind::Example && r.as_expected == Some(true))
+        .flat_map(|r| r.events.iter().map(|e| e.collection.as_str()))
+        .collect();
+    let mut missing: Vec<String> = Vec::new();
+    for t in &definition.events.types {
+        if !covered.contains(t.collection.as_str()) && !missing.contains(&t.collection) {
+            missing.push(t.collection.clone());
+        }
+    }
+    missing
+}
+
 /// The expectation in words.
 pub fn expectation_text(expect: &Expectation) -> String {
     match expect {
