@@ -108,10 +108,14 @@ enum Headers {
 pub fn read(path: &Path) -> Result<RecordedRequest, RecordedError> {
     let bytes = std::fs::read(path).map_err(|e| RecordedError::Io(path.to_path_buf(), e))?;
     if looks_like_http(&bytes) {
-        return parse_http(&bytes).map(|mut r| {
-            r.file = path.to_path_buf();
-            r
-        });
+        return match parse_http(&bytes) {
+            Ok(mut r) => {
+                r.file = path.to_path_buf();
+                Ok(r)
+            }
+            Err(RecordedError::Invalid(_, why)) => Err(RecordedError::Invalid(path.to_path_buf(), why)),
+            Err(e) => Err(e),
+        };
     }
     let text = std::str::from_utf8(&bytes).map_err(|_| RecordedError::Invalid(path.to_path_buf(), "not UTF-8 text".into()))?;
     parse_mapping(text)
@@ -160,12 +164,12 @@ pub fn parse_mapping(text: &str) -> Result<RecordedRequest, String> {
 /// Reads a raw HTTP/1.1 request.
 pub fn parse_http(bytes: &[u8]) -> Result<RecordedRequest, RecordedError> {
     let invalid = |why: &str| RecordedError::Invalid(PathBuf::new(), why.to_string());
-    let (head, body) = match find(bytes, b"\r\n\r\n") {
-        Some(i) => (&bytes[..i], &bytes[i + 4..]),
-        None => match find(bytes, b"\n\n") {
-            Some(i) => (&bytes[..i], &bytes[i + 2..]),
-            None => (bytes, &[][..]),
-        },
+    // The head ends at the first empty line, CRLF or bare LF, whichever comes first.
+    let crlf = find(bytes, b"\r\n\r\n").map(|i| (i, 4));
+    let lf = find(bytes, b"\n\n").map(|i| (i, 2));
+    let (head, body) = match [crlf, lf].into_iter().flatten().min() {
+        Some((i, n)) => (&bytes[..i], &bytes[i + n..]),
+        None => (bytes, &[][..]),
     };
     let head = std::str::from_utf8(head).map_err(|_| invalid("the request head is not UTF-8"))?;
     let mut lines = head.lines();
