@@ -8,6 +8,7 @@ use webhook_definition::HeaderAlias;
 use super::form;
 use super::json::{self, NotJson};
 use super::request::WebhookRequest;
+use super::scan;
 
 /// A request being processed.
 pub(crate) struct Incoming<'r> {
@@ -24,6 +25,7 @@ pub(crate) struct Incoming<'r> {
     query_pairs: OnceCell<Vec<(String, String)>>,
     body_form: OnceCell<Vec<(String, String)>>,
     body_values: OnceCell<Result<Vec<Option<&'r str>>, NotJson>>,
+    body_json: OnceCell<Result<(), NotJson>>,
     body_text: OnceCell<Result<&'r str, NotJson>>,
 }
 
@@ -42,6 +44,7 @@ impl<'r> Incoming<'r> {
             query_pairs: OnceCell::new(),
             body_form: OnceCell::new(),
             body_values: OnceCell::new(),
+            body_json: OnceCell::new(),
             body_text: OnceCell::new(),
         }
     }
@@ -108,18 +111,34 @@ impl<'r> Incoming<'r> {
             .clone()
     }
 
-    /// The whole-body pointer table: one pass over the body answers every pointer the
-    /// processor reads from the whole body. Errors when the body is not JSON.
+    /// The whole-body pointer table: every pointer the processor reads from the whole body.
+    /// Errors when the body is not JSON (validated once, see [`Incoming::body_json`]).
     pub fn body_values(&self) -> Result<&[Option<&'r str>], &NotJson> {
+        if self.body_pointers.is_empty() {
+            return Ok(&[]);
+        }
+        self.body_json()?;
+        self.body_values_unvalidated()
+    }
+
+    /// The whole-body pointer table found by the skip scanner, WITHOUT validating the body:
+    /// for routing decisions only. Anything captured or answered from the body goes through
+    /// [`Incoming::body_values`]. Errors when the body is not UTF-8.
+    pub fn body_values_unvalidated(&self) -> Result<&[Option<&'r str>], &NotJson> {
         self.body_values
             .get_or_init(|| {
                 if self.body_pointers.is_empty() {
                     return Ok(Vec::new());
                 }
-                json::resolve_many(self.body_str()?, self.body_pointers)
+                Ok(scan::resolve_unvalidated(self.body_str()?, self.body_pointers))
             })
             .as_ref()
             .map(Vec::as_slice)
+    }
+
+    /// Whether the body is one JSON value (one validating pass, at most once per request).
+    pub fn body_json(&self) -> Result<(), &NotJson> {
+        self.body_json.get_or_init(|| json::validate(self.body_str()?)).as_ref().map(|_| ())
     }
 
     /// A path segment, counted from 0 after the leading `/`.

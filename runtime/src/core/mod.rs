@@ -19,6 +19,7 @@ mod incoming;
 pub mod json;
 pub mod request;
 pub mod route;
+pub mod scan;
 pub mod sign;
 pub mod timestamp;
 pub mod verify;
@@ -30,7 +31,7 @@ use bytes::Bytes;
 use webhook_definition::{BodyEncoding, Definition, Method, UnknownTypeAction};
 
 pub use config::ConfigError;
-pub use request::{Decision, Event, Reply, WebhookRequest};
+pub use request::{Decision, Event, Reply, RoutedEvent, Routing, WebhookRequest};
 
 use crate::Vendor;
 use batch::{ItemsPath, Shape};
@@ -178,7 +179,24 @@ impl Processor {
     /// Decides what to do with one request. Pure: the same request and clock give the same
     /// decision.
     pub fn process(&self, request: &WebhookRequest, now: SystemTime) -> Decision {
-        self.with_incoming(request, |incoming| self.process_incoming(incoming, now))
+        self.with_incoming(request, |incoming| self.process_incoming(incoming, now, true))
+    }
+
+    /// Verify + discriminate + route: the first half of [`Processor::process`], the same code
+    /// up to where documents are built. The body of an unbatched JSON request is NOT validated
+    /// here (its pointers come from the skip scanner), so an invalid body may be routed;
+    /// [`Processor::process`] validates it before it captures anything. For measurements and
+    /// tools; never capture on a [`Routing`].
+    pub fn route(&self, request: &WebhookRequest, now: SystemTime) -> Routing {
+        self.with_incoming(request, |incoming| match self.process_incoming(incoming, now, false) {
+            Decision::Reply(reply) => Routing::Reply(reply),
+            Decision::Capture { events, .. } => Routing::Events(
+                events
+                    .into_iter()
+                    .map(|e| RoutedEvent { binding: e.binding, event_type: e.event_type, key: e.key })
+                    .collect(),
+            ),
+        })
     }
 
     /// Why a request fails authentication, or `None` when it passes (for tests and tools:
@@ -203,7 +221,9 @@ impl Processor {
         self.verifier.is_none()
     }
 
-    fn process_incoming(&self, incoming: &Incoming<'_>, now: SystemTime) -> Decision {
+    /// `documents`: whether to build the events' documents (and validate what they are built
+    /// from); `false` stops at the routing decision (see [`Processor::route`]).
+    fn process_incoming(&self, incoming: &Incoming<'_>, now: SystemTime, documents: bool) -> Decision {
         let request = incoming.request;
         let method = method_of(&request.method);
         let now_ms = timestamp::millis(now);
@@ -241,8 +261,11 @@ impl Processor {
             return self.unauthorized();
         }
 
-        let received_at = timestamp::format_rfc3339(now);
-        let headers = document::headers_object(request, &self.redaction);
+        let (received_at, headers) = if documents {
+            (timestamp::format_rfc3339(now), document::headers_object(request, &self.redaction))
+        } else {
+            (String::new(), String::new())
+        };
         let mut events = Vec::new();
 
         // GET events carry their fields in the query string, read like a form body.
@@ -259,11 +282,11 @@ impl Processor {
             let text = object.to_string();
             let has_meta = pairs.iter().any(|(n, _)| n == "_meta");
             let scope = Scope { incoming, values: &[], form: Some(pairs), raw: text.as_bytes(), index: 0 };
-            match self.event(&scope, &text, has_meta, &received_at, &headers) {
+            match self.event(&scope, &text, has_meta, &received_at, &headers, documents) {
                 Some(e) => events.push(e),
                 None => return self.rejected("rejected:unknown_type"),
             }
-            return self.captured(incoming, events);
+            return self.captured(incoming, events, documents);
         }
 
         let json_text: Cow<str> = match &self.definition.request.body {
@@ -290,14 +313,18 @@ impl Processor {
                 Err(Shape::NotJson(_)) => return self.rejected("rejected:unreadable_body"),
                 // A body without the declared batch shape is kept whole, as one event of
                 // unknown type: never dropped.
-                Err(Shape::Mismatch(_)) => return self.unshaped(incoming, &json_text, &received_at, &headers),
+                Err(Shape::Mismatch(_)) => {
+                    return self.unshaped(incoming, &json_text, &received_at, &headers, documents);
+                }
             },
         };
 
         for (index, item) in items.into_iter().enumerate() {
             let resolved;
             let values: &[_] = if self.events.merged {
-                match incoming.body_values() {
+                // Routing alone reads the skip scanner's answers; documents need valid JSON.
+                let values = if documents { incoming.body_values() } else { incoming.body_values_unvalidated() };
+                match values {
                     Ok(v) => v,
                     Err(_) => return self.rejected("rejected:unreadable_body"),
                 }
@@ -310,16 +337,25 @@ impl Processor {
             };
             let has_meta = values.get(self.events.meta_slot).copied().flatten().is_some() && json::is_object(item);
             let scope = Scope { incoming, values, form: None, raw: item.as_bytes(), index };
-            match self.event(&scope, item, has_meta, &received_at, &headers) {
+            match self.event(&scope, item, has_meta, &received_at, &headers, documents) {
                 Some(e) => events.push(e),
                 None => return self.rejected("rejected:unknown_type"),
             }
         }
-        self.captured(incoming, events)
+        self.captured(incoming, events, documents)
     }
 
-    /// One event, or `None` when its type is unknown and unknown types are rejected.
-    fn event(&self, scope: &Scope<'_, '_>, item: &str, has_meta: bool, received_at: &str, headers: &str) -> Option<Event> {
+    /// One event, or `None` when its type is unknown and unknown types are rejected. Without
+    /// `documents`, the event's document is left empty.
+    fn event(
+        &self,
+        scope: &Scope<'_, '_>,
+        item: &str,
+        has_meta: bool,
+        received_at: &str,
+        headers: &str,
+        documents: bool,
+    ) -> Option<Event> {
         let event_type = scope.read(&self.events.discriminator).map(Cow::into_owned).unwrap_or_default();
         let binding = match self.vendor.route(&event_type) {
             Some(i) => i,
@@ -329,18 +365,23 @@ impl Processor {
             Some(k) if !k.is_empty() => k.into_owned(),
             _ => discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(scope.raw)),
         };
-        let meta = document::meta_object(&key, received_at, &event_type, headers);
-        Some(Event {
-            binding,
-            collection: self.collections[binding].clone(),
-            event_type,
-            key,
-            document: document::build(item, has_meta, &meta),
-        })
+        let document = if documents {
+            document::build(item, has_meta, &document::meta_object(&key, received_at, &event_type, headers))
+        } else {
+            Bytes::new()
+        };
+        Some(Event { binding, collection: self.collections[binding].clone(), event_type, key, document })
     }
 
     /// A body that lacks the declared batch shape, as one event of unknown type.
-    fn unshaped(&self, incoming: &Incoming<'_>, text: &str, received_at: &str, headers: &str) -> Decision {
+    fn unshaped(
+        &self,
+        incoming: &Incoming<'_>,
+        text: &str,
+        received_at: &str,
+        headers: &str,
+        documents: bool,
+    ) -> Decision {
         let Some(binding) = self.catch_all else { return self.rejected("rejected:unexpected_shape") };
         let key = discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
         let has_meta = json::is_object(text) && json::members(text, &["_meta"]).is_ok_and(|m| m[0].is_some());
@@ -352,10 +393,14 @@ impl Processor {
             key,
             document: document::build(text, has_meta, &meta),
         };
-        self.captured(incoming, vec![event])
+        self.captured(incoming, vec![event], documents)
     }
 
-    fn captured(&self, incoming: &Incoming<'_>, events: Vec<Event>) -> Decision {
+    fn captured(&self, incoming: &Incoming<'_>, events: Vec<Event>, documents: bool) -> Decision {
+        if !documents {
+            // Routing only: the success answer may read the (validated) body; not needed.
+            return Decision::Capture { events, success: Reply { status: 0, headers: Vec::new(), body: Bytes::new(), outcome: String::new() } };
+        }
         let values = incoming.body_values().unwrap_or(&[]);
         let scope = Scope { incoming, values, form: None, raw: &incoming.request.body, index: 0 };
         Decision::Capture { events, success: self.success.render(&scope, "captured".to_string()) }

@@ -57,3 +57,24 @@ pub struct Event {
     /// The document: a JSON object with `_meta` added, as JSON text.
     pub document: Bytes,
 }
+
+/// Where a request's events go, decided without building their documents
+/// (see `Processor::route`). Never a capture decision: the body may not be validated yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Routing {
+    /// The request is answered without events (a handshake, a rejection).
+    Reply(Reply),
+    /// The events' routes, in request order.
+    Events(Vec<RoutedEvent>),
+}
+
+/// The routing decision for one event: its binding and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutedEvent {
+    /// The binding (index into `webhook_definition::schemas::collections`).
+    pub binding: usize,
+    /// The event type, as the discriminator found it (empty when absent).
+    pub event_type: String,
+    /// The document key (`/_meta/webhookId`).
+    pub key: String,
+}
