@@ -295,6 +295,26 @@ fn describe_events(c: &Connector) -> Vec<String> {
         Some(batch) => out.push(format!("A request carries several events, at `{}`.", batch.items)),
         None => out.push("A request carries one event.".into()),
     }
+    match &c.definition.request.body {
+        webhook_definition::BodyEncoding::Json => {}
+        webhook_definition::BodyEncoding::Form => {
+            out.push("The body is a form (`application/x-www-form-urlencoded`), captured as a JSON object of its fields.".into())
+        }
+        webhook_definition::BodyEncoding::FormFieldJson { field } => {
+            out.push(format!("The body is a form whose `{field}` field holds the JSON event."))
+        }
+        webhook_definition::BodyEncoding::JsonOrFormField { field } => out.push(format!(
+            "The body is JSON, or, when the `Content-Type` is `application/x-www-form-urlencoded`, a form whose `{field}` field holds the JSON event; either way the JSON event is captured."
+        )),
+    }
+    for alias in &c.definition.request.header_aliases {
+        out.push(format!(
+            "The `{}` header is also accepted as {} (read when `{}` is absent).",
+            alias.name,
+            alias.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or "),
+            alias.name
+        ));
+    }
     out.push(format!("The event type is {}.", describe_source(&e.discriminator)));
     out.push(format!("The document key (`/_meta/webhookId`) is {}.", describe_source(&e.document_key)));
     out.push(match e.unknown_types.action {
