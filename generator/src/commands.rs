@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use webhookgen::definition_file::DefinitionFile;
-use webhookgen::explain::Format as FormatSchema;
+use webhookgen::explain::FormatGuide;
 use webhookgen::pipeline::CheckedDefinition;
 use webhookgen::project::Project;
 use webhookgen::{infer as inference, recorded, trial};
@@ -53,7 +53,11 @@ pub fn try_definition(
         Ok(x) => x,
         Err(e) => return failure(e),
     };
-    let mut definition = checked.checked.definition.clone().expect("a definition without errors is decoded");
+    let mut definition = checked
+        .checked
+        .definition
+        .clone()
+        .expect("a definition without errors is decoded");
     if let Err(e) = trial::inline_bodies(&mut definition, &file.fixtures) {
         return failure(e);
     }
@@ -96,17 +100,37 @@ pub fn try_definition(
         let missing = trial::types_without_example(&definition, &results);
         if !missing.is_empty() {
             let shown: Vec<&str> = missing.iter().take(10).map(String::as_str).collect();
-            let more = if missing.len() > shown.len() { format!(" and {} more", missing.len() - shown.len()) } else { String::new() };
-            writeln!(out, "note: {} event type(s) have no captured example yet: {}{more}", missing.len(), shown.join(", "))?;
+            let more = if missing.len() > shown.len() {
+                format!(" and {} more", missing.len() - shown.len())
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "note: {} event type(s) have no captured example yet: {}{more}",
+                missing.len(),
+                shown.join(", ")
+            )?;
         }
         if examples == 0 {
-            writeln!(out, "note: the definition has no examples; add the vendor's test vectors and a sample event per type")?;
+            writeln!(
+                out,
+                "note: the definition has no examples; add the vendor's test vectors and a sample event per type"
+            )?;
         }
         if warnings > 0 {
-            writeln!(out, "note: {warnings} warning(s) left (TODOs); `webhookgen check {}` lists them", file.name)?;
+            writeln!(
+                out,
+                "note: {warnings} warning(s) left (TODOs); `webhookgen check {}` lists them",
+                file.name
+            )?;
         }
     }
-    Ok(if differ > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if differ > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `webhookgen infer`.
@@ -115,8 +139,8 @@ pub fn infer(project: &Project, samples_dir: &Path, into: Option<&str>, json: bo
         Ok(s) => s,
         Err(e) => return failure(e),
     };
-    let proposal = inference::propose(&samples);
     let Some(into) = into else {
+        let proposal = inference::propose(&samples);
         let mut out = std::io::stdout().lock();
         if json {
             writeln!(out, "{}", serde_json::to_string_pretty(&proposal)?)?;
@@ -127,7 +151,7 @@ pub fn infer(project: &Project, samples_dir: &Path, into: Option<&str>, json: bo
                 .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
                 .filter(|n| webhookgen::infer::is_vendor_id(n))
                 .unwrap_or_else(|| "vendor".into());
-            write!(out, "{}", inference::scaffold(&proposal, &samples, &id))?;
+            write!(out, "{}", inference::scaffold(&proposal, &id))?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -135,8 +159,12 @@ pub fn infer(project: &Project, samples_dir: &Path, into: Option<&str>, json: bo
         Ok(x) => x,
         Err(e) => return failure(e),
     };
-    let definition = checked.checked.definition.clone().expect("a definition without errors is decoded");
-    let merged = match inference::merge(&checked.text, &definition, &file, &proposal, &samples) {
+    let definition = checked
+        .checked
+        .definition
+        .clone()
+        .expect("a definition without errors is decoded");
+    let merged = match inference::merge(&checked.text, &definition, &file, &samples) {
         Ok(m) => m,
         Err(e) => return failure(e),
     };
@@ -161,7 +189,7 @@ pub fn infer(project: &Project, samples_dir: &Path, into: Option<&str>, json: bo
 
 /// `webhookgen explain`.
 pub fn explain(query: &str, json: bool) -> anyhow::Result<ExitCode> {
-    match FormatSchema::new().explain(query) {
+    match FormatGuide::new().explain(query) {
         Ok(found) => {
             let mut out = std::io::stdout().lock();
             if json {

@@ -27,9 +27,18 @@ impl DefinitionFile {
         let looks_like_path = arg.ends_with(".yaml") || arg.ends_with(".yml") || arg.contains('/');
         if looks_like_path {
             let path = PathBuf::from(arg);
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            return Ok(DefinitionFile { fixtures: dir.join("fixtures").join(&name), label: arg.to_string(), name, path });
+            return Ok(DefinitionFile {
+                fixtures: dir.join("fixtures").join(&name),
+                label: arg.to_string(),
+                name,
+                path,
+            });
         }
         let name = project.select(&[arg.to_string()])?.remove(0);
         Ok(DefinitionFile {
@@ -44,6 +53,10 @@ impl DefinitionFile {
     pub fn check(&self) -> Result<CheckedDefinition, ProjectError> {
         let text = project::read(&self.path)?;
         let checked = validate::check(&self.label, &text, Some(&self.fixtures), Some(&self.name));
-        Ok(CheckedDefinition { name: self.name.clone(), text, checked })
+        Ok(CheckedDefinition {
+            name: self.name.clone(),
+            text,
+            checked,
+        })
     }
 }

@@ -102,31 +102,35 @@ impl std::fmt::Display for NotFound {
 
 impl std::error::Error for NotFound {}
 
-/// The format's schema walked into places.
-pub struct Format {
+/// The format's schema walked into places: what `explain` answers from.
+pub struct FormatGuide {
     schema: Value,
     places: Vec<Place>,
 }
 
-impl Default for Format {
+impl Default for FormatGuide {
     fn default() -> Self {
-        Format::new()
+        FormatGuide::new()
     }
 }
 
-impl Format {
+impl FormatGuide {
     /// Walks [`Definition::json_schema`].
-    pub fn new() -> Format {
-        Format::from_schema(Definition::json_schema())
+    pub fn new() -> FormatGuide {
+        FormatGuide::from_schema(Definition::json_schema())
     }
 
     /// Walks any draft-07 schema shaped like the format's (for tests).
-    pub fn from_schema(schema: Value) -> Format {
+    pub fn from_schema(schema: Value) -> FormatGuide {
         let mut places = Vec::new();
         let root = resolve(&schema, &schema);
-        let mut walk = Walk { schema: &schema, places: &mut places, stack: Vec::new() };
+        let mut walk = Walk {
+            schema: &schema,
+            places: &mut places,
+            stack: Vec::new(),
+        };
         walk.children(&root, &[], &[]);
-        Format { schema, places }
+        FormatGuide { schema, places }
     }
 
     /// Explains a query: a dotted path, a JSON pointer, a key name or a value of a closed set.
@@ -166,7 +170,9 @@ impl Format {
             // The same key in several variants (`signature` of hmac, ed25519, ecdsa_p256) reads
             // once, listing every variant.
             if let Some(same) = out.iter_mut().find(|e| {
-                e.path == explanation.path && e.description == explanation.description && e.variant == explanation.variant
+                e.path == explanation.path
+                    && e.description == explanation.description
+                    && e.variant == explanation.variant
             }) {
                 for w in explanation.within {
                     if !same.within.contains(&w) {
@@ -182,7 +188,11 @@ impl Format {
 
     /// The top-level keys of the format.
     pub fn top_level(&self) -> Vec<String> {
-        self.places.iter().filter(|p| p.path.len() == 1 && p.variant.is_none()).map(|p| p.path[0].clone()).collect()
+        self.places
+            .iter()
+            .filter(|p| p.path.len() == 1 && p.variant.is_none())
+            .map(|p| p.path[0].clone())
+            .collect()
     }
 
     fn find(&self, segments: &[String]) -> Vec<&Place> {
@@ -195,8 +205,10 @@ impl Format {
             .iter()
             .filter(|p| {
                 let tags: Vec<&str> = p.within.iter().map(|(_, t)| t.as_str()).collect();
-                let rest: Vec<&String> =
-                    segments.iter().filter(|s| !tags.contains(&s.as_str()) || p.path.contains(s)).collect();
+                let rest: Vec<&String> = segments
+                    .iter()
+                    .filter(|s| !tags.contains(&s.as_str()) || p.path.contains(s))
+                    .collect();
                 p.variant.is_none() && rest.len() == p.path.len() && rest.iter().zip(&p.path).all(|(a, b)| *a == b)
             })
             .collect();
@@ -209,14 +221,19 @@ impl Format {
         let variants: Vec<&Place> = self
             .places
             .iter()
-            .filter(|p| p.variant.as_ref().is_some_and(|(_, v)| v == last) && (head.is_empty() || p.path.ends_with(head)))
+            .filter(|p| {
+                p.variant.as_ref().is_some_and(|(_, v)| v == last) && (head.is_empty() || p.path.ends_with(head))
+            })
             .collect();
         if !variants.is_empty() {
             return variants;
         }
         // A trailing part of a path (`signature.format`, `tolerance`).
-        let suffix: Vec<&Place> =
-            self.places.iter().filter(|p| p.variant.is_none() && p.path.ends_with(segments)).collect();
+        let suffix: Vec<&Place> = self
+            .places
+            .iter()
+            .filter(|p| p.variant.is_none() && p.path.ends_with(segments))
+            .collect();
         if !suffix.is_empty() {
             return suffix;
         }
@@ -274,9 +291,16 @@ struct Walk<'s, 'p> {
 impl Walk<'_, '_> {
     /// Records the places under a mapping node.
     fn children(&mut self, node: &Value, path: &[String], within: &[(String, String)]) {
-        let Some(properties) = node.get("properties").and_then(Value::as_object) else { return };
-        let required: BTreeSet<&str> =
-            node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        let required: BTreeSet<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         for (name, child) in properties {
             if child.get("const").is_some() {
                 continue; // a variant's tag: explained with the variant
@@ -293,7 +317,13 @@ impl Walk<'_, '_> {
             return;
         }
         let node = resolve(raw, self.schema);
-        self.places.push(Place { path: path.clone(), within: within.to_vec(), node: node.clone(), required, variant: None });
+        self.places.push(Place {
+            path: path.clone(),
+            within: within.to_vec(),
+            node: node.clone(),
+            required,
+            variant: None,
+        });
         self.stack.extend(refs.iter().cloned());
         self.inside(&node, &path, within);
         self.stack.truncate(self.stack.len() - refs.len());
@@ -357,12 +387,18 @@ fn resolve(node: &Value, schema: &Value) -> Value {
         inner = Some(resolve(only, schema));
     } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array)
         && branches.len() == 2
-        && let Some(non_null) = branches.iter().find(|b| b.get("type").and_then(Value::as_str) != Some("null"))
-        && branches.iter().any(|b| b.get("type").and_then(Value::as_str) == Some("null"))
+        && let Some(non_null) = branches
+            .iter()
+            .find(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+        && branches
+            .iter()
+            .any(|b| b.get("type").and_then(Value::as_str) == Some("null"))
     {
         inner = Some(resolve(non_null, schema));
     }
-    let Some(Value::Object(mut merged)) = inner else { return node.clone() };
+    let Some(Value::Object(mut merged)) = inner else {
+        return node.clone();
+    };
     if let Value::Object(outer) = node {
         for (k, v) in outer {
             if matches!(k.as_str(), "title" | "description" | "default" | "examples") {
@@ -378,11 +414,20 @@ fn resolve(node: &Value, schema: &Value) -> Value {
 fn tagged_branches(node: &Value, schema: &Value) -> Option<(String, Vec<(String, Value)>)> {
     let branches = node.get("oneOf").and_then(Value::as_array)?;
     let first = resolve(branches.first()?, schema);
-    let tag = first.get("properties")?.as_object()?.iter().find(|(_, s)| s.get("const").is_some())?.0.clone();
+    let tag = first
+        .get("properties")?
+        .as_object()?
+        .iter()
+        .find(|(_, s)| s.get("const").is_some())?
+        .0
+        .clone();
     let mut out = Vec::new();
     for branch in branches {
         let branch = resolve(branch, schema);
-        let value = branch.pointer(&format!("/properties/{tag}/const"))?.as_str()?.to_string();
+        let value = branch
+            .pointer(&format!("/properties/{tag}/const"))?
+            .as_str()?
+            .to_string();
         out.push((value, branch));
     }
     Some((tag, out))
@@ -391,24 +436,40 @@ fn tagged_branches(node: &Value, schema: &Value) -> Option<(String, Vec<(String,
 /// The values of a closed set: an `enum`, a `oneOf` of documented `const`s, or a tagged enum's tags.
 fn closed_set(node: &Value, schema: &Value) -> Vec<AllowedValue> {
     if let Some(values) = node.get("enum").and_then(Value::as_array) {
-        return values.iter().map(|v| AllowedValue { value: scalar(v), description: String::new() }).collect();
+        return values
+            .iter()
+            .map(|v| AllowedValue {
+                value: scalar(v),
+                description: String::new(),
+            })
+            .collect();
     }
     if let Some((_, branches)) = tagged_branches(node, schema) {
         return branches
             .into_iter()
             .map(|(value, b)| AllowedValue {
                 value,
-                description: b.get("description").and_then(Value::as_str).unwrap_or_default().replace('\n', " "),
+                description: b
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .replace('\n', " "),
             })
             .collect();
     }
-    let Some(branches) = node.get("oneOf").and_then(Value::as_array) else { return Vec::new() };
+    let Some(branches) = node.get("oneOf").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     branches
         .iter()
         .filter_map(|b| {
             Some(AllowedValue {
                 value: scalar(b.get("const")?),
-                description: b.get("description").and_then(Value::as_str).unwrap_or_default().replace('\n', " "),
+                description: b
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .replace('\n', " "),
             })
         })
         .collect()
@@ -423,18 +484,33 @@ fn keys_of(node: &Value, schema: &Value) -> Vec<KeyInfo> {
         Some(items) => resolve(items, schema),
         None => node.clone(),
     };
-    let Some(properties) = node.get("properties").and_then(Value::as_object) else { return Vec::new() };
-    let required: BTreeSet<&str> =
-        node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let required: BTreeSet<&str> = node
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     properties
         .iter()
         .map(|(name, child)| {
             let child = resolve(child, schema);
             let title = match child.get("const") {
                 Some(c) => format!("always `{}`", scalar(c)),
-                None => child.get("title").and_then(Value::as_str).unwrap_or_default().to_string(),
+                None => child
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
             };
-            KeyInfo { name: name.clone(), title, required: required.contains(name.as_str()) }
+            KeyInfo {
+                name: name.clone(),
+                title,
+                required: required.contains(name.as_str()),
+            }
         })
         .collect()
 }
@@ -455,9 +531,14 @@ fn kind_of(node: &Value, schema: &Value) -> String {
         ["array"] => match node.get("items") {
             Some(items) => {
                 let item = resolve(items, schema);
-                format!("a list of {}", kind_of(&item, schema).trim_start_matches("a ").trim_start_matches("an "))
-                    .replace("list of mapping", "list of mappings")
-                    .replace("list of string", "list of strings")
+                format!(
+                    "a list of {}",
+                    kind_of(&item, schema)
+                        .trim_start_matches("a ")
+                        .trim_start_matches("an ")
+                )
+                .replace("list of mapping", "list of mappings")
+                .replace("list of string", "list of strings")
             }
             None => "a list".into(),
         },
@@ -492,11 +573,20 @@ fn example_of(node: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return example_of(&resolve(first, schema), schema, depth + 1);
     }
     if let Some(items) = node.get("items") {
-        return Some(Value::Array(vec![example_of(&resolve(items, schema), schema, depth + 1)?]));
+        return Some(Value::Array(vec![example_of(
+            &resolve(items, schema),
+            schema,
+            depth + 1,
+        )?]));
     }
     let properties = node.get("properties").and_then(Value::as_object)?;
-    let required: BTreeSet<&str> =
-        node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: BTreeSet<&str> = node
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let mut out = Map::new();
     for (name, child) in properties {
         if required.contains(name.as_str())
@@ -524,7 +614,14 @@ fn with_tag(value: Value, tag: &str, tag_value: &str) -> Value {
 
 fn to_yaml(key: &str, value: &Value) -> String {
     let mut wrapper = Map::new();
-    wrapper.insert(if key.is_empty() { "value".into() } else { key.to_string() }, value.clone());
+    wrapper.insert(
+        if key.is_empty() {
+            "value".into()
+        } else {
+            key.to_string()
+        },
+        value.clone(),
+    );
     yaml_serde::to_string(&TagFirst(&Value::Object(wrapper))).unwrap_or_else(|_| value.to_string())
 }
 
@@ -539,7 +636,11 @@ impl Serialize for TagFirst<'_> {
             Value::Object(map) => {
                 let mut out = serializer.serialize_map(Some(map.len()))?;
                 let is_tag = |k: &str| k == "type" || k == "outcome";
-                for (k, v) in map.iter().filter(|(k, _)| is_tag(k)).chain(map.iter().filter(|(k, _)| !is_tag(k))) {
+                for (k, v) in map
+                    .iter()
+                    .filter(|(k, _)| is_tag(k))
+                    .chain(map.iter().filter(|(k, _)| !is_tag(k)))
+                {
                     out.serialize_entry(k, &TagFirst(v))?;
                 }
                 out.end()
@@ -631,7 +732,7 @@ mod tests {
     use super::*;
 
     fn one(query: &str) -> Explanation {
-        let found = Format::new().explain(query).unwrap_or_else(|e| panic!("{e}"));
+        let found = FormatGuide::new().explain(query).unwrap_or_else(|e| panic!("{e}"));
         found.into_iter().next().unwrap()
     }
 
@@ -643,9 +744,22 @@ mod tests {
         assert_eq!(dotted.title.as_deref(), Some("Header format"));
         let tags: Vec<&str> = dotted.allowed.iter().map(|a| a.value.as_str()).collect();
         assert_eq!(tags, ["bare", "prefixed", "key_value_list", "versioned_list"]);
-        assert!(dotted.within.iter().any(|w| w == "authentication: type hmac"), "{:?}", dotted.within);
-        assert!(dotted.example.as_deref().unwrap().starts_with("format:\n  type: bare"), "{:?}", dotted.example);
-        assert!(one("/events/discriminator").example.unwrap().starts_with("discriminator:\n  type: body_pointer\n"));
+        assert!(
+            dotted.within.iter().any(|w| w == "authentication: type hmac"),
+            "{:?}",
+            dotted.within
+        );
+        assert!(
+            dotted.example.as_deref().unwrap().starts_with("format:\n  type: bare"),
+            "{:?}",
+            dotted.example
+        );
+        assert!(
+            one("/events/discriminator")
+                .example
+                .unwrap()
+                .starts_with("discriminator:\n  type: body_pointer\n")
+        );
     }
 
     #[test]
@@ -659,24 +773,29 @@ mod tests {
 
     #[test]
     fn variants_keys_and_values_are_found_by_name() {
-        let found = Format::new().explain("hmac").unwrap();
-        assert!(found.iter().any(|e| e.path == "authentication" && e.variant.as_deref() == Some("type: hmac")), "{found:#?}");
+        let found = FormatGuide::new().explain("hmac").unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|e| e.path == "authentication" && e.variant.as_deref() == Some("type: hmac")),
+            "{found:#?}"
+        );
         let hmac = found.iter().find(|e| e.path == "authentication").unwrap();
         assert!(hmac.keys.iter().any(|k| k.name == "signed_message" && k.required));
         assert!(hmac.example.as_deref().unwrap().contains("type: hmac"));
         let tolerance = one("tolerance");
         assert_eq!(tolerance.path, "authentication.tolerance");
-        let sha = Format::new().explain("sha256").unwrap();
+        let sha = FormatGuide::new().explain("sha256").unwrap();
         assert!(sha.iter().any(|e| e.path == "authentication.algorithm"), "{sha:#?}");
-        let narrowed = Format::new().explain("authentication.hmac.algorithm").unwrap();
+        let narrowed = FormatGuide::new().explain("authentication.hmac.algorithm").unwrap();
         assert_eq!(narrowed.len(), 1);
     }
 
     #[test]
     fn unknown_names_suggest_close_ones() {
-        let error = Format::new().explain("discriminatr").unwrap_err();
+        let error = FormatGuide::new().explain("discriminatr").unwrap_err();
         assert_eq!(error.did_you_mean.as_deref(), Some("discriminator"));
         assert!(error.top_level.contains(&"events".to_string()));
-        assert!(Format::new().explain("").is_err());
+        assert!(FormatGuide::new().explain("").is_err());
     }
 }

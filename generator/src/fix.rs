@@ -41,7 +41,12 @@ pub fn suggest(d: &Diagnostic, text: &str, doc: &Document) -> Option<Fix> {
     if old == new {
         return None;
     }
-    locate(text, d.line, d.column, &old).map(|(line, column)| Fix { line, column, replace: old, with: new })
+    locate(text, d.line, d.column, &old).map(|(line, column)| Fix {
+        line,
+        column,
+        replace: old,
+        with: new,
+    })
 }
 
 /// What to replace with what, from the finding and the document.
@@ -54,7 +59,12 @@ fn replacement(d: &Diagnostic, doc: &Document) -> Option<(String, String)> {
             let (parent, key) = d.pointer.rsplit_once('/')?;
             let key = key.replace("~1", "/").replace("~0", "~");
             // Renaming onto a key that is already there would make a duplicate, not a fix.
-            if doc.value.pointer(parent).and_then(Value::as_object).is_some_and(|m| m.contains_key(&suggestion)) {
+            if doc
+                .value
+                .pointer(parent)
+                .and_then(Value::as_object)
+                .is_some_and(|m| m.contains_key(&suggestion))
+            {
                 return None;
             }
             Some((key, suggestion))
@@ -71,7 +81,9 @@ fn replacement(d: &Diagnostic, doc: &Document) -> Option<(String, String)> {
             // In a template: the one undeclared `{config:…}` variable.
             let parts = template::parse(text).ok()?;
             let mut undeclared = parts.iter().filter_map(|p| match p {
-                Part::Config(name) if crate::diagnostics::closest(name, [suggestion.as_str()]).is_some() && *name != suggestion => {
+                Part::Config(name)
+                    if crate::diagnostics::closest(name, [suggestion.as_str()]).is_some() && *name != suggestion =>
+                {
                     Some(name.clone())
                 }
                 _ => None,

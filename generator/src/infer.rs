@@ -22,7 +22,7 @@ use crate::recorded::{self, RecordedRequest};
 mod merge;
 mod scaffold;
 
-pub use merge::{Merged, merge};
+pub use merge::{MergeError, Merged, merge};
 pub use scaffold::scaffold;
 
 /// One sample: a recorded request, or a bare JSON payload (then a POST with no headers).
@@ -68,8 +68,19 @@ pub fn read_samples(dir: &Path) -> Result<Vec<Sample>, InferError> {
     let entries = std::fs::read_dir(dir).map_err(|e| InferError::Io(dir.to_path_buf(), e))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml" | "http" | "txt")))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+        })
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml" | "http" | "txt")
+            )
+        })
         .collect();
     paths.sort();
     let mut samples = Vec::new();
@@ -84,19 +95,29 @@ pub fn read_samples(dir: &Path) -> Result<Vec<Sample>, InferError> {
 
 fn read_sample(path: &Path) -> Result<Sample, InferError> {
     let bytes = std::fs::read(path).map_err(|e| InferError::Io(path.to_path_buf(), e))?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("sample").to_string();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("sample")
+        .to_string();
     let is_json = path.extension().is_some_and(|e| e == "json");
     let request = if recorded::looks_like_http(&bytes) {
         recorded::read(path).map_err(|e| InferError::Invalid(path.to_path_buf(), e.to_string()))?
     } else {
-        let text = String::from_utf8(bytes.clone()).map_err(|_| InferError::Invalid(path.to_path_buf(), "not UTF-8".into()))?;
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|_| InferError::Invalid(path.to_path_buf(), "not UTF-8".into()))?;
         // A JSON payload is a sample as it is, unless it is a request mapping (`headers` + `body`).
         match recorded::parse_mapping(&text) {
             Ok(mut r) if !is_json || text_has_request_keys(&text) => {
                 r.file = path.to_path_buf();
                 r
             }
-            Err(e) if !is_json => return Err(InferError::Invalid(path.to_path_buf(), format!("not a recorded request: {e}"))),
+            Err(e) if !is_json => {
+                return Err(InferError::Invalid(
+                    path.to_path_buf(),
+                    format!("not a recorded request: {e}"),
+                ));
+            }
             _ => RecordedRequest {
                 file: path.to_path_buf(),
                 method: "POST".into(),
@@ -176,10 +197,22 @@ fn leaves(value: &Value, prefix: &str, depth: usize, out: &mut BTreeMap<String, 
         let pointer = format!("{prefix}/{}", k.replace('~', "~0").replace('/', "~1"));
         match v {
             Value::String(s) => {
-                out.insert(pointer, Leaf { text: s.clone(), is_string: true });
+                out.insert(
+                    pointer,
+                    Leaf {
+                        text: s.clone(),
+                        is_string: true,
+                    },
+                );
             }
             Value::Number(n) => {
-                out.insert(pointer, Leaf { text: n.to_string(), is_string: false });
+                out.insert(
+                    pointer,
+                    Leaf {
+                        text: n.to_string(),
+                        is_string: false,
+                    },
+                );
             }
             Value::Object(_) if depth < 3 => leaves(v, &pointer, depth + 1, out),
             _ => {}
@@ -198,8 +231,20 @@ fn is_transport_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(
         n.as_str(),
-        "content-type" | "content-length" | "content-encoding" | "host" | "user-agent" | "accept" | "accept-encoding"
-            | "connection" | "authorization" | "cookie" | "date" | "expect" | "traceparent" | "tracestate"
+        "content-type"
+            | "content-length"
+            | "content-encoding"
+            | "host"
+            | "user-agent"
+            | "accept"
+            | "accept-encoding"
+            | "connection"
+            | "authorization"
+            | "cookie"
+            | "date"
+            | "expect"
+            | "traceparent"
+            | "tracestate"
     ) || n.starts_with("x-forwarded-")
         || n.contains("signature")
         || n.contains("timestamp")
@@ -221,7 +266,10 @@ fn looks_like_type(value: &str) -> bool {
 }
 
 fn normalized(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// How much a name sounds like an event type: `type`, `event`, `event_type`, `topic` and
@@ -230,10 +278,18 @@ fn discriminator_name_weight(name: &str, is_header: bool) -> f64 {
     let n = normalized(name);
     if is_header {
         let lower = name.to_ascii_lowercase();
-        if lower.ends_with("-event") || lower.ends_with("-topic") || lower.ends_with("-event-type") || lower.ends_with("-event-name") {
+        if lower.ends_with("-event")
+            || lower.ends_with("-topic")
+            || lower.ends_with("-event-type")
+            || lower.ends_with("-event-name")
+        {
             return 3.0;
         }
-        return if n.contains("event") || n.contains("topic") { 2.0 } else { 0.0 };
+        return if n.contains("event") || n.contains("topic") {
+            2.0
+        } else {
+            0.0
+        };
     }
     match n.as_str() {
         "type" | "event" | "eventtype" | "topic" | "eventname" => 3.0,
@@ -262,7 +318,12 @@ pub fn score_discriminator(name: &str, is_header: bool, depth: usize, values: &[
 fn key_name_weight(name: &str, is_header: bool) -> f64 {
     let n = normalized(name);
     if is_header {
-        return if n.contains("delivery") || n.contains("idempotency") || n.ends_with("eventid") || n.ends_with("webhookid") || n.ends_with("messageid") {
+        return if n.contains("delivery")
+            || n.contains("idempotency")
+            || n.ends_with("eventid")
+            || n.ends_with("webhookid")
+            || n.ends_with("messageid")
+        {
             3.5
         } else if n.ends_with("id") {
             2.0
@@ -289,9 +350,14 @@ pub fn score_key(name: &str, is_header: bool, depth: usize, values: &[&str], sam
     }
     let coverage = values.len() as f64 / samples as f64;
     let timestamp_like = values.iter().filter(|v| {
-        (v.len() == 10 || v.len() == 13) && v.chars().all(|c| c.is_ascii_digit()) || v.len() >= 19 && v.as_bytes().get(4) == Some(&b'-') && v.contains('T')
+        (v.len() == 10 || v.len() == 13) && v.chars().all(|c| c.is_ascii_digit())
+            || v.len() >= 19 && v.as_bytes().get(4) == Some(&b'-') && v.contains('T')
     });
-    let time_factor = if timestamp_like.count() == values.len() { 0.2 } else { 1.0 };
+    let time_factor = if timestamp_like.count() == values.len() {
+        0.2
+    } else {
+        1.0
+    };
     let depth_factor = 0.6_f64.powi(depth as i32);
     coverage * coverage * key_name_weight(name, is_header) * time_factor * depth_factor
 }
@@ -312,7 +378,9 @@ pub fn propose(samples: &[Sample]) -> Proposal {
             if is_transport_header(name) {
                 continue;
             }
-            let entry = header_values.entry(name.to_ascii_lowercase()).or_insert_with(|| (name.clone(), Vec::new()));
+            let entry = header_values
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| (name.clone(), Vec::new()));
             if !entry.1.iter().any(|(j, _)| *j == i) {
                 entry.1.push((i, value.clone()));
             }
@@ -324,19 +392,43 @@ pub fn propose(samples: &[Sample]) -> Proposal {
     for (pointer, found) in &body_values {
         let name = pointer.rsplit('/').next().unwrap_or_default();
         let depth = pointer.matches('/').count() - 1;
-        let strings: Vec<&str> = found.iter().filter(|(_, l)| l.is_string).map(|(_, l)| l.text.as_str()).collect();
+        let strings: Vec<&str> = found
+            .iter()
+            .filter(|(_, l)| l.is_string)
+            .map(|(_, l)| l.text.as_str())
+            .collect();
         let all: Vec<&str> = found.iter().map(|(_, l)| l.text.as_str()).collect();
-        let source = ValueSource::BodyPointer { pointer: pointer.clone() };
+        let source = ValueSource::BodyPointer {
+            pointer: pointer.clone(),
+        };
         let label = format!("body {pointer}");
-        push_candidate(&mut discriminators, &source, &label, score_discriminator(name, false, depth, &strings, n), &strings);
+        push_candidate(
+            &mut discriminators,
+            &source,
+            &label,
+            score_discriminator(name, false, depth, &strings, n),
+            &strings,
+        );
         push_candidate(&mut keys, &source, &label, score_key(name, false, depth, &all, n), &all);
     }
     for (name, found) in header_values.values() {
         let values: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).collect();
         let source = ValueSource::Header { name: name.clone() };
         let label = format!("header {name}");
-        push_candidate(&mut discriminators, &source, &label, score_discriminator(name, true, 0, &values, n), &values);
-        push_candidate(&mut keys, &source, &label, score_key(name, true, 0, &values, n), &values);
+        push_candidate(
+            &mut discriminators,
+            &source,
+            &label,
+            score_discriminator(name, true, 0, &values, n),
+            &values,
+        );
+        push_candidate(
+            &mut keys,
+            &source,
+            &label,
+            score_key(name, true, 0, &values, n),
+            &values,
+        );
     }
     let best_first = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then_with(|| a.label.cmp(&b.label));
     discriminators.sort_by(best_first);
@@ -344,7 +436,10 @@ pub fn propose(samples: &[Sample]) -> Proposal {
     discriminators.retain(|c| c.score >= 0.25);
     keys.retain(|c| c.score >= 0.25);
     let discriminator = discriminators.first().cloned();
-    let document_key = keys.iter().find(|k| Some(&k.source) != discriminator.as_ref().map(|d| &d.source) && k.score >= 1.0).cloned();
+    let document_key = keys
+        .iter()
+        .find(|k| Some(&k.source) != discriminator.as_ref().map(|d| &d.source) && k.score >= 1.0)
+        .cloned();
 
     let mut event_types: Vec<InferredType> = Vec::new();
     let mut untyped = Vec::new();
@@ -358,7 +453,12 @@ pub fn propose(samples: &[Sample]) -> Proposal {
         bodies.entry(value.clone()).or_default().push(&s.body);
         match event_types.iter_mut().find(|t| t.value == value) {
             Some(t) => t.samples.push(s.stem.clone()),
-            None => event_types.push(InferredType { collection: String::new(), value, samples: vec![s.stem.clone()], schema: Value::Null }),
+            None => event_types.push(InferredType {
+                collection: String::new(),
+                value,
+                samples: vec![s.stem.clone()],
+                schema: Value::Null,
+            }),
         }
     }
     let mut taken = BTreeSet::new();
@@ -450,7 +550,9 @@ pub fn unique_collection(name: &str, taken: &mut BTreeSet<String>) -> String {
 /// Whether a name is a vendor id (lowercase letters and digits, parts joined by `-`).
 pub fn is_vendor_id(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && name
+            .split('-')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 fn json_type(value: &Value) -> &'static str {
@@ -532,24 +634,62 @@ mod tests {
     #[test]
     fn prefers_a_type_field_over_ids_and_constants() {
         let samples = vec![
-            sample("a", &[], json!({"id": "evt_1001", "type": "order.created", "livemode": "false", "data": {"id": "o_1"}})),
-            sample("b", &[], json!({"id": "evt_1002", "type": "order.paid", "livemode": "false", "data": {"id": "o_1"}})),
-            sample("c", &[], json!({"id": "evt_1003", "type": "order.created", "livemode": "false", "data": {"id": "o_2"}})),
+            sample(
+                "a",
+                &[],
+                json!({"id": "evt_1001", "type": "order.created", "livemode": "false", "data": {"id": "o_1"}}),
+            ),
+            sample(
+                "b",
+                &[],
+                json!({"id": "evt_1002", "type": "order.paid", "livemode": "false", "data": {"id": "o_1"}}),
+            ),
+            sample(
+                "c",
+                &[],
+                json!({"id": "evt_1003", "type": "order.created", "livemode": "false", "data": {"id": "o_2"}}),
+            ),
         ];
         let p = propose(&samples);
-        assert_eq!(p.discriminator.unwrap().source, ValueSource::BodyPointer { pointer: "/type".into() });
-        assert_eq!(p.document_key.unwrap().source, ValueSource::BodyPointer { pointer: "/id".into() });
-        let types: Vec<(&str, &str)> = p.event_types.iter().map(|t| (t.value.as_str(), t.collection.as_str())).collect();
-        assert_eq!(types, [("order.created", "order_created"), ("order.paid", "order_paid")]);
+        assert_eq!(
+            p.discriminator.unwrap().source,
+            ValueSource::BodyPointer {
+                pointer: "/type".into()
+            }
+        );
+        assert_eq!(
+            p.document_key.unwrap().source,
+            ValueSource::BodyPointer { pointer: "/id".into() }
+        );
+        let types: Vec<(&str, &str)> = p
+            .event_types
+            .iter()
+            .map(|t| (t.value.as_str(), t.collection.as_str()))
+            .collect();
+        assert_eq!(
+            types,
+            [("order.created", "order_created"), ("order.paid", "order_paid")]
+        );
         assert_eq!(p.event_types[0].samples, ["a", "c"]);
-        assert_eq!(p.event_types[0].schema["required"], json!(["data", "id", "livemode", "type"]));
+        assert_eq!(
+            p.event_types[0].schema["required"],
+            json!(["data", "id", "livemode", "type"])
+        );
     }
 
     #[test]
     fn prefers_event_headers_and_delivery_ids() {
         let samples = vec![
-            sample("push", &[("X-Acme-Event", "push"), ("X-Acme-Delivery", "d-1")], json!({"ref": "main"})),
-            sample("issue", &[("X-Acme-Event", "issues"), ("X-Acme-Delivery", "d-2")], json!({"action": "opened"})),
+            sample(
+                "push",
+                &[("X-Acme-Event", "push"), ("X-Acme-Delivery", "d-1")],
+                json!({"ref": "main"}),
+            ),
+            sample(
+                "issue",
+                &[("X-Acme-Event", "issues"), ("X-Acme-Delivery", "d-2")],
+                json!({"action": "opened"}),
+            ),
         ];
         let p = propose(&samples);
         assert_eq!(p.discriminator.unwrap().label, "header X-Acme-Event");
@@ -568,7 +708,10 @@ mod tests {
 
     #[test]
     fn schemas_accept_every_sample() {
-        let values = [json!({"a": 1, "b": [1, 2.5], "c": null}), json!({"a": 2.0, "b": [], "d": "x"})];
+        let values = [
+            json!({"a": 1, "b": [1, 2.5], "c": null}),
+            json!({"a": 2.0, "b": [], "d": "x"}),
+        ];
         let refs: Vec<&Value> = values.iter().collect();
         let schema = schema_of(&refs);
         assert_eq!(schema["required"], json!(["a", "b"]));
@@ -580,7 +723,10 @@ mod tests {
 
     #[test]
     fn collection_names_are_snake_case_and_unique() {
-        assert_eq!(collection_name("customer.subscription.created"), "customer_subscription_created");
+        assert_eq!(
+            collection_name("customer.subscription.created"),
+            "customer_subscription_created"
+        );
         assert_eq!(collection_name("IssueLabel"), "issue_label");
         assert_eq!(collection_name("orders/create"), "orders_create");
         assert_eq!(collection_name("2fa"), "event_2fa");

@@ -51,7 +51,10 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The value of a header (case-insensitive), if present.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -117,7 +120,8 @@ pub fn read(path: &Path) -> Result<RecordedRequest, RecordedError> {
             Err(e) => Err(e),
         };
     }
-    let text = std::str::from_utf8(&bytes).map_err(|_| RecordedError::Invalid(path.to_path_buf(), "not UTF-8 text".into()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| RecordedError::Invalid(path.to_path_buf(), "not UTF-8 text".into()))?;
     parse_mapping(text)
         .map_err(|why| RecordedError::Invalid(path.to_path_buf(), why))
         .map(|mut r| {
@@ -179,28 +183,51 @@ pub fn parse_http(bytes: &[u8]) -> Result<RecordedRequest, RecordedError> {
     let target = parts.next().unwrap_or("/").to_string();
     let mut headers = Vec::new();
     for line in lines {
-        let (name, value) = line.split_once(':').ok_or_else(|| invalid(&format!("header line without `:`: {line:?}")))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| invalid(&format!("header line without `:`: {line:?}")))?;
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
-    let header = |name: &str| headers.iter().find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
     if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        return Err(invalid("chunked bodies are not read; save the request with its body de-chunked and a Content-Length"));
+        return Err(invalid(
+            "chunked bodies are not read; save the request with its body de-chunked and a Content-Length",
+        ));
     }
     let mut body = body.to_vec();
     if let Some(length) = header("content-length") {
         let length: usize = length.parse().map_err(|_| invalid("Content-Length is not a number"))?;
         // Only trailing whitespace (a newline an editor added) may follow the declared length.
         if length > body.len() || !body[length..].iter().all(u8::is_ascii_whitespace) {
-            return Err(invalid(&format!("Content-Length says {length} bytes but the body has {}; fix the header or the body", body.len())));
+            return Err(invalid(&format!(
+                "Content-Length says {length} bytes but the body has {}; fix the header or the body",
+                body.len()
+            )));
         }
         body.truncate(length);
     }
     // An absolute-form target (`POST https://host/path`) keeps only the path.
     let path = match target.split_once("://") {
-        Some((_, rest)) => rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()),
+        Some((_, rest)) => rest
+            .find('/')
+            .map(|i| rest[i..].to_string())
+            .unwrap_or_else(|| "/".into()),
         None => target,
     };
-    Ok(RecordedRequest { file: PathBuf::new(), method, path, headers, body, now: None, config: None })
+    Ok(RecordedRequest {
+        file: PathBuf::new(),
+        method,
+        path,
+        headers,
+        body,
+        now: None,
+        config: None,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -213,16 +240,23 @@ mod tests {
 
     #[test]
     fn reads_http_dumps_with_content_length() {
-        let dump = b"POST /hooks?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Event: push\r\nContent-Length: 7\r\n\r\n{\"a\":1}\n";
+        let dump =
+            b"POST /hooks?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Event: push\r\nContent-Length: 7\r\n\r\n{\"a\":1}\n";
         assert!(looks_like_http(dump));
         let r = parse_http(dump).unwrap();
         assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/hooks?x=1"));
         assert_eq!(r.header("x-event"), Some("push"));
         assert_eq!(r.body, b"{\"a\":1}");
         assert!(parse_http(b"POST / HTTP/1.1\nContent-Length: 99\n\n{}").is_err());
-        assert!(parse_http(b"POST / HTTP/1.1\nContent-Length: 1\n\n{}").is_err(), "a body longer than declared");
+        assert!(
+            parse_http(b"POST / HTTP/1.1\nContent-Length: 1\n\n{}").is_err(),
+            "a body longer than declared"
+        );
         assert!(parse_http(b"POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n").is_err());
-        assert_eq!(parse_http(b"POST https://h.example/a/b HTTP/1.1\n\n").unwrap().path, "/a/b");
+        assert_eq!(
+            parse_http(b"POST https://h.example/a/b HTTP/1.1\n\n").unwrap().path,
+            "/a/b"
+        );
     }
 
     #[test]
@@ -234,7 +268,10 @@ mod tests {
         assert_eq!(r.method, "GET");
         assert_eq!(r.headers.len(), 2);
         assert_eq!(r.body, b"{\"x\":1}");
-        assert!(parse_mapping("{\"type\": \"order.created\"}").is_err(), "a plain payload is not a request");
+        assert!(
+            parse_mapping("{\"type\": \"order.created\"}").is_err(),
+            "a plain payload is not a request"
+        );
         assert!(parse_mapping("body: x\nbogus: 1\n").is_err());
         assert!(!looks_like_http(b"{\"type\": \"x\"}"));
     }

@@ -82,12 +82,45 @@ pub fn run_examples(definition: &Definition) -> Vec<TrialResult> {
     definition.examples.iter().map(|e| run_example(vendor, e)).collect()
 }
 
+/// An example's `body_file` cannot be read.
+#[derive(Debug)]
+pub struct FixtureError {
+    /// The example.
+    pub example: String,
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "example `{}`: {}: {}",
+            self.example,
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for FixtureError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 /// Replaces every example's `body_file` with the file's contents.
-pub fn inline_bodies(definition: &mut Definition, fixtures: &Path) -> Result<(), String> {
+pub fn inline_bodies(definition: &mut Definition, fixtures: &Path) -> Result<(), FixtureError> {
     for example in &mut definition.examples {
         if let Some(file) = example.request.body_file.take() {
             let path = fixtures.join(&file);
-            let body = std::fs::read_to_string(&path).map_err(|e| format!("example `{}`: {}: {e}", example.name, path.display()))?;
+            let body = std::fs::read_to_string(&path).map_err(|source| FixtureError {
+                example: example.name.clone(),
+                path: path.clone(),
+                source,
+            })?;
             example.request.body = Some(body);
         }
     }
@@ -110,11 +143,23 @@ fn run_example(vendor: &'static dyn Vendor, example: &Example) -> TrialResult {
     let request = WebhookRequest {
         method: example.request.method.as_str().to_string(),
         path_and_query: example.request.path.clone(),
-        headers: example.request.headers.iter().map(|(k, v)| (k.clone(), Bytes::from(v.clone()))).collect(),
+        headers: example
+            .request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), Bytes::from(v.clone())))
+            .collect(),
         body: Bytes::from(example.request.body.clone().unwrap_or_default()),
     };
     let now = example.now.map(at_seconds).unwrap_or_else(SystemTime::now);
-    let mut result = run(vendor, Kind::Example, &example.name, &example_config(example), &request, now);
+    let mut result = run(
+        vendor,
+        Kind::Example,
+        &example.name,
+        &example_config(example),
+        &request,
+        now,
+    );
     result.expected = Some(expectation_text(&example.expect));
     let mismatch = match (&result.response, &result.problem) {
         (None, Some(problem)) => Some(problem.clone()),
@@ -130,7 +175,11 @@ fn run_example(vendor: &'static dyn Vendor, example: &Example) -> TrialResult {
 pub fn run_requests(definition: &Definition, requests: &[RecordedRequest], config: Option<&Value>) -> Vec<TrialResult> {
     let vendor = webhook_runtime::testing::leak_vendor(definition.clone());
     let fallback = config.cloned().or_else(|| {
-        definition.examples.iter().find(|e| !e.config.is_empty()).map(example_config)
+        definition
+            .examples
+            .iter()
+            .find(|e| !e.config.is_empty())
+            .map(example_config)
     });
     requests
         .iter()
@@ -138,17 +187,39 @@ pub fn run_requests(definition: &Definition, requests: &[RecordedRequest], confi
             let request = WebhookRequest {
                 method: r.method.clone(),
                 path_and_query: r.path.clone(),
-                headers: r.headers.iter().map(|(k, v)| (k.clone(), Bytes::from(v.clone()))).collect(),
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Bytes::from(v.clone())))
+                    .collect(),
                 body: Bytes::from(r.body.clone()),
             };
-            let config = r.config.clone().or_else(|| fallback.clone()).unwrap_or(Value::Object(Default::default()));
+            let config = r
+                .config
+                .clone()
+                .or_else(|| fallback.clone())
+                .unwrap_or(Value::Object(Default::default()));
             let now = r.now.map(at_seconds).unwrap_or_else(SystemTime::now);
-            run(vendor, Kind::Request, &r.file.display().to_string(), &config, &request, now)
+            run(
+                vendor,
+                Kind::Request,
+                &r.file.display().to_string(),
+                &config,
+                &request,
+                now,
+            )
         })
         .collect()
 }
 
-fn run(vendor: &'static dyn Vendor, kind: Kind, name: &str, config: &Value, request: &WebhookRequest, now: SystemTime) -> TrialResult {
+fn run(
+    vendor: &'static dyn Vendor,
+    kind: Kind,
+    name: &str,
+    config: &Value,
+    request: &WebhookRequest,
+    now: SystemTime,
+) -> TrialResult {
     let definition = vendor.definition();
     let mut result = TrialResult {
         kind,
@@ -167,7 +238,11 @@ fn run(vendor: &'static dyn Vendor, kind: Kind, name: &str, config: &Value, requ
             result.verification = "not run".into();
             result.problem = Some(format!(
                 "the connector refuses this configuration: {e}{}",
-                if kind == Kind::Request { " (give one with `--config FILE` or a `config:` in the request file)" } else { "" }
+                if kind == Kind::Request {
+                    " (give one with `--config FILE` or a `config:` in the request file)"
+                } else {
+                    ""
+                }
             ));
             return result;
         }
@@ -178,7 +253,10 @@ fn run(vendor: &'static dyn Vendor, kind: Kind, name: &str, config: &Value, requ
         (None, "no authentication: the definition says `type: none`".to_string())
     } else {
         match failure {
-            None => (Some(true), format!("verified ({})", describe_authentication(&definition.authentication))),
+            None => (
+                Some(true),
+                format!("verified ({})", describe_authentication(&definition.authentication)),
+            ),
             Some(f) => (Some(false), f.to_string()),
         }
     };
@@ -189,7 +267,10 @@ fn run(vendor: &'static dyn Vendor, kind: Kind, name: &str, config: &Value, requ
             // An unsigned handshake (Meta's GET challenge) is answered without authentication.
             if let Some(name) = reply.outcome.strip_prefix("handshake:")
                 && result.verified == Some(false)
-                && definition.handshakes.iter().any(|h| h.name == name && !h.verify_signature)
+                && definition
+                    .handshakes
+                    .iter()
+                    .any(|h| h.name == name && !h.verify_signature)
             {
                 result.verification = format!("not required: handshake `{name}` is answered without authentication");
             }
@@ -198,7 +279,11 @@ fn run(vendor: &'static dyn Vendor, kind: Kind, name: &str, config: &Value, requ
         Decision::Capture { events, success } => {
             result.events = events
                 .iter()
-                .map(|e| CapturedEvent { event_type: e.event_type.clone(), collection: e.collection.clone(), key: e.key.clone() })
+                .map(|e| CapturedEvent {
+                    event_type: e.event_type.clone(),
+                    collection: e.collection.clone(),
+                    key: e.key.clone(),
+                })
                 .collect();
             success
         }
@@ -220,7 +305,12 @@ fn describe_authentication(auth: &Authentication) -> String {
         Authentication::EcdsaP256(p) => format!("ECDSA P-256 in {}", p.signature.header),
         Authentication::StaticToken(_) => "static token".into(),
         Authentication::Basic(_) => "HTTP basic".into(),
-        Authentication::AllOf(all) => all.checks.iter().map(describe_authentication).collect::<Vec<_>>().join(" and "),
+        Authentication::AllOf(all) => all
+            .checks
+            .iter()
+            .map(describe_authentication)
+            .collect::<Vec<_>>()
+            .join(" and "),
         // Schemes added to the format later are named by their tag.
         other => serde_json::to_value(other)
             .ok()
@@ -250,8 +340,10 @@ pub fn types_without_example(definition: &Definition, results: &[TrialResult]) -
 pub fn expectation_text(expect: &Expectation) -> String {
     match expect {
         Expectation::Captured { documents } => {
-            let docs: Vec<String> =
-                documents.iter().map(|d| format!("{} → {} (key {})", quoted(&d.event_type), d.collection, d.key)).collect();
+            let docs: Vec<String> = documents
+                .iter()
+                .map(|d| format!("{} → {} (key {})", quoted(&d.event_type), d.collection, d.key))
+                .collect();
             format!("captured: {}", docs.join(", "))
         }
         Expectation::Rejected { status } => format!("rejected with {status}"),
@@ -263,7 +355,11 @@ pub fn expectation_text(expect: &Expectation) -> String {
 }
 
 fn quoted(event_type: &str) -> String {
-    if event_type.is_empty() { "(no type)".into() } else { event_type.to_string() }
+    if event_type.is_empty() {
+        "(no type)".into()
+    } else {
+        event_type.to_string()
+    }
 }
 
 /// What differs between an example's expectation and its outcome (`None`: nothing).
@@ -272,15 +368,25 @@ fn compare(expect: &Expectation, result: &TrialResult) -> Option<String> {
     match expect {
         Expectation::Captured { documents } => {
             if response.outcome != "captured" {
-                return Some(format!("expected a capture, got {} ({})", response.status, response.outcome));
+                return Some(format!(
+                    "expected a capture, got {} ({})",
+                    response.status, response.outcome
+                ));
             }
             if documents.len() != result.events.len() {
-                return Some(format!("expected {} document(s), got {}", documents.len(), result.events.len()));
+                return Some(format!(
+                    "expected {} document(s), got {}",
+                    documents.len(),
+                    result.events.len()
+                ));
             }
             for (i, (want, got)) in documents.iter().zip(&result.events).enumerate() {
                 let mut diffs = Vec::new();
                 if want.event_type != got.event_type {
-                    diffs.push(format!("event type {:?} ≠ expected {:?}", got.event_type, want.event_type));
+                    diffs.push(format!(
+                        "event type {:?} ≠ expected {:?}",
+                        got.event_type, want.event_type
+                    ));
                 }
                 if want.collection != got.collection {
                     diffs.push(format!("collection {} ≠ expected {}", got.collection, want.collection));
@@ -294,13 +400,18 @@ fn compare(expect: &Expectation, result: &TrialResult) -> Option<String> {
             }
             None
         }
-        Expectation::Rejected { status } => {
-            (response.status != *status || response.outcome == "captured")
-                .then(|| format!("expected rejection with {status}, got {} ({})", response.status, response.outcome))
-        }
+        Expectation::Rejected { status } => (response.status != *status || response.outcome == "captured").then(|| {
+            format!(
+                "expected rejection with {status}, got {} ({})",
+                response.status, response.outcome
+            )
+        }),
         Expectation::Handshake { name, status, body } => {
             if response.outcome != format!("handshake:{name}") || response.status != *status {
-                return Some(format!("expected handshake `{name}` answered {status}, got {} ({})", response.status, response.outcome));
+                return Some(format!(
+                    "expected handshake `{name}` answered {status}, got {} ({})",
+                    response.status, response.outcome
+                ));
             }
             match body {
                 Some(b) if *b != response.body => Some(format!("handshake body {:?} ≠ expected {b:?}", response.body)),
@@ -331,12 +442,26 @@ impl TrialResult {
         };
         let _ = writeln!(out, "  verified:   {mark} — {}", self.verification);
         for e in &self.events {
-            let _ = writeln!(out, "  event:      {} → collection {}, key {}", quoted(&e.event_type), e.collection, e.key);
+            let _ = writeln!(
+                out,
+                "  event:      {} → collection {}, key {}",
+                quoted(&e.event_type),
+                e.collection,
+                e.key
+            );
         }
         if let Some(r) = &self.response {
-            let body = if r.body.is_empty() { String::new() } else { format!(", body {:?}", r.body) };
+            let body = if r.body.is_empty() {
+                String::new()
+            } else {
+                format!(", body {:?}", r.body)
+            };
             let headers: Vec<String> = r.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
-            let headers = if headers.is_empty() { String::new() } else { format!(", headers [{}]", headers.join(", ")) };
+            let headers = if headers.is_empty() {
+                String::new()
+            } else {
+                format!(", headers [{}]", headers.join(", "))
+            };
             let _ = writeln!(out, "  response:   {} ({}){body}{headers}", r.status, r.outcome);
         }
         if let (Some(false), Some(expected)) = (self.as_expected, &self.expected) {

@@ -18,7 +18,10 @@ fn acme_signature(secret: &str, timestamp: &str, body: &str) -> String {
 }
 
 fn json_lines(stdout: &str) -> Vec<Value> {
-    stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
 }
 
 fn write(path: &Path, text: &str) {
@@ -33,8 +36,17 @@ fn try_runs_every_example_through_the_runtime() {
     let project = TempDir::project("try-ok");
     let run = webhookgen(project.path(), &["try", "acme"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("example `order_created`: as expected"), "{}", run.stdout);
-    assert!(run.stdout.contains("order.created → collection order_created, key evt_0001"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("example `order_created`: as expected"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("order.created → collection order_created, key evt_0001"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("verified:   yes"), "{}", run.stdout);
     assert!(!run.stdout.contains("DIFFERS"), "{}", run.stdout);
 
@@ -42,7 +54,11 @@ fn try_runs_every_example_through_the_runtime() {
     assert_eq!(run.code, 0);
     let results = json_lines(&run.stdout);
     let definition: Value = yaml_serde::from_str(&acme_text()).unwrap();
-    assert_eq!(results.len(), definition["examples"].as_array().unwrap().len(), "one line per example");
+    assert_eq!(
+        results.len(),
+        definition["examples"].as_array().unwrap().len(),
+        "one line per example"
+    );
     let first = &results[0];
     assert_eq!(first["kind"], "example");
     assert_eq!(first["name"], "order_created");
@@ -60,11 +76,23 @@ fn try_exits_1_when_an_example_differs_from_its_expect() {
     let project = TempDir::with_definition("try-differs", "acme", &text);
     let run = webhookgen(project.path(), &["try", "acme"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stdout.contains("example `order_created`: DIFFERS FROM `expect`"), "{}", run.stdout);
-    assert!(run.stdout.contains("key \"evt_0001\" ≠ expected \"evt_9999\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("example `order_created`: DIFFERS FROM `expect`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("key \"evt_0001\" ≠ expected \"evt_9999\""),
+        "{}",
+        run.stdout
+    );
 
     // A wrong secret: not verified, and says why.
-    let text = acme_text().replacen("config: {signing_secret: acme_test_secret}", "config: {signing_secret: other}", 1);
+    let text = acme_text().replacen(
+        "config: {signing_secret: acme_test_secret}",
+        "config: {signing_secret: other}",
+        1,
+    );
     let project = TempDir::with_definition("try-secret", "acme", &text);
     let run = webhookgen(project.path(), &["try", "acme", "--format", "json"]);
     assert_eq!(run.code, 1);
@@ -96,7 +124,11 @@ fn try_accepts_a_definition_path() {
     let path = project.path().join("vendor-definitions/acme.yaml");
     let run = webhookgen(project.path(), &["try", path.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("example `order_updated`: as expected"), "body_file fixtures resolve beside the file: {}", run.stdout);
+    assert!(
+        run.stdout.contains("example `order_updated`: as expected"),
+        "body_file fixtures resolve beside the file: {}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -113,7 +145,13 @@ fn try_runs_recorded_requests_in_both_forms() {
         "headers:\n  Acme-Timestamp: \"1700000500\"\n  Acme-Signature: {signature}\nbody: '{body}'\nnow: 1700000501\n"
     );
     write(&project.path().join("requests/signed.yaml"), &yaml);
-    write(&project.path().join("requests/unsigned.json"), &format!("{{\"headers\": {{}}, \"body\": {}, \"now\": 1700000501}}", serde_json::to_string(body).unwrap()));
+    write(
+        &project.path().join("requests/unsigned.json"),
+        &format!(
+            "{{\"headers\": {{}}, \"body\": {}, \"now\": 1700000501}}",
+            serde_json::to_string(body).unwrap()
+        ),
+    );
     let config = project.path().join("config.yaml");
     write(&config, "signing_secret: acme_test_secret\n");
 
@@ -121,35 +159,76 @@ fn try_runs_recorded_requests_in_both_forms() {
     let run = webhookgen(
         project.path(),
         &[
-            "try", "acme", "--format", "json", "--config", config.to_str().unwrap(),
-            "--request", requests.join("signed.yaml").to_str().unwrap(),
-            "--request", requests.join("unsigned.json").to_str().unwrap(),
+            "try",
+            "acme",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+            "--request",
+            requests.join("signed.yaml").to_str().unwrap(),
+            "--request",
+            requests.join("unsigned.json").to_str().unwrap(),
         ],
     );
-    assert_eq!(run.code, 0, "recorded requests do not decide the exit code: {}{}", run.stdout, run.stderr);
-    let recorded: Vec<Value> = json_lines(&run.stdout).into_iter().filter(|r| r["kind"] == "request").collect();
+    assert_eq!(
+        run.code, 0,
+        "recorded requests do not decide the exit code: {}{}",
+        run.stdout, run.stderr
+    );
+    let recorded: Vec<Value> = json_lines(&run.stdout)
+        .into_iter()
+        .filter(|r| r["kind"] == "request")
+        .collect();
     assert_eq!(recorded.len(), 2);
     assert_eq!(recorded[0]["verified"], true, "{:#?}", recorded[0]);
     assert_eq!(recorded[0]["events"][0]["collection"], "order_created");
     assert_eq!(recorded[0]["events"][0]["key"], "evt_rec_1");
     assert_eq!(recorded[0]["as_expected"], Value::Null);
     assert_eq!(recorded[1]["verified"], false);
-    assert!(recorded[1]["verification"].as_str().unwrap().starts_with("missing"), "{:#?}", recorded[1]);
+    assert!(
+        recorded[1]["verification"].as_str().unwrap().starts_with("missing"),
+        "{:#?}",
+        recorded[1]
+    );
     assert_eq!(recorded[1]["response"]["status"], 401);
 
     // The dump has no `now`: at the real clock its 1700000500 timestamp is stale, and `try` says so.
-    let run = webhookgen(project.path(), &["try", "acme", "--config", config.to_str().unwrap(), "--request", requests.join("signed.http").to_str().unwrap()]);
+    let run = webhookgen(
+        project.path(),
+        &[
+            "try",
+            "acme",
+            "--config",
+            config.to_str().unwrap(),
+            "--request",
+            requests.join("signed.http").to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("verified:   no — the signed timestamp is older than the tolerance"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("verified:   no — the signed timestamp is older than the tolerance"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn try_rejects_unreadable_request_files() {
     let project = TempDir::project("try-bad-requests");
     let cases = [
-        ("mismatch.http", "POST / HTTP/1.1\nContent-Length: 50\n\n{}", "Content-Length says 50"),
+        (
+            "mismatch.http",
+            "POST / HTTP/1.1\nContent-Length: 50\n\n{}",
+            "Content-Length says 50",
+        ),
         ("unknown.yaml", "body: x\nverb: POST\n", "unknown field `verb`"),
-        ("chunked.http", "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n", "chunked"),
+        (
+            "chunked.http",
+            "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\r\n{}\r\n0\r\n\r\n",
+            "chunked",
+        ),
     ];
     for (file, text, needle) in cases {
         let path = project.path().join(file);
@@ -169,9 +248,18 @@ fn try_rejects_unreadable_request_files() {
 /// Stripe-like payloads: the type at /type, the id at /id, one account id shared by all.
 fn write_samples(dir: &Path) {
     let samples = [
-        ("a_order_created.json", r#"{"id":"evt_1001","type":"order.created","account":"acct_1","data":{"order":{"id":"ord_1","total":12.5}}}"#),
-        ("b_order_shipped.json", r#"{"id":"evt_1002","type":"order.shipped","account":"acct_1","data":{"order":{"id":"ord_1"},"carrier":"ups"}}"#),
-        ("c_order_created.json", r#"{"id":"evt_1003","type":"order.created","account":"acct_1","data":{"order":{"id":"ord_2","total":3}}}"#),
+        (
+            "a_order_created.json",
+            r#"{"id":"evt_1001","type":"order.created","account":"acct_1","data":{"order":{"id":"ord_1","total":12.5}}}"#,
+        ),
+        (
+            "b_order_shipped.json",
+            r#"{"id":"evt_1002","type":"order.shipped","account":"acct_1","data":{"order":{"id":"ord_1"},"carrier":"ups"}}"#,
+        ),
+        (
+            "c_order_created.json",
+            r#"{"id":"evt_1003","type":"order.created","account":"acct_1","data":{"order":{"id":"ord_2","total":3}}}"#,
+        ),
     ];
     for (name, body) in samples {
         write(&dir.join(name), body);
@@ -183,27 +271,58 @@ fn infer_proposes_discriminator_key_types_and_schemas() {
     let project = TempDir::project("infer-proposal");
     let samples = project.path().join("samples");
     write_samples(&samples);
-    let run = webhookgen(project.path(), &["infer", "--samples", samples.to_str().unwrap(), "--format", "json"]);
+    let run = webhookgen(
+        project.path(),
+        &["infer", "--samples", samples.to_str().unwrap(), "--format", "json"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let p: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(p["discriminator"]["source"], serde_json::json!({"type": "body_pointer", "pointer": "/type"}));
-    assert_eq!(p["document_key"]["source"], serde_json::json!({"type": "body_pointer", "pointer": "/id"}));
-    let types: Vec<&str> = p["event_types"].as_array().unwrap().iter().map(|t| t["value"].as_str().unwrap()).collect();
+    assert_eq!(
+        p["discriminator"]["source"],
+        serde_json::json!({"type": "body_pointer", "pointer": "/type"})
+    );
+    assert_eq!(
+        p["document_key"]["source"],
+        serde_json::json!({"type": "body_pointer", "pointer": "/id"})
+    );
+    let types: Vec<&str> = p["event_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value"].as_str().unwrap())
+        .collect();
     assert_eq!(types, ["order.created", "order.shipped"]);
     let created = &p["event_types"][0];
-    assert_eq!(created["samples"], serde_json::json!(["a_order_created", "c_order_created"]));
-    assert_eq!(created["schema"]["properties"]["data"]["properties"]["order"]["properties"]["total"]["type"], "number");
-    assert_eq!(created["schema"]["required"], serde_json::json!(["account", "data", "id", "type"]));
+    assert_eq!(
+        created["samples"],
+        serde_json::json!(["a_order_created", "c_order_created"])
+    );
+    assert_eq!(
+        created["schema"]["properties"]["data"]["properties"]["order"]["properties"]["total"]["type"],
+        "number"
+    );
+    assert_eq!(
+        created["schema"]["required"],
+        serde_json::json!(["account", "data", "id", "type"])
+    );
 
     // The human form is a whole definition: valid once saved under its id (TODO warnings only).
     let run = webhookgen(project.path(), &["infer", "--samples", samples.to_str().unwrap()]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("# Discriminator candidates (score): body /type"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("# Discriminator candidates (score): body /type"),
+        "{}",
+        run.stdout
+    );
     let id = "samples"; // the folder's name is the vendor id
     let scaffolded = TempDir::with_definition("infer-scaffold", id, &run.stdout);
     let check = webhookgen(scaffolded.path(), &["check", "--format", "json"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
-    assert!(json_lines(&check.stdout).iter().all(|f| f["code"] == "WG901"), "{}", check.stdout);
+    assert!(
+        json_lines(&check.stdout).iter().all(|f| f["code"] == "WG901"),
+        "{}",
+        check.stdout
+    );
     assert!(run.stdout.contains("values:\n      - order.shipped"), "{}", run.stdout);
 }
 
@@ -215,10 +334,22 @@ fn infer_into_adds_types_and_signed_examples_and_changes_nothing_else() {
     let path = project.path().join("vendor-definitions/acme.yaml");
     let before = std::fs::read_to_string(&path).unwrap();
 
-    let run = webhookgen(project.path(), &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"]);
+    let run = webhookgen(
+        project.path(),
+        &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("new event type `order.shipped` → collection `order_shipped`"), "{}", run.stdout);
-    assert!(run.stdout.contains("added 1 event type(s) and 3 example(s)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("new event type `order.shipped` → collection `order_shipped`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("added 1 event type(s) and 3 example(s)"),
+        "{}",
+        run.stdout
+    );
     let after = std::fs::read_to_string(&path).unwrap();
     // Every original line is still there, in order: text was only inserted.
     let mut remaining = after.lines();
@@ -226,7 +357,10 @@ fn infer_into_adds_types_and_signed_examples_and_changes_nothing_else() {
         assert!(remaining.any(|l| l == line), "line lost or changed: {line:?}");
     }
     assert!(after.contains("- name: sample_a_order_created"), "{after}");
-    assert!(after.contains("description: 'TODO: what `order.shipped` means"), "{after}");
+    assert!(
+        after.contains("description: 'TODO: what `order.shipped` means"),
+        "{after}"
+    );
 
     // The result checks (one TODO warning) and every example, old and new, passes `try`.
     let check = webhookgen(project.path(), &["check", "acme", "--format", "json"]);
@@ -240,10 +374,21 @@ fn infer_into_adds_types_and_signed_examples_and_changes_nothing_else() {
     assert_eq!(shipped["events"][0]["key"], "evt_1002");
 
     // Again: nothing new to add, nothing rewritten.
-    let run = webhookgen(project.path(), &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"]);
+    let run = webhookgen(
+        project.path(),
+        &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("added 0 event type(s) and 0 example(s)"), "{}", run.stdout);
-    assert!(run.stdout.contains("example `sample_a_order_created` already exists"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("added 0 event type(s) and 0 example(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("example `sample_a_order_created` already exists"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
 }
 
@@ -271,7 +416,10 @@ fn infer_rejects_bad_input_and_leaves_the_definition_alone() {
     let path = project.path().join("vendor-definitions/acme.yaml");
     let broken = acme_text().replacen("algorithm: sha256", "algorithm: sha265", 1);
     std::fs::write(&path, &broken).unwrap();
-    let run = webhookgen(project.path(), &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"]);
+    let run = webhookgen(
+        project.path(),
+        &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"],
+    );
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("WG202"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
@@ -285,19 +433,38 @@ fn explain_answers_from_the_format_schema() {
     let run = webhookgen(dir.path(), &["explain", "authentication.signature.format"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("title:     Header format"), "{}", run.stdout);
-    assert!(run.stdout.contains("key_value_list  A list of `key=value` pairs"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("key_value_list  A list of `key=value` pairs"),
+        "{}",
+        run.stdout
+    );
 
     let run = webhookgen(dir.path(), &["explain", "/events/discriminator", "--format", "json"]);
     assert_eq!(run.code, 0);
     let found: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(found[0]["path"], "events.discriminator");
-    assert!(found[0]["allowed"].as_array().unwrap().iter().any(|a| a["value"] == "composite"));
-    assert!(found[0]["example"].as_str().unwrap().starts_with("discriminator:\n  type: body_pointer"));
+    assert!(
+        found[0]["allowed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["value"] == "composite")
+    );
+    assert!(
+        found[0]["example"]
+            .as_str()
+            .unwrap()
+            .starts_with("discriminator:\n  type: body_pointer")
+    );
 
     let run = webhookgen(dir.path(), &["explain", "hmac"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with("authentication (type: hmac)"), "{}", run.stdout);
-    assert!(run.stdout.contains("signed_message  Signed message (required)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("signed_message  Signed message (required)"),
+        "{}",
+        run.stdout
+    );
 
     let run = webhookgen(dir.path(), &["explain", "discriminatr"]);
     assert_eq!(run.code, 1);
@@ -315,23 +482,41 @@ fn check_fixes_apply_literally_and_clean_the_definition() {
         .replacen("algorithm: sha256", "algorithm: sha265", 1)
         .replacen("{timestamp}.{body}", "{timestmp}.{body}", 1)
         .replacen("config_field: signing_secret", "config_field: signing_secrt", 1)
-        .replacen("collection: order_created, event_type", "collection: order_creatd, event_type", 1);
+        .replacen(
+            "collection: order_created, event_type",
+            "collection: order_creatd, event_type",
+            1,
+        );
     let project = TempDir::with_definition("fixes", "acme", &planted);
     let run = webhookgen(project.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1);
     let findings = json_lines(&run.stdout);
-    assert!(findings.iter().all(|f| f.as_object().unwrap().contains_key("fix")), "every finding has the field");
+    assert!(
+        findings.iter().all(|f| f.as_object().unwrap().contains_key("fix")),
+        "every finding has the field"
+    );
     let mut fixes: Vec<(usize, usize, String, String)> = findings
         .iter()
         .filter(|f| !f["fix"].is_null())
         .map(|f| {
             let fix = &f["fix"];
-            (fix["line"].as_u64().unwrap() as usize, fix["column"].as_u64().unwrap() as usize, fix["replace"].as_str().unwrap().to_string(), fix["with"].as_str().unwrap().to_string())
+            (
+                fix["line"].as_u64().unwrap() as usize,
+                fix["column"].as_u64().unwrap() as usize,
+                fix["replace"].as_str().unwrap().to_string(),
+                fix["with"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     assert_eq!(fixes.len(), 6, "{findings:#?}");
-    let missing_key = findings.iter().find(|f| f["code"] == "WG204").expect("the misspelled key leaves a required key missing");
-    assert!(missing_key["fix"].is_null(), "no fix for a missing key: it is not a replacement");
+    let missing_key = findings
+        .iter()
+        .find(|f| f["code"] == "WG204")
+        .expect("the misspelled key leaves a required key missing");
+    assert!(
+        missing_key["fix"].is_null(),
+        "no fix for a missing key: it is not a replacement"
+    );
 
     // Apply them as a tool would, bottom up, by line and column.
     fixes.sort();
@@ -339,7 +524,10 @@ fn check_fixes_apply_literally_and_clean_the_definition() {
     for (line, column, replace, with) in fixes.into_iter().rev() {
         let text = &mut lines[line - 1];
         let start = text.char_indices().nth(column - 1).map(|(i, _)| i).unwrap();
-        assert!(text[start..].starts_with(&replace), "{text:?} at {column} does not hold {replace:?}");
+        assert!(
+            text[start..].starts_with(&replace),
+            "{text:?} at {column} does not hold {replace:?}"
+        );
         text.replace_range(start..start + replace.len(), &with);
     }
     let fixed = lines.join("\n") + "\n";

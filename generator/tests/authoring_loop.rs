@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{TempDir, Run, webhookgen, workspace_root};
+use common::{Run, TempDir, webhookgen, workspace_root};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 
@@ -34,7 +34,10 @@ fn linear_signature(secret: &str, body: &str) -> String {
 
 /// Replaces the top-level `key:` section (up to the next top-level key or comment).
 fn replace_section(text: &str, key: &str, section: &str) -> String {
-    let start = text.find(&format!("\n{key}:")).map(|i| i + 1).unwrap_or_else(|| panic!("no `{key}:` section"));
+    let start = text
+        .find(&format!("\n{key}:"))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no `{key}:` section"));
     let rest = &text[start..];
     let end = rest
         .match_indices('\n')
@@ -56,11 +59,18 @@ fn workspace_manifest() -> String {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let start = manifest.find("members = [").expect("the workspace lists its members");
     let end = start + manifest[start..].find(']').unwrap() + 1;
-    let mut out = format!("{}members = [\"generated/source-linear-webhook\"]{}", &manifest[..start], &manifest[end..]);
+    let mut out = format!(
+        "{}members = [\"generated/source-linear-webhook\"]{}",
+        &manifest[..start],
+        &manifest[end..]
+    );
     for (name, dir) in [("webhook-definition", "definition"), ("webhook-runtime", "runtime")] {
         let from = format!("{name} = {{ path = \"{dir}\" }}");
         assert!(out.contains(&from), "the workspace manifest no longer declares {from}");
-        out = out.replace(&from, &format!("{name} = {{ path = {:?} }}", root.join(dir).display().to_string()));
+        out = out.replace(
+            &from,
+            &format!("{name} = {{ path = {:?} }}", root.join(dir).display().to_string()),
+        );
     }
     out
 }
@@ -90,16 +100,38 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
     // 2. Fill it in from the vendor's documentation (the facts in this file's header).
     let mut text = scaffold;
     for (key, section) in [
-        ("vendor", "vendor:\n  id: linear\n  name: Linear\n  description: \"Issue tracking. Sends one event per request when an issue, comment, project or other entity is created, updated or removed.\"\n  documentation_url: https://linear.app/developers/webhooks\n  setup_steps:\n    - \"In Linear, open Settings → API → Webhooks and click **New webhook**.\"\n    - \"Enter the connector's public URL and choose the data change events to send.\"\n    - \"Copy the webhook's **Signing secret** into the connector's `signing_secret`.\"\n"),
-        ("config", &format!("config:\n  - name: signing_secret\n    title: Signing secret\n    description: \"Shown on the webhook's page in Linear (Settings → API → Webhooks).\"\n    secret: true\n    multiple: true\n    example: \"{SECRET}\"\n")),
-        ("authentication", "authentication:\n  type: hmac\n  algorithm: sha256\n  secret:\n    config_field: signing_secret\n    decoding: verbatim\n  signature:\n    header: Linear-Signature\n    format:\n      type: bare\n    encoding: hex\n  signed_message: \"{body}\"\n  timestamp:\n    source: {type: body_pointer, pointer: /webhookTimestamp}\n    format: unix_milliseconds\n  tolerance: {past_seconds: 60, future_seconds: 60}\n"),
-        ("events", "events:\n  discriminator:\n    type: composite\n    parts:\n      - {type: body_pointer, pointer: /type}\n      - {type: body_pointer, pointer: /action}\n    separator: \".\"\n  document_key:\n    type: header\n    name: Linear-Delivery\n  types:\n    - collection: issues\n      values: [\"Issue\", \"Issue.*\"]\n      description: \"An issue was created, updated or removed.\"\n    - collection: comments\n      values: [\"Comment\", \"Comment.*\"]\n      description: \"A comment was created, updated or removed.\"\n"),
-        ("delivery", "delivery:\n  timeout_seconds: 5\n  retries: \"Retried 3 times with backoff (about 1 minute, 1 hour and 6 hours) when the endpoint does not answer 200 within 5 seconds.\"\n  retry_horizon_hours: 7\n"),
+        (
+            "vendor",
+            "vendor:\n  id: linear\n  name: Linear\n  description: \"Issue tracking. Sends one event per request when an issue, comment, project or other entity is created, updated or removed.\"\n  documentation_url: https://linear.app/developers/webhooks\n  setup_steps:\n    - \"In Linear, open Settings → API → Webhooks and click **New webhook**.\"\n    - \"Enter the connector's public URL and choose the data change events to send.\"\n    - \"Copy the webhook's **Signing secret** into the connector's `signing_secret`.\"\n",
+        ),
+        (
+            "config",
+            &format!(
+                "config:\n  - name: signing_secret\n    title: Signing secret\n    description: \"Shown on the webhook's page in Linear (Settings → API → Webhooks).\"\n    secret: true\n    multiple: true\n    example: \"{SECRET}\"\n"
+            ),
+        ),
+        (
+            "authentication",
+            "authentication:\n  type: hmac\n  algorithm: sha256\n  secret:\n    config_field: signing_secret\n    decoding: verbatim\n  signature:\n    header: Linear-Signature\n    format:\n      type: bare\n    encoding: hex\n  signed_message: \"{body}\"\n  timestamp:\n    source: {type: body_pointer, pointer: /webhookTimestamp}\n    format: unix_milliseconds\n  tolerance: {past_seconds: 60, future_seconds: 60}\n",
+        ),
+        (
+            "events",
+            "events:\n  discriminator:\n    type: composite\n    parts:\n      - {type: body_pointer, pointer: /type}\n      - {type: body_pointer, pointer: /action}\n    separator: \".\"\n  document_key:\n    type: header\n    name: Linear-Delivery\n  types:\n    - collection: issues\n      values: [\"Issue\", \"Issue.*\"]\n      description: \"An issue was created, updated or removed.\"\n    - collection: comments\n      values: [\"Comment\", \"Comment.*\"]\n      description: \"A comment was created, updated or removed.\"\n",
+        ),
+        (
+            "delivery",
+            "delivery:\n  timeout_seconds: 5\n  retries: \"Retried 3 times with backoff (about 1 minute, 1 hour and 6 hours) when the endpoint does not answer 200 within 5 seconds.\"\n  retry_horizon_hours: 7\n",
+        ),
     ] {
         text = replace_section(&text, key, section);
     }
     // The scaffold's guidance comments that still say TODO go too.
-    text = text.lines().filter(|l| !(l.trim_start().starts_with('#') && l.contains("TODO"))).collect::<Vec<_>>().join("\n") + "\n";
+    text = text
+        .lines()
+        .filter(|l| !(l.trim_start().starts_with('#') && l.contains("TODO")))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
     std::fs::write(&definition_path, &text).unwrap();
 
     // 3. Check until clean.
@@ -108,7 +140,13 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
 
     // 4a. A signed vector, the same with a wrong secret, and stale.
     let ts: u128 = 1_764_378_000_000;
-    let vector = body("Issue", "create", "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9", ts, r#","title":"Bug""#);
+    let vector = body(
+        "Issue",
+        "create",
+        "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9",
+        ts,
+        r#","title":"Bug""#,
+    );
     let signature = linear_signature(SECRET, &vector);
     let example = |name: &str, secret: &str, now: u128, expect: &str| {
         format!(
@@ -130,18 +168,51 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
     // recorded request) and a project update (a bare payload, a type not declared yet).
     let samples = root.join("samples");
     std::fs::create_dir_all(&samples).unwrap();
-    let comment = body("Comment", "create", "c0ffee00-0000-4000-8000-000000000001", ts + 1000, r#","body":"Looks good""#);
+    let comment = body(
+        "Comment",
+        "create",
+        "c0ffee00-0000-4000-8000-000000000001",
+        ts + 1000,
+        r#","body":"Looks good""#,
+    );
     std::fs::write(
         samples.join("comment_create.http"),
         format!("POST /linear HTTP/1.1\r\nHost: hooks.example.com\r\nContent-Type: application/json\r\nLinear-Delivery: 9b2f0e4c-1d3a-4b5c-8d7e-0f1a2b3c4d5e\r\nLinear-Event: Comment\r\nContent-Length: {}\r\n\r\n{comment}", comment.len()),
     )
     .unwrap();
-    let update = body("Issue", "update", "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9", ts + 2000, r#","title":"Bug!""#);
-    std::fs::write(samples.join("issue_update.yaml"), format!("headers:\n  Linear-Delivery: 0d6f1c55-5a0e-4c1d-9a8b-1b2c3d4e5f60\nbody: {update:?}\n")).unwrap();
-    std::fs::write(samples.join("project_update.json"), body("Project", "update", "5e6f7a8b-0000-4000-8000-000000000003", ts + 3000, r#","name":"Q4""#)).unwrap();
-    let run = webhookgen(root, &["infer", "--samples", samples.to_str().unwrap(), "--into", "linear"]);
+    let update = body(
+        "Issue",
+        "update",
+        "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9",
+        ts + 2000,
+        r#","title":"Bug!""#,
+    );
+    std::fs::write(
+        samples.join("issue_update.yaml"),
+        format!("headers:\n  Linear-Delivery: 0d6f1c55-5a0e-4c1d-9a8b-1b2c3d4e5f60\nbody: {update:?}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        samples.join("project_update.json"),
+        body(
+            "Project",
+            "update",
+            "5e6f7a8b-0000-4000-8000-000000000003",
+            ts + 3000,
+            r#","name":"Q4""#,
+        ),
+    )
+    .unwrap();
+    let run = webhookgen(
+        root,
+        &["infer", "--samples", samples.to_str().unwrap(), "--into", "linear"],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("added 1 event type(s) and 3 example(s)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("added 1 event type(s) and 3 example(s)"),
+        "{}",
+        run.stdout
+    );
     // Replace the TODO description of the added type from the docs.
     let merged = std::fs::read_to_string(&definition_path).unwrap();
     let todo = "'TODO: what `Project.update` means, from the vendor''s documentation'";
@@ -151,7 +222,11 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
     // 5. Try: every example as expected, every event type has one, nothing left to do.
     let run = webhookgen(root, &["try", "linear"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("6 example(s), 6 as expected, 0 differ"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("6 example(s), 6 as expected, 0 differ"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("note:"), "{}", run.stdout);
     let run = webhookgen(root, &["check", "linear", "--deny-warnings"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -165,7 +240,17 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
         format!("headers:\n  Linear-Delivery: 3a4b5c6d-0000-4000-8000-000000000004\n  Linear-Signature: {}\nbody: {live:?}\nconfig: {{signing_secret: {SECRET}}}\n", linear_signature(SECRET, &live)),
     )
     .unwrap();
-    let run = webhookgen(root, &["try", "linear", "--format", "json", "--request", request.to_str().unwrap()]);
+    let run = webhookgen(
+        root,
+        &[
+            "try",
+            "linear",
+            "--format",
+            "json",
+            "--request",
+            request.to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 0);
     let live = run.findings().into_iter().find(|r| r["kind"] == "request").unwrap();
     assert_eq!(live["verified"], true, "{live:#}");
@@ -178,7 +263,13 @@ fn a_vendor_written_from_scratch_becomes_a_working_connector() {
     let run = webhookgen(root, &["generate", "linear"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let crate_dir = root.join("generated/source-linear-webhook");
-    for file in ["Cargo.toml", "src/vendor.rs", "src/main.rs", "tests/examples.rs", "schemas/project_update.schema.json"] {
+    for file in [
+        "Cargo.toml",
+        "src/vendor.rs",
+        "src/main.rs",
+        "tests/examples.rs",
+        "schemas/project_update.schema.json",
+    ] {
         assert!(crate_dir.join(file).is_file(), "generate wrote no {file}");
     }
 
@@ -201,7 +292,11 @@ fn cargo_test(root: &Path, target: &PathBuf) -> usize {
         .output()
         .expect("running cargo");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "the generated connector's build or tests failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the generated connector's build or tests failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // `test result: ok. N passed; …` per test binary.
     stdout
         .lines()

@@ -5,13 +5,23 @@ use std::fmt::Write as _;
 use std::collections::BTreeMap;
 use webhook_definition::{EventType, SPEC_VERSION, ValueSource};
 
-use super::{Proposal, Sample};
+use super::Proposal;
 use crate::emit::text::{self, ScaffoldView};
 
 /// Indents every non-empty line by `n` spaces.
 pub(super) fn indent(text: &str, n: usize) -> String {
     let pad = " ".repeat(n);
-    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n") + "\n"
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// A YAML block sequence item at `dash` spaces: `- first line`, the rest under it.
@@ -37,26 +47,48 @@ pub(super) fn yaml(value: &impl serde::Serialize) -> String {
 /// The `events:` block for a proposal, with the candidates and their scores as comments.
 pub fn events_block(proposal: &Proposal) -> String {
     let mut out = String::from("events:\n");
-    let _ = writeln!(out, "  # Inferred by `webhookgen infer` from {} sample(s); check each choice against the vendor's docs.", proposal.samples);
-    let list = |cs: &[super::Candidate]| cs.iter().take(4).map(|c| format!("{} ({})", c.label, c.score)).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        out,
+        "  # Inferred by `webhookgen infer` from {} sample(s); check each choice against the vendor's docs.",
+        proposal.samples
+    );
+    let list = |cs: &[super::Candidate]| {
+        cs.iter()
+            .take(4)
+            .map(|c| format!("{} ({})", c.label, c.score))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if !proposal.discriminator_candidates.is_empty() {
-        let _ = writeln!(out, "  # Discriminator candidates (score): {}", list(&proposal.discriminator_candidates));
+        let _ = writeln!(
+            out,
+            "  # Discriminator candidates (score): {}",
+            list(&proposal.discriminator_candidates)
+        );
     }
     let discriminator = match &proposal.discriminator {
         Some(c) => c.source.clone(),
         None => {
             out.push_str("  # TODO: nothing in the samples separates them; say where the event type is\n");
-            ValueSource::BodyPointer { pointer: "/type".into() }
+            ValueSource::BodyPointer {
+                pointer: "/type".into(),
+            }
         }
     };
     out.push_str(&indent(&yaml(&BTreeMap::from([("discriminator", &discriminator)])), 2));
     if !proposal.key_candidates.is_empty() {
-        let _ = writeln!(out, "  # Document key candidates (score): {}", list(&proposal.key_candidates));
+        let _ = writeln!(
+            out,
+            "  # Document key candidates (score): {}",
+            list(&proposal.key_candidates)
+        );
     }
     let key = match &proposal.document_key {
         Some(c) => c.source.clone(),
         None => {
-            out.push_str("  # No field is unique and id-like across the samples: the key is a hash of the event's bytes.\n");
+            out.push_str(
+                "  # No field is unique and id-like across the samples: the key is a hash of the event's bytes.\n",
+            );
             ValueSource::ContentHash { pointers: Vec::new() }
         }
     };
@@ -77,14 +109,22 @@ pub fn events_block(proposal: &Proposal) -> String {
         out.push_str(&list_item(&yaml(&event_type), 4));
     }
     if !proposal.untyped_samples.is_empty() {
-        let _ = writeln!(out, "  # No event type found in: {}", proposal.untyped_samples.join(", "));
+        let _ = writeln!(
+            out,
+            "  # No event type found in: {}",
+            proposal.untyped_samples.join(", ")
+        );
     }
     out
 }
 
 /// A complete definition scaffold (the `new vendor` one) with the inferred `events`.
-pub fn scaffold(proposal: &Proposal, _samples: &[Sample], id: &str) -> String {
-    let view = ScaffoldView { id: id.to_string(), spec_version: SPEC_VERSION, schema_path: "../generated/vendor-definition.schema.json".into() };
+pub fn scaffold(proposal: &Proposal, id: &str) -> String {
+    let view = ScaffoldView {
+        id: id.to_string(),
+        spec_version: SPEC_VERSION,
+        schema_path: "../generated/vendor-definition.schema.json".into(),
+    };
     let Ok(base) = text::render(text::SCAFFOLD, &view) else {
         return events_block(proposal);
     };
@@ -101,4 +141,3 @@ pub fn scaffold(proposal: &Proposal, _samples: &[Sample], id: &str) -> String {
         .unwrap_or(base.len());
     format!("{}{}\n{}", &base[..start], events_block(proposal), &base[end..])
 }
-
