@@ -77,10 +77,8 @@ pub fn endpoint_config(definition: &Definition) -> Value {
         property.insert("title".into(), json!(field.title));
         property.insert("description".into(), json!(field.description));
         if field.multiple {
-            property.insert("description".into(), json!(format!(
-                "{} Several values may be given during a rotation: a request verified by any of them is accepted.",
-                field.description
-            )));
+            // A string, or several strings during a rotation (any one verifying is enough); the
+            // field's own description says so in the vendor's terms.
             property.insert(
                 "oneOf".into(),
                 json!([{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]),
