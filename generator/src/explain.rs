@@ -627,7 +627,7 @@ fn to_yaml(key: &str, value: &Value) -> String {
 
 /// Serializes a JSON value with each mapping's tag (`type`, `outcome`) first, as definitions are written
 /// (`serde_json`'s maps are sorted).
-struct TagFirst<'a>(&'a Value);
+pub(crate) struct TagFirst<'a>(pub(crate) &'a Value);
 
 impl Serialize for TagFirst<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -435,7 +435,7 @@ pub fn propose(samples: &[Sample]) -> Proposal {
     keys.sort_by(best_first);
     discriminators.retain(|c| c.score >= 0.25);
     keys.retain(|c| c.score >= 0.25);
-    let discriminator = discriminators.first().cloned();
+    let discriminator = discriminators.first().cloned().map(|d| with_action(d, samples));
     let document_key = keys
         .iter()
         .find(|k| Some(&k.source) != discriminator.as_ref().map(|d| &d.source) && k.score >= 1.0)
@@ -501,7 +501,43 @@ fn read(source: &ValueSource, sample: &Sample) -> Option<String> {
             _ => None,
         },
         ValueSource::Header { name } => sample.request.header(name).map(str::to_string),
+        ValueSource::Composite { parts, separator } => {
+            let present: Vec<String> = parts.iter().filter_map(|p| read(p, sample)).collect();
+            (!present.is_empty()).then(|| present.join(separator))
+        }
         _ => None,
+    }
+}
+
+/// The entity + action pattern (GitHub: `X-GitHub-Event` + `/action`; Linear: `/type` +
+/// `/action`): when the samples also carry a type-like top-level `action` that varies, the
+/// proposal is a `composite` of the best source and `/action` joined with `.`, so
+/// `issues` + `opened` gives `issues.opened` and a sample without an action keeps `push`.
+fn with_action(best: Candidate, samples: &[Sample]) -> Candidate {
+    let action = ValueSource::BodyPointer {
+        pointer: "/action".into(),
+    };
+    if best.source == action {
+        return best;
+    }
+    let actions: Vec<String> = samples.iter().filter_map(|s| read(&action, s)).collect();
+    let distinct: BTreeSet<&String> = actions.iter().collect();
+    if actions.len() * 2 < samples.len() || distinct.len() < 2 || !actions.iter().all(|a| looks_like_type(a)) {
+        return best;
+    }
+    let source = ValueSource::Composite {
+        parts: vec![best.source.clone(), action],
+        separator: ".".into(),
+    };
+    let values: Vec<String> = samples.iter().filter_map(|s| read(&source, s)).collect();
+    let distinct: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+    Candidate {
+        label: format!("{} + body /action", best.label),
+        present: values.len(),
+        distinct: distinct.len(),
+        values: distinct.into_iter().take(5).map(str::to_string).collect(),
+        source,
+        score: best.score,
     }
 }
 
@@ -694,6 +730,33 @@ mod tests {
         let p = propose(&samples);
         assert_eq!(p.discriminator.unwrap().label, "header X-Acme-Event");
         assert_eq!(p.document_key.unwrap().label, "header X-Acme-Delivery");
+    }
+
+    #[test]
+    fn an_action_beside_the_type_makes_a_composite() {
+        let samples = vec![
+            sample(
+                "a",
+                &[],
+                json!({"type": "Issue", "action": "create", "webhookId": "w1"}),
+            ),
+            sample(
+                "b",
+                &[],
+                json!({"type": "Issue", "action": "update", "webhookId": "w1"}),
+            ),
+            sample(
+                "c",
+                &[],
+                json!({"type": "Comment", "action": "create", "webhookId": "w1"}),
+            ),
+        ];
+        let p = propose(&samples);
+        let d = p.discriminator.unwrap();
+        assert_eq!(d.label, "body /type + body /action");
+        let values: Vec<&str> = p.event_types.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(values, ["Issue.create", "Issue.update", "Comment.create"]);
+        assert_eq!(p.event_types[0].collection, "issue_create");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use webhook_definition::{
 use webhook_runtime::core::{Decision, Processor, WebhookRequest, sign};
 use webhook_runtime::testing::leak_vendor;
 
-use super::scaffold::{list_item, yaml};
+use super::scaffold::{event_type_yaml, list_item, yaml};
 use super::{Sample, collection_name, schema_of, unique_collection};
 use crate::definition_file::DefinitionFile;
 use crate::load::{self, Document};
@@ -146,7 +146,7 @@ pub fn merge(
             stems.join(", "),
             event_type.collection
         ));
-        type_items.push_str(&list_item(&yaml(&event_type), types_dash.indent));
+        type_items.push_str(&list_item(&event_type_yaml(&event_type), types_dash.indent));
         merged_definition.events.types.push(event_type);
     }
 

@@ -44,6 +44,25 @@ pub(super) fn yaml(value: &impl serde::Serialize) -> String {
     yaml_serde::to_string(value).expect("JSON values and model types always serialize to YAML")
 }
 
+/// An event type as `infer` writes it: `enabled` left at its default, and the schema's `type`
+/// first, as people write schemas.
+pub(super) fn event_type_yaml(event_type: &EventType) -> String {
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        collection: &'a str,
+        values: &'a [String],
+        description: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        schema: Option<crate::explain::TagFirst<'a>>,
+    }
+    yaml(&Written {
+        collection: &event_type.collection,
+        values: &event_type.values,
+        description: &event_type.description,
+        schema: event_type.schema.as_ref().map(crate::explain::TagFirst),
+    })
+}
+
 /// The `events:` block for a proposal, with the candidates and their scores as comments.
 pub fn events_block(proposal: &Proposal) -> String {
     let mut out = String::from("events:\n");
@@ -67,7 +86,14 @@ pub fn events_block(proposal: &Proposal) -> String {
         );
     }
     let discriminator = match &proposal.discriminator {
-        Some(c) => c.source.clone(),
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "  # Chosen: {} ({} distinct value(s) in {} sample(s))",
+                c.label, c.distinct, c.present
+            );
+            c.source.clone()
+        }
         None => {
             out.push_str("  # TODO: nothing in the samples separates them; say where the event type is\n");
             ValueSource::BodyPointer {
@@ -106,7 +132,7 @@ pub fn events_block(proposal: &Proposal) -> String {
             schema: Some(t.schema.clone()),
         };
         let _ = writeln!(out, "    # from {}", t.samples.join(", "));
-        out.push_str(&list_item(&yaml(&event_type), 4));
+        out.push_str(&list_item(&event_type_yaml(&event_type), 4));
     }
     if !proposal.untyped_samples.is_empty() {
         let _ = writeln!(
