@@ -59,9 +59,8 @@ mod sdk {
         if let Some(dir) = std::env::var_os("WEBHOOKGEN_SDK_CACHE") {
             return PathBuf::from(dir);
         }
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join("target"));
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
         target.join("sdk-signers")
     }
 
@@ -78,7 +77,8 @@ mod sdk {
     /// What the installation is made from; an installation whose stamp differs is redone.
     fn stamp(ecosystem: Ecosystem) -> String {
         let read = |name: &str| {
-            std::fs::read_to_string(sdk_sources().join(name)).unwrap_or_else(|e| panic!("reading tests/sdk/{name}: {e}"))
+            std::fs::read_to_string(sdk_sources().join(name))
+                .unwrap_or_else(|e| panic!("reading tests/sdk/{name}: {e}"))
         };
         match ecosystem {
             Ecosystem::Node => format!("{}\n{}", read("package.json"), read("package-lock.json")),
@@ -154,6 +154,7 @@ mod sdk {
                 let _ = std::fs::remove_dir_all(&staging);
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 if let Some(line) = network_failure(&stderr) {
+                    let line: String = line.trim().chars().take(200).collect();
                     return Install::Unreachable(format!("{what}: {line}"));
                 }
                 panic!(
@@ -244,8 +245,9 @@ mod sdk {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        let signed: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("the signing script printed non-JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        let signed: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("the signing script printed non-JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        });
         let headers = signed["headers"]
             .as_object()
             .expect("headers object")
@@ -371,7 +373,9 @@ fn stripe_payment_intent_succeeded() -> String {
 #[test]
 fn stripe_node_sdk_generate_test_header_string() {
     let request = json!({"sdk": "stripe", "secret": STRIPE_SECRET, "body": stripe_payment_intent_succeeded()});
-    let Some(signed) = sign("stripe_node_sdk_generate_test_header_string", Ecosystem::Node, &request) else { return };
+    let Some(signed) = sign("stripe_node_sdk_generate_test_header_string", Ecosystem::Node, &request) else {
+        return;
+    };
     let serving = Serving::start(&Connector::of("stripe"), &json!({"signing_secret": [STRIPE_SECRET]}), &[]);
     let doc = deliver(
         &serving,
@@ -403,7 +407,9 @@ fn standard_webhooks_delivery(sdk: &str, id: &str) -> Value {
 /// (`webhook-` for the standard, `svix-` for Svix, accepted through the definition's header aliases).
 fn standard_webhooks_case(test: &str, ecosystem: Ecosystem, sdk: &str, prefix: &str) {
     let id = format!("msg_2hVqkQ{}{}", sdk.len(), if ecosystem == Ecosystem::Node { "N" } else { "P" });
-    let Some(signed) = sign(test, ecosystem, &standard_webhooks_delivery(sdk, &id)) else { return };
+    let Some(signed) = sign(test, ecosystem, &standard_webhooks_delivery(sdk, &id)) else {
+        return;
+    };
     assert_eq!(signed.header(&format!("{prefix}-id")), id, "the SDK request uses {prefix}* headers");
     let serving =
         Serving::start(&Connector::of("standard-webhooks"), &json!({"signing_secret": [STANDARD_SECRET]}), &[]);
@@ -417,12 +423,22 @@ fn standard_webhooks_case(test: &str, ecosystem: Ecosystem, sdk: &str, prefix: &
 
 #[test]
 fn standard_webhooks_python_sdk_webhook_headers() {
-    standard_webhooks_case("standard_webhooks_python_sdk_webhook_headers", Ecosystem::Python, "standardwebhooks", "webhook");
+    standard_webhooks_case(
+        "standard_webhooks_python_sdk_webhook_headers",
+        Ecosystem::Python,
+        "standardwebhooks",
+        "webhook",
+    );
 }
 
 #[test]
 fn standard_webhooks_node_sdk_webhook_headers() {
-    standard_webhooks_case("standard_webhooks_node_sdk_webhook_headers", Ecosystem::Node, "standardwebhooks", "webhook");
+    standard_webhooks_case(
+        "standard_webhooks_node_sdk_webhook_headers",
+        Ecosystem::Node,
+        "standardwebhooks",
+        "webhook",
+    );
 }
 
 #[test]
@@ -444,9 +460,11 @@ const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 fn slack_python_sdk_signature_verifier() {
     let test = "slack_python_sdk_signature_verifier";
     let challenge = json!({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"});
-    let Some(handshake) =
-        sign(test, Ecosystem::Python, &json!({"sdk": "slack_sdk", "secret": SLACK_SECRET, "body": challenge.to_string()}))
-    else {
+    let Some(handshake) = sign(
+        test,
+        Ecosystem::Python,
+        &json!({"sdk": "slack_sdk", "secret": SLACK_SECRET, "body": challenge.to_string()}),
+    ) else {
         return;
     };
     let event = json!({
@@ -459,8 +477,9 @@ fn slack_python_sdk_signature_verifier() {
         "event_id": "Ev08MFMKH6",
         "event_time": 1795910400u64
     });
-    let signed = sign(test, Ecosystem::Python, &json!({"sdk": "slack_sdk", "secret": SLACK_SECRET, "body": event.to_string()}))
-        .expect("installed above");
+    let signed =
+        sign(test, Ecosystem::Python, &json!({"sdk": "slack_sdk", "secret": SLACK_SECRET, "body": event.to_string()}))
+            .expect("installed above");
     let serving = Serving::start(&Connector::of("slack"), &json!({"signing_secret": [SLACK_SECRET]}), &[]);
 
     assert_eq!(post(&serving, &handshake.tampered()).status, 401, "a tampered handshake is rejected");
@@ -492,10 +511,9 @@ fn github_octokit_webhooks_methods_sign() {
         "repository": {"id": 35129377, "name": "widgets", "full_name": "acme/widgets", "private": false},
         "sender": {"login": "octocat", "id": 1, "type": "User"}
     });
-    let request = |event: &str, delivery: &str, body: &Value| {
-        json!({"sdk": "octokit", "secret": GITHUB_SECRET, "event": event, "id": delivery, "body": body.to_string()})
-    };
-    let Some(ping) = sign(test, Ecosystem::Node, &request("ping", "7b1c2f30-cd8a-11f0-8a3e-51d4c2a0e1a1", &ping)) else {
+    let request = |event: &str, delivery: &str, body: &Value| json!({"sdk": "octokit", "secret": GITHUB_SECRET, "event": event, "id": delivery, "body": body.to_string()});
+    let Some(ping) = sign(test, Ecosystem::Node, &request("ping", "7b1c2f30-cd8a-11f0-8a3e-51d4c2a0e1a1", &ping))
+    else {
         return;
     };
     let push = json!({
@@ -521,7 +539,11 @@ fn github_octokit_webhooks_methods_sign() {
     assert_eq!(r.status, 200, "{:?}; log:\n{}", r.text(), serving.log_text());
     assert!(serving.export().is_empty(), "the ping is not captured");
 
-    let doc = deliver(&serving, &signed, &Expect { collection: "push", key: delivery, signature_header: "X-Hub-Signature-256" });
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect { collection: "push", key: delivery, signature_header: "X-Hub-Signature-256" },
+    );
     assert_eq!(doc["_meta"]["eventType"], "push");
 }
 
@@ -547,7 +569,9 @@ fn shopify_api_test_helpers_set_up_valid_request() {
     });
     let webhook_id = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043";
     let request = json!({"sdk": "shopify", "secret": SHOPIFY_SECRET, "event": "orders/create", "id": webhook_id, "body": order.to_string()});
-    let Some(signed) = sign("shopify_api_test_helpers_set_up_valid_request", Ecosystem::Node, &request) else { return };
+    let Some(signed) = sign("shopify_api_test_helpers_set_up_valid_request", Ecosystem::Node, &request) else {
+        return;
+    };
     let serving = Serving::start(&Connector::of("shopify"), &json!({"signing_secret": [SHOPIFY_SECRET]}), &[]);
     let doc = deliver(
         &serving,
