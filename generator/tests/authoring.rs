@@ -393,6 +393,38 @@ fn infer_into_adds_types_and_signed_examples_and_changes_nothing_else() {
 }
 
 #[test]
+fn infer_into_puts_large_bodies_in_fixture_files() {
+    let project = TempDir::project("infer-large");
+    let samples = project.path().join("samples");
+    let big = format!(
+        r#"{{"id":"evt_big","type":"order.created","note":"{}"}}"#,
+        "x".repeat(3000)
+    );
+    write(&samples.join("big.json"), &big);
+    let run = webhookgen(
+        project.path(),
+        &["infer", "--samples", samples.to_str().unwrap(), "--into", "acme"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let fixture = project.path().join("vendor-definitions/fixtures/acme/big.json");
+    assert_eq!(
+        std::fs::read_to_string(&fixture).unwrap(),
+        big,
+        "the body, byte for byte"
+    );
+    let text = std::fs::read_to_string(project.path().join("vendor-definitions/acme.yaml")).unwrap();
+    assert!(text.contains("body_file: big.json"), "{text}");
+    assert!(!text.contains(&"x".repeat(3000)), "the body is not inlined");
+    let run = webhookgen(project.path(), &["try", "acme", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let sample = json_lines(&run.stdout)
+        .into_iter()
+        .find(|r| r["name"] == "sample_big")
+        .unwrap();
+    assert_eq!(sample["events"][0]["key"], "evt_big");
+}
+
+#[test]
 fn infer_rejects_bad_input_and_leaves_the_definition_alone() {
     let project = TempDir::project("infer-bad");
     let empty = project.path().join("empty");
