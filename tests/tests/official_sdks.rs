@@ -83,7 +83,11 @@ mod sdk {
         match ecosystem {
             Ecosystem::Node => format!("{}\n{}", read("package.json"), read("package-lock.json")),
             Ecosystem::Python => {
-                let version = run_capture(Command::new("python3").arg("--version"), "python3 --version");
+                // The venv links to this interpreter: a different one means a new venv.
+                let version = run_capture(
+                    Command::new("python3").args(["-c", "import sys; print(sys.version, sys.base_prefix)"]),
+                    "python3",
+                );
                 format!("{}{}", String::from_utf8_lossy(&version.stdout), read("requirements.txt"))
             }
         }
