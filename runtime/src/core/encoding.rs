@@ -24,6 +24,46 @@ pub fn decode_signature(text: &str, encoding: SignatureEncoding) -> Option<Vec<u
     }
 }
 
+/// Decodes a signature as sent into `out`, returning its length; `None` when the text is not
+/// in the encoding or does not fit (the allocation-free twin of [`decode_signature`]).
+pub fn decode_signature_into(text: &str, encoding: SignatureEncoding, out: &mut [u8]) -> Option<usize> {
+    match encoding {
+        SignatureEncoding::Hex => {
+            let digits = text.as_bytes();
+            if !digits.len().is_multiple_of(2) || digits.len() / 2 > out.len() {
+                return None;
+            }
+            // Table lookups, and one test for a bad digit at the end (no branch per digit).
+            let mut bad = 0u8;
+            for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+                let (high, low) = (HEX_VALUES[usize::from(pair[0])], HEX_VALUES[usize::from(pair[1])]);
+                bad |= (high | low) & 0x10;
+                *byte = high << 4 | (low & 0x0f);
+            }
+            (bad == 0).then_some(digits.len() / 2)
+        }
+        SignatureEncoding::Base64 => STANDARD_PAD_INDIFFERENT.decode_slice(text, out).ok(),
+        SignatureEncoding::Base64url => URL_SAFE_NO_PAD_INDIFFERENT.decode_slice(text, out).ok(),
+    }
+}
+
+/// The value of each byte as a hexadecimal digit (either case); 0x10 marks a non-digit.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0x10u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// Encodes MAC or signature bytes the way the vendor writes them (lowercase hex, padded
 /// standard base64, unpadded base64url).
 pub fn encode_signature(bytes: &[u8], encoding: SignatureEncoding) -> String {
@@ -135,6 +175,15 @@ mod tests {
         // `AB==` has non-zero trailing bits: another text for the same byte is refused.
         assert_eq!(decode_signature("AB==", SignatureEncoding::Base64), None);
         assert_eq!(decode_signature("_-8", SignatureEncoding::Base64url), Some(vec![0xff, 0xef]));
+        // The allocation-free decoder agrees, and refuses what does not fit.
+        let mut buf = [0u8; 96];
+        for (text, enc) in [("aB09fF", SignatureEncoding::Hex), ("AA==", SignatureEncoding::Base64), ("AB==", SignatureEncoding::Base64), ("_-8", SignatureEncoding::Base64url), ("0g", SignatureEncoding::Hex), ("abc", SignatureEncoding::Hex), ("g0", SignatureEncoding::Hex), ("/:@G`g", SignatureEncoding::Hex)] {
+            let n = decode_signature_into(text, enc, &mut buf);
+            assert_eq!(n.map(|n| buf[..n].to_vec()), decode_signature(text, enc), "{text}");
+        }
+        let sha512_b64 = STANDARD.encode([7u8; 64]);
+        assert_eq!(decode_signature_into(&sha512_b64, SignatureEncoding::Base64, &mut buf), Some(64));
+        assert_eq!(decode_signature_into(&"ab".repeat(97), SignatureEncoding::Hex, &mut buf), None);
     }
 
     #[test]

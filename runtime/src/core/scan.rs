@@ -17,11 +17,16 @@
 /// The values of `pointers` (already split into unescaped segments) in `raw`, as raw JSON
 /// text slices of `raw`; `None` where absent. Not validating: see the module documentation.
 pub fn resolve_unvalidated<'a, P: AsRef<[String]>>(raw: &'a str, pointers: &[P]) -> Vec<Option<&'a str>> {
+    let text = raw.as_bytes();
+    let start = skip_ws(text, 0);
+    // The common case (top-level members only, as `/type` and `/id`): one walk, no grouping.
+    if pointers.iter().all(|p| p.as_ref().len() == 1) {
+        let keys: Vec<&str> = pointers.iter().map(|p| p.as_ref()[0].as_str()).collect();
+        return members(text, start, &keys).into_iter().map(|range| range.and_then(|(s, e)| raw.get(s..e))).collect();
+    }
     let mut out = vec![None; pointers.len()];
     let all: Vec<usize> = (0..pointers.len()).collect();
-    let text = raw.as_bytes();
     // The whole text is the top value (its end is only looked for when a pointer is "").
-    let start = skip_ws(text, 0);
     let end = raw.trim_end_matches([' ', '\t', '\n', '\r']).len().max(start);
     resolve_into(raw, start, end, pointers, 0, &all, &mut out);
     out
@@ -82,14 +87,15 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
                 }
                 let value_start = skip_ws(text, pos + 1);
                 let Some(value_end) = skip_value(text, value_start) else { break };
-                if let Some(i) = keys.iter().position(|k| key_equals(key, k))
-                    && out[i].is_none()
-                {
-                    out[i] = Some((value_start, value_end));
-                    missing -= 1;
-                    if missing == 0 {
-                        break;
+                // Every wanted key (a repeated pointer asks for the same member twice).
+                for (i, k) in keys.iter().enumerate() {
+                    if out[i].is_none() && key_equals(key, k) {
+                        out[i] = Some((value_start, value_end));
+                        missing -= 1;
                     }
+                }
+                if missing == 0 {
+                    break;
                 }
                 pos = skip_ws(text, value_end);
                 if text.get(pos) != Some(&b',') {
@@ -131,8 +137,14 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
 
 /// Whether a raw (still escaped) key equals an unescaped pointer segment.
 fn key_equals(raw_key: &[u8], wanted: &str) -> bool {
+    // Unescaping always shortens a key, so an escaped key is longer than what it means: keys
+    // of the same length are equal exactly when their bytes are and the raw key has no
+    // escape; a shorter raw key never matches.
+    if raw_key.len() <= wanted.len() {
+        return raw_key == wanted.as_bytes() && !raw_key.contains(&b'\\');
+    }
     if !raw_key.contains(&b'\\') {
-        return raw_key == wanted.as_bytes();
+        return false;
     }
     // Escaped keys are rare: let serde_json unescape them.
     let mut quoted = Vec::with_capacity(raw_key.len() + 2);
@@ -176,6 +188,20 @@ fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
 
 /// The position of the quote that closes the string whose contents start at `pos`.
 fn string_end(text: &[u8], mut pos: usize) -> Option<usize> {
+    // 16 bytes at a time to the first quote or backslash.
+    #[cfg(target_arch = "x86_64")]
+    while let Some(chunk) = text.get(pos..pos + 16) {
+        match quote_or_backslash(chunk.try_into().expect("16 bytes")) {
+            16 => pos += 16,
+            i => {
+                pos += i;
+                if text[pos] == b'"' {
+                    return Some(pos);
+                }
+                pos += 2;
+            }
+        }
+    }
     while pos < text.len() {
         match text[pos] {
             b'"' => return Some(pos),
@@ -189,6 +215,23 @@ fn string_end(text: &[u8], mut pos: usize) -> Option<usize> {
 /// The end (exclusive) of the object or array opening at `start`: brackets are counted
 /// outside strings (both kinds alike: on valid JSON they nest properly).
 fn nested_end(text: &[u8], start: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the CPU has AVX2 and POPCNT (checked just above).
+        return unsafe { nested_end_avx2(text, start) };
+    }
+    nested_end_with(text, start, classify)
+}
+
+/// [`nested_end`] compiled for AVX2 (two 32-byte compares per block) and POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn nested_end_avx2(text: &[u8], start: usize) -> Option<usize> {
+    nested_end_with(text, start, |block| classify_avx2(block))
+}
+
+#[inline(always)]
+fn nested_end_with(text: &[u8], start: usize, classify: impl Fn(&[u8; 64]) -> Masks) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -215,17 +258,15 @@ fn nested_end(text: &[u8], start: usize) -> Option<usize> {
         if depth > closes {
             depth = depth + open.count_ones() as usize - closes;
         } else {
+            // Bracket by bracket, without a branch on the bracket's kind (unpredictable);
+            // wrapping: a close before any open (invalid text) must not panic.
             let mut events = open | close;
             while events != 0 {
                 let bit = events.trailing_zeros();
                 events &= events - 1;
-                if open >> bit & 1 == 1 {
-                    depth += 1;
-                } else {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(pos + bit as usize + 1);
-                    }
+                depth = depth.wrapping_add(2 * (open >> bit & 1) as usize).wrapping_sub(1);
+                if depth == 0 {
+                    return Some(pos + bit as usize + 1);
                 }
             }
         }
@@ -284,6 +325,20 @@ struct Masks {
     close: u64,
 }
 
+/// The index of the first quote or backslash in `chunk`, 16 when there is none.
+#[cfg(target_arch = "x86_64")]
+fn quote_or_backslash(chunk: &[u8; 16]) -> usize {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    // SAFETY: SSE2 is part of the x86_64 baseline; `chunk` is 16 readable bytes and
+    // `_mm_loadu_si128` has no alignment requirement.
+    let mask = unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let hits = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)));
+        _mm_movemask_epi8(hits) as u32 | 1 << 16
+    };
+    mask.trailing_zeros() as usize
+}
+
 #[cfg(target_arch = "x86_64")]
 fn classify(block: &[u8; 64]) -> Masks {
     // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
@@ -309,6 +364,36 @@ fn classify_sse2(block: &[u8; 64]) -> Masks {
         m.close |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, close)) as u16) << shift;
     }
     m
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn classify_avx2(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    // SAFETY: both halves are 32 readable bytes; `_mm256_loadu_si256` has no alignment requirement.
+    let (lo, hi) = unsafe {
+        (_mm256_loadu_si256(block.as_ptr().cast::<__m256i>()), _mm256_loadu_si256(block[32..].as_ptr().cast::<__m256i>()))
+    };
+    let (quote, backslash, low_bit, open, close) = (
+        _mm256_set1_epi8(b'"' as i8),
+        _mm256_set1_epi8(b'\\' as i8),
+        _mm256_set1_epi8(0x20),
+        _mm256_set1_epi8(b'{' as i8),
+        _mm256_set1_epi8(b'}' as i8),
+    );
+    let (flo, fhi) = (_mm256_or_si256(lo, low_bit), _mm256_or_si256(hi, low_bit));
+    let join = |l: i32, h: i32| u64::from(l as u32) | u64::from(h as u32) << 32;
+    Masks {
+        quote: join(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, quote)), _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, quote))),
+        backslash: join(
+            _mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, backslash)),
+            _mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, backslash)),
+        ),
+        open: join(_mm256_movemask_epi8(_mm256_cmpeq_epi8(flo, open)), _mm256_movemask_epi8(_mm256_cmpeq_epi8(fhi, open))),
+        close: join(_mm256_movemask_epi8(_mm256_cmpeq_epi8(flo, close)), _mm256_movemask_epi8(_mm256_cmpeq_epi8(fhi, close))),
+    }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -356,6 +441,11 @@ mod tests {
             *b = b"{[]}\"\\a;{"[i % 9].wrapping_add((i / 9 % 2) as u8 * 0x80);
         }
         assert_eq!(classify(&block), classify_portable(&block));
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            assert_eq!(unsafe { classify_avx2(&block) }, classify_portable(&block));
+        }
     }
 
     #[test]
