@@ -282,16 +282,17 @@ impl Signed {
     }
 
     /// The same request with one body byte changed: the first letter of the first string value,
-    /// upper-cased, so the body stays valid JSON and only the signature can reject it.
+    /// upper-cased, so the body stays valid JSON (or a valid form holding JSON) and only the
+    /// signature can reject it.
     fn tampered(&self) -> Request {
         let mut request = self.request();
         let body = &mut request.body;
+        let json_string_start = |i: usize| {
+            body[i - 1] == b'"' && body[..i - 1].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b':')
+        };
+        let form_string_start = |i: usize| body[..i].ends_with(b"%3A%22");
         let at = (1..body.len())
-            .find(|&i| {
-                body[i - 1] == b'"'
-                    && body[i].is_ascii_lowercase()
-                    && body[..i - 1].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b':')
-            })
+            .find(|&i| body[i].is_ascii_lowercase() && (json_string_start(i) || form_string_start(i)))
             .expect("the body has a string value starting with a lowercase letter");
         body[at] = body[at].to_ascii_uppercase();
         request
@@ -308,6 +309,8 @@ struct Expect<'a> {
     key: &'a str,
     /// The header carrying the signature, which must be stored redacted.
     signature_header: &'a str,
+    /// The event as sent: each of its fields must be stored as is.
+    event: &'a Value,
 }
 
 /// Posts the tampered request (401), the signed one (2xx) and the tampered one again (401, the
@@ -330,8 +333,7 @@ fn deliver(serving: &Serving, signed: &Signed, expect: &Expect) -> Value {
     let (collection, doc) = &stored[0];
     assert_eq!(collection, expect.collection, "collection of {doc}");
     assert_eq!(doc["_meta"]["webhookId"], expect.key, "key of {doc}");
-    let sent: Value = serde_json::from_slice(&signed.body).unwrap();
-    for (field, value) in sent.as_object().unwrap() {
+    for (field, value) in expect.event.as_object().expect("events are objects") {
         assert_eq!(&doc[field], value, "stored field {field}");
     }
     assert_eq!(
@@ -347,9 +349,8 @@ fn deliver(serving: &Serving, signed: &Signed, expect: &Expect) -> Value {
 
 const STRIPE_SECRET: &str = "whsec_4f0b8c2d9e1a7f3b6c5d8e9f0a1b2c3d";
 
-fn stripe_payment_intent_succeeded() -> String {
-    // Pretty-printed like Stripe's deliveries: the signature covers the raw bytes, whitespace included.
-    serde_json::to_string_pretty(&json!({
+fn stripe_payment_intent_succeeded() -> Value {
+    json!({
         "id": "evt_3QfKz2LkdIwHu7ix0gmR5Ehx",
         "object": "event",
         "api_version": "2025-09-30.clover",
@@ -370,13 +371,15 @@ fn stripe_payment_intent_succeeded() -> String {
         "pending_webhooks": 1,
         "request": {"id": "req_8xBq3Hn2L7cWdp", "idempotency_key": "8d1c6f0e-3f4b-4a53-9b7e-2f1b0a6c9d21"},
         "type": "payment_intent.succeeded"
-    }))
-    .unwrap()
+    })
 }
 
 #[test]
 fn stripe_node_sdk_generate_test_header_string() {
-    let request = json!({"sdk": "stripe", "secret": STRIPE_SECRET, "body": stripe_payment_intent_succeeded()});
+    let event = stripe_payment_intent_succeeded();
+    // Pretty-printed like Stripe's deliveries: the signature covers the raw bytes, whitespace included.
+    let request =
+        json!({"sdk": "stripe", "secret": STRIPE_SECRET, "body": serde_json::to_string_pretty(&event).unwrap()});
     let Some(signed) = sign("stripe_node_sdk_generate_test_header_string", Ecosystem::Node, &request) else {
         return;
     };
@@ -388,6 +391,7 @@ fn stripe_node_sdk_generate_test_header_string() {
             collection: "payment_intent_succeeded",
             key: "evt_3QfKz2LkdIwHu7ix0gmR5Ehx",
             signature_header: "Stripe-Signature",
+            event: &event,
         },
     );
     assert_eq!(doc["_meta"]["eventType"], "payment_intent.succeeded");
@@ -398,20 +402,22 @@ fn stripe_node_sdk_generate_test_header_string() {
 
 const STANDARD_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
-fn standard_webhooks_delivery(sdk: &str, id: &str) -> Value {
-    let body = json!({
+fn standard_webhooks_event(sdk: &str) -> Value {
+    json!({
         "type": "invoice.paid",
         "timestamp": "2026-11-29T01:02:03.456Z",
         "data": {"invoice_id": "inv_2CwH5k9RzP", "customer_id": "cus_8Ld1", "amount_cents": 4900, "currency": "EUR", "via": sdk}
-    });
-    json!({"sdk": sdk, "secret": STANDARD_SECRET, "id": id, "body": body.to_string()})
+    })
 }
 
 /// One SDK signing for the Standard Webhooks connector; `prefix` is the header family the SDK uses
 /// (`webhook-` for the standard, `svix-` for Svix, accepted through the definition's header aliases).
 fn standard_webhooks_case(test: &str, ecosystem: Ecosystem, sdk: &str, prefix: &str) {
+    let event = standard_webhooks_event(sdk);
     let id = format!("msg_2hVqkQ{}{}", sdk.len(), if ecosystem == Ecosystem::Node { "N" } else { "P" });
-    let Some(signed) = sign(test, ecosystem, &standard_webhooks_delivery(sdk, &id)) else {
+    let Some(signed) =
+        sign(test, ecosystem, &json!({"sdk": sdk, "secret": STANDARD_SECRET, "id": &id, "body": event.to_string()}))
+    else {
         return;
     };
     assert_eq!(signed.header(&format!("{prefix}-id")), id, "the SDK request uses {prefix}* headers");
@@ -420,7 +426,7 @@ fn standard_webhooks_case(test: &str, ecosystem: Ecosystem, sdk: &str, prefix: &
     let doc = deliver(
         &serving,
         &signed,
-        &Expect { collection: "events", key: &id, signature_header: &format!("{prefix}-signature") },
+        &Expect { collection: "events", key: &id, signature_header: &format!("{prefix}-signature"), event: &event },
     );
     assert_eq!(doc["_meta"]["eventType"], "invoice.paid");
 }
@@ -495,7 +501,7 @@ fn slack_python_sdk_signature_verifier() {
     let doc = deliver(
         &serving,
         &signed,
-        &Expect { collection: "message", key: "Ev08MFMKH6", signature_header: "X-Slack-Signature" },
+        &Expect { collection: "message", key: "Ev08MFMKH6", signature_header: "X-Slack-Signature", event: &event },
     );
     assert_eq!(doc["_meta"]["eventType"], "message");
 }
@@ -546,7 +552,7 @@ fn github_octokit_webhooks_methods_sign() {
     let doc = deliver(
         &serving,
         &signed,
-        &Expect { collection: "push", key: delivery, signature_header: "X-Hub-Signature-256" },
+        &Expect { collection: "push", key: delivery, signature_header: "X-Hub-Signature-256", event: &push },
     );
     assert_eq!(doc["_meta"]["eventType"], "push");
 }
@@ -580,7 +586,55 @@ fn shopify_api_test_helpers_set_up_valid_request() {
     let doc = deliver(
         &serving,
         &signed,
-        &Expect { collection: "orders_create", key: webhook_id, signature_header: "X-Shopify-Hmac-Sha256" },
+        &Expect {
+            collection: "orders_create",
+            key: webhook_id,
+            signature_header: "X-Shopify-Hmac-Sha256",
+            event: &order,
+        },
     );
     assert_eq!(doc["_meta"]["eventType"], "orders/create");
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value (space as `+`), as GitHub's form
+/// deliveries are written.
+fn form_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn github_octokit_signs_a_form_encoded_delivery() {
+    // With "Content type: application/x-www-form-urlencoded" GitHub sends `payload=<JSON>` and signs
+    // those form bytes; the connector verifies them and captures the JSON of the `payload` field.
+    let issue = json!({
+        "action": "opened",
+        "issue": {"id": 3635482113u64, "number": 1347, "title": "Found a bug", "state": "open", "user": {"login": "octocat", "id": 1}, "body": "I'm having a problem with this & that."},
+        "repository": {"id": 35129377, "name": "widgets", "full_name": "acme/widgets", "private": false},
+        "sender": {"login": "octocat", "id": 1, "type": "User"}
+    });
+    let delivery = "c0ffee00-cd8b-11f0-8f1e-3b5a7d9c2e41";
+    let body = format!("payload={}", form_encode(&issue.to_string()));
+    let request = json!({"sdk": "octokit", "secret": GITHUB_SECRET, "event": "issues", "id": delivery, "body": body});
+    let Some(mut signed) = sign("github_octokit_signs_a_form_encoded_delivery", Ecosystem::Node, &request) else {
+        return;
+    };
+    for (name, value) in &mut signed.headers {
+        if name == "content-type" {
+            *value = "application/x-www-form-urlencoded".into();
+        }
+    }
+    let serving = Serving::start(&Connector::of("github"), &json!({"webhook_secret": [GITHUB_SECRET]}), &[]);
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect { collection: "issues", key: delivery, signature_header: "X-Hub-Signature-256", event: &issue },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "issues.opened");
 }
