@@ -69,9 +69,24 @@ mod sdk {
 
     fn installed(ecosystem: Ecosystem) -> &'static Install {
         match ecosystem {
-            Ecosystem::Node => NODE.get_or_init(|| install(ecosystem)),
+            Ecosystem::Node => NODE.get_or_init(|| {
+                let install = install(ecosystem);
+                if let Install::Ready(dir) = &install {
+                    place_node_script(dir);
+                }
+                install
+            }),
             Ecosystem::Python => PYTHON.get_or_init(|| install(ecosystem)),
         }
+    }
+
+    /// Copies `sign.mjs` beside `node_modules` (ES modules resolve packages next to the importing
+    /// file), once per process and atomically (write, then rename), so that no concurrent `node`
+    /// reads a half-written script.
+    fn place_node_script(dir: &Path) {
+        let partial = dir.join(format!("sign.mjs.{}", std::process::id()));
+        std::fs::copy(sdk_sources().join("sign.mjs"), &partial).expect("copying sign.mjs");
+        std::fs::rename(&partial, dir.join("sign.mjs")).expect("placing sign.mjs");
     }
 
     /// What the installation is made from; an installation whose stamp differs is redone.
@@ -169,6 +184,11 @@ mod sdk {
             }
         }
         std::fs::write(stamp_file(&staging), &stamp).expect("writing the install stamp");
+        if std::fs::read_to_string(stamp_file(&dir)).is_ok_and(|s| s == stamp) {
+            // Another test process finished the same install meanwhile (and may be using it).
+            let _ = std::fs::remove_dir_all(&staging);
+            return Install::Ready(dir);
+        }
         let _ = std::fs::remove_dir_all(&dir);
         if std::fs::rename(&staging, &dir).is_err() {
             // Another test process installed the same pins meanwhile: use its copy.
@@ -222,11 +242,8 @@ mod sdk {
         };
         let mut command = match ecosystem {
             Ecosystem::Node => {
-                // ES modules resolve packages next to the importing file: run a copy beside node_modules.
-                let script = dir.join("sign.mjs");
-                std::fs::copy(sdk_sources().join("sign.mjs"), &script).expect("copying sign.mjs");
                 let mut c = Command::new("node");
-                c.arg(script);
+                c.arg(dir.join("sign.mjs"));
                 c
             }
             Ecosystem::Python => {
