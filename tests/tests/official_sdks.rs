@@ -400,7 +400,9 @@ fn stripe_node_sdk_generate_test_header_string() {
     let Some(signed) = sign("stripe_node_sdk_generate_test_header_string", Ecosystem::Node, &request) else {
         return;
     };
-    let serving = Serving::start(&Connector::of("stripe"), &json!({"signing_secret": [STRIPE_SECRET]}), &[]);
+    // Mid-rotation: the new secret is configured first, the SDK signs with the old one, still valid.
+    let config = json!({"signing_secret": ["whsec_9c1e7a5b3d2f4e6a8b0c1d3e5f7a9b2c", STRIPE_SECRET]});
+    let serving = Serving::start(&Connector::of("stripe"), &config, &[]);
     let doc = deliver(
         &serving,
         &signed,
@@ -412,6 +414,16 @@ fn stripe_node_sdk_generate_test_header_string() {
         },
     );
     assert_eq!(doc["_meta"]["eventType"], "payment_intent.succeeded");
+
+    // Signed by the SDK 400 s ago (Stripe's tolerance is 300 s): rejected, nothing stored.
+    let mut stale_event = event.clone();
+    stale_event["id"] = json!("evt_3QfKz2LkdIwHu7ix1Stale00");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let stale =
+        json!({"sdk": "stripe", "secret": STRIPE_SECRET, "body": stale_event.to_string(), "timestamp": now - 400});
+    let stale = sign("stripe_node_sdk_generate_test_header_string", Ecosystem::Node, &stale).expect("installed above");
+    assert_eq!(post(&serving, &stale.request()).status, 401, "a delivery signed 400 s ago is rejected");
+    assert_eq!(serving.export().len(), 1, "the stale delivery is not stored");
 }
 
 // ---------------------------------------------------------------------------------------------
