@@ -200,6 +200,18 @@ fn a_misspelled_tag_is_one_error_not_one_per_variant() {
 }
 
 #[test]
+fn a_misspelled_tag_does_not_hide_the_mistakes_beside_it() {
+    // The rest of the mapping is checked against the kind the author most likely meant.
+    let text = mutate(&acme_text(), "  type: hmac\n", "  type: hmca\n");
+    let text = mutate(&text, "  algorithm: sha256\n", "  algorithm: sha256\n  colour: blue\n");
+    let (_, findings) = check_json("tag-and-key", &text);
+    assert!(has(&findings, "WG202", None), "{findings:#?}");
+    let unknown_key = findings.iter().find(|f| f["code"] == "WG201").expect("the unknown key is reported");
+    assert_eq!(unknown_key["pointer"], "/authentication/colour");
+    assert_eq!(unknown_key["line"], line_of(&text, "  colour: blue"));
+}
+
+#[test]
 fn authentication_cannot_be_left_out() {
     let t = acme_text();
     let start = t.find("authentication:\n").unwrap();

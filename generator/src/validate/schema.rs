@@ -262,7 +262,18 @@ fn explain_alternatives(
                         explain(inner, doc, out);
                     }
                 }
-                None => out.push(unknown_value(doc, &tag_pointer, Some(&tag), &allowed)),
+                None => {
+                    out.push(unknown_value(doc, &tag_pointer, Some(&tag), &allowed));
+                    // Check the rest of the mapping against the kind the author most likely
+                    // meant, so a misspelled tag does not hide the mistakes beside it.
+                    let meant = closest(given, allowed.iter().map(String::as_str));
+                    let index = meant.and_then(|m| allowed.iter().position(|a| *a == m));
+                    for inner in index.and_then(|i| context.get(i)).map(Vec::as_slice).unwrap_or_default() {
+                        if inner.instance_path().as_str() != tag_pointer {
+                            explain(inner, doc, out);
+                        }
+                    }
+                }
             },
             Some(_) => out.push(unknown_value(doc, &tag_pointer, Some(&tag), &allowed)),
         }
