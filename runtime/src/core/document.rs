@@ -117,16 +117,48 @@ pub(crate) fn push_json_string(out: &mut String, text: &str) {
 /// The `_meta` object of one event.
 pub(crate) fn meta_object(key: &str, received_at: &str, event_type: &str, headers: &str) -> String {
     let mut out = String::with_capacity(64 + key.len() + event_type.len() + headers.len());
+    push_meta(&mut out, key, received_at, event_type, headers);
+    out
+}
+
+/// Appends the `_meta` object of one event.
+fn push_meta(out: &mut String, key: &str, received_at: &str, event_type: &str, headers: &str) {
     out.push_str("{\"webhookId\":");
-    push_json_string(&mut out, key);
+    push_json_string(out, key);
     out.push_str(",\"receivedAt\":");
-    push_json_string(&mut out, received_at);
+    push_json_string(out, received_at);
     out.push_str(",\"eventType\":");
-    push_json_string(&mut out, event_type);
+    push_json_string(out, event_type);
     out.push_str(",\"headers\":");
     out.push_str(headers);
     out.push('}');
-    out
+}
+
+/// The document of an event whose JSON text is `item`, as [`build`] makes it from
+/// [`meta_object`], but for the usual object without a `_meta` member in one pre-sized
+/// buffer: the event's bytes up to its closing brace, then `_meta` written in place.
+pub(crate) fn build_event(
+    item: &str,
+    has_meta: bool,
+    key: &str,
+    received_at: &str,
+    event_type: &str,
+    headers: &str,
+) -> Bytes {
+    let object = item.trim_matches(|c: char| c.is_ascii_whitespace());
+    if has_meta || !object.starts_with('{') {
+        return build(item, has_meta, &meta_object(key, received_at, event_type, headers));
+    }
+    // The object's text ends with `}` (it was validated as an object).
+    let close = object.len() - 1;
+    let empty = object[1..close].trim_matches(|c: char| c.is_ascii_whitespace()).is_empty();
+    let meta_len = 72 + key.len() + received_at.len() + event_type.len() + headers.len();
+    let mut out = String::with_capacity(object.len() + meta_len);
+    out.push_str(&object[..close]);
+    out.push_str(if empty { "\"_meta\":" } else { ",\"_meta\":" });
+    push_meta(&mut out, key, received_at, event_type, headers);
+    out.push('}');
+    Bytes::from(out)
 }
 
 /// The document of an event whose JSON text is `item`. `has_meta` says whether the object
@@ -173,6 +205,11 @@ mod tests {
         assert_eq!(build("[1]", false, "{}"), Bytes::from_static(b"{\"value\":[1],\"_meta\":{}}"));
         let rebuilt: serde_json::Value = serde_json::from_slice(&build("{\"_meta\":1}", true, "{\"k\":2}")).unwrap();
         assert_eq!(rebuilt, serde_json::json!({"_meta_original": 1, "_meta": {"k": 2}}));
+        // The one-buffer path writes what `build` writes.
+        for (item, has_meta) in [("{\"a\":1}", false), (" { } ", false), ("[1]", false), ("{\"_meta\":1}", true)] {
+            let meta = meta_object("k\"1", "2023-11-14T22:13:20Z", "t", "{\"h\":\"v\"}");
+            assert_eq!(build_event(item, has_meta, "k\"1", "2023-11-14T22:13:20Z", "t", "{\"h\":\"v\"}"), build(item, has_meta, &meta));
+        }
         let mut s = String::new();
         push_json_string(&mut s, "a\"\\\u{1}é");
         assert_eq!(s, "\"a\\\"\\\\\\u0001é\"");

@@ -117,6 +117,19 @@ impl<'r> Incoming<'r> {
         if self.body_pointers.is_empty() {
             return Ok(&[]);
         }
+        if self.body_values.get().is_none() && self.body_json.get().is_none() {
+            // Nothing read yet: one validating pass checks the body and finds the pointers
+            // (the scanner's answers are the same on valid JSON; a property test holds them).
+            match self.body_str().and_then(|text| json::resolve_many(text, self.body_pointers)) {
+                Ok(values) => {
+                    let _ = self.body_json.set(Ok(()));
+                    let _ = self.body_values.set(Ok(values));
+                }
+                Err(e) => {
+                    let _ = self.body_json.set(Err(e));
+                }
+            }
+        }
         self.body_json()?;
         self.body_values_unvalidated()
     }

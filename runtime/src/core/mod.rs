@@ -366,11 +366,13 @@ impl Processor {
             _ => discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(scope.raw)),
         };
         let document = if documents {
-            document::build(item, has_meta, &document::meta_object(&key, received_at, &event_type, headers))
+            document::build_event(item, has_meta, &key, received_at, &event_type, headers)
         } else {
             Bytes::new()
         };
-        Some(Event { binding, collection: self.collections[binding].clone(), event_type, key, document })
+        // Routing alone does not name the collection (one allocation less).
+        let collection = if documents { self.collections[binding].clone() } else { String::new() };
+        Some(Event { binding, collection, event_type, key, document })
     }
 
     /// A body that lacks the declared batch shape, as one event of unknown type.

@@ -21,8 +21,9 @@ pub fn resolve_unvalidated<'a, P: AsRef<[String]>>(raw: &'a str, pointers: &[P])
     let start = skip_ws(text, 0);
     // The common case (top-level members only, as `/type` and `/id`): one walk, no grouping.
     if pointers.iter().all(|p| p.as_ref().len() == 1) {
-        let keys: Vec<&str> = pointers.iter().map(|p| p.as_ref()[0].as_str()).collect();
-        return members(text, start, &keys).into_iter().map(|range| range.and_then(|(s, e)| raw.get(s..e))).collect();
+        let mut out = vec![None; pointers.len()];
+        members_into(text, start, pointers.len(), |i| pointers[i].as_ref()[0].as_str(), |i, (s, e)| out[i] = raw.get(s..e));
+        return out;
     }
     let mut out = vec![None; pointers.len()];
     let all: Vec<usize> = (0..pointers.len()).collect();
@@ -70,7 +71,20 @@ fn resolve_into<'a, P: AsRef<[String]>>(
 /// stops as soon as every key is found.
 fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize)>> {
     let mut out = vec![None; keys.len()];
-    let mut missing = keys.len();
+    members_into(text, start, keys.len(), |i| keys[i], |i, range| out[i] = Some(range));
+    out
+}
+
+/// [`members`] without allocating (for up to 64 keys): `key(i)` is the i-th of `count` keys,
+/// and `found(i, range)` is called at most once per key.
+fn members_into<'k>(
+    text: &[u8],
+    start: usize,
+    count: usize,
+    key: impl Fn(usize) -> &'k str,
+    mut found: impl FnMut(usize, (usize, usize)),
+) {
+    let mut done = Found::new(count);
     match text.get(start) {
         Some(b'{') => {
             let mut pos = start + 1;
@@ -80,7 +94,7 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
                     break;
                 }
                 let Some(key_end) = string_end(text, pos + 1) else { break };
-                let key = &text[pos + 1..key_end];
+                let raw_key = &text[pos + 1..key_end];
                 pos = skip_ws(text, key_end + 1);
                 if text.get(pos) != Some(&b':') {
                     break;
@@ -88,13 +102,13 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
                 let value_start = skip_ws(text, pos + 1);
                 let Some(value_end) = skip_value(text, value_start) else { break };
                 // Every wanted key (a repeated pointer asks for the same member twice).
-                for (i, k) in keys.iter().enumerate() {
-                    if out[i].is_none() && key_equals(key, k) {
-                        out[i] = Some((value_start, value_end));
-                        missing -= 1;
+                for i in 0..count {
+                    if !done.has(i) && key_equals(raw_key, key(i)) {
+                        done.mark(i);
+                        found(i, (value_start, value_end));
                     }
                 }
-                if missing == 0 {
+                if done.all() {
                     break;
                 }
                 pos = skip_ws(text, value_end);
@@ -105,21 +119,20 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
             }
         }
         Some(b'[') => {
-            let wanted: Vec<Option<usize>> = keys.iter().map(|k| canonical_index(k)).collect();
-            if wanted.iter().all(Option::is_none) {
-                return out;
+            if (0..count).all(|i| canonical_index(key(i)).is_none()) {
+                return;
             }
             let mut pos = skip_ws(text, start + 1);
             let mut index = 0usize;
             while pos < text.len() && text[pos] != b']' {
                 let Some(value_end) = skip_value(text, pos) else { break };
-                for (i, w) in wanted.iter().enumerate() {
-                    if *w == Some(index) && out[i].is_none() {
-                        out[i] = Some((pos, value_end));
-                        missing -= 1;
+                for i in 0..count {
+                    if !done.has(i) && canonical_index(key(i)) == Some(index) {
+                        done.mark(i);
+                        found(i, (pos, value_end));
                     }
                 }
-                if missing == 0 {
+                if done.all() {
                     break;
                 }
                 pos = skip_ws(text, value_end);
@@ -132,10 +145,38 @@ fn members(text: &[u8], start: usize, keys: &[&str]) -> Vec<Option<(usize, usize
         }
         _ => {}
     }
-    out
+}
+
+/// Which of `count` keys were found: bits for up to 64 keys, a vector beyond.
+struct Found {
+    count: usize,
+    bits: u64,
+    more: Vec<bool>,
+}
+
+impl Found {
+    fn new(count: usize) -> Found {
+        Found { count, bits: 0, more: if count > 64 { vec![false; count - 64] } else { Vec::new() } }
+    }
+    fn has(&self, i: usize) -> bool {
+        if i < 64 { self.bits >> i & 1 == 1 } else { self.more[i - 64] }
+    }
+    fn mark(&mut self, i: usize) {
+        if i < 64 {
+            self.bits |= 1 << i;
+        } else {
+            self.more[i - 64] = true;
+        }
+    }
+    fn all(&self) -> bool {
+        let low = self.count.min(64);
+        let full = if low == 64 { u64::MAX } else { (1u64 << low) - 1 };
+        self.bits == full && self.more.iter().all(|&b| b)
+    }
 }
 
 /// Whether a raw (still escaped) key equals an unescaped pointer segment.
+#[inline]
 fn key_equals(raw_key: &[u8], wanted: &str) -> bool {
     // Unescaping always shortens a key, so an escaped key is longer than what it means: keys
     // of the same length are equal exactly when their bytes are and the raw key has no

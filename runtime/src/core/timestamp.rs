@@ -27,8 +27,8 @@ fn parse_integer(text: &str) -> Option<Millis> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
+    let (whole, fraction) = match digits.bytes().position(|b| b == b'.') {
+        Some(dot) => (&digits[..dot], Some(&digits[dot + 1..])),
         None => (digits, None),
     };
     if whole.is_empty() || whole.len() > 18 || !whole.bytes().all(|b| b.is_ascii_digit()) {

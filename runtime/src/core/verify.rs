@@ -57,7 +57,9 @@ pub fn parse_signature_header<'a>(value: &'a str, format: &SignatureFormat) -> P
         }
         SignatureFormat::KeyValueList { separator, signature_key, timestamp_key } => {
             for_each_piece(value, separator, |pair| {
-                let Some((key, v)) = pair.split_once('=') else { return };
+                // A byte search: pairs are short, a searcher's setup costs more than the scan.
+                let Some(eq) = pair.bytes().position(|b| b == b'=') else { return };
+                let (key, v) = (&pair[..eq], &pair[eq + 1..]);
                 let (key, v) = (key.trim(), v.trim());
                 if key == signature_key && !v.is_empty() {
                     parsed.signatures.push(v);
