@@ -23,7 +23,7 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// A push to the repository (not tags). Sent for up to 20 commits per push; with more than 3 branches pushed at once, not sent by default.
+    /// A push to the repository (not tags). `commits` lists at most the 20 latest commits (`total_commits_count` has the number); a push that changes more than 3 branches at once sends no event by default (`push_event_hooks_limit`).
     ///
     /// Values: `Push Hook`. Collection: `push`.
     Push,
@@ -71,10 +71,10 @@ pub enum EventType {
     ///
     /// Values: `Emoji Hook`. Collection: `emoji`.
     Emoji,
-    /// A project or group access token will expire in seven days (or one, thirty and sixty days, depending on settings).
+    /// A project or group access token (`object_kind` access_token) or deploy token (`object_kind` deploy_token) will expire in 1 or 7 days, or 30 or 60 days when configured (`event_name` expiring_access_token / expiring_deploy_token).
     ///
-    /// Values: `Resource Access Token Hook`. Collection: `access_tokens`.
-    AccessTokens,
+    /// Values: `Resource Access Token Hook`, `Resource Deploy Token Hook`. Collection: `expiring_tokens`.
+    ExpiringTokens,
     /// A milestone was created, closed, reopened or deleted.
     ///
     /// Values: `Milestone Hook`. Collection: `milestones`.
@@ -115,7 +115,7 @@ impl EventType {
         EventType::FeatureFlags,
         EventType::Releases,
         EventType::Emoji,
-        EventType::AccessTokens,
+        EventType::ExpiringTokens,
         EventType::Milestones,
         EventType::Vulnerabilities,
         EventType::Members,
@@ -142,7 +142,10 @@ impl EventType {
             "Release Hook" => ::std::option::Option::Some(EventType::Releases),
             "Emoji Hook" => ::std::option::Option::Some(EventType::Emoji),
             "Resource Access Token Hook" => {
-                ::std::option::Option::Some(EventType::AccessTokens)
+                ::std::option::Option::Some(EventType::ExpiringTokens)
+            }
+            "Resource Deploy Token Hook" => {
+                ::std::option::Option::Some(EventType::ExpiringTokens)
             }
             "Milestone Hook" => ::std::option::Option::Some(EventType::Milestones),
             "Vulnerability Hook" => {
@@ -170,7 +173,7 @@ impl EventType {
             EventType::FeatureFlags => 9,
             EventType::Releases => 10,
             EventType::Emoji => 11,
-            EventType::AccessTokens => 12,
+            EventType::ExpiringTokens => 12,
             EventType::Milestones => 13,
             EventType::Vulnerabilities => 14,
             EventType::Members => 15,
@@ -194,7 +197,7 @@ impl EventType {
             EventType::FeatureFlags => Collection::FeatureFlags,
             EventType::Releases => Collection::Releases,
             EventType::Emoji => Collection::Emoji,
-            EventType::AccessTokens => Collection::AccessTokens,
+            EventType::ExpiringTokens => Collection::ExpiringTokens,
             EventType::Milestones => Collection::Milestones,
             EventType::Vulnerabilities => Collection::Vulnerabilities,
             EventType::Members => Collection::Members,
@@ -217,7 +220,7 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// A push to the repository (not tags). Sent for up to 20 commits per push; with more than 3 branches pushed at once, not sent by default.
+    /// A push to the repository (not tags). `commits` lists at most the 20 latest commits (`total_commits_count` has the number); a push that changes more than 3 branches at once sends no event by default (`push_event_hooks_limit`).
     #[serde(rename = "push")]
     Push,
     /// Tags were created or deleted in the repository.
@@ -253,9 +256,9 @@ pub enum Collection {
     /// An emoji reaction was added or removed.
     #[serde(rename = "emoji")]
     Emoji,
-    /// A project or group access token will expire in seven days (or one, thirty and sixty days, depending on settings).
-    #[serde(rename = "access_tokens")]
-    AccessTokens,
+    /// A project or group access token (`object_kind` access_token) or deploy token (`object_kind` deploy_token) will expire in 1 or 7 days, or 30 or 60 days when configured (`event_name` expiring_access_token / expiring_deploy_token).
+    #[serde(rename = "expiring_tokens")]
+    ExpiringTokens,
     /// A milestone was created, closed, reopened or deleted.
     #[serde(rename = "milestones")]
     Milestones,
@@ -293,7 +296,7 @@ impl Collection {
         Collection::FeatureFlags,
         Collection::Releases,
         Collection::Emoji,
-        Collection::AccessTokens,
+        Collection::ExpiringTokens,
         Collection::Milestones,
         Collection::Vulnerabilities,
         Collection::Members,
@@ -317,7 +320,7 @@ impl Collection {
             Collection::FeatureFlags => "feature_flags",
             Collection::Releases => "releases",
             Collection::Emoji => "emoji",
-            Collection::AccessTokens => "access_tokens",
+            Collection::ExpiringTokens => "expiring_tokens",
             Collection::Milestones => "milestones",
             Collection::Vulnerabilities => "vulnerabilities",
             Collection::Members => "members",
@@ -342,7 +345,7 @@ impl Collection {
             Collection::FeatureFlags => 9,
             Collection::Releases => 10,
             Collection::Emoji => 11,
-            Collection::AccessTokens => 12,
+            Collection::ExpiringTokens => 12,
             Collection::Milestones => 13,
             Collection::Vulnerabilities => 14,
             Collection::Members => 15,
@@ -465,7 +468,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "push".to_owned(),
                     values: ::std::vec::Vec::from(["Push Hook".to_owned()]),
-                    description: "A push to the repository (not tags). Sent for up to 20 commits per push; with more than 3 branches pushed at once, not sent by default."
+                    description: "A push to the repository (not tags). `commits` lists at most the 20 latest commits (`total_commits_count` has the number); a push that changes more than 3 branches at once sends no event by default (`push_event_hooks_limit`)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -561,11 +564,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     schema: ::std::option::Option::None,
                 },
                 model::EventType {
-                    collection: "access_tokens".to_owned(),
+                    collection: "expiring_tokens".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Resource Access Token Hook".to_owned(),
+                        "Resource Deploy Token Hook".to_owned(),
                     ]),
-                    description: "A project or group access token will expire in seven days (or one, thirty and sixty days, depending on settings)."
+                    description: "A project or group access token (`object_kind` access_token) or deploy token (`object_kind` deploy_token) will expire in 1 or 7 days, or 30 or 60 days when configured (`event_name` expiring_access_token / expiring_deploy_token)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -1376,7 +1380,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 expect: model::Expectation::Captured {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
-                            collection: "access_tokens".to_owned(),
+                            collection: "expiring_tokens".to_owned(),
                             event_type: "Resource Access Token Hook".to_owned(),
                             key: "4d0a3b12-6c1e-4f2a-9b7d-5e1f00a0b0cc".to_owned(),
                         },
@@ -1831,6 +1835,56 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                             collection: "push".to_owned(),
                             event_type: "Push Hook".to_owned(),
                             key: "13792a34-cac6-4fda-95a8-c58e00a3954e".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "deploy_token".to_owned(),
+                description: "A `Resource Deploy Token Hook` delivery (a project deploy token about to expire; GitLab's documented example, abridged), keyed by Idempotency-Key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://docs.gitlab.com/user/project/integrations/webhook_events/#project-and-group-deploy-token-events"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    ("secret_token".to_owned(), json("[\"gitlab-test-token-8f3a2c\"]")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "Idempotency-Key".to_owned(),
+                            "4d0a3b13-6c1e-4f2a-9b7d-5e1f00a0b0d3".to_owned(),
+                        ),
+                        (
+                            "X-Gitlab-Event".to_owned(),
+                            "Resource Deploy Token Hook".to_owned(),
+                        ),
+                        (
+                            "X-Gitlab-Instance".to_owned(),
+                            "https://gitlab.example.com".to_owned(),
+                        ),
+                        (
+                            "X-Gitlab-Token".to_owned(),
+                            "gitlab-test-token-8f3a2c".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object_kind\":\"deploy_token\",\"project\":{\"id\":2,\"name\":\"Gitlab Test\",\"web_url\":\"https://gitlab.example.com/gitlab-org/gitlab-test\",\"path_with_namespace\":\"gitlab-org/gitlab-test\",\"default_branch\":\"master\"},\"object_attributes\":{\"user_id\":1,\"created_at\":\"2025-06-16 14:10:57 UTC\",\"id\":1,\"name\":\"Test Deploy Token\",\"expires_at\":\"2025-06-23\"},\"event_name\":\"expiring_deploy_token\"}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "expiring_tokens".to_owned(),
+                            event_type: "Resource Deploy Token Hook".to_owned(),
+                            key: "4d0a3b13-6c1e-4f2a-9b7d-5e1f00a0b0d3".to_owned(),
                         },
                     ]),
                 },

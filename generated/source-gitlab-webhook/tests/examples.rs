@@ -255,6 +255,18 @@ fn example_rotated_token_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "rotated_token");
 }
 #[test]
+fn example_deploy_token() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "deploy_token");
+}
+#[test]
+fn example_deploy_token_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "deploy_token");
+}
+#[test]
+fn example_deploy_token_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "deploy_token");
+}
+#[test]
 fn router_agrees_with_definition() {
     ::webhook_runtime::testing::check_router(&VENDOR);
 }
