@@ -67,10 +67,14 @@ pub enum EventType {
     ///
     /// Values: `group_resubscribe`. Collection: `group_resubscribe`.
     GroupResubscribe,
+    /// Account: SendGrid took a compliance action on the account (`type`: compliance_suspend, compliance_deactivate, compliance_ban, compliance_reactivate…). Sent only when the webhook's Account Status Change action is ticked.
+    ///
+    /// Values: `account_status_change`. Collection: `account_status_change`.
+    AccountStatusChange,
 }
 impl EventType {
     /// Every event type, in definition order.
-    pub const ALL: [EventType; 11] = [
+    pub const ALL: [EventType; 12] = [
         EventType::Processed,
         EventType::Dropped,
         EventType::Delivered,
@@ -82,6 +86,7 @@ impl EventType {
         EventType::Unsubscribe,
         EventType::GroupUnsubscribe,
         EventType::GroupResubscribe,
+        EventType::AccountStatusChange,
     ];
     /// The event type a discriminator value belongs to: exact values first, then glob
     /// patterns in definition order; `None` for a type the definition does not know.
@@ -102,6 +107,9 @@ impl EventType {
             "group_resubscribe" => {
                 ::std::option::Option::Some(EventType::GroupResubscribe)
             }
+            "account_status_change" => {
+                ::std::option::Option::Some(EventType::AccountStatusChange)
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -119,6 +127,7 @@ impl EventType {
             EventType::Unsubscribe => 8,
             EventType::GroupUnsubscribe => 9,
             EventType::GroupResubscribe => 10,
+            EventType::AccountStatusChange => 11,
         }
     }
     /// The collection this type is captured into.
@@ -135,6 +144,7 @@ impl EventType {
             EventType::Unsubscribe => Collection::Unsubscribe,
             EventType::GroupUnsubscribe => Collection::GroupUnsubscribe,
             EventType::GroupResubscribe => Collection::GroupResubscribe,
+            EventType::AccountStatusChange => Collection::AccountStatusChange,
         }
     }
 }
@@ -184,13 +194,16 @@ pub enum Collection {
     /// Engagement: the recipient resubscribed to an unsubscribe group (`asm_group_id`).
     #[serde(rename = "group_resubscribe")]
     GroupResubscribe,
+    /// Account: SendGrid took a compliance action on the account (`type`: compliance_suspend, compliance_deactivate, compliance_ban, compliance_reactivate…). Sent only when the webhook's Account Status Change action is ticked.
+    #[serde(rename = "account_status_change")]
+    AccountStatusChange,
     /// Twilio SendGrid events of types this connector does not know yet, captured so nothing is lost.
     #[serde(rename = "other_events")]
     OtherEvents,
 }
 impl Collection {
     /// Every collection, in binding order.
-    pub const ALL: [Collection; 12] = [
+    pub const ALL: [Collection; 13] = [
         Collection::Processed,
         Collection::Dropped,
         Collection::Delivered,
@@ -202,6 +215,7 @@ impl Collection {
         Collection::Unsubscribe,
         Collection::GroupUnsubscribe,
         Collection::GroupResubscribe,
+        Collection::AccountStatusChange,
         Collection::OtherEvents,
     ];
     /// The collection's name.
@@ -218,6 +232,7 @@ impl Collection {
             Collection::Unsubscribe => "unsubscribe",
             Collection::GroupUnsubscribe => "group_unsubscribe",
             Collection::GroupResubscribe => "group_resubscribe",
+            Collection::AccountStatusChange => "account_status_change",
             Collection::OtherEvents => "other_events",
         }
     }
@@ -235,7 +250,8 @@ impl Collection {
             Collection::Unsubscribe => 8,
             Collection::GroupUnsubscribe => 9,
             Collection::GroupResubscribe => 10,
-            Collection::OtherEvents => 11,
+            Collection::AccountStatusChange => 11,
+            Collection::OtherEvents => 12,
         }
     }
 }
@@ -433,6 +449,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     enabled: true,
                     schema: ::std::option::Option::None,
                 },
+                model::EventType {
+                    collection: "account_status_change".to_owned(),
+                    values: ::std::vec::Vec::from(["account_status_change".to_owned()]),
+                    description: "Account: SendGrid took a compliance action on the account (`type`: compliance_suspend, compliance_deactivate, compliance_ban, compliance_reactivate…). Sent only when the webhook's Account Status Change action is ticked."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::None,
+                },
             ]),
             unknown_types: model::UnknownTypes {
                 action: model::UnknownTypeAction::Capture,
@@ -469,7 +493,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 description: "The SDK's signed vector: one dropped event, the array followed by CR LF, verified with the published verification key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -515,10 +539,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "sdk_vector_wrong_key".to_owned(),
-                description: "The SDK vector checked with the key of the older SDK vector: rejected."
+                description: "Derived from the SDK vector: checked with the key of the older SDK vector (MFkw…QmGUhA==): rejected."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -557,10 +581,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "sdk_vector_bad_timestamp".to_owned(),
-                description: "The SDK's 'should reject for bad timestamp' case: the signed vector with another timestamp text: rejected."
+                description: "Derived from the SDK vector: the timestamp header one second later (1600112503), so the signed message differs: rejected."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -599,10 +623,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "sdk_vector_without_crlf".to_owned(),
-                description: "The SDK vector with the trailing CR LF removed: the signed bytes differ, rejected."
+                description: "Derived from the SDK vector: the trailing CR LF removed, so the signed bytes differ: rejected."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -640,11 +664,231 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
             },
             model::Example {
+                name: "sdk_vector_multiple_events".to_owned(),
+                description: "The SDK's 'should verify a valid multi event signature' vector: a processed and a blocked bounce event, CR LF after each event; two documents keyed by sg_event_id."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEQ4LIFtWztlsF7skFqOncjD1lun4H5w8XOhyOArHW9RcIx/FfEzx6cikC/yPfUvwaX/JScE7Fc9CJD2afQ9Ok3Q==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1619651159),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEYCIQC/I4o6vCgqRYrTljjoVWB/GRWNtxeePlLMHr3x9ETeRQIhAIpV+03nREPTTHWSW0wIOA0EoMPdcNgXa70yCaqDJlu5"
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "1619651159".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "[{\"email\":\"invalid@gmail.com\",\"event\":\"processed\",\"send_at\":0,\"sg_event_id\":\"cHJvY2Vzc2VkLTE5OTQyMTEyLXFOd0JMZ1BRUWpXNkRKdktRd1NBYnctMA\",\"sg_message_id\":\"qNwBLgPQQjW6DJvKQwSAbw.filterdrecv-canary-547b64655b-cw6zx-1-6089EA4A-56.0\",\"smtp-id\":\"<qNwBLgPQQjW6DJvKQwSAbw@ismtpd0178p1mdw1.sendgrid.net>\",\"timestamp\":1619651146},\r\n{\"email\":\"invalid@gmail.com\",\"event\":\"bounce\",\"ip\":\"167.89.101.76\",\"reason\":\"552 5.2.2 The email account that you tried to reach is over quota and inactive. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaPerm c17si1130468pgv.34 - gsmtp\",\"sg_event_id\":\"Ym91bmNlLTAtMTk5NDIxMTItcU53QkxnUFFRalc2REp2S1F3U0Fidy0w\",\"sg_message_id\":\"qNwBLgPQQjW6DJvKQwSAbw.filterdrecv-canary-547b64655b-cw6zx-1-6089EA4A-56.0\",\"smtp-id\":\"<qNwBLgPQQjW6DJvKQwSAbw@ismtpd0178p1mdw1.sendgrid.net>\",\"status\":\"5.2.2\",\"timestamp\":1619651147,\"tls\":1,\"type\":\"blocked\"}]\r\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "processed".to_owned(),
+                            event_type: "processed".to_owned(),
+                            key: "cHJvY2Vzc2VkLTE5OTQyMTEyLXFOd0JMZ1BRUWpXNkRKdktRd1NBYnctMA"
+                                .to_owned(),
+                        },
+                        model::ExpectedDocument {
+                            collection: "bounce".to_owned(),
+                            event_type: "bounce".to_owned(),
+                            key: "Ym91bmNlLTAtMTk5NDIxMTItcU53QkxnUFFRalc2REp2S1F3U0Fidy0w"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "sdk_vector_invalid_key".to_owned(),
+                description: "The SDK's 'should reject for invalid key' case: the single-event vector checked with the key MFkw…zpA==."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEqTxd43gyp8IOEto2LdIfjRQrIbsd4SXZkLW6jDutdhXSJCWHw8REntlo7aNDthvj+y7GjUuFDb/R1NGe1OPzpA==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1600112502),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM="
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "1600112502".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\",\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492}]\r\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "sdk_vector_bad_payload".to_owned(),
+                description: "The SDK's 'should reject for bad payload' case: the body `payload` with the vector's signature."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1600112502),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM="
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "1600112502".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some("payload".to_owned()),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "sdk_vector_bad_signature".to_owned(),
+                description: "The SDK's 'should reject for bad signature' case: another DER signature (MEUCIQCt…j/0=) over the single-event vector."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1600112502),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0="
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "1600112502".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\",\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492}]\r\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
+                name: "sdk_vector_timestamp_text".to_owned(),
+                description: "The SDK's 'should reject for bad timestamp' case: the timestamp header is the text `timestamp`."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/498e2329e87d804d83f4a7b519d33fa09198d0ca/packages/eventwebhook/src/eventwebhook.spec.js"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1600112502),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM="
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "timestamp".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\",\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492}]\r\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Rejected {
+                    status: 401,
+                },
+            },
+            model::Example {
                 name: "sdk_vector_object_payload".to_owned(),
                 description: "The older SDK vector (key MFkw…QmGUhA==, timestamp 1588788367): its payload is a JSON object, not SendGrid's array, so it verifies and is kept whole in the catch-all."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/31bf6a020b7076f003a92b93baf8a054282a9838/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -693,7 +937,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 description: "The older SDK vector's 'should reject for bad signature' case (one character changed): rejected."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/eventwebhook/src/eventwebhook.spec.js"
+                    "https://github.com/sendgrid/sendgrid-nodejs/blob/31bf6a020b7076f003a92b93baf8a054282a9838/packages/eventwebhook/src/eventwebhook.spec.js"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -1309,6 +1553,54 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                             collection: "delivered".to_owned(),
                             event_type: "delivered".to_owned(),
                             key: "ZGVsaXZlcmVkLWJhdGNoLTAwMDI".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "event_account_status_change".to_owned(),
+                description: "An account status change event (compliance suspension) in a one-element batch signed with a test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "verification_key".to_owned(),
+                        json(
+                            "[\"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/VmPwawgTJCqn5HU4rietsMaMDkWuC+5/hT1+tuiWljS/DOtegTM6h3CnQaLTuSBTpG3Tn0TEN2x3055UhOC3w==\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1700000100),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                            "MEUCIQC17PUpkd7jgZfUmD5xy1DAVCQYhhqtg3333fWwkm8qugIgTWbOaE7Ibt9zvRJK9Ft31lx76X/Na2CHu07f8rXA4do="
+                                .to_owned(),
+                        ),
+                        (
+                            "X-Twilio-Email-Event-Webhook-Timestamp".to_owned(),
+                            "1700000100".to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "[{\"event\":\"account_status_change\",\"sg_event_id\":\"YWNjb3VudC1zdGF0dXMtY2hhbmdlLTAwMDE\",\"timestamp\":1700000050,\"type\":\"compliance_suspend\"}]\r\n"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "account_status_change".to_owned(),
+                            event_type: "account_status_change".to_owned(),
+                            key: "YWNjb3VudC1zdGF0dXMtY2hhbmdlLTAwMDE".to_owned(),
                         },
                     ]),
                 },

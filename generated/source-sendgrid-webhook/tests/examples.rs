@@ -31,6 +31,34 @@ fn example_sdk_vector_without_crlf() {
     ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_without_crlf");
 }
 #[test]
+fn example_sdk_vector_multiple_events() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_multiple_events");
+}
+#[test]
+fn example_sdk_vector_multiple_events_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "sdk_vector_multiple_events");
+}
+#[test]
+fn example_sdk_vector_multiple_events_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "sdk_vector_multiple_events");
+}
+#[test]
+fn example_sdk_vector_invalid_key() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_invalid_key");
+}
+#[test]
+fn example_sdk_vector_bad_payload() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_bad_payload");
+}
+#[test]
+fn example_sdk_vector_bad_signature() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_bad_signature");
+}
+#[test]
+fn example_sdk_vector_timestamp_text() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_timestamp_text");
+}
+#[test]
 fn example_sdk_vector_object_payload() {
     ::webhook_runtime::testing::run_example(&VENDOR, "sdk_vector_object_payload");
 }
@@ -192,6 +220,18 @@ fn example_batch_blocked_and_delivered_tampered() {
 #[test]
 fn example_batch_blocked_and_delivered_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "batch_blocked_and_delivered");
+}
+#[test]
+fn example_event_account_status_change() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "event_account_status_change");
+}
+#[test]
+fn example_event_account_status_change_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "event_account_status_change");
+}
+#[test]
+fn example_event_account_status_change_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "event_account_status_change");
 }
 #[test]
 fn router_agrees_with_definition() {
