@@ -23,23 +23,23 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// Meetings API events: meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_shared, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.risk_alert, meeting.device_tested.
+    /// Meetings API events (meeting.*), including meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.aic_transcript_completed, meeting.rtms_started, meeting.rtms_stopped, meeting.rtms_interrupted.
     ///
     /// Values: `meeting.*`. Collection: `meeting`.
     Meeting,
-    /// Webinar events: webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting.
+    /// Webinar events (webinar.*), including webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting, webinar.rtms_started, webinar.rtms_stopped, webinar.rtms_interrupted.
     ///
     /// Values: `webinar.*`. Collection: `webinar`.
     Webinar,
-    /// Cloud Recording events: recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated.
+    /// Cloud Recording events (recording.*), including recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated.
     ///
     /// Values: `recording.*`. Collection: `recording`.
     Recording,
-    /// User events: user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated.
+    /// User events (user.*), including user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated.
     ///
     /// Values: `user.*`. Collection: `user`.
     User,
-    /// Account events: account.created, account.updated, account.disassociated, account.settings_updated, account.lock_settings_updated, account.vanity_url_approved, account.vanity_url_rejected.
+    /// Account events (account.*), including account.created, account.updated, account.disassociated, account.settings_updated, account.vanity_url_approved, account.vanity_url_rejected.
     ///
     /// Values: `account.*`. Collection: `account`.
     Account,
@@ -47,23 +47,23 @@ pub enum EventType {
     ///
     /// Values: `app_deauthorized`. Collection: `app_deauthorized`.
     AppDeauthorized,
-    /// Zoom Phone events: phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, phone.call_history_completed, phone.peering_number_*, phone.device_registration, phone.emergency_alert, and the other phone.* events of the Zoom Phone API.
+    /// Zoom Phone events (phone.*), including phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.callee_call_history_completed, phone.caller_call_history_completed, phone.call_log_deleted, phone.call_history_deleted, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, and the other phone.* events of the Zoom Phone API.
     ///
     /// Values: `phone.*`. Collection: `phone`.
     Phone,
-    /// Team Chat events: chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API.
+    /// Team Chat events, including chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API.
     ///
     /// Values: `chat_message.*`, `chat_channel.*`, `team_chat.*`. Collection: `team_chat`.
     TeamChat,
-    /// Zoom Rooms events: zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out, zoomroom.sensor_data, and the other zoomroom.* events.
+    /// Zoom Rooms events (zoomroom.*), including zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out.
     ///
     /// Values: `zoomroom.*`. Collection: `zoom_room`.
     ZoomRoom,
-    /// Zoom Contact Center events (contact_center.engagement_*, contact_center.agent_*, contact_center.queue_*, …).
+    /// Zoom Contact Center events (contact_center.*), including contact_center.user_status_changed, contact_center.voice_rtms_started, contact_center.voice_rtms_stopped, contact_center.voice_rtms_interrupted and the engagement events.
     ///
     /// Values: `contact_center.*`. Collection: `contact_center`.
     ContactCenter,
-    /// Video SDK events: session.started, session.ended, session.user_joined, session.user_left, session.recording_*, session.live_streaming_*, session.sharing_*, and the other session.* events.
+    /// Video SDK events (session.*), including session.started, session.ended, session.user_joined, session.user_left, session.rtms_started, session.rtms_stopped, and the session recording, live-streaming and sharing events.
     ///
     /// Values: `session.*`. Collection: `video_sdk_session`.
     VideoSdkSession,
@@ -178,37 +178,37 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// Meetings API events: meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_shared, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.risk_alert, meeting.device_tested.
+    /// Meetings API events (meeting.*), including meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.aic_transcript_completed, meeting.rtms_started, meeting.rtms_stopped, meeting.rtms_interrupted.
     #[serde(rename = "meeting")]
     Meeting,
-    /// Webinar events: webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting.
+    /// Webinar events (webinar.*), including webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting, webinar.rtms_started, webinar.rtms_stopped, webinar.rtms_interrupted.
     #[serde(rename = "webinar")]
     Webinar,
-    /// Cloud Recording events: recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated.
+    /// Cloud Recording events (recording.*), including recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated.
     #[serde(rename = "recording")]
     Recording,
-    /// User events: user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated.
+    /// User events (user.*), including user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated.
     #[serde(rename = "user")]
     User,
-    /// Account events: account.created, account.updated, account.disassociated, account.settings_updated, account.lock_settings_updated, account.vanity_url_approved, account.vanity_url_rejected.
+    /// Account events (account.*), including account.created, account.updated, account.disassociated, account.settings_updated, account.vanity_url_approved, account.vanity_url_rejected.
     #[serde(rename = "account")]
     Account,
     /// A user uninstalled or deauthorized the app; Zoom requires the app to delete the user's data.
     #[serde(rename = "app_deauthorized")]
     AppDeauthorized,
-    /// Zoom Phone events: phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, phone.call_history_completed, phone.peering_number_*, phone.device_registration, phone.emergency_alert, and the other phone.* events of the Zoom Phone API.
+    /// Zoom Phone events (phone.*), including phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.callee_call_history_completed, phone.caller_call_history_completed, phone.call_log_deleted, phone.call_history_deleted, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, and the other phone.* events of the Zoom Phone API.
     #[serde(rename = "phone")]
     Phone,
-    /// Team Chat events: chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API.
+    /// Team Chat events, including chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API.
     #[serde(rename = "team_chat")]
     TeamChat,
-    /// Zoom Rooms events: zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out, zoomroom.sensor_data, and the other zoomroom.* events.
+    /// Zoom Rooms events (zoomroom.*), including zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out.
     #[serde(rename = "zoom_room")]
     ZoomRoom,
-    /// Zoom Contact Center events (contact_center.engagement_*, contact_center.agent_*, contact_center.queue_*, …).
+    /// Zoom Contact Center events (contact_center.*), including contact_center.user_status_changed, contact_center.voice_rtms_started, contact_center.voice_rtms_stopped, contact_center.voice_rtms_interrupted and the engagement events.
     #[serde(rename = "contact_center")]
     ContactCenter,
-    /// Video SDK events: session.started, session.ended, session.user_joined, session.user_left, session.recording_*, session.live_streaming_*, session.sharing_*, and the other session.* events.
+    /// Video SDK events (session.*), including session.started, session.ended, session.user_joined, session.user_left, session.rtms_started, session.rtms_stopped, and the session recording, live-streaming and sharing events.
     #[serde(rename = "video_sdk_session")]
     VideoSdkSession,
     /// Zoom events of types this connector does not know yet, captured so nothing is lost.
@@ -430,7 +430,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "meeting".to_owned(),
                     values: ::std::vec::Vec::from(["meeting.*".to_owned()]),
-                    description: "Meetings API events: meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_shared, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.risk_alert, meeting.device_tested."
+                    description: "Meetings API events (meeting.*), including meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.aic_transcript_completed, meeting.rtms_started, meeting.rtms_stopped, meeting.rtms_interrupted."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -438,7 +438,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "webinar".to_owned(),
                     values: ::std::vec::Vec::from(["webinar.*".to_owned()]),
-                    description: "Webinar events: webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting."
+                    description: "Webinar events (webinar.*), including webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting, webinar.rtms_started, webinar.rtms_stopped, webinar.rtms_interrupted."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -446,7 +446,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "recording".to_owned(),
                     values: ::std::vec::Vec::from(["recording.*".to_owned()]),
-                    description: "Cloud Recording events: recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated."
+                    description: "Cloud Recording events (recording.*), including recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -454,7 +454,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "user".to_owned(),
                     values: ::std::vec::Vec::from(["user.*".to_owned()]),
-                    description: "User events: user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated."
+                    description: "User events (user.*), including user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::None,
@@ -462,7 +462,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "account".to_owned(),
                     values: ::std::vec::Vec::from(["account.*".to_owned()]),
-                    description: "Account events: account.created, account.updated, account.disassociated, account.settings_updated, account.lock_settings_updated, account.vanity_url_approved, account.vanity_url_rejected."
+                    description: "Account events (account.*), including account.created, account.updated, account.disassociated, account.settings_updated, account.vanity_url_approved, account.vanity_url_rejected."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -478,7 +478,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "phone".to_owned(),
                     values: ::std::vec::Vec::from(["phone.*".to_owned()]),
-                    description: "Zoom Phone events: phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, phone.call_history_completed, phone.peering_number_*, phone.device_registration, phone.emergency_alert, and the other phone.* events of the Zoom Phone API."
+                    description: "Zoom Phone events (phone.*), including phone.callee_answered, phone.callee_ended, phone.callee_missed, phone.callee_rejected, phone.callee_ringing, phone.caller_connected, phone.caller_ended, phone.caller_ringing, phone.callee_call_log_completed, phone.caller_call_log_completed, phone.callee_call_history_completed, phone.caller_call_history_completed, phone.call_log_deleted, phone.call_history_deleted, phone.recording_completed, phone.recording_started, phone.recording_stopped, phone.recording_transcript_completed, phone.voicemail_received, phone.voicemail_transcript_completed, phone.sms_received, phone.sms_sent, phone.sms_sent_failed, and the other phone.* events of the Zoom Phone API."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -490,7 +490,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         "chat_channel.*".to_owned(),
                         "team_chat.*".to_owned(),
                     ]),
-                    description: "Team Chat events: chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API."
+                    description: "Team Chat events, including chat_message.sent, chat_message.updated, chat_message.deleted, chat_message.replied, chat_channel.created, chat_channel.updated, chat_channel.deleted, chat_channel.member_invited, chat_channel.member_joined, chat_channel.member_left, chat_channel.member_removed, and the team_chat.* events of the Team Chat API."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -498,7 +498,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "zoom_room".to_owned(),
                     values: ::std::vec::Vec::from(["zoomroom.*".to_owned()]),
-                    description: "Zoom Rooms events: zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out, zoomroom.sensor_data, and the other zoomroom.* events."
+                    description: "Zoom Rooms events (zoomroom.*), including zoomroom.alert, zoomroom.delayed_alert, zoomroom.checked_in, zoomroom.checked_out."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -506,7 +506,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "contact_center".to_owned(),
                     values: ::std::vec::Vec::from(["contact_center.*".to_owned()]),
-                    description: "Zoom Contact Center events (contact_center.engagement_*, contact_center.agent_*, contact_center.queue_*, …)."
+                    description: "Zoom Contact Center events (contact_center.*), including contact_center.user_status_changed, contact_center.voice_rtms_started, contact_center.voice_rtms_stopped, contact_center.voice_rtms_interrupted and the engagement events."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -514,7 +514,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "video_sdk_session".to_owned(),
                     values: ::std::vec::Vec::from(["session.*".to_owned()]),
-                    description: "Video SDK events: session.started, session.ended, session.user_joined, session.user_left, session.recording_*, session.live_streaming_*, session.sharing_*, and the other session.* events."
+                    description: "Video SDK events (session.*), including session.started, session.ended, session.user_joined, session.user_left, session.rtms_started, session.rtms_stopped, and the session recording, live-streaming and sharing events."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -1235,8 +1235,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
             },
             model::Example {
-                name: "contact_center_engagement_started".to_owned(),
-                description: "A contact_center.engagement_started event from Zoom Contact Center (abridged)."
+                name: "contact_center_user_status_changed".to_owned(),
+                description: "A contact_center.user_status_changed event from Zoom Contact Center (abridged)."
                     .to_owned(),
                 source: ::std::option::Option::Some(
                     "https://developers.zoom.us/docs/api/webhooks/".to_owned(),
@@ -1256,16 +1256,16 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ("x-zm-request-timestamp".to_owned(), "1626231501".to_owned()),
                         (
                             "x-zm-signature".to_owned(),
-                            "v0=95aba8d083ff64a5694f42ce481e930cd3fe0a1a7ef70a85d7a3a7be5f1fbdd6"
+                            "v0=c4c0406e83ae475234bcbd27c66e64443d9ef99a1323278f7d10e40055e10e1a"
                                 .to_owned(),
                         ),
                         (
                             "x-zm-trackingid".to_owned(),
-                            "v=2.0&s=1&c=aw1_c_3007daf83e06e560391a2ddf".to_owned(),
+                            "v=2.0&s=1&c=aw1_c_1b65ee70ea219ccdfe8c4403".to_owned(),
                         ),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"event\":\"contact_center.engagement_started\",\"event_ts\":1626231500000,\"payload\":{\"account_id\":\"AAAAAABBBB\",\"object\":{\"engagement_id\":\"3XilEfOvQEKRIWMWhX1jDg\",\"channel\":\"voice\",\"direction\":\"inbound\",\"start_time\":\"2021-07-14T02:58:20Z\",\"flow_id\":\"wkVJQfr5T2a7OQjy3J8Blw\",\"queue_id\":\"ZWQ2JjVkNmQtNjM0Yi00\"}}}"
+                        "{\"event\":\"contact_center.user_status_changed\",\"event_ts\":1626231500000,\"payload\":{\"account_id\":\"AAAAAABBBB\",\"object\":{\"user_id\":\"z8yCxTTTTSiw02QgCAp8uQ\",\"user_display_name\":\"Jill Chill\",\"current_status_id\":\"1\",\"current_status_name\":\"Ready\",\"previous_status_id\":\"2\",\"previous_status_name\":\"Not Ready\",\"date_time\":\"2021-07-14T02:58:20Z\"}}}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -1274,8 +1274,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
                             collection: "contact_center".to_owned(),
-                            event_type: "contact_center.engagement_started".to_owned(),
-                            key: "3007daf83e06e560391a2ddfaa73019b4793405e4c39bfd2d875baeec0500a88"
+                            event_type: "contact_center.user_status_changed".to_owned(),
+                            key: "1b65ee70ea219ccdfe8c440394350cf5b32e6a5d95eb97ab7d8d51a16619d436"
                                 .to_owned(),
                         },
                     ]),

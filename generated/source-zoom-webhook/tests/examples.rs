@@ -162,24 +162,24 @@ fn example_zoomroom_checked_in_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "zoomroom_checked_in");
 }
 #[test]
-fn example_contact_center_engagement_started() {
+fn example_contact_center_user_status_changed() {
     ::webhook_runtime::testing::run_example(
         &VENDOR,
-        "contact_center_engagement_started",
+        "contact_center_user_status_changed",
     );
 }
 #[test]
-fn example_contact_center_engagement_started_tampered() {
+fn example_contact_center_user_status_changed_tampered() {
     ::webhook_runtime::testing::run_tampered(
         &VENDOR,
-        "contact_center_engagement_started",
+        "contact_center_user_status_changed",
     );
 }
 #[test]
-fn example_contact_center_engagement_started_unknown_type() {
+fn example_contact_center_user_status_changed_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(
         &VENDOR,
-        "contact_center_engagement_started",
+        "contact_center_user_status_changed",
     );
 }
 #[test]
