@@ -708,8 +708,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             rejected_status: 400,
         },
         delivery: model::Delivery {
-            timeout_seconds: ::std::option::Option::Some(10),
-            retries: "Jira retries a delivery when the answer is 408, 409, 425, 429 or 5xx, or the connection fails or times out, up to 5 times with back-off; a delivery may arrive up to about 30 minutes late. Retried deliveries carry `X-Atlassian-Webhook-Retry` (the retry count) and the same `X-Atlassian-Webhook-Identifier`. Other statuses are not retried."
+            timeout_seconds: ::std::option::Option::None,
+            retries: "Jira retries a delivery when the answer is 408, 409, 425, 429 or 5xx, or the connection fails or times out, with back-off; a delivery may arrive up to about 30 minutes late. Retried deliveries carry `X-Atlassian-Webhook-Retry` (the retry count) and the same `X-Atlassian-Webhook-Identifier`. Other statuses are not retried. `X-Atlassian-Webhook-Flow` is `Primary` for the event itself (delivered within about 30 seconds) or `Secondary` for the fallout of bulk or cascading changes (within about 15 minutes). Atlassian does not state the response timeout on the webhooks page (third-party guides report 20 seconds): answer quickly."
                 .to_owned(),
             retry_horizon_hours: 1,
             disabling: ::std::option::Option::Some(
