@@ -349,7 +349,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
                 "Create the subscription: `POST https://api.calendly.com/webhook_subscriptions` with `Authorization: Bearer <token>` and the JSON body `{\"url\": \"<connector public HTTPS URL>\", \"events\": [\"invitee.created\", \"invitee.canceled\", …], \"organization\": \"<organization URI>\", \"scope\": \"organization\", \"signing_key\": \"<the same key>\"}` (use `\"scope\": \"user\"` plus `\"user\": \"<user URI>\"` for one user's events; `GET https://api.calendly.com/users/me` returns both URIs). `routing_form_submission.created` only allows the `organization` scope."
                     .to_owned(),
-                "For an OAuth app, Calendly generates the signing key itself (you cannot pass `signing_key`): copy it from the app's page in the Calendly developer portal (**My apps → your app → Webhook signing key**) into `signing_key`."
+                "For an OAuth app, Calendly generates the signing key itself (you cannot pass `signing_key`): copy it from your OAuth app's details in the Calendly developer portal (developer.calendly.com, where the app's client id and secret are shown) into `signing_key`."
                     .to_owned(),
                 "Without a signing key Calendly sends no `Calendly-Webhook-Signature` header and the connector rejects every delivery: always create the subscription with one."
                     .to_owned(),
