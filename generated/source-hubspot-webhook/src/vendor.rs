@@ -363,7 +363,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Contact events: contact.creation, contact.deletion, contact.propertyChange, contact.merge, contact.associationChange, contact.restore, contact.privacyDeletion."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "companies".to_owned(),
@@ -371,7 +375,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Company events: company.creation, company.deletion, company.propertyChange, company.merge, company.associationChange, company.restore."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "deals".to_owned(),
@@ -379,7 +387,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deal events: deal.creation, deal.deletion, deal.propertyChange, deal.merge, deal.associationChange, deal.restore."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "tickets".to_owned(),
@@ -387,7 +399,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Ticket events: ticket.creation, ticket.deletion, ticket.propertyChange, ticket.merge, ticket.associationChange, ticket.restore."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "products".to_owned(),
@@ -395,7 +411,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Product events: product.creation, product.deletion, product.propertyChange, product.merge, product.restore."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "line_items".to_owned(),
@@ -403,7 +423,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Line item events: line_item.creation, line_item.deletion, line_item.propertyChange, line_item.merge, line_item.associationChange, line_item.restore."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "conversations".to_owned(),
@@ -411,7 +435,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Conversations inbox events: conversation.creation, conversation.deletion, conversation.privacyDeletion, conversation.propertyChange, conversation.newMessage."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "objects".to_owned(),
@@ -419,7 +447,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Generic (object-type-based) subscriptions, for custom objects and other object types, with `objectTypeId`: object.creation, object.deletion, object.propertyChange, object.associationChange, object.merge, object.restore."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"One HubSpot webhook event (fields documented on the Webhooks API page).\",\"properties\":{\"appId\":{\"description\":\"The ID of the app receiving the notification.\",\"type\":\"integer\"},\"attemptNumber\":{\"description\":\"Which attempt this is, from 0; a retry has a higher number.\",\"type\":\"integer\"},\"changeFlag\":{\"description\":\"The kind of change (NEW, DELETED, MERGED, RESTORED, …).\",\"type\":\"string\"},\"changeSource\":{\"description\":\"What caused the change (CRM, CRM_UI, FORM, IMPORT, API, INTEGRATION, …).\",\"type\":\"string\"},\"eventId\":{\"description\":\"The ID of the event that triggered this notification; not guaranteed to be unique.\",\"type\":\"integer\"},\"objectId\":{\"description\":\"The ID of the object that changed (contact, company, deal, ticket, product, line item, conversation thread).\",\"type\":\"integer\"},\"objectTypeId\":{\"description\":\"Generic subscriptions: the object type (`0-1` contacts, `2-…` custom objects).\",\"type\":\"string\"},\"occurredAt\":{\"description\":\"When the event occurred, in milliseconds since the Unix epoch.\",\"type\":\"integer\"},\"portalId\":{\"description\":\"The customer's HubSpot account ID.\",\"type\":\"integer\"},\"propertyName\":{\"description\":\"Property change events: the property that changed.\",\"type\":\"string\"},\"propertyValue\":{\"description\":\"Property change events: its new value.\",\"type\":\"string\"},\"sourceId\":{\"description\":\"Who or what made the change (`userId:…`), when known.\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The ID of the subscription that triggered the notification.\",\"type\":\"integer\"},\"subscriptionType\":{\"description\":\"The subscribed event type (`contact.creation`, …).\",\"type\":\"string\"}},\"required\":[\"eventId\",\"subscriptionId\",\"portalId\",\"occurredAt\",\"subscriptionType\",\"attemptNumber\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
