@@ -727,7 +727,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     values: ::std::vec::Vec::from(["incident.acknowledged".to_owned()]),
                     description: "Sent when an incident is acknowledged.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_annotated".to_owned(),
@@ -735,7 +739,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when a note is added to an incident (`data.type` incident_note)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_conference_bridge_updated".to_owned(),
@@ -745,7 +753,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident's conference bridge number and/or conference bridge url is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_custom_field_values_updated".to_owned(),
@@ -755,7 +767,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident's custom fields values are updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_delegated".to_owned(),
@@ -763,7 +779,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident has been reassigned to another escalation policy."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_escalated".to_owned(),
@@ -771,7 +791,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident has been escalated to another user in the same escalation level."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_incident_type_changed".to_owned(),
@@ -781,7 +805,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident has changed its incident type."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_priority_updated".to_owned(),
@@ -791,7 +819,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when the priority of an incident has changed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_reassigned".to_owned(),
@@ -799,21 +831,33 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident has been reassigned to another user."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_reopened".to_owned(),
                     values: ::std::vec::Vec::from(["incident.reopened".to_owned()]),
                     description: "Sent when an incident is reopened.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_resolved".to_owned(),
                     values: ::std::vec::Vec::from(["incident.resolved".to_owned()]),
                     description: "Sent when an incident is resolved.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_responder_added".to_owned(),
@@ -823,7 +867,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when a responder has been added to an incident (`data.type` incident_responder)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_responder_replied".to_owned(),
@@ -833,7 +881,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when a responder replies to a request (`data.type` incident_responder)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_role_assigned".to_owned(),
@@ -841,7 +893,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident role is assigned or unassigned."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_service_updated".to_owned(),
@@ -851,7 +907,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when the service of an incident has changed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_status_update_published".to_owned(),
@@ -861,7 +921,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when a status update is added to an incident (`data.type` incident_status_update)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_task_completed".to_owned(),
@@ -870,21 +934,33 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "Sent when an incident task is completed.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_task_created".to_owned(),
                     values: ::std::vec::Vec::from(["incident.task.created".to_owned()]),
                     description: "Sent when an incident task is created.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_task_updated".to_owned(),
                     values: ::std::vec::Vec::from(["incident.task.updated".to_owned()]),
                     description: "Sent when an incident task is updated.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_triggered".to_owned(),
@@ -892,7 +968,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident is newly created/triggered."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_unacknowledged".to_owned(),
@@ -901,7 +981,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "Sent when an incident is unacknowledged.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_action_invocation_created".to_owned(),
@@ -911,7 +995,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident action invocation is created."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_action_invocation_terminated".to_owned(),
@@ -921,7 +1009,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident action invocation is terminated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_action_invocation_updated".to_owned(),
@@ -931,7 +1023,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident action invocation is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_workflow_started".to_owned(),
@@ -941,7 +1037,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident workflow starts (`data.type` incident_workflow_instance)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incident_workflow_completed".to_owned(),
@@ -951,14 +1051,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an incident workflow completes (`data.type` incident_workflow_instance)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "service_created".to_owned(),
                     values: ::std::vec::Vec::from(["service.created".to_owned()]),
                     description: "Sent when a service is created.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "service_custom_field_values_updated".to_owned(),
@@ -968,21 +1076,33 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when a service's custom fields values are updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "service_deleted".to_owned(),
                     values: ::std::vec::Vec::from(["service.deleted".to_owned()]),
                     description: "Sent when a service is deleted.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "service_updated".to_owned(),
                     values: ::std::vec::Vec::from(["service.updated".to_owned()]),
                     description: "Sent when a service is updated.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"properties\":{\"agent\":{\"description\":\"Who or what initiated the event (a resource reference), or null for automation.\",\"type\":[\"object\",\"null\"]},\"client\":{\"description\":\"Where the event was triggered, or null.\",\"type\":[\"object\",\"null\"]},\"data\":{\"description\":\"Data specific to the event type.\",\"type\":\"object\"},\"event_type\":{\"description\":\"The type of the event (e.g. `incident.priority_updated`).\",\"type\":\"string\"},\"id\":{\"description\":\"The unique id of the event.\",\"type\":\"string\"},\"occurred_at\":{\"description\":\"When the event occurred (ISO 8601).\",\"format\":\"date-time\",\"type\":\"string\"},\"resource_type\":{\"description\":\"The root resource type this event is about (`incident` or `service`).\",\"type\":\"string\"}},\"required\":[\"id\",\"event_type\",\"resource_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
