@@ -35,11 +35,11 @@ pub enum EventType {
     ///
     /// Values: `ENTITLEMENT_CREATE`. Collection: `entitlement_create`.
     EntitlementCreate,
-    /// An entitlement was updated (for example a subscription renewed or ended). Offered in the developer portal; marked unstable in discord-api-types.
+    /// An entitlement was updated (/event/data is the entitlement object).
     ///
     /// Values: `ENTITLEMENT_UPDATE`. Collection: `entitlement_update`.
     EntitlementUpdate,
-    /// An entitlement was deleted (refund or removal). Offered in the developer portal; marked unstable in discord-api-types.
+    /// An entitlement was deleted (/event/data is the entitlement object).
     ///
     /// Values: `ENTITLEMENT_DELETE`. Collection: `entitlement_delete`.
     EntitlementDelete,
@@ -188,10 +188,10 @@ pub enum Collection {
     /// An entitlement was created: a user purchased or was granted an SKU of the app (/event/data is an entitlement object).
     #[serde(rename = "entitlement_create")]
     EntitlementCreate,
-    /// An entitlement was updated (for example a subscription renewed or ended). Offered in the developer portal; marked unstable in discord-api-types.
+    /// An entitlement was updated (/event/data is the entitlement object).
     #[serde(rename = "entitlement_update")]
     EntitlementUpdate,
-    /// An entitlement was deleted (refund or removal). Offered in the developer portal; marked unstable in discord-api-types.
+    /// An entitlement was deleted (/event/data is the entitlement object).
     #[serde(rename = "entitlement_delete")]
     EntitlementDelete,
     /// A user was added to a Quest (currently unavailable, per Discord).
@@ -435,7 +435,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "entitlement_update".to_owned(),
                     values: ::std::vec::Vec::from(["ENTITLEMENT_UPDATE".to_owned()]),
-                    description: "An entitlement was updated (for example a subscription renewed or ended). Offered in the developer portal; marked unstable in discord-api-types."
+                    description: "An entitlement was updated (/event/data is the entitlement object)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -443,7 +443,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "entitlement_delete".to_owned(),
                     values: ::std::vec::Vec::from(["ENTITLEMENT_DELETE".to_owned()]),
-                    description: "An entitlement was deleted (refund or removal). Offered in the developer portal; marked unstable in discord-api-types."
+                    description: "An entitlement was deleted (/event/data is the entitlement object)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -527,11 +527,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(3),
-            retries: "Events must be acknowledged with a 2xx (204) within 3 seconds. Unacknowledged events are retried by Discord; webhook events are not real-time and not guaranteed to arrive in order, and a retried event carries the same body."
+            retries: "Events must be acknowledged with a 204 and no body within 3 seconds. An unacknowledged event is retried several times with exponential backoff for up to 10 minutes, with the same body. Webhook events are not real-time and not guaranteed to arrive in order."
                 .to_owned(),
-            retry_horizon_hours: 24,
+            retry_horizon_hours: 1,
             disabling: ::std::option::Option::Some(
-                "If the URL fails too often, Discord stops sending webhook events to it and notifies the app's owner by email; save the URL again in the developer portal to resume."
+                "If the app fails to respond too often, Discord stops sending webhook events and notifies the owner by email. Discord also sends routine security checks with deliberately invalid signatures; an endpoint that does not answer them with 401 has its Webhook Events URL removed (email and system DM)."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
@@ -539,7 +539,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "Discord requires 401 for requests whose signature does not verify, and checks it when the URL is saved."
+                "401 is required for a request whose signature does not verify; Discord checks it when the URL is saved and routinely afterwards."
                     .to_owned(),
             ),
         },
@@ -788,10 +788,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "application_authorized".to_owned(),
-                description: "An APPLICATION_AUTHORIZED event as in the docs' example (a user installed the app to their account)."
+                description: "A APPLICATION_AUTHORIZED event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -814,13 +814,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "af5a1e488f73859ddcec0ecef0b8162eb8d84c8fb2ce725ef6b75c564dd2af8219a9b7673a8f1f6e1e5d8f6296d7d50d91c433f39b01143b0bbdf9fe9aa6a406"
+                            "e65f29eb6658f052e28dbb4ff5b254ba26bc551cb304ad7bbdef8eac07884ce755a365408fd8ddd5fa1565a833b6269836553d730d97058b31457dbe2967360d"
                                 .to_owned(),
                         ),
                         ("X-Signature-Timestamp".to_owned(), "1729262574".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"APPLICATION_AUTHORIZED\",\"timestamp\":\"2024-10-18T14:42:53.064834\",\"data\":{\"integration_type\":1,\"scopes\":[\"applications.commands\"],\"user\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0}}}}"
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"APPLICATION_AUTHORIZED\",\n    \"timestamp\": \"2024-10-18T14:42:53.064834\",\n    \"data\": {\n      \"integration_type\": 1,\n      \"scopes\": [\n        \"applications.commands\"\n      ],\n      \"user\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      }\n    }\n  }\n}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -830,7 +830,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         model::ExpectedDocument {
                             collection: "application_authorized".to_owned(),
                             event_type: "APPLICATION_AUTHORIZED".to_owned(),
-                            key: "314196d376b0985d886efb7fcb3906e1472627bae9395e5d509aebc9beb8db25"
+                            key: "e550d1445b385f27b50acd39e980fbb0821b39400e7e95c63e0c45d0284d7679"
                                 .to_owned(),
                         },
                     ]),
@@ -838,9 +838,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "application_deauthorized".to_owned(),
-                description: "An APPLICATION_DEAUTHORIZED event.".to_owned(),
+                description: "A APPLICATION_DEAUTHORIZED event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
+                    .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -851,7 +852,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                     ),
                 ]),
-                now: ::std::option::Option::Some(1729262600),
+                now: ::std::option::Option::Some(1729262575),
                 request: model::ExampleRequest {
                     method: model::Method::Post,
                     path: "/".to_owned(),
@@ -863,13 +864,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "3e9b49175fbab64622fc173002997b877df7c22ce39ab7fa37a4e732f17f872bd84223b98a532ed25dd7504f3a85a3a7718cb8bbc0723dae18d6b6d69ae4a009"
+                            "814ccb56f2b7a18f69c595f49e88913f127be728f9e58f7270de21960c6a5d3be04a7e04baac88df6c14800f8faef3d867268c66a0b5abb7c6fb2e7542d2180f"
                                 .to_owned(),
                         ),
-                        ("X-Signature-Timestamp".to_owned(), "1729262600".to_owned()),
+                        ("X-Signature-Timestamp".to_owned(), "1729262575".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"APPLICATION_DEAUTHORIZED\",\"timestamp\":\"2024-10-18T14:43:20.118233\",\"data\":{\"user\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0}}}}"
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"APPLICATION_DEAUTHORIZED\",\n    \"timestamp\": \"2024-10-18T14:42:53.064834\",\n    \"data\": {\n      \"user\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      }\n    }\n  }\n}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -879,7 +880,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         model::ExpectedDocument {
                             collection: "application_deauthorized".to_owned(),
                             event_type: "APPLICATION_DEAUTHORIZED".to_owned(),
-                            key: "174f4e35c9f06f4d8946a6881cd0a993ad9b8a4c18532f14d43b16f2d76c1ab3"
+                            key: "5f8f53d3d40bb7d70e35063567553cb7e7340f102b4936856674059dce3c06d5"
                                 .to_owned(),
                         },
                     ]),
@@ -887,10 +888,210 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "entitlement_create".to_owned(),
-                description: "An ENTITLEMENT_CREATE event: a user subscribed to an SKU (entitlement object abridged)."
+                description: "A ENTITLEMENT_CREATE event: the docs' example, byte for byte, signed with the test key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262576),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "8bdfad4616c269a372a0ca3c6fb5c94ad16a37c0c6ece5b89d8be81bef69fb7aa7d6175b67e41d6d7e57c166487742d6a40ca6f01ceeb89e1d2bfb5027d9e009"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262576".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"ENTITLEMENT_CREATE\",\n    \"timestamp\": \"2024-10-18T18:41:21.109604\",\n    \"data\": {\n      \"application_id\": \"1234560123453231555\",\n      \"consumed\": false,\n      \"deleted\": false,\n      \"gift_code_flags\": 0,\n      \"id\": \"1234505980407808808\",\n      \"promotion_id\": null,\n      \"sku_id\": \"123489045643835123\",\n      \"type\": 4,\n      \"user_id\": \"111178765189277770\"\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "entitlement_create".to_owned(),
+                            event_type: "ENTITLEMENT_CREATE".to_owned(),
+                            key: "a42d859192ca5b291846b7ef1bd38e2428956dcc92e2a1a57b98d6ec0d74ab91"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "entitlement_update".to_owned(),
+                description: "A ENTITLEMENT_UPDATE event: the docs' example, byte for byte, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262577),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "b3e7f309017ea10acb1bb563d6a8e44ab8531a1d28c0c5f0e281a227ad48d8e61021a9f99b003c6f6de82d1bb7d67ea08c1e3d41fffcc5ad6a45a5d49d27db00"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262577".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"ENTITLEMENT_UPDATE\",\n    \"timestamp\": \"2024-10-18T18:41:21.109604\",\n    \"data\": {\n      \"application_id\": \"1234560123453231555\",\n      \"consumed\": false,\n      \"deleted\": false,\n      \"gift_code_flags\": 0,\n      \"id\": \"1234505980407808808\",\n      \"promotion_id\": null,\n      \"sku_id\": \"123489045643835123\",\n      \"type\": 4,\n      \"user_id\": \"111178765189277770\"\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "entitlement_update".to_owned(),
+                            event_type: "ENTITLEMENT_UPDATE".to_owned(),
+                            key: "e607bfdb4fdf9e4993f12e789ab42ef3407f77f7b8e92b169e5eae6b8ef8522b"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "entitlement_delete".to_owned(),
+                description: "A ENTITLEMENT_DELETE event: the docs' example, byte for byte, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262578),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "04b0bab6c034dd9065bd1b15c370df5e4111d6c1e32bd154c867c940e82ea531a2e3e03b1dfe46d900db786fb94040e0b8fc67f1e02e58b1effe36884ea41105"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262578".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"ENTITLEMENT_DELETE\",\n    \"timestamp\": \"2024-10-18T18:41:21.109604\",\n    \"data\": {\n      \"application_id\": \"1234560123453231555\",\n      \"consumed\": false,\n      \"deleted\": true,\n      \"gift_code_flags\": 0,\n      \"id\": \"1234505980407808808\",\n      \"promotion_id\": null,\n      \"sku_id\": \"123489045643835123\",\n      \"type\": 4,\n      \"user_id\": \"111178765189277770\"\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "entitlement_delete".to_owned(),
+                            event_type: "ENTITLEMENT_DELETE".to_owned(),
+                            key: "b9a0b76f414e5742638edba9f96ef796d3bd31a25533683027fbfdb57e13c541"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "lobby_message_create".to_owned(),
+                description: "A LOBBY_MESSAGE_CREATE event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262579),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "28de303aae0c70c3df9b5b5badabf127b6994b8282f0d66743016d4874afb8205c75f28c4dc3698462779362c807329dcc1567f74928196ef114ae838fd59b07"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262579".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"LOBBY_MESSAGE_CREATE\",\n    \"timestamp\": \"2024-10-18T18:41:21.109604\",\n    \"data\": {\n      \"id\": \"1397729799727878254\",\n      \"type\": 0,\n      \"content\": \"welcome to the party!\",\n      \"lobby_id\": \"1397729744753266719\",\n      \"channel_id\": \"1397729744753266719\",\n      \"author\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      },\n      \"flags\": 65536,\n      \"application_id\": \"1234567765431056709\"\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "lobby_message_create".to_owned(),
+                            event_type: "LOBBY_MESSAGE_CREATE".to_owned(),
+                            key: "395c147dac1f3bcfd53802abeceeb71220682dc3e5a3fb3aa2ee536256315c4a"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "lobby_message_update".to_owned(),
+                description: "A LOBBY_MESSAGE_UPDATE event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -913,13 +1114,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "7accef9ab24e18ce4fe19186c014cd57bf253e88fc541573d6db170c51c00f0643aef8a3da73f977a01f02dd593b8271dc52668b3f7b5da5f518bf0795b1960c"
+                            "9cc7ec9a4407ac3b0e2d60fcacfbd6df0b4e662730e585b55308a339662d2808bbfd4b74c209a44eae06be4a64627ed4ed6be5de9b66a718fe477ddd3757720b"
                                 .to_owned(),
                         ),
                         ("X-Signature-Timestamp".to_owned(), "1729262580".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"ENTITLEMENT_CREATE\",\"timestamp\":\"2024-10-18T14:43:00.518431\",\"data\":{\"id\":\"1083167266843861053\",\"sku_id\":\"1083167152867237888\",\"application_id\":\"1234560123453231555\",\"user_id\":\"111111111111111111\",\"promotion_id\":null,\"type\":8,\"deleted\":false,\"gift_code_flags\":0,\"consumed\":false,\"starts_at\":\"2024-10-18T14:43:00.000000+00:00\",\"ends_at\":\"2024-11-18T14:43:00.000000+00:00\",\"subscription_id\":\"1083167266843861054\"}}}"
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"LOBBY_MESSAGE_UPDATE\",\n    \"timestamp\": \"2025-08-05T20:39:19.587872\",\n    \"data\": {\n      \"id\": \"1402390388030832792\",\n      \"type\": 0,\n      \"content\": \"noice\",\n      \"lobby_id\": \"1402385687281537066\",\n      \"channel_id\": \"1402389638311841883\",\n      \"author\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      },\n      \"edited_timestamp\": \"2025-08-05T20:39:19.557970+00:00\",\n      \"flags\": 0,\n      \"timestamp\": \"2025-08-05T20:38:43.660000+00:00\"\n    }\n  }\n}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -927,20 +1128,20 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 expect: model::Expectation::Captured {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
-                            collection: "entitlement_create".to_owned(),
-                            event_type: "ENTITLEMENT_CREATE".to_owned(),
-                            key: "3cad02f60bf15b116137496c4358fc380d31af511593e1724bdcb29bf9123331"
+                            collection: "lobby_message_update".to_owned(),
+                            event_type: "LOBBY_MESSAGE_UPDATE".to_owned(),
+                            key: "5b03d9ee4b52239181223c3374560c21d70619bb578648841abbec2e70d88fa5"
                                 .to_owned(),
                         },
                     ]),
                 },
             },
             model::Example {
-                name: "entitlement_update".to_owned(),
-                description: "An ENTITLEMENT_UPDATE event: the subscription renewed."
+                name: "lobby_message_delete".to_owned(),
+                description: "A LOBBY_MESSAGE_DELETE event: the docs' example, byte for byte, signed with the test key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -951,7 +1152,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                     ),
                 ]),
-                now: ::std::option::Option::Some(1731941000),
+                now: ::std::option::Option::Some(1729262581),
                 request: model::ExampleRequest {
                     method: model::Method::Post,
                     path: "/".to_owned(),
@@ -963,13 +1164,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "fe73ff6b94a76b7b0b75b9c2d542f695bc7836caf62aa4ae58f8d079ef3ef7860c7a822a5b7d932410964c15b6c214aa1b179119bfeeb9a25dbbef3dc8fb1f06"
+                            "3ae6b7c22927d70dc7104bd85282218e18c75c2726f041be81eab7964a7479b6bef07e80416b7d58ebfcca5f9986a0a32252956afe1491ec881ce533a7c3f201"
                                 .to_owned(),
                         ),
-                        ("X-Signature-Timestamp".to_owned(), "1731941000".to_owned()),
+                        ("X-Signature-Timestamp".to_owned(), "1729262581".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"ENTITLEMENT_UPDATE\",\"timestamp\":\"2024-11-18T14:43:20.000000\",\"data\":{\"id\":\"1083167266843861053\",\"sku_id\":\"1083167152867237888\",\"application_id\":\"1234560123453231555\",\"user_id\":\"111111111111111111\",\"promotion_id\":null,\"type\":8,\"deleted\":false,\"gift_code_flags\":0,\"consumed\":false,\"starts_at\":\"2024-10-18T14:43:00.000000+00:00\",\"ends_at\":\"2024-12-18T14:43:00.000000+00:00\",\"subscription_id\":\"1083167266843861054\"}}}"
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"LOBBY_MESSAGE_DELETE\",\n    \"timestamp\": \"2025-08-05T21:44:09.412957\",\n    \"data\": {\n      \"id\": \"1402406637632884857\",\n      \"lobby_id\": \"1402399883394285659\"\n    }\n  }\n}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -977,20 +1178,20 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 expect: model::Expectation::Captured {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
-                            collection: "entitlement_update".to_owned(),
-                            event_type: "ENTITLEMENT_UPDATE".to_owned(),
-                            key: "bfb9f3b1cb8c4d82445360e24ba43c7d04a80bae141652eb923f7ca94370d2de"
+                            collection: "lobby_message_delete".to_owned(),
+                            event_type: "LOBBY_MESSAGE_DELETE".to_owned(),
+                            key: "ac0ff57295e5650198c4642bc5ea296419f56bbc13ea30d079c9e4fc152a0795"
                                 .to_owned(),
                         },
                     ]),
                 },
             },
             model::Example {
-                name: "entitlement_delete".to_owned(),
-                description: "An ENTITLEMENT_DELETE event: the entitlement was refunded."
+                name: "game_direct_message_create".to_owned(),
+                description: "A GAME_DIRECT_MESSAGE_CREATE event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -1001,7 +1202,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                     ),
                 ]),
-                now: ::std::option::Option::Some(1729300000),
+                now: ::std::option::Option::Some(1729262582),
                 request: model::ExampleRequest {
                     method: model::Method::Post,
                     path: "/".to_owned(),
@@ -1013,13 +1214,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "04eb0baf0efec7eeba971bff0b962ac54fb83b28227b7c50c503c770bd0bf9f28fe120a5063ab5a1c06e1688caa875e9350bb5f54cc52711799c0a3eb7e74c05"
+                            "20e27d12f7a3dc81c790f2804de59e4d373298b4d5618a7d234448cff2a1d95f879d00904b0bd91f5bafb8fa01fd6499d5b8ccec666325f3cba6a1a20b136501"
                                 .to_owned(),
                         ),
-                        ("X-Signature-Timestamp".to_owned(), "1729300000".to_owned()),
+                        ("X-Signature-Timestamp".to_owned(), "1729262582".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"ENTITLEMENT_DELETE\",\"timestamp\":\"2024-10-19T01:06:40.000000\",\"data\":{\"id\":\"1083167266843861053\",\"sku_id\":\"1083167152867237888\",\"application_id\":\"1234560123453231555\",\"user_id\":\"111111111111111111\",\"promotion_id\":null,\"type\":8,\"deleted\":true,\"gift_code_flags\":0,\"consumed\":false,\"starts_at\":\"2024-10-18T14:43:00.000000+00:00\",\"ends_at\":\"2024-11-18T14:43:00.000000+00:00\",\"subscription_id\":\"1083167266843861054\"}}}"
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"GAME_DIRECT_MESSAGE_CREATE\",\n    \"timestamp\": \"2025-08-14T18:09:38.063234\",\n    \"data\": {\n      \"id\": \"1405614357781545021\",\n      \"type\": 0,\n      \"content\": \"get in friend, we're going raiding\",\n      \"channel_id\": \"1405604229820715098\",\n      \"author\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      },\n      \"timestamp\": \"2025-08-14T18:09:37.947000+00:00\",\n      \"application_id\": \"1234567765431056709\",\n      \"attachments\": []\n    }\n  }\n}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -1027,9 +1228,109 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 expect: model::Expectation::Captured {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
-                            collection: "entitlement_delete".to_owned(),
-                            event_type: "ENTITLEMENT_DELETE".to_owned(),
-                            key: "e5165014c611ba762079dfbc0ea70fdc479b3e5bb6d57eb1225945f582760040"
+                            collection: "game_direct_message_create".to_owned(),
+                            event_type: "GAME_DIRECT_MESSAGE_CREATE".to_owned(),
+                            key: "579b94630b43db1daaeff924c67cb48d89f7c9b25648ecbd91f2e7d07e1c106d"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "game_direct_message_update".to_owned(),
+                description: "A GAME_DIRECT_MESSAGE_UPDATE event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262583),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "9eaa6d939073f35b6942aed3ff1fb25d5902ca10c9423587ea9400be40bbcea5829f723ed9a9772146c66f03cd09bdf7b5780e6cf47c31452fb976520ae3b50d"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262583".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"GAME_DIRECT_MESSAGE_UPDATE\",\n    \"timestamp\": \"2025-08-14T16:44:31.847073\",\n    \"data\": {\n      \"id\": \"1405591838810706081\",\n      \"content\": \"almost ready to queue?\",\n      \"channel_id\": \"1404960877324533784\",\n      \"author\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      },\n      \"recipient_id\": \"1404960877324533784\"\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "game_direct_message_update".to_owned(),
+                            event_type: "GAME_DIRECT_MESSAGE_UPDATE".to_owned(),
+                            key: "e98babc2b026f7f79785bcbe15ad7646f6ef2bc6cebf7bbf8581fc42b530ebe3"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "game_direct_message_delete".to_owned(),
+                description: "A GAME_DIRECT_MESSAGE_DELETE event: the docs' example, with its `// user data` placeholder filled with an example user object, signed with the test key."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "public_key".to_owned(),
+                        json(
+                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
+                        ),
+                    ),
+                ]),
+                now: ::std::option::Option::Some(1729262584),
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "User-Agent".to_owned(),
+                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
+                        ),
+                        (
+                            "X-Signature-Ed25519".to_owned(),
+                            "41e2a2a16df0b79898ca6dfd6c38a3c1a0ce6417d37d643f2e36963aecc0bd7936f88560ab3b16310a82d5e0632fa6ef7ac9b95a7ccfdaa8a1ceec98d0847201"
+                                .to_owned(),
+                        ),
+                        ("X-Signature-Timestamp".to_owned(), "1729262584".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"version\": 1,\n  \"application_id\": \"1234567765431056709\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"GAME_DIRECT_MESSAGE_DELETE\",\n    \"timestamp\": \"2025-08-20T17:01:50.099204\",\n    \"data\": {\n      \"id\": \"1407771600643686503\",\n      \"type\": 0,\n      \"content\": \"cant make it in time\",\n      \"channel_id\": \"1405604229820715098\",\n      \"author\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      },\n      \"timestamp\": \"2025-08-20T17:01:44.725000+00:00\",\n      \"flags\": 0,\n      \"attachments\": [],\n      \"components\": []\n    }\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "game_direct_message_delete".to_owned(),
+                            event_type: "GAME_DIRECT_MESSAGE_DELETE".to_owned(),
+                            key: "2db2bbf1da8793cb20188d4f9877d02e4dd649c116d23158397fcea174085f60"
                                 .to_owned(),
                         },
                     ]),
@@ -1040,7 +1341,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 description: "A QUEST_USER_ENROLLMENT event. Discord documents no payload for it (the event is currently unavailable), so /event/data here holds only ids; the test is about routing."
                     .to_owned(),
                 source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
+                    "https://github.com/discord/discord-api-docs/blob/c98d64bc/developers/events/webhook-events.mdx"
                         .to_owned(),
                 ),
                 config: ::std::collections::BTreeMap::from([
@@ -1063,13 +1364,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Signature-Ed25519".to_owned(),
-                            "a2b8f8e35800697eba70473dbb73a4fdd6286fa12c84843776c78a89a80d473f8cd21050c2146ecdb1eb849d79941a11a552cacb41b3c0adeb2fec85c4569508"
+                            "abcba794da4de7cbdc7f7a41f079ea743b115e2db04673f7c3e3e6cdca2ab0513a1c9b3c29e869f00868d7e9a651f88ff90e2c25a79fc0a06976cb14af4a040c"
                                 .to_owned(),
                         ),
                         ("X-Signature-Timestamp".to_owned(), "1729263600".to_owned()),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"QUEST_USER_ENROLLMENT\",\"timestamp\":\"2024-10-18T15:00:00.000000\",\"data\":{\"user_id\":\"111111111111111111\",\"quest_id\":\"1290000000000000000\",\"enrolled_at\":\"2024-10-18T15:00:00.000000+00:00\"}}}"
+                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"QUEST_USER_ENROLLMENT\",\"timestamp\":\"2024-10-18T15:00:00.000000\",\"data\":{\"user_id\":\"111111111111111111\",\"quest_id\":\"1290000000000000000\"}}}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -1079,304 +1380,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         model::ExpectedDocument {
                             collection: "quest_user_enrollment".to_owned(),
                             event_type: "QUEST_USER_ENROLLMENT".to_owned(),
-                            key: "b438b7ff6b1ddf8ff54b85171f2493b124915a836bce65679d1c20a69f98d98f"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "lobby_message_create".to_owned(),
-                description: "A LOBBY_MESSAGE_CREATE event (Social SDK message object, abridged)."
-                    .to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263700),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "8cca9091a4152daf7f8954c116dd66ce20dbdfa02e08a6c9e0ae67af8d718b227846c7ef28574eb702b1f680dbe7051490056b5a787bb56688f06938a3efa302"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263700".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"LOBBY_MESSAGE_CREATE\",\"timestamp\":\"2024-10-18T15:01:40.000000\",\"data\":{\"id\":\"1297000000000000001\",\"type\":0,\"content\":\"gg, rematch?\",\"lobby_id\":\"1297000000000000000\",\"channel_id\":\"1297000000000000002\",\"author\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0},\"application_id\":\"1234560123453231555\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "lobby_message_create".to_owned(),
-                            event_type: "LOBBY_MESSAGE_CREATE".to_owned(),
-                            key: "15dc3319ccdc8586f8f0908f9f347187cfaa070aa8306f368d8fe8b3be82e62f"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "lobby_message_update".to_owned(),
-                description: "A LOBBY_MESSAGE_UPDATE event.".to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263720),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "8974cc55543b6d1093fb56aade6acd47b7b5af52214d1cab2238f4dac3fd22b5532e679e25943e8758a0a9bcfd470565cea7675f868175e3770ba76c26255d0e"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263720".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"LOBBY_MESSAGE_UPDATE\",\"timestamp\":\"2024-10-18T15:02:00.000000\",\"data\":{\"id\":\"1297000000000000001\",\"type\":0,\"content\":\"gg, rematch tomorrow?\",\"lobby_id\":\"1297000000000000000\",\"channel_id\":\"1297000000000000002\",\"author\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0},\"application_id\":\"1234560123453231555\",\"edited_timestamp\":\"2024-10-18T15:02:00.000000+00:00\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "lobby_message_update".to_owned(),
-                            event_type: "LOBBY_MESSAGE_UPDATE".to_owned(),
-                            key: "57dd508b7cac8d89212d2c0f2952f56eb8fe7a3242d4b844f9e02c609e24fbfb"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "lobby_message_delete".to_owned(),
-                description: "A LOBBY_MESSAGE_DELETE event (only ids are sent)."
-                    .to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263740),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "d4f6646dd1660f6e32bbc203b48966a02ad5fcea6b432b4db6d35f4629a89c250c512f216fc2e47ee37f062e1b31cf6234de1747846b32d7fe6a1bccf235650c"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263740".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"LOBBY_MESSAGE_DELETE\",\"timestamp\":\"2024-10-18T15:02:20.000000\",\"data\":{\"id\":\"1297000000000000001\",\"lobby_id\":\"1297000000000000000\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "lobby_message_delete".to_owned(),
-                            event_type: "LOBBY_MESSAGE_DELETE".to_owned(),
-                            key: "a48a775f2e42b4cc52cb516fbd071fbc6d4496945c5045d9efa4317c3cf279b8"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "game_direct_message_create".to_owned(),
-                description: "A GAME_DIRECT_MESSAGE_CREATE event (Social SDK message object, abridged)."
-                    .to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263800),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "0af47fc70af65c691d54f0379d2a6159c64697c285f85b36f5a27bbe2fa70852f4027dd4d52f3fb9ebbf74b96f99b9e8f9dd4e1296c044fdc27aa6a530938400"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263800".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"GAME_DIRECT_MESSAGE_CREATE\",\"timestamp\":\"2024-10-18T15:03:20.000000\",\"data\":{\"id\":\"1297000000000000010\",\"type\":0,\"content\":\"joining your party\",\"channel_id\":\"1297000000000000011\",\"recipient_id\":\"222222222222222222\",\"author\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0},\"application_id\":\"1234560123453231555\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "game_direct_message_create".to_owned(),
-                            event_type: "GAME_DIRECT_MESSAGE_CREATE".to_owned(),
-                            key: "76a56e0f86b0716bfff746c855f1bd282292983b5f2aa305565c0f501cdcca22"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "game_direct_message_update".to_owned(),
-                description: "A GAME_DIRECT_MESSAGE_UPDATE event.".to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263820),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "6a6b521d8c15c067224b3a0fb8067d3a97b89efa2aa95ca7ee6fd722489d0aa7f704f65cf3349f6ac523b849eb8e336185ede88abf1a7ecbdc75665df357560d"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263820".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"GAME_DIRECT_MESSAGE_UPDATE\",\"timestamp\":\"2024-10-18T15:03:40.000000\",\"data\":{\"id\":\"1297000000000000010\",\"type\":0,\"content\":\"joining in 5\",\"channel_id\":\"1297000000000000011\",\"recipient_id\":\"222222222222222222\",\"author\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0},\"application_id\":\"1234560123453231555\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "game_direct_message_update".to_owned(),
-                            event_type: "GAME_DIRECT_MESSAGE_UPDATE".to_owned(),
-                            key: "a237abf70b2c2b2400d930d9501ee7377aa0f054c83bb36f298712a48b15af50"
-                                .to_owned(),
-                        },
-                    ]),
-                },
-            },
-            model::Example {
-                name: "game_direct_message_delete".to_owned(),
-                description: "A GAME_DIRECT_MESSAGE_DELETE event.".to_owned(),
-                source: ::std::option::Option::Some(
-                    "https://discord.com/developers/docs/events/webhook-events#event-types"
-                        .to_owned(),
-                ),
-                config: ::std::collections::BTreeMap::from([
-                    (
-                        "public_key".to_owned(),
-                        json(
-                            "[\"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"]",
-                        ),
-                    ),
-                ]),
-                now: ::std::option::Option::Some(1729263840),
-                request: model::ExampleRequest {
-                    method: model::Method::Post,
-                    path: "/".to_owned(),
-                    headers: ::std::collections::BTreeMap::from([
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        (
-                            "User-Agent".to_owned(),
-                            "Discord-Interactions/1.0 (+https://discord.com)".to_owned(),
-                        ),
-                        (
-                            "X-Signature-Ed25519".to_owned(),
-                            "b02b1662c4891fbb97b4f11d7b9aee925909c3df0bb35e9e7f61d55a36f355981f4460376a6f82b43a91f70ae25828c30a64eedfaf545815d436378c293e9701"
-                                .to_owned(),
-                        ),
-                        ("X-Signature-Timestamp".to_owned(), "1729263840".to_owned()),
-                    ]),
-                    body: ::std::option::Option::Some(
-                        "{\"version\":1,\"application_id\":\"1234560123453231555\",\"type\":1,\"event\":{\"type\":\"GAME_DIRECT_MESSAGE_DELETE\",\"timestamp\":\"2024-10-18T15:04:00.000000\",\"data\":{\"id\":\"1297000000000000010\",\"type\":0,\"content\":\"joining your party\",\"channel_id\":\"1297000000000000011\",\"recipient_id\":\"222222222222222222\",\"author\":{\"id\":\"111111111111111111\",\"username\":\"exampleuser\",\"avatar\":\"a_d5efa99b3eeaa7dd43acca82f5692432\",\"discriminator\":\"0\",\"global_name\":\"Example User\",\"public_flags\":0},\"application_id\":\"1234560123453231555\"}}}"
-                            .to_owned(),
-                    ),
-                    body_file: ::std::option::Option::None,
-                },
-                expect: model::Expectation::Captured {
-                    documents: ::std::vec::Vec::from([
-                        model::ExpectedDocument {
-                            collection: "game_direct_message_delete".to_owned(),
-                            event_type: "GAME_DIRECT_MESSAGE_DELETE".to_owned(),
-                            key: "41911dd07600f37c0c45811e711c854025073d27a84971955ac73abe05b29f56"
+                            key: "c82bf9254e550aaa095b1d092352a5d164f023c08a682aa9f8916a35a73c13f5"
                                 .to_owned(),
                         },
                     ]),

@@ -102,18 +102,6 @@ fn example_entitlement_delete_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "entitlement_delete");
 }
 #[test]
-fn example_quest_user_enrollment() {
-    ::webhook_runtime::testing::run_example(&VENDOR, "quest_user_enrollment");
-}
-#[test]
-fn example_quest_user_enrollment_tampered() {
-    ::webhook_runtime::testing::run_tampered(&VENDOR, "quest_user_enrollment");
-}
-#[test]
-fn example_quest_user_enrollment_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quest_user_enrollment");
-}
-#[test]
 fn example_lobby_message_create() {
     ::webhook_runtime::testing::run_example(&VENDOR, "lobby_message_create");
 }
@@ -184,6 +172,18 @@ fn example_game_direct_message_delete_tampered() {
 #[test]
 fn example_game_direct_message_delete_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "game_direct_message_delete");
+}
+#[test]
+fn example_quest_user_enrollment() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "quest_user_enrollment");
+}
+#[test]
+fn example_quest_user_enrollment_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "quest_user_enrollment");
+}
+#[test]
+fn example_quest_user_enrollment_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "quest_user_enrollment");
 }
 #[test]
 fn router_agrees_with_definition() {
