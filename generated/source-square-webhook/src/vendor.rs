@@ -1536,7 +1536,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`bank_account.created`: Published when you link an external bank account to a Square account in the Seller Dashboard. `bank_account.disabled`: Published when Square sets the status of a BankAccount to `DISABLED`. `bank_account.verified`: Published when Square sets the status of a BankAccount to `VERIFIED`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected bank account.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created bank account.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"bank_account\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"bank_account.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "booking".to_owned(),
@@ -1547,7 +1551,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`booking.created`: Published when a booking is created. `booking.updated`: Published when a booking is updated or cancelled."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created booking.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"booking\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"booking.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "booking_custom_attribute_definition_owned".to_owned(),
@@ -1559,7 +1567,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`booking.custom_attribute_definition.owned.created`: Published when a booking custom attribute definition is created by the subscribing application. `booking.custom_attribute_definition.owned.deleted`: Published when a booking custom attribute definition is deleted by the subscribing application. `booking.custom_attribute_definition.owned.updated`: Published when a booking custom attribute definition is updated by the subscribing application."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"booking.custom_attribute_definition.owned.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "booking_custom_attribute_definition_visible".to_owned(),
@@ -1571,7 +1583,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`booking.custom_attribute_definition.visible.created`: Published when a booking custom attribute definition with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is created. `booking.custom_attribute_definition.visible.deleted`: Published when a booking custom attribute definition with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is deleted. `booking.custom_attribute_definition.visible.updated`: Published when a booking custom attribute definition with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"booking.custom_attribute_definition.visible.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "booking_custom_attribute_owned".to_owned(),
@@ -1582,7 +1598,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`booking.custom_attribute.owned.deleted`: Published when a booking custom attribute associated with a custom attribute definition that is owned by the subscribing application is deleted. `booking.custom_attribute.owned.updated`: Published when a booking custom attribute is updated by the subscribing application."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"booking.custom_attribute.owned.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "booking_custom_attribute_visible".to_owned(),
@@ -1593,7 +1613,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`booking.custom_attribute.visible.deleted`: Published when a booking custom attribute with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is deleted. `booking.custom_attribute.visible.updated`: Published when a booking custom attribute with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"booking.custom_attribute.visible.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "card".to_owned(),
@@ -1607,7 +1631,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`card.automatically_updated`: Published when Square automatically updates the expiration date or primary account number (PAN) of a card or adds or removes an issuer alert. `card.created`: Published when a card is created or imported. `card.disabled`: Published when a card is disabled. `card.forgotten`: Published when a card is GDPR forgotten or vaulted. `card.updated`: Published when a card is updated by the seller in the Square Dashboard."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the automatically updated card.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"card\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"card.automatically_updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "catalog_version".to_owned(),
@@ -1617,7 +1645,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`catalog.version.updated`: Published when the catalog is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"object\":{\"description\":\"An object containing fields and values relevant to the event. Is absent if affected object was deleted.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer".to_owned(),
@@ -1629,7 +1661,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.created`: Published when a customer is created. `customer.deleted`: Published when a customer is deleted. `customer.updated`: Published when a customer is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the new customer.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the new customer.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `customer`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID of the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this object, the value is `customer.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute".to_owned(),
@@ -1640,7 +1676,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute.deleted` (deprecated): Published when a customer custom attribute owned by the subscribing application is deleted. `customer.custom_attribute.updated` (deprecated): Published when a customer custom attribute owned by the subscribing application is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_definition".to_owned(),
@@ -1652,7 +1692,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute_definition.created` (deprecated): Published when a customer custom attribute definition is created by the subscribing application. `customer.custom_attribute_definition.deleted` (deprecated): Published when a customer custom attribute definition created by the subscribing application is deleted. `customer.custom_attribute_definition.updated` (deprecated): Published when a customer custom attribute definition created by the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute_definition.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_definition_owned".to_owned(),
@@ -1664,7 +1708,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute_definition.owned.created`: Published when a customer custom attribute definition is created by the subscribing application. `customer.custom_attribute_definition.owned.deleted`: Published when a customer custom attribute definition created by the subscribing application is deleted. `customer.custom_attribute_definition.owned.updated`: Published when a customer custom attribute definition created by the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute_definition.owned.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_definition_public".to_owned(),
@@ -1676,7 +1724,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute_definition.public.created` (deprecated): Published when a customer custom attribute definition that is visible to all applications is created. `customer.custom_attribute_definition.public.deleted` (deprecated): Published when a customer custom attribute definition that is visible to all applications is deleted. `customer.custom_attribute_definition.public.updated` (deprecated): Published when a customer custom attribute definition that is visible to all applications is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute_definition.public.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_definition_visible"
@@ -1691,7 +1743,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute_definition.visible.created`: Published when a customer custom attribute definition that is visible to the subscribing application is created. `customer.custom_attribute_definition.visible.deleted`: Published when a customer custom attribute definition that is visible to the subscribing application is deleted. `customer.custom_attribute_definition.visible.updated`: Published when a customer custom attribute definition that is visible to the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute_definition.visible.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_owned".to_owned(),
@@ -1702,7 +1758,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute.owned.deleted`: Published when a customer custom attribute owned by the subscribing application is deleted. `customer.custom_attribute.owned.updated`: Published when a customer custom attribute owned by the subscribing application is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute.owned.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_public".to_owned(),
@@ -1713,7 +1773,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute.public.deleted` (deprecated): Published when a customer custom attribute that is visible to all applications is deleted. `customer.custom_attribute.public.updated` (deprecated): Published when a customer custom attribute that is visible to all applications is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute.public.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customer_custom_attribute_visible".to_owned(),
@@ -1724,7 +1788,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`customer.custom_attribute.visible.deleted`: Published when a customer custom attribute that is visible to the subscribing application is deleted. `customer.custom_attribute.visible.updated`: Published when a customer custom attribute that is visible to the subscribing application is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"customer.custom_attribute.visible.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "device".to_owned(),
@@ -1732,7 +1800,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`device.created` (beta): Published when a Device is created."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The time when the device creation event was first created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the device.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created device.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"device\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A UUID that uniquely identifies this device creation event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The merchant the newly created device belongs to.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents. The value is `\\\"device.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "device_code".to_owned(),
@@ -1740,7 +1812,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`device.code.paired`: Published when a Square Terminal has been paired with a Terminal API client and the device_id of the paired Square Terminal is available."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the paired device code.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the paired device code.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the paired object’s type, `\\\"device_code\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"device.code.paired\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "dispute".to_owned(),
@@ -1748,7 +1824,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`dispute.created`: Published when a Dispute is created."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected dispute.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing fields and values relevant to the event.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected dispute's type.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "dispute_evidence".to_owned(),
@@ -1761,7 +1841,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`dispute.evidence.added` (deprecated): Published when evidence is added to a Dispute from the Disputes Dashboard in the Seller Dashboard, the Square Point of Sale app, or by calling either CreateDisputeEvidenceFile or CreateDisputeEvidenceText. `dispute.evidence.created`: Published when evidence is added to a Dispute from the Disputes Dashboard in the Seller Dashboard, the Square Point of Sale app, or by calling either CreateDisputeEvidenceFile or CreateDisputeEvidenceText. `dispute.evidence.deleted`: Published when evidence is removed from a Dispute from the Disputes Dashboard in the Seller Dashboard, the Square Point of Sale app, or by calling DeleteDisputeEvidence. `dispute.evidence.removed` (deprecated): Published when evidence is removed from a Dispute from the Disputes Dashboard in the Seller Dashboard, the Square Point of Sale app, or by calling DeleteDisputeEvidence."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected dispute.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing fields and values relevant to the event.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected dispute's type.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "dispute_state".to_owned(),
@@ -1772,7 +1856,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`dispute.state.changed` (deprecated): Published when the state of a Dispute changes. `dispute.state.updated`: Published when the state of a Dispute changes."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected dispute.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing fields and values relevant to the event.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected dispute's type.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "gift_card".to_owned(),
@@ -1785,7 +1873,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`gift_card.created`: Published when a gift card is created. `gift_card.customer_linked`: Published when a customer is linked to a gift card. `gift_card.customer_unlinked`: Published when a customer is unlinked from a gift card. `gift_card.updated`: Published when a gift card is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with a `gift_card.created` event.\",\"properties\":{\"id\":{\"description\":\"The ID of the new gift card.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the new gift card.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `gift_card`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID of the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `gift_card.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "gift_card_activity".to_owned(),
@@ -1796,7 +1888,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`gift_card.activity.created`: Published when a gift card activity is created. `gift_card.activity.updated`: Published when a gift card activity is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents the data associated with a `gift_card.activity.created` event.\",\"properties\":{\"id\":{\"description\":\"The ID of the new gift card activity.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the new gift card activity.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `gift_card_activity`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID of the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `gift_card.activity.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "inventory_count".to_owned(),
@@ -1806,7 +1902,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`inventory.count.updated`: Published when the quantity is updated for a CatalogItemVariation."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing fields and values relevant to the event. Is absent if affected object was deleted.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type. For this event, the value is `inventory_counts`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "invoice".to_owned(),
@@ -1823,7 +1923,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`invoice.canceled`: Published when an Invoice is canceled. `invoice.created`: Published when an Invoice is created. `invoice.deleted`: Published when a draft Invoice is deleted. `invoice.payment_made`: Published when a payment that is associated with an invoice is completed. `invoice.published`: Published when an Invoice transitions from a draft to a non-draft status. `invoice.refunded`: Published when a refund is applied toward a payment of an invoice. `invoice.scheduled_charge_failed`: Published when an automatic scheduled payment for an Invoice has failed. `invoice.updated`: Published when an Invoice is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected invoice.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the canceled invoice.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"invoice\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"invoice.canceled\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "job".to_owned(),
@@ -1834,7 +1938,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`job.created` (beta): Published when a Job is created. `job.updated` (beta): Published when a Job is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the created job.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created job.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"job\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"job.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "labor_scheduled_shift".to_owned(),
@@ -1847,7 +1955,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`labor.scheduled_shift.created` (beta): Published when a ScheduledShift is created. `labor.scheduled_shift.deleted` (beta): Published when a ScheduledShift is deleted. `labor.scheduled_shift.published` (beta): Published when a ScheduledShift is published. `labor.scheduled_shift.updated` (beta): Published when a ScheduledShift is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the affected `ScheduledShift`.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the affected `ScheduledShift`.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `scheduled_shift`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `labor.scheduled_shift.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "labor_shift".to_owned(),
@@ -1859,7 +1971,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`labor.shift.created` (deprecated): Published when a worker starts a Shift. `labor.shift.deleted` (deprecated): Published when a Shift is deleted. `labor.shift.updated` (deprecated): Published when a Shift is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the affected `Shift`.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the affected `Shift`.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `shift`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `labor.shift.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "labor_timecard".to_owned(),
@@ -1871,7 +1987,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`labor.timecard.created`: Published when a worker starts a Timecard. `labor.timecard.deleted`: Published when a Timecard is deleted. `labor.timecard.updated`: Published when a Timecard is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the affected `Timecard`.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the affected `Timecard`.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `timecard`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `labor.timecard.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "location".to_owned(),
@@ -1882,7 +2002,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`location.created` (beta): Published when a Location is created. `location.updated` (beta): Published when a Location is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the updated Location.\",\"type\":\"string\"},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"location\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the Location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"location.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "location_custom_attribute_definition_owned".to_owned(),
@@ -1894,7 +2018,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`location.custom_attribute_definition.owned.created` (beta): Published when a location custom attribute definition is created by the subscribing application. `location.custom_attribute_definition.owned.deleted` (beta): Published when a location custom attribute definition created by the subscribing application is deleted. `location.custom_attribute_definition.owned.updated` (beta): Published when a location custom attribute definition created by the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"location.custom_attribute_definition.owned.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "location_custom_attribute_definition_visible"
@@ -1909,7 +2037,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`location.custom_attribute_definition.visible.created` (beta): Published when a location custom attribute definition that is visible to the subscribing application is created. `location.custom_attribute_definition.visible.deleted` (beta): Published when a location custom attribute definition that is visible to the subscribing application is deleted. `location.custom_attribute_definition.visible.updated` (beta): Published when a location custom attribute definition that is visible to the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"location.custom_attribute_definition.visible.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "location_custom_attribute_owned".to_owned(),
@@ -1920,7 +2052,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`location.custom_attribute.owned.deleted` (beta): Published when a location custom attribute owned by the subscribing application is deleted. `location.custom_attribute.owned.updated` (beta): Published when a location custom attribute owned by the subscribing application is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"location.custom_attribute.owned.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "location_custom_attribute_visible".to_owned(),
@@ -1931,7 +2067,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`location.custom_attribute.visible.deleted` (beta): Published when a location custom attribute that is visible to the subscribing application is deleted. `location.custom_attribute.visible.updated` (beta): Published when a location custom attribute that is visible to the subscribing application is created or updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"location.custom_attribute.visible.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "loyalty_account".to_owned(),
@@ -1943,7 +2083,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`loyalty.account.created`: Published when a loyalty account is created. `loyalty.account.deleted`: Published when a loyalty account is deleted. `loyalty.account.updated`: Published when a loyalty account is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with a `loyalty.account.created` event.\",\"properties\":{\"id\":{\"description\":\"The ID of the affected loyalty account.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the new loyalty account.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `loyalty_account`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `loyalty.account.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "loyalty_event".to_owned(),
@@ -1951,7 +2095,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`loyalty.event.created`: Published when a loyalty event is created."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with a `loyalty.event.created` event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected loyalty event.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the new loyalty event.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `loyalty_event`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `loyalty.event.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "loyalty_program".to_owned(),
@@ -1962,7 +2110,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`loyalty.program.created`: Published when a loyalty program is created. `loyalty.program.updated`: Published when a loyalty program is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with a `loyalty.program.created` event.\",\"properties\":{\"id\":{\"description\":\"The ID of the created loyalty program.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the loyalty program that was created.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `loyalty_program`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `loyalty.program.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "loyalty_promotion".to_owned(),
@@ -1973,7 +2125,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`loyalty.promotion.created`: Published when a loyalty promotion is created. `loyalty.promotion.updated`: Published when a loyalty promotion is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"The data associated with a `loyalty.promotion.created` event.\",\"properties\":{\"id\":{\"description\":\"The ID of the affected loyalty promotion.\",\"type\":\"string\"},\"object\":{\"description\":\"An object that contains the loyalty promotion that was created.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of object affected by the event. For this event, the value is `loyalty_promotion`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"The unique ID for the event, which is used for idempotency support.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the Square seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event. For this event, the value is `loyalty.promotion.created`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "merchant_custom_attribute_definition_owned".to_owned(),
@@ -1985,7 +2141,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`merchant.custom_attribute_definition.owned.created` (beta): Published when a merchant custom attribute definition is created by the subscribing application. `merchant.custom_attribute_definition.owned.deleted` (beta): Published when a merchant custom attribute definition is deleted by the subscribing application. `merchant.custom_attribute_definition.owned.updated` (beta): Published when a merchant custom attribute definition is updated by the subscribing application."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"merchant.custom_attribute_definition.owned.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "merchant_custom_attribute_definition_visible"
@@ -2000,7 +2160,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`merchant.custom_attribute_definition.visible.created` (beta): Published when a merchant custom attribute definition that is visible to the subscribing application is created. `merchant.custom_attribute_definition.visible.deleted` (beta): Published when a merchant custom attribute definition that is visible to the subscribing application is deleted. `merchant.custom_attribute_definition.visible.updated` (beta): Published when a merchant custom attribute definition that is visible to the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"merchant.custom_attribute_definition.visible.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "merchant_custom_attribute_owned".to_owned(),
@@ -2011,7 +2175,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`merchant.custom_attribute.owned.deleted` (beta): Published when a merchant custom attribute associated with a custom attribute definition that is owned by the subscribing application is deleted. `merchant.custom_attribute.owned.updated` (beta): Published when a merchant custom attribute associated with a custom attribute definition that is owned by the subscribing application is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"merchant.custom_attribute.owned.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "merchant_custom_attribute_visible".to_owned(),
@@ -2022,7 +2190,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`merchant.custom_attribute.visible.deleted` (beta): Published when a merchant custom attribute with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is deleted. `merchant.custom_attribute.visible.updated` (beta): Published when a merchant custom attribute with the `visibility` field set to `VISIBILITY_READ_ONLY` or `VISIBILITY_READ_WRITE_VALUES` is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp that indicates when the event notification was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event notification.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the seller associated with the event that triggered the event notification.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"merchant.custom_attribute.visible.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "oauth_authorization".to_owned(),
@@ -2032,7 +2204,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`oauth.authorization.revoked`: Published when a merchant/application revokes all access tokens and refresh tokens granted to an application."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"Not applicable, revocation is not an object\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing information about revocation event.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"revocation\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"oauth.authorization.revoked\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "online_checkout_location_settings".to_owned(),
@@ -2042,7 +2218,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`online_checkout.location_settings.updated` (beta): Published when online checkout location settings are updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the updated location settings.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the updated location settings.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the updated object’s type, `\\\"online_checkout.location_settings\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"online_checkout.location_settings.updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "online_checkout_merchant_settings".to_owned(),
@@ -2052,7 +2232,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`online_checkout.merchant_settings.updated` (beta): Published when online checkout merchant settings are updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the updated merchant settings.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the updated merchant settings.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the updated object’s type, `\\\"online_checkout.merchant_settings\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"online_checkout.merchant_settings.updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order".to_owned(),
@@ -2063,7 +2247,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.created` (beta): Published when an Order is created. `order.updated` (beta): Published when an Order is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected order.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing information about the created Order.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"order_created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"order.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_custom_attribute_definition_owned".to_owned(),
@@ -2075,7 +2263,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.custom_attribute_definition.owned.created` (beta): Published when an order custom attribute definition that is owned by the subscribing app is created. `order.custom_attribute_definition.owned.deleted` (beta): Published when an order custom attribute definition that is owned by the subscribing app is deleted. `order.custom_attribute_definition.owned.updated` (beta): Published when an order custom attribute definition that is owned by the subscribing app is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"order.custom_attribute_definition.owned.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_custom_attribute_definition_visible".to_owned(),
@@ -2087,7 +2279,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.custom_attribute_definition.visible.created` (beta): Published when an order custom attribute definition that is visible to the subscribing app is created. `order.custom_attribute_definition.visible.deleted` (beta): Published when an order custom attribute definition that is visible to the subscribing app is deleted. `order.custom_attribute_definition.visible.updated` (beta): Published when an order custom attribute definition that is visible to the subscribing app is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Represents an object in the CustomAttributeDefinition event notification payload that contains the affected custom attribute definition.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute definition.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute_definition\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"order.custom_attribute_definition.visible.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_custom_attribute_owned".to_owned(),
@@ -2098,7 +2294,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.custom_attribute.owned.deleted` (beta): Published when an order custom attribute associated with a custom attribute definition that is owned by the subscribing app is deleted. `order.custom_attribute.owned.updated` (beta): Published when an order custom attribute associated with a custom attribute definition that is owned by the subscribing app is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"order.custom_attribute.owned.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_custom_attribute_visible".to_owned(),
@@ -2109,7 +2309,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.custom_attribute.visible.deleted` (beta): Published when an order custom attribute that is visible to the subscribing app is deleted. `order.custom_attribute.visible.updated` (beta): Published when an order custom attribute that is visible to the subscribing app is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the custom attribute.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `\\\"custom_attribute\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target seller associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"order.custom_attribute.visible.deleted\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_fulfillment".to_owned(),
@@ -2119,7 +2323,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`order.fulfillment.updated` (beta): Published when an OrderFulfillment is created or updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected order.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing information about the updated Order.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"order_fulfillment_updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"order.fulfillment.updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payment".to_owned(),
@@ -2130,7 +2338,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`payment.created`: Published when a Payment is created. `payment.updated`: Published when a Payment is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected payment.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created payment.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"payment\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"payment.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payout".to_owned(),
@@ -2142,7 +2354,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`payout.failed`: Published when a Payout has failed. `payout.paid`: Published when a Payout is complete. `payout.sent`: Published when a Payout is sent."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The timestamp of when the event was verified, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"The ID of the failed payout.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the failed payout.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The name of the affected object's type, `payout`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of the target location associated with the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event that this represents, `payout.failed`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "refund".to_owned(),
@@ -2153,7 +2369,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`refund.created`: Published when a Refund is created. `refund.updated`: Published when a Refund is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected refund.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created refund.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"refund\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"refund.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "subscription".to_owned(),
@@ -2164,7 +2384,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`subscription.created`: Published when a Subscription is created. `subscription.updated`: Published when a Subscription is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the affected subscription.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created subscription.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"subscription\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"subscription.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "team_member".to_owned(),
@@ -2175,7 +2399,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`team_member.created`: Published when a Team Member is created. `team_member.updated`: Published when a Team Member is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the created team member.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created team member.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"team_member\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"team_member.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "team_member_wage_setting".to_owned(),
@@ -2185,7 +2413,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`team_member.wage_setting.updated`: Published when a Wage Setting is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"Timestamp of when the event was created, in RFC 3339 format.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the updated team member wage setting.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the updated team member wage setting.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the affected object’s type, `\\\"wage_setting\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"team_member.wage_setting.updated\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "terminal_action".to_owned(),
@@ -2196,7 +2428,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`terminal.action.created` (beta): Published when a TerminalAction is created. `terminal.action.updated` (beta): Published when a TerminalAction is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the created terminal action.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created terminal action.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the created object’s type, `\\\"action\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"terminal.action.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "terminal_checkout".to_owned(),
@@ -2207,7 +2443,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`terminal.checkout.created`: Published when a TerminalCheckout is created. `terminal.checkout.updated`: Published when a TerminalCheckout is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the created terminal checkout.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created terminal checkout\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the created object’s type, `\\\"checkout\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"terminal.checkout.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "terminal_refund".to_owned(),
@@ -2218,7 +2458,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`terminal.refund.created`: Published when a Terminal API refund is created. `terminal.refund.updated`: Published when a Terminal API refund is updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"RFC 3339 timestamp of when the event was created.\",\"type\":\"string\"},\"data\":{\"description\":\"Data associated with the event.\",\"properties\":{\"id\":{\"description\":\"ID of the created terminal refund.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created terminal refund.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"Name of the created object’s type, `\\\"refund\\\"`.\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for the event.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of the target merchant associated with the event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of event this represents, `\\\"terminal.refund.created\\\"`.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "test_notifications".to_owned(),
@@ -2239,7 +2483,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "`vendor.created` (beta): Published when a Vendor is created. `vendor.updated` (beta): Published when a Vendor is updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"The RFC 3339-formatted time when the underlying event data object is created.\",\"type\":\"string\"},\"data\":{\"description\":\"Defines the `vendor.created` event data structure.\",\"properties\":{\"id\":{\"description\":\"The ID of the event data object.\",\"type\":\"string\"},\"object\":{\"description\":\"An object containing the created vendor.\",\"type\":[\"object\",\"null\"]},\"type\":{\"description\":\"The type of the event data object. The value is `vendor`\",\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"event_id\":{\"description\":\"A unique ID for this event.\",\"type\":[\"string\",\"null\"]},\"location_id\":{\"description\":\"The ID of a location associated with the event, if the event is associated with the location of the seller.\",\"type\":[\"string\",\"null\"]},\"merchant_id\":{\"description\":\"The ID of a seller associated with this event.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The type of this event. The value is `\\\"vendor.created\\\".`\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\",\"event_id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
