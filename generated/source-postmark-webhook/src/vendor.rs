@@ -302,7 +302,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The receiving server accepted the message (`DeliveredAt`, `Recipient`, `Details`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark delivery webhook (documented fields).\",\"properties\":{\"DeliveredAt\":{\"description\":\"When the receiving server accepted the message (ISO 8601).\",\"type\":\"string\"},\"Details\":{\"description\":\"The receiving server's response.\",\"type\":\"string\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"Recipient\":{\"description\":\"The recipient's address.\",\"type\":\"string\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"}},\"required\":[\"RecordType\",\"MessageID\",\"Recipient\",\"DeliveredAt\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "bounces".to_owned(),
@@ -310,7 +314,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The message bounced (hard or soft bounce, `Type`/`TypeCode`), or a bounce was recorded for a recipient; `Inactive` says whether Postmark deactivated the address."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark bounce webhook (documented fields).\",\"properties\":{\"BouncedAt\":{\"description\":\"When it bounced (ISO 8601).\",\"type\":\"string\"},\"CanActivate\":{\"description\":\"Whether it can be reactivated.\",\"type\":\"boolean\"},\"Email\":{\"description\":\"The bounced address.\",\"type\":\"string\"},\"ID\":{\"description\":\"The bounce's ID.\",\"type\":\"integer\"},\"Inactive\":{\"description\":\"Whether Postmark deactivated the address.\",\"type\":\"boolean\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"},\"Type\":{\"description\":\"The bounce type (HardBounce, SoftBounce, Transient, …).\",\"type\":\"string\"},\"TypeCode\":{\"description\":\"The bounce type's code.\",\"type\":\"integer\"}},\"required\":[\"RecordType\",\"ID\",\"Type\",\"TypeCode\",\"Email\",\"BouncedAt\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "spam_complaints".to_owned(),
@@ -318,7 +326,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The recipient marked the message as spam; Postmark deactivates the address."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark spam complaint webhook (documented fields).\",\"properties\":{\"BouncedAt\":{\"description\":\"When the complaint arrived (ISO 8601).\",\"type\":\"string\"},\"Email\":{\"description\":\"The complaining address.\",\"type\":\"string\"},\"ID\":{\"description\":\"The complaint's ID.\",\"type\":\"integer\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"},\"Type\":{\"description\":\"SpamComplaint.\",\"type\":\"string\"},\"TypeCode\":{\"description\":\"512.\",\"type\":\"integer\"}},\"required\":[\"RecordType\",\"ID\",\"Type\",\"TypeCode\",\"Email\",\"BouncedAt\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "opens".to_owned(),
@@ -326,7 +338,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The recipient opened the message (open tracking): client, OS, platform and geolocation; `FirstOpen` on the first."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark open tracking webhook (documented fields).\",\"properties\":{\"FirstOpen\":{\"description\":\"Whether this is the first open.\",\"type\":\"boolean\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"Platform\":{\"description\":\"WebMail, Desktop, Mobile or Unknown.\",\"type\":\"string\"},\"ReceivedAt\":{\"description\":\"When the open was recorded (ISO 8601).\",\"type\":\"string\"},\"Recipient\":{\"description\":\"The recipient's address.\",\"type\":\"string\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"},\"UserAgent\":{\"description\":\"The client's user agent.\",\"type\":\"string\"}},\"required\":[\"RecordType\",\"MessageID\",\"Recipient\",\"ReceivedAt\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "clicks".to_owned(),
@@ -334,7 +350,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The recipient clicked a tracked link (`OriginalLink`, `ClickLocation`), with client, OS and geolocation."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark click webhook (documented fields).\",\"properties\":{\"ClickLocation\":{\"description\":\"HTML or Text.\",\"type\":\"string\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"OriginalLink\":{\"description\":\"The link clicked.\",\"type\":\"string\"},\"Platform\":{\"description\":\"WebMail, Desktop, Mobile or Unknown.\",\"type\":\"string\"},\"ReceivedAt\":{\"description\":\"When the click was recorded (ISO 8601).\",\"type\":\"string\"},\"Recipient\":{\"description\":\"The recipient's address.\",\"type\":\"string\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"}},\"required\":[\"RecordType\",\"MessageID\",\"Recipient\",\"ReceivedAt\",\"OriginalLink\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "subscription_changes".to_owned(),
@@ -342,7 +362,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A recipient was suppressed or reactivated (`SuppressSending`, `SuppressionReason`: HardBounce, SpamComplaint, ManualSuppression)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark subscription change webhook (documented fields).\",\"properties\":{\"ChangedAt\":{\"description\":\"When it changed (ISO 8601).\",\"type\":\"string\"},\"MessageID\":{\"description\":\"Postmark's ID of the message the event is about.\",\"type\":\"string\"},\"MessageStream\":{\"description\":\"The message stream (`outbound`, `broadcast`, …).\",\"type\":\"string\"},\"Metadata\":{\"description\":\"The message's custom metadata.\",\"type\":\"object\"},\"Origin\":{\"description\":\"Who changed it (Recipient, Customer, Admin).\",\"type\":\"string\"},\"Recipient\":{\"description\":\"The address whose subscription changed.\",\"type\":\"string\"},\"RecordType\":{\"description\":\"The webhook kind.\",\"type\":\"string\"},\"ServerID\":{\"description\":\"The Postmark server's ID.\",\"type\":\"integer\"},\"SuppressSending\":{\"description\":\"Whether sending to it is now suppressed.\",\"type\":\"boolean\"},\"SuppressionReason\":{\"description\":\"HardBounce, SpamComplaint or ManualSuppression, when suppressed.\",\"type\":\"string\"},\"Tag\":{\"description\":\"The message's tag.\",\"type\":\"string\"}},\"required\":[\"RecordType\",\"Recipient\",\"ChangedAt\",\"SuppressSending\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "inbound_messages".to_owned(),
@@ -350,7 +374,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An email received on an inbound stream, parsed (From, To, Subject, TextBody, HtmlBody, StrippedTextReply, Headers, Attachments as base64)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Postmark inbound message (documented fields).\",\"properties\":{\"Attachments\":{\"description\":\"Attachments, content base64-encoded.\",\"type\":\"array\"},\"From\":{\"description\":\"The sender's address.\",\"type\":\"string\"},\"FromName\":{\"description\":\"The sender's name.\",\"type\":\"string\"},\"Headers\":{\"description\":\"The message headers as Name/Value pairs.\",\"type\":\"array\"},\"HtmlBody\":{\"description\":\"The HTML body.\",\"type\":\"string\"},\"MailboxHash\":{\"description\":\"The `+hash` part of the inbound address.\",\"type\":\"string\"},\"MessageID\":{\"description\":\"Postmark's ID of the inbound message.\",\"type\":\"string\"},\"StrippedTextReply\":{\"description\":\"The reply text without the quoted thread.\",\"type\":\"string\"},\"Subject\":{\"description\":\"The subject.\",\"type\":\"string\"},\"TextBody\":{\"description\":\"The plain-text body.\",\"type\":\"string\"},\"To\":{\"description\":\"The recipients.\",\"type\":\"string\"}},\"required\":[\"MessageID\",\"From\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -281,7 +281,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Track: an action a user performed, named in `event` (for example `Order Completed`) with its `properties`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment track call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"event\":{\"description\":\"The action's name.\",\"type\":\"string\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"properties\":{\"description\":\"The action's properties.\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "identifies".to_owned(),
@@ -289,7 +293,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Identify: who the user is (`userId`) and their `traits` (email, name, plan…)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment identify call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"traits\":{\"description\":\"The user's traits.\",\"type\":\"object\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pages".to_owned(),
@@ -297,7 +305,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Page: a website page view, with the page's `name` and `properties` (url, path, title, referrer)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment page call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"name\":{\"description\":\"The page's name.\",\"type\":\"string\"},\"properties\":{\"description\":\"The page's properties (url, path, title, referrer…).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "screens".to_owned(),
@@ -305,7 +317,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Screen: a mobile app screen view, with the screen's `name` and `properties`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment screen call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"name\":{\"description\":\"The screen's name.\",\"type\":\"string\"},\"properties\":{\"description\":\"The screen's properties.\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "groups".to_owned(),
@@ -313,7 +329,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Group: associates the user with a group (`groupId`: a company, organization or account) and its `traits`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment group call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"groupId\":{\"description\":\"The group's ID.\",\"type\":\"string\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"traits\":{\"description\":\"The group's traits.\",\"type\":\"object\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "aliases".to_owned(),
@@ -321,7 +341,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Alias: merges two user identities (`previousId` into `userId`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"description\":\"A Segment alias call (Segment Spec fields).\",\"properties\":{\"anonymousId\":{\"description\":\"A pseudo-unique ID for an unknown user.\",\"type\":[\"string\",\"null\"]},\"context\":{\"description\":\"Context: ip, library, userAgent, locale, page, device…\",\"type\":\"object\"},\"messageId\":{\"description\":\"The message's unique ID, set by the library that created it.\",\"type\":\"string\"},\"previousId\":{\"description\":\"The previous ID merged into userId.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the call happened (ISO 8601).\",\"type\":\"string\"},\"type\":{\"description\":\"The call type.\",\"type\":\"string\"},\"userId\":{\"description\":\"The user's ID in your database (null for anonymous users).\",\"type\":[\"string\",\"null\"]}},\"required\":[\"type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
