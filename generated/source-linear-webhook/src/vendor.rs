@@ -479,7 +479,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 .to_owned(),
             documentation_url: "https://linear.app/developers/webhooks".to_owned(),
             setup_steps: ::std::vec::Vec::from([
-                "In Linear, open **Settings → API** (workspace admins; for an OAuth app, the app's settings page under **Settings → API → OAuth applications**) and click **New webhook** (or **+** beside Webhooks)."
+                "In Linear (as a workspace admin), open **Settings → API** (under Administration) and click **New webhook** (or **+** beside Webhooks). For an OAuth app, open the application under **Settings → API → OAuth applications** and set its webhook URL and resource types there instead."
                     .to_owned(),
                 "Enter a **Label**, set **URL** to the connector's public HTTPS URL, choose **All public teams** or a team, tick the **Data change events** (and other events) to send, and click **Create webhook**."
                     .to_owned(),
