@@ -658,6 +658,48 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
             },
             model::Example {
+                name: "docs_sample".to_owned(),
+                description: "The sample delivery payload of Okta's Event Hooks concept page, byte for byte (one user.session.start event, uuid f790999f-…), with the documented headers."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://github.com/okta/okta-developer-docs/blob/54ad10769873eb12c669c9d4d6c1e08fcc42cb4b/packages/@okta/vuepress-site/docs/concepts/event-hooks/index.md"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "auth_token".to_owned(),
+                        json("[\"6hTXCGBkY8WvwBZm3PVq7YzqJ4kr2sFd\"]"),
+                    ),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Accept".to_owned(), "application/json".to_owned()),
+                        (
+                            "Authorization".to_owned(),
+                            "6hTXCGBkY8WvwBZm3PVq7YzqJ4kr2sFd".to_owned(),
+                        ),
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\n  \"eventType\": \"com.okta.event_hook\",\n  \"eventTypeVersion\": \"1.0\",\n  \"cloudEventsVersion\": \"0.1\",\n  \"contentType\": \"application/json\",\n  \"eventId\": \"b5a188b9-5ece-4636-b041-482ffda96311\",\n  \"eventTime\": \"2019-03-27T16:59:53.032Z\",\n  \"source\": \"https://${yourOktaDomain}/api/v1/eventHooks/whoql0HfiLGPWc8Jx0g3\",\n  \"data\": {\n    \"events\": [\n      {\n        \"version\": \"0\",\n        \"severity\": \"INFO\",\n        \"client\": {\n          \"zone\": \"OFF_NETWORK\",\n          \"device\": \"Unknown\",\n          \"userAgent\": {\n            \"os\": \"Unknown\",\n            \"browser\": \"UNKNOWN\",\n            \"rawUserAgent\": \"UNKNOWN-DOWNLOAD\"\n          },\n          \"ipAddress\": \"12.97.85.90\"\n        },\n        \"actor\": {\n          \"id\": \"00u1qw6mqitPHM8AJ0g7\",\n          \"type\": \"User\",\n          \"alternateId\": \"admin@example.com\",\n          \"displayName\": \"Example Admin\"\n        },\n        \"outcome\": {\n          \"result\": \"SUCCESS\"\n        },\n        \"uuid\": \"f790999f-fe87-467a-9880-6982a583986c\",\n        \"published\": \"2018-03-28T22:23:07.777Z\",\n        \"eventType\": \"user.session.start\",\n        \"displayMessage\": \"User login to Okta\",\n        \"transaction\": {\n          \"type\": \"WEB\",\n          \"id\": \"V04Oy4ubUOc5UuG6s9DyNQAABtc\"\n        },\n        \"legacyEventType\": \"core.user_auth.login_success\",\n        \"authenticationContext\": {\n          \"authenticationStep\": 0,\n          \"externalSessionId\": \"1013FfF-DKQSvCI4RVXChzX-w\"\n        }\n      }\n    ]\n  }\n}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "user_session".to_owned(),
+                            event_type: "user.session.start".to_owned(),
+                            key: "f790999f-fe87-467a-9880-6982a583986c".to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
                 name: "batch_of_two".to_owned(),
                 description: "A delivery in the documented envelope (eventId b5a188b9-…) carrying two System Log events: two documents, each keyed by its event's uuid and routed by its eventType."
                     .to_owned(),

@@ -11,6 +11,18 @@ fn example_verification() {
     ::webhook_runtime::testing::run_example(&VENDOR, "verification");
 }
 #[test]
+fn example_docs_sample() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "docs_sample");
+}
+#[test]
+fn example_docs_sample_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "docs_sample");
+}
+#[test]
+fn example_docs_sample_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "docs_sample");
+}
+#[test]
 fn example_batch_of_two() {
     ::webhook_runtime::testing::run_example(&VENDOR, "batch_of_two");
 }
