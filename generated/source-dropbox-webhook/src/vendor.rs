@@ -266,7 +266,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "Dropbox's own examples answer a bad signature with 403 Forbidden; the connector does the same."
+                "Dropbox's official sample (mdwebhook) answers a bad signature with 403 Forbidden; the connector does the same."
                     .to_owned(),
             ),
         },
