@@ -423,7 +423,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An invitee scheduled an event (also sent for the new booking when an event is rescheduled). The payload is the invitee, with its scheduled event, answers and tracking parameters."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "invitee_canceled".to_owned(),
@@ -431,7 +435,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A host or invitee canceled a scheduled event (also sent for the old booking when an event is rescheduled). The payload is the invitee with its `cancellation`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "invitee_no_show_created".to_owned(),
@@ -440,7 +448,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "An invitee was marked as a no-show.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "invitee_no_show_deleted".to_owned(),
@@ -450,7 +462,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A no-show mark was removed from an invitee."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "routing_form_submission_created".to_owned(),
@@ -460,28 +476,44 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Someone submitted a routing form, whether or not they then booked. Organization-scoped subscriptions only."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "event_type_created".to_owned(),
                     values: ::std::vec::Vec::from(["event_type.created".to_owned()]),
                     description: "An event type was created.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "event_type_updated".to_owned(),
                     values: ::std::vec::Vec::from(["event_type.updated".to_owned()]),
                     description: "An event type was updated.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "event_type_deleted".to_owned(),
                     values: ::std::vec::Vec::from(["event_type.deleted".to_owned()]),
                     description: "An event type was deleted.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "meeting_recap_created".to_owned(),
@@ -489,7 +521,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A Notetaker meeting recap was created, for a Calendly-scheduled or an external meeting."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "meeting_recap_updated".to_owned(),
@@ -497,7 +533,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A meeting recap's highlights (summary, action items, discussion) changed, or a share link was created or removed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "meeting_recap_deleted".to_owned(),
@@ -505,7 +545,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A meeting recap was permanently deleted. The payload holds only the recap URI and `deleted_at`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "contact_created".to_owned(),
@@ -513,14 +557,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A Contact was created, through scheduling, manual entry or the Contacts API."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "contact_updated".to_owned(),
                     values: ::std::vec::Vec::from(["contact.updated".to_owned()]),
                     description: "Fields of an existing Contact changed.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "contact_deleted".to_owned(),
@@ -528,7 +580,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A Contact was removed. The payload holds only the Contact URI and `deleted_at`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"description\":\"When the event was created.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"URI of the user or organization that owns the webhook subscription.\",\"type\":\"string\"},\"event\":{\"description\":\"The event type, e.g. `invitee.created`.\",\"type\":\"string\"},\"payload\":{\"description\":\"The resource the event is about (invitee, no-show, routing form submission, event type, recap or contact).\",\"type\":\"object\"}},\"required\":[\"event\",\"created_at\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

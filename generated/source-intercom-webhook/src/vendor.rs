@@ -400,7 +400,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Conversation topics: `conversation.user.created`, `conversation.user.replied`, `conversation.admin.replied`, `conversation.admin.single.created`, `conversation.admin.assigned`, `conversation.admin.open.assigned`, `conversation.admin.noted`, `conversation.admin.closed`, `conversation.admin.opened`, `conversation.admin.snoozed`, `conversation.admin.unsnoozed`, `conversation.operator.replied`, `conversation.priority.updated`, `conversation.rating.added`, `conversation.read`, `conversation.contact.attached`, `conversation.contact.detached`, `conversation.deleted`, `conversation.admin.replied.translated`, and `conversation_part.tag.created`, `conversation_part.redacted`. `data.item` is the conversation."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "ticket_events".to_owned(),
@@ -408,7 +412,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Ticket topics: `ticket.created`, `ticket.state.updated`, `ticket.admin.assigned`, `ticket.team.assigned`, `ticket.admin.replied`, `ticket.contact.replied`, `ticket.note.created`, `ticket.attribute.updated`, `ticket.contact.attached`, `ticket.contact.detached`, `ticket.rating.provided`, `ticket.closed`, `ticket.deleted`, `ticket.admin.replied.translated`. `data.item` is the ticket."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "contact_events".to_owned(),
@@ -416,7 +424,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Contact topics: `contact.user.created`, `contact.user.updated`, `contact.lead.created`, `contact.lead.updated`, `contact.lead.signed_up`, `contact.lead.added_email`, `contact.email.updated`, `contact.user.tag.created`, `contact.user.tag.deleted`, `contact.lead.tag.created`, `contact.lead.tag.deleted`, `contact.subscribed`, `contact.unsubscribed`, `contact.archived`, `contact.unarchived`, `contact.deleted` (deletions carry only identifying fields)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "company_events".to_owned(),
@@ -424,7 +436,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Company topics: `company.created`, `company.updated`, `company.deleted`, `company.contact.attached`, `company.contact.detached`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "visitor_events".to_owned(),
@@ -432,7 +448,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Visitor topics: `visitor.signed_up` (a visitor became a lead)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user_events".to_owned(),
@@ -440,7 +460,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Legacy user topics of API 1.x (`user.created`, `user.deleted`, `user.email.updated`, `user.tag.created`, `user.tag.deleted`, `user.unsubscribed`); newer apps get `contact.*` instead."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "admin_events".to_owned(),
@@ -448,7 +472,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Admin topics: `admin.added_to_workspace`, `admin.removed_from_workspace`, `admin.away_mode_updated`, `admin.activity_log_event.created`, `admin.logged_in`, `admin.logged_out`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "call_events".to_owned(),
@@ -456,7 +484,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Phone call topics: `call.started`, `call.ended` and the other `call.*` topics of Intercom Phone."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "content_stat_events".to_owned(),
@@ -464,7 +496,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Outbound content statistics: `content_stat.banner`, `content_stat.carousel`, `content_stat.checklist`, `content_stat.custom_bot`, `content_stat.news_item`, `content_stat.post`, `content_stat.series`, `content_stat.sms`, `content_stat.survey`, `content_stat.tooltip_group`, `content_stat.tour` (a receipt, click, completion … of a message)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "event_created".to_owned(),
@@ -472,7 +508,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A data event was submitted for a contact (`event.created`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "job_events".to_owned(),
@@ -480,7 +520,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Background job topics: `job.completed` (a data import or export job finished)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The workspace (app) id.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Unix time the notification was created.\",\"type\":\"integer\"},\"data\":{\"properties\":{\"item\":{\"description\":\"The Intercom object the topic is about (conversation, ticket, contact …).\",\"type\":\"object\"}},\"type\":\"object\"},\"delivery_attempts\":{\"description\":\"How many times delivery was attempted.\",\"type\":\"integer\"},\"first_sent_at\":{\"description\":\"Unix time of the first delivery attempt.\",\"type\":\"integer\"},\"id\":{\"description\":\"The notification id (`notif_…`).\",\"type\":\"string\"},\"topic\":{\"description\":\"The topic, e.g. `conversation.user.created`.\",\"type\":\"string\"},\"type\":{\"const\":\"notification_event\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"topic\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

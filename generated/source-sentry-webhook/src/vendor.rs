@@ -576,7 +576,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     values: ::std::vec::Vec::from(["issue.created".to_owned()]),
                     description: "An issue was created (`data.issue`).".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_resolved".to_owned(),
@@ -584,14 +588,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue was resolved; `statusDetails` says in which release or commit."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_assigned".to_owned(),
                     values: ::std::vec::Vec::from(["issue.assigned".to_owned()]),
                     description: "An issue was assigned.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_archived".to_owned(),
@@ -599,7 +611,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue was archived (ignored); `substatus` and `statusDetails` say until when."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_unresolved".to_owned(),
@@ -607,7 +623,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue became unresolved again (escalating or regressed, see `substatus`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "error_created".to_owned(),
@@ -615,28 +635,44 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An error event was received (`data.error`; Business and Enterprise plans)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comment_created".to_owned(),
                     values: ::std::vec::Vec::from(["comment.created".to_owned()]),
                     description: "A comment was added to an issue.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comment_updated".to_owned(),
                     values: ::std::vec::Vec::from(["comment.updated".to_owned()]),
                     description: "A comment on an issue was edited.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comment_deleted".to_owned(),
                     values: ::std::vec::Vec::from(["comment.deleted".to_owned()]),
                     description: "A comment on an issue was deleted.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "event_alert_triggered".to_owned(),
@@ -644,7 +680,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue alert rule with this integration as action fired (`data.event`, `data.triggered_rule`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "metric_alert_critical".to_owned(),
@@ -652,7 +692,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A metric alert crossed its critical threshold (`data.metric_alert` is the incident)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "metric_alert_warning".to_owned(),
@@ -660,14 +704,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A metric alert crossed its warning threshold."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "metric_alert_resolved".to_owned(),
                     values: ::std::vec::Vec::from(["metric_alert.resolved".to_owned()]),
                     description: "A metric alert was resolved.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "installation_created".to_owned(),
@@ -675,14 +727,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A public integration was installed (`data.installation` with the authorization `code`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "installation_deleted".to_owned(),
                     values: ::std::vec::Vec::from(["installation.deleted".to_owned()]),
                     description: "A public integration was uninstalled.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_root_cause_started".to_owned(),
@@ -692,7 +752,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Seer Autofix began root cause analysis (`data.run_id`, `data.group_id`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_root_cause_completed".to_owned(),
@@ -702,14 +766,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Seer root cause analysis completed (`data.root_cause`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_solution_started".to_owned(),
                     values: ::std::vec::Vec::from(["seer.solution_started".to_owned()]),
                     description: "Seer began generating a solution.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_solution_completed".to_owned(),
@@ -719,14 +791,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Seer generated a solution (`data.solution`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_coding_started".to_owned(),
                     values: ::std::vec::Vec::from(["seer.coding_started".to_owned()]),
                     description: "Seer began generating code changes.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_coding_completed".to_owned(),
@@ -734,7 +814,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Seer's code changes are ready (`data.changes`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "seer_pr_created".to_owned(),
@@ -742,7 +826,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Seer opened pull request(s) (`data.pull_requests`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "preprod_artifact_size_analysis_completed".to_owned(),
@@ -752,7 +840,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Size analysis of a mobile build completed or failed (`data.state`, sizes and comparisons)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "preprod_artifact_build_distribution_completed"
@@ -763,7 +855,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Build distribution processing of a mobile build completed or failed (`data.installUrl`)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action on the resource named by Sentry-Hook-Resource.\",\"type\":\"string\"},\"actor\":{\"description\":\"Who triggered the webhook: a user, the integration, or Sentry.\",\"type\":\"object\"},\"data\":{\"description\":\"The resource (issue, error, comment, alert, Seer run, build, installation).\",\"type\":\"object\"},\"installation\":{\"properties\":{\"uuid\":{\"description\":\"The installation the webhook belongs to.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"action\",\"data\",\"installation\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

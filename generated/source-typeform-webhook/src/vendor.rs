@@ -225,7 +225,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A respondent submitted the typeform. `form_response` holds the form definition, the answers, hidden fields, variables and the response `token`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_id\":{\"description\":\"Unique ID of the webhook event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"`form_response` or `form_response_partial`.\",\"type\":\"string\"},\"form_response\":{\"properties\":{\"answers\":{\"description\":\"One answer per answered field.\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"definition\":{\"description\":\"The form: id, title, fields.\",\"type\":\"object\"},\"form_id\":{\"description\":\"Unique ID of the typeform.\",\"type\":\"string\"},\"hidden\":{\"description\":\"Hidden fields.\",\"type\":\"object\"},\"landed_at\":{\"description\":\"When the respondent opened the typeform.\",\"format\":\"date-time\",\"type\":\"string\"},\"submitted_at\":{\"description\":\"When the respondent submitted the typeform.\",\"format\":\"date-time\",\"type\":\"string\"},\"token\":{\"description\":\"Unique ID of the response.\",\"type\":\"string\"},\"variables\":{\"description\":\"Variables such as score.\",\"items\":{\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"form_id\",\"token\"],\"type\":\"object\"}},\"required\":[\"event_id\",\"event_type\",\"form_response\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "form_response_partial".to_owned(),
@@ -233,7 +237,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A respondent left the typeform unfinished (partial responses must be enabled on the form and the webhook subscribed to `form_response_partial`). Same shape as `form_response`, with the answers given so far."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_id\":{\"description\":\"Unique ID of the webhook event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"`form_response` or `form_response_partial`.\",\"type\":\"string\"},\"form_response\":{\"properties\":{\"answers\":{\"description\":\"One answer per answered field.\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"definition\":{\"description\":\"The form: id, title, fields.\",\"type\":\"object\"},\"form_id\":{\"description\":\"Unique ID of the typeform.\",\"type\":\"string\"},\"hidden\":{\"description\":\"Hidden fields.\",\"type\":\"object\"},\"landed_at\":{\"description\":\"When the respondent opened the typeform.\",\"format\":\"date-time\",\"type\":\"string\"},\"submitted_at\":{\"description\":\"When the respondent submitted the typeform.\",\"format\":\"date-time\",\"type\":\"string\"},\"token\":{\"description\":\"Unique ID of the response.\",\"type\":\"string\"},\"variables\":{\"description\":\"Variables such as score.\",\"items\":{\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"form_id\",\"token\"],\"type\":\"object\"}},\"required\":[\"event_id\",\"event_type\",\"form_response\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

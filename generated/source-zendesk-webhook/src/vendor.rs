@@ -375,7 +375,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Ticket events (see Zendesk's ticket events reference for the full, growing list), such as `ticket.created`, `status_changed`, `priority_changed`, `agent_assignment_changed`, `group_assignment_changed`, `comment_added`, `tags_changed`, `custom_field_changed`, `merged`, `soft_deleted`, `permanently_deleted` and `csat_received`; `detail` is the ticket, `event` the change."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user_events".to_owned(),
@@ -383,7 +387,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Support user events: `user.created`, `deleted`, `merged`, `active_changed`, `alias_changed`, `custom_field_changed`, `custom_role_changed`, `default_group_changed`, `details_changed`, `external_id_changed`, `group_membership_created`, `group_membership_deleted`, `identity_changed`, `identity_created`, `identity_deleted`, `last_login_changed`, `name_changed`, `notes_changed`, `only_private_comments_changed`, `organization_membership_created`, `organization_membership_deleted`, `password_changed`, `photo_changed`, `role_changed`, `suspended_changed`, `tags_changed`, `time_zone_changed`; `detail` is the user."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "organization_events".to_owned(),
@@ -393,7 +401,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Organization events: `organization.created`, `deleted`, `custom_field_changed`, `external_id_changed`, `name_changed`, `tags_changed`; `detail` is the organization."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "agent_availability_events".to_owned(),
@@ -401,7 +413,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Agent availability events (omnichannel routing): `agent.state_changed`, `unified_state_changed`, `work_item_added`, `work_item_updated`, `work_item_removed`, `max_capacity_changed`, `channel_created`, `channel_deleted`, `groups_updated`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "messaging_ticket_events".to_owned(),
@@ -411,7 +427,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Messaging ticket events: `messaging_ticket.message_added` (a message was added to a messaging conversation)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "messaging_live_metrics_events".to_owned(),
@@ -421,7 +441,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Live messaging metrics: `messaging_live_metrics.*` values such as `conversations_in_queue`, `active_assigned_conversations`, `avg_time_in_queue`, `longest_requester_wait_time`, `avg_handle_time`, `avg_concurrency`, each also `_by_group` and `_by_via_type`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "article_events".to_owned(),
@@ -431,7 +455,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Help center article events: `article.author_changed`, `published`, `unpublished`, `subscription_created`, `vote_created`, `vote_changed`, `vote_removed`, `comment_created`, `comment_changed`, `comment_published`, `comment_unpublished`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "community_post_events".to_owned(),
@@ -441,7 +469,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Community post events: `community_post.created`, `changed`, `published`, `unpublished`, `subscription_created`, `vote_created`, `vote_changed`, `vote_removed`, `comment_created`, `comment_changed`, `comment_published`, `comment_unpublished`, `comment_vote_created`, `comment_vote_changed`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "omnichannel_config_events".to_owned(),
@@ -451,7 +483,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Omnichannel routing configuration events: `omnichannel_config.omnichannel_routing_feature_changed` (omnichannel routing was turned on or off)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"account_id\":{\"description\":\"Zendesk account id associated with the event.\",\"type\":\"integer\"},\"detail\":{\"description\":\"The resource (user, organization, ticket, article …).\",\"type\":\"object\"},\"event\":{\"description\":\"The change; its properties depend on the event type.\",\"type\":\"object\"},\"id\":{\"description\":\"Unique id of the event.\",\"type\":\"string\"},\"subject\":{\"description\":\"The resource the event is about, `zen:<resource>:<id>`.\",\"type\":\"string\"},\"time\":{\"description\":\"When the event occurred.\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":{\"description\":\"The event type, `zen:event-type:<domain>.<change>`.\",\"type\":\"string\"},\"zendesk_event_version\":{\"description\":\"Version of the event schema.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"account_id\",\"time\",\"zendesk_event_version\",\"subject\",\"detail\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
