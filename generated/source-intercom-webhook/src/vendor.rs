@@ -543,9 +543,9 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(5),
-            retries: "A notification answered with a non-2xx status or not answered within a few seconds is retried once, about a minute later (`delivery_attempts` becomes 2). Intercom does not guarantee order."
+            retries: "Intercom documents no fixed retry schedule. Notifications answered within 500 ms get priority, slower endpoints get lower priority; a 429 answer throttles further notifications with a delay growing from 1 minute to 2 hours, and throttled notifications still undelivered are dropped. A failed notification is retried (recalled, not confirmed: once, about a minute later, with `delivery_attempts` incremented)."
                 .to_owned(),
-            retry_horizon_hours: 1,
+            retry_horizon_hours: 2,
             disabling: ::std::option::Option::Some(
                 "More than 1000 consecutive error answers within 15 minutes pause the app's topic notifications for 15 minutes. Errors for more than 7 days suspend the subscription of a private app (public apps are never suspended); resume it with **Set live** on the app's Webhooks page."
                     .to_owned(),
@@ -555,7 +555,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "None beyond the pause and suspension rules; every non-2xx answer counts as an error."
+                "429 throttles further notifications (1 minute growing to 2 hours). Every other non-2xx answer counts as an error towards pausing and suspension."
                     .to_owned(),
             ),
         },
