@@ -304,6 +304,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
                 "Leave **Authentication** at **None**: the connector checks Zendesk's signature instead. Click **Create webhook**."
                     .to_owned(),
+                "**Test webhook** in the builder, used before the webhook is created, signs with Zendesk's public test secret `dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==`, so the connector rejects it (401) unless that value is configured. Test after creating the webhook instead; never leave the public test secret configured."
+                    .to_owned(),
                 "Open the webhook's details, click **Reveal secret** under **Signing secret**, and paste the value into the connector's `signing_secret` (use it as shown; it looks like base64 but is the key as text)."
                     .to_owned(),
                 "For a trigger or automation webhook, open **Objects and rules → Business rules → Triggers** (or **Automations**), add the action **Notify by → Active webhook**, choose the webhook and write the JSON body with placeholders, for example `{\"ticket_id\": \"{{ticket.id}}\", \"status\": \"{{ticket.status}}\"}`. These bodies have no `type` and are captured into `other_events`."
@@ -345,6 +347,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Zendesk-Webhook-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Bare,
                 encoding: model::SignatureEncoding::Base64,
             },
