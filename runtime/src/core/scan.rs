@@ -158,9 +158,11 @@ impl Found {
     fn new(count: usize) -> Found {
         Found { count, bits: 0, more: if count > 64 { vec![false; count - 64] } else { Vec::new() } }
     }
+    #[inline]
     fn has(&self, i: usize) -> bool {
         if i < 64 { self.bits >> i & 1 == 1 } else { self.more[i - 64] }
     }
+    #[inline]
     fn mark(&mut self, i: usize) {
         if i < 64 {
             self.bits |= 1 << i;
@@ -168,6 +170,7 @@ impl Found {
             self.more[i - 64] = true;
         }
     }
+    #[inline]
     fn all(&self) -> bool {
         let low = self.count.min(64);
         let full = if low == 64 { u64::MAX } else { (1u64 << low) - 1 };
@@ -182,7 +185,7 @@ fn key_equals(raw_key: &[u8], wanted: &str) -> bool {
     // of the same length are equal exactly when their bytes are and the raw key has no
     // escape; a shorter raw key never matches.
     if raw_key.len() <= wanted.len() {
-        return raw_key == wanted.as_bytes() && !raw_key.contains(&b'\\');
+        return raw_key == wanted.as_bytes() && !raw_key.iter().any(|&b| b == b'\\');
     }
     if !raw_key.contains(&b'\\') {
         return false;
@@ -204,6 +207,7 @@ fn canonical_index(key: &str) -> Option<usize> {
     }
 }
 
+#[inline]
 fn skip_ws(text: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(pos) {
         pos += 1;
@@ -212,6 +216,7 @@ fn skip_ws(text: &[u8], mut pos: usize) -> usize {
 }
 
 /// The end (exclusive) of the value starting at `pos`, or `None` when the text ends first.
+#[inline]
 fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
     match text.get(pos)? {
         b'"' => string_end(text, pos + 1).map(|e| e + 1),
@@ -228,6 +233,7 @@ fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// The position of the quote that closes the string whose contents start at `pos`.
+#[inline]
 fn string_end(text: &[u8], mut pos: usize) -> Option<usize> {
     // 16 bytes at a time to the first quote or backslash.
     #[cfg(target_arch = "x86_64")]
