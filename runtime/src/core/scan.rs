@@ -185,7 +185,7 @@ fn key_equals(raw_key: &[u8], wanted: &str) -> bool {
     // of the same length are equal exactly when their bytes are and the raw key has no
     // escape; a shorter raw key never matches.
     if raw_key.len() <= wanted.len() {
-        return raw_key == wanted.as_bytes() && !raw_key.iter().any(|&b| b == b'\\');
+        return raw_key == wanted.as_bytes() && !raw_key.contains(&b'\\');
     }
     if !raw_key.contains(&b'\\') {
         return false;
