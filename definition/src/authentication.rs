@@ -87,7 +87,8 @@ pub struct HmacCheck {
     #[schemars(title = "Signature")]
     pub signature: SignatureLocation,
     /// What is signed, as a template over the request. See `template` variables: `{body}`,
-    /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`;
+    /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`,
+    /// `{body_pointer:POINTER}` (a scalar body field's text);
     /// `{{` and `}}` are literal braces.
     #[schemars(title = "Signed message", example = &"{timestamp}.{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
     pub signed_message: String,
@@ -235,9 +236,18 @@ pub enum PublicKeyEncoding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureLocation {
-    /// The header that carries the signature.
+    /// The header that carries the signature. Exactly one of `header` and `body_pointer` is
+    /// set; an empty `header` means the signature is in the body.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     #[schemars(title = "Header", example = &"X-Hub-Signature-256")]
     pub header: String,
+    /// A field of the JSON body that carries the signature, instead of a header (Mailgun's
+    /// `/signature/signature`). The signed message may then not contain `{body}` or
+    /// `{form_sorted}` (the body holds the signature); it names the signed body fields with
+    /// `{body_pointer:…}`. No wildcard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Body field", example = &"/signature/signature")]
+    pub body_pointer: Option<String>,
     /// How the header value is written.
     #[schemars(title = "Header format")]
     pub format: SignatureFormat,

@@ -6,9 +6,9 @@
 use std::fmt;
 
 /// The variable names a template may use, for the schema and for did-you-mean hints.
-/// `header:` and `config:` take a name after the colon.
+/// `header:`, `config:` and `body_pointer:` take a name (a JSON pointer) after the colon.
 pub const VARIABLE_NAMES: &[&str] =
-    &["body", "timestamp", "method", "path", "form_sorted", "header:NAME", "config:FIELD"];
+    &["body", "timestamp", "method", "path", "form_sorted", "header:NAME", "config:FIELD", "body_pointer:POINTER"];
 
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,6 +30,10 @@ pub enum Part {
     Header(String),
     /// A configuration field's value (a public URL the vendor signs, say).
     Config(String),
+    /// The text of a scalar field of the JSON body, named by a JSON pointer without wildcard
+    /// (Mailgun signs `/signature/timestamp` and `/signature/token`): a string's unescaped
+    /// value, a number or boolean as written; empty when absent.
+    BodyPointer(String),
 }
 
 /// Why a template cannot be parsed.
@@ -129,7 +133,9 @@ fn variable(name: &str) -> Result<Part, TemplateErrorKind> {
         "form_sorted" => return Ok(Part::FormSorted),
         _ => {}
     }
-    for (prefix, make) in [("header", Part::Header as fn(String) -> Part), ("config", Part::Config)] {
+    for (prefix, make) in
+        [("header", Part::Header as fn(String) -> Part), ("config", Part::Config), ("body_pointer", Part::BodyPointer)]
+    {
         if let Some(rest) = trimmed.strip_prefix(prefix).and_then(|r| r.strip_prefix(':')) {
             let rest = rest.trim();
             if rest.is_empty() {
@@ -163,6 +169,10 @@ mod tests {
             ]
         );
         assert_eq!(parse("{{x}}{config:url}").unwrap(), vec![Part::Literal("{x}".into()), Part::Config("url".into())]);
+        assert_eq!(
+            parse("{body_pointer:/signature/timestamp}{body_pointer:/signature/token}").unwrap(),
+            vec![Part::BodyPointer("/signature/timestamp".into()), Part::BodyPointer("/signature/token".into())]
+        );
     }
 
     #[test]

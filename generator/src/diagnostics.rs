@@ -72,6 +72,9 @@ pub enum Code {
     InvalidAnyOf,
     /// WG320: `first_of` with fewer than two sources.
     ShortFirstOf,
+    /// WG321: a signature location that sets both or neither of `header` and `body_pointer`, or
+    /// a signature in the body whose signed message contains `{body}` or `{form_sorted}`.
+    SignatureLocationConflict,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -120,6 +123,7 @@ impl Code {
         Code::HeaderAliasConflict,
         Code::InvalidAnyOf,
         Code::ShortFirstOf,
+        Code::SignatureLocationConflict,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -161,6 +165,7 @@ impl Code {
             Code::HeaderAliasConflict => "WG318",
             Code::InvalidAnyOf => "WG319",
             Code::ShortFirstOf => "WG320",
+            Code::SignatureLocationConflict => "WG321",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

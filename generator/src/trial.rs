@@ -297,12 +297,20 @@ fn run(
     result
 }
 
+/// The header, or the body field, that carries a signature.
+fn signature_place(s: &webhook_definition::SignatureLocation) -> String {
+    match &s.body_pointer {
+        Some(pointer) => format!("body field {pointer}"),
+        None => s.header.clone(),
+    }
+}
+
 fn describe_authentication(auth: &Authentication) -> String {
     match auth {
         Authentication::None(_) => "none".into(),
-        Authentication::Hmac(h) => format!("HMAC-{:?} in {}", h.algorithm, h.signature.header).replace("Sha", "SHA"),
-        Authentication::Ed25519(p) => format!("Ed25519 in {}", p.signature.header),
-        Authentication::EcdsaP256(p) => format!("ECDSA P-256 in {}", p.signature.header),
+        Authentication::Hmac(h) => format!("HMAC-{:?} in {}", h.algorithm, signature_place(&h.signature)).replace("Sha", "SHA"),
+        Authentication::Ed25519(p) => format!("Ed25519 in {}", signature_place(&p.signature)),
+        Authentication::EcdsaP256(p) => format!("ECDSA P-256 in {}", signature_place(&p.signature)),
         Authentication::StaticToken(_) => "static token".into(),
         Authentication::Basic(_) => "HTTP basic".into(),
         Authentication::AllOf(all) => all

@@ -96,6 +96,18 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Code::ShortFirstOf,
             Some("discriminator:"),
         ),
+        (
+            "signature_location",
+            mutate(&t, "    header: Acme-Signature\n", "    header: Acme-Signature\n    body_pointer: /signature  # both\n"),
+            Code::SignatureLocationConflict,
+            Some("header: Acme-Signature"),
+        ),
+        (
+            "body_signature_signs_body",
+            mutate(&t, "    header: Acme-Signature\n", "    body_pointer: /signature\n"),
+            Code::SignatureLocationConflict,
+            Some("signed_message:"),
+        ),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

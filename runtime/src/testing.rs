@@ -225,14 +225,34 @@ fn tampered_credentials(
                 .collect()
         }
     };
+    // A signature carried in a JSON body field: that field's signatures altered.
+    let tamper_body_field = |pointer: &str, format: &SignatureFormat, what: &str, out: &mut Vec<(String, WebhookRequest)>| {
+        let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&request.body) else { return };
+        let Some(serde_json::Value::String(text)) = body.pointer(pointer).cloned() else { return };
+        let mut tampered = text.clone();
+        for (start, len) in signature_spans(format.clone())(&text) {
+            if len > 0 {
+                tampered = tamper_text(&tampered, start, len);
+            }
+        }
+        if tampered == text {
+            return;
+        }
+        *body.pointer_mut(pointer).expect("read above") = serde_json::Value::String(tampered);
+        let mut copy = request.clone();
+        copy.body = Bytes::from(serde_json::to_vec(&body).expect("a JSON value serializes"));
+        out.push((what.to_string(), copy));
+    };
     match auth {
         Authentication::None(_) => {}
-        Authentication::Hmac(h) => {
-            tamper_header(&h.signature.header, &signature_spans(h.signature.format.clone()), "the HMAC signature")
-        }
-        Authentication::Ed25519(p) | Authentication::EcdsaP256(p) => {
-            tamper_header(&p.signature.header, &signature_spans(p.signature.format.clone()), "the signature")
-        }
+        Authentication::Hmac(h) => match &h.signature.body_pointer {
+            Some(pointer) => tamper_body_field(pointer, &h.signature.format, "the HMAC signature in the body", out),
+            None => tamper_header(&h.signature.header, &signature_spans(h.signature.format.clone()), "the HMAC signature"),
+        },
+        Authentication::Ed25519(p) | Authentication::EcdsaP256(p) => match &p.signature.body_pointer {
+            Some(pointer) => tamper_body_field(pointer, &p.signature.format, "the signature in the body", out),
+            None => tamper_header(&p.signature.header, &signature_spans(p.signature.format.clone()), "the signature"),
+        },
         Authentication::StaticToken(t) => match &t.location {
             TokenLocation::Header { name, prefix, name_config_field } => {
                 let prefix = prefix.clone();

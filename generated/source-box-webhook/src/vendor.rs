@@ -391,6 +391,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     signature: model::SignatureLocation {
                         header: "BOX-SIGNATURE-PRIMARY".to_owned(),
+                        body_pointer: ::std::option::Option::None,
                         format: model::SignatureFormat::Bare,
                         encoding: model::SignatureEncoding::Base64,
                     },
@@ -414,6 +415,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     signature: model::SignatureLocation {
                         header: "BOX-SIGNATURE-SECONDARY".to_owned(),
+                        body_pointer: ::std::option::Option::None,
                         format: model::SignatureFormat::Bare,
                         encoding: model::SignatureEncoding::Base64,
                     },

@@ -1693,6 +1693,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Hub-Signature-256".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Prefixed {
                     prefix: "sha256=".to_owned(),
                 },

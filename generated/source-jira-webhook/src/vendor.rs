@@ -472,6 +472,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Hub-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Prefixed {
                     prefix: "sha256=".to_owned(),
                 },

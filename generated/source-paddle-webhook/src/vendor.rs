@@ -460,6 +460,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "Paddle-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::KeyValueList {
                     separator: ";".to_owned(),
                     signature_key: "h1".to_owned(),

@@ -176,6 +176,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "sanity-webhook-signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::KeyValueList {
                     separator: ",".to_owned(),
                     signature_key: "v1".to_owned(),

@@ -337,6 +337,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Twilio-Email-Event-Webhook-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Bare,
                 encoding: model::SignatureEncoding::Base64,
             },

@@ -3952,6 +3952,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Shopify-Hmac-Sha256".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Bare,
                 encoding: model::SignatureEncoding::Base64,
             },

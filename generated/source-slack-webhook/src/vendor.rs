@@ -1491,6 +1491,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-Slack-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Prefixed {
                     prefix: "v0=".to_owned(),
                 },

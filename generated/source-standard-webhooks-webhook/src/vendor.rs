@@ -170,6 +170,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "webhook-signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::VersionedList {
                     separator: " ".to_owned(),
                     version: "v1".to_owned(),

@@ -200,6 +200,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "Typeform-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Prefixed {
                     prefix: "sha256=".to_owned(),
                 },

@@ -258,6 +258,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "X-WC-Webhook-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Bare,
                 encoding: model::SignatureEncoding::Base64,
             },

@@ -232,6 +232,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "x-xero-signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Bare,
                 encoding: model::SignatureEncoding::Base64,
             },

@@ -137,7 +137,7 @@ struct_lit!(SecretRef { config_field, decoding });
 unit_enum_lit!(SecretDecoding { Verbatim, WhsecBase64, Base64, Hex });
 struct_lit!(PublicKeyRef { config_field, encoding });
 unit_enum_lit!(PublicKeyEncoding { Hex, Base64, SpkiDerBase64, Pem });
-struct_lit!(SignatureLocation { header, format, encoding });
+struct_lit!(SignatureLocation { header, body_pointer, format, encoding });
 unit_enum_lit!(SignatureEncoding { Hex, Base64, Base64url });
 struct_lit!(Timestamp { source, format });
 unit_enum_lit!(TimestampFormat { UnixSeconds, UnixMilliseconds, Rfc3339 });

@@ -402,7 +402,10 @@ fn signature_words(s: &SignatureLocation) -> String {
             format!("is every `{version},` entry of a {} list", separated(separator))
         }
     };
-    format!("The signature is sent in the `{}` header, {}; it {format}.", s.header, encoding_name(s.encoding))
+    match &s.body_pointer {
+        Some(pointer) => format!("The signature is sent in the JSON body field `{pointer}`, {}; it {format}.", encoding_name(s.encoding)),
+        None => format!("The signature is sent in the `{}` header, {}; it {format}.", s.header, encoding_name(s.encoding)),
+    }
 }
 
 fn timestamp_words(timestamp: &Option<webhook_definition::Timestamp>, tolerance: &Option<Tolerance>) -> Vec<String> {

@@ -331,6 +331,7 @@ impl<'d> Pass<'d> {
             self.config_ref(&format!("{pointer}/public_key/config_field"), false);
         }
         self.header_name(&format!("{pointer}/signature/header"));
+        self.signature_location(pointer, auth);
         let has_timestamp = auth.get("timestamp").is_some_and(|t| !t.is_null());
         let template_pointer = format!("{pointer}/signed_message");
         if let Some(text) = auth.get("signed_message").and_then(Value::as_str) {
@@ -356,6 +357,44 @@ impl<'d> Pass<'d> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Exactly one of `signature.header` and `signature.body_pointer`; a signature in the body
+    /// cannot sign the body's bytes (they contain it).
+    fn signature_location(&mut self, pointer: &str, auth: &Value) {
+        let header = str_at(auth, "/signature/header").filter(|h| !h.is_empty());
+        let body = str_at(auth, "/signature/body_pointer");
+        if auth.get("signature").is_none() {
+            return;
+        }
+        match (header, body) {
+            (Some(_), Some(_)) | (None, None) => {
+                let what = if header.is_some() { "both" } else { "neither" };
+                self.at_value(
+                    Code::SignatureLocationConflict,
+                    &format!("{pointer}/signature"),
+                    format!("the signature location sets {what} of `header` and `body_pointer`"),
+                )
+                .hint = Some("set `header` for a signature header, or `body_pointer` for a signature field of the JSON body".into());
+            }
+            (None, Some(_)) => {
+                self.json_pointer(&format!("{pointer}/signature/body_pointer"), false);
+                let signs_body = auth
+                    .get("signed_message")
+                    .and_then(Value::as_str)
+                    .and_then(|t| template::parse(t).ok())
+                    .is_some_and(|parts| parts.iter().any(|p| matches!(p, Part::Body | Part::FormSorted)));
+                if signs_body {
+                    self.at_value(
+                        Code::SignatureLocationConflict,
+                        &format!("{pointer}/signed_message"),
+                        "a signature in the body cannot sign `{body}` or `{form_sorted}`, which contain it".into(),
+                    )
+                    .hint = Some("name the signed body fields with `{body_pointer:/…}`".into());
+                }
+            }
+            (Some(_), None) => {}
         }
     }
 
@@ -388,6 +427,10 @@ impl<'d> Pass<'d> {
                         Part::Timestamp if !has_timestamp => {
                             self.at_value(Code::TimestampMissing, pointer, "the template uses `{timestamp}` but the check has no `timestamp`".into())
                                 .hint = Some("add `timestamp:` to say where the signed timestamp is read".into());
+                        }
+                        Part::BodyPointer(text) if json_pointer::parse(&text, false).is_err() => {
+                            self.at_value(Code::BadPointer, pointer, format!("`{{body_pointer:{text}}}` is not a JSON pointer without wildcard"))
+                                .hint = Some("a JSON pointer is `/`-separated keys, like `/signature/token`".into());
                         }
                         Part::Header(name) if !is_header_name(&name) => {
                             self.at_value(Code::IllegalHeaderName, pointer, format!("`{{header:{name}}}` names an invalid HTTP header"));

@@ -200,6 +200,22 @@ fn sign_hmac(
         }
         SignatureFormat::VersionedList { version, .. } => format!("{version},{signature}"),
     };
-    set_header(request, &h.signature.header, value);
+    match &h.signature.body_pointer {
+        Some(pointer) => set_body_field(request, pointer, value)?,
+        None => set_header(request, &h.signature.header, value),
+    }
+    Ok(())
+}
+
+/// Writes a string into the JSON body at a pointer (the body is re-serialized: a signature in
+/// the body never signs the body's bytes, only fields of it).
+fn set_body_field(request: &mut WebhookRequest, pointer: &str, value: String) -> Result<(), SignError> {
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&request.body).map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
+    let slot = body
+        .pointer_mut(pointer)
+        .ok_or_else(|| SignError::Unsupported(format!("the body has no signature field at `{pointer}`")))?;
+    *slot = serde_json::Value::String(value);
+    request.body = serde_json::to_vec(&body).expect("a JSON value serializes").into();
     Ok(())
 }

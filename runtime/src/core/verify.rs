@@ -155,10 +155,13 @@ enum Piece {
     Path,
     FormSorted,
     Header(String),
+    /// A scalar body field: a slot of the whole-body pointer table.
+    BodyField(usize),
 }
 
-/// Compiles a template; `{config:…}` is resolved now.
-fn compile_template(text: &str, config: &EndpointConfig) -> Result<Vec<Piece>, ConfigError> {
+/// Compiles a template; `{config:…}` is resolved now, `{body_pointer:…}` registered in
+/// `body_table` (the whole-body pointer table).
+fn compile_template(text: &str, config: &EndpointConfig, body_table: &mut PointerTable) -> Result<Vec<Piece>, ConfigError> {
     let parts = template::parse(text).map_err(|e| ConfigError::Definition(format!("signed message `{text}`: {e}")))?;
     let mut pieces = Vec::with_capacity(parts.len());
     for part in parts {
@@ -171,9 +174,19 @@ fn compile_template(text: &str, config: &EndpointConfig) -> Result<Vec<Piece>, C
             Part::FormSorted => Piece::FormSorted,
             Part::Header(h) => Piece::Header(h),
             Part::Config(field) => Piece::Literal(config.single(&field)?.as_bytes().to_vec()),
+            Part::BodyPointer(pointer) => Piece::BodyField(body_slot(&pointer, body_table)?),
         });
     }
     Ok(pieces)
+}
+
+/// The body-table slot of a pointer without wildcard.
+fn body_slot(pointer: &str, body_table: &mut PointerTable) -> Result<usize, ConfigError> {
+    let segments = parse_pointer(pointer).map_err(ConfigError::Definition)?;
+    if segments.iter().any(|s| s == "*") {
+        return Err(ConfigError::Definition(format!("`{pointer}`: a signature field may not use a wildcard")));
+    }
+    Ok(body_table.slot_of(segments))
 }
 
 /// A MAC key with its pre-keyed state (cloned per request: the key schedule runs once).
@@ -251,6 +264,8 @@ enum TimestampAt {
 struct SignatureCheck {
     keys: SignatureKeys,
     location: SignatureLocation,
+    /// The body-table slot of the signature when it is in the body (`location.body_pointer`).
+    body_signature: Option<usize>,
     template: Vec<Piece>,
     timestamp: Option<(TimestampAt, webhook_definition::TimestampFormat)>,
     tolerance: Option<Tolerance>,
@@ -316,7 +331,9 @@ impl Verifier {
             match check {
                 Check::None => {}
                 Check::Signature(s) => {
-                    out.push(s.location.header.to_ascii_lowercase());
+                    if s.body_signature.is_none() {
+                        out.push(s.location.header.to_ascii_lowercase());
+                    }
                     if let Some((TimestampAt::Header(h), _)) = &s.timestamp {
                         out.push(h.to_ascii_lowercase());
                     }
@@ -460,7 +477,18 @@ fn signature_check(
     config: &EndpointConfig,
     body_table: &mut PointerTable,
 ) -> Result<Check, ConfigError> {
-    let template = compile_template(signed_message, config)?;
+    let template = compile_template(signed_message, config, body_table)?;
+    let body_signature = match &location.body_pointer {
+        None => None,
+        Some(pointer) => {
+            if template.iter().any(|p| matches!(p, Piece::Body | Piece::FormSorted)) {
+                return Err(ConfigError::Definition(
+                    "a signature in the body cannot sign `{body}` or `{form_sorted}` (they contain it)".into(),
+                ));
+            }
+            Some(body_slot(pointer, body_table)?)
+        }
+    };
     let timestamp = match timestamp {
         None => None,
         Some(t) => Some((
@@ -489,6 +517,7 @@ fn signature_check(
     Ok(Check::Signature(Box::new(SignatureCheck {
         keys,
         location: location.clone(),
+        body_signature,
         template,
         timestamp,
         tolerance: tolerance.clone(),
@@ -553,6 +582,15 @@ fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFa
 fn signature_values<'r>(s: &SignatureCheck, incoming: &Incoming<'r>) -> (Vec<&'r str>, Option<&'r str>) {
     let mut candidates = Vec::new();
     let mut ts = None;
+    if let Some(slot) = s.body_signature {
+        // A JSON string field; a signature is hex or base64, so it never has escapes to undo.
+        let raw = incoming.body_values().ok().and_then(|values| values.get(slot).copied().flatten());
+        if let Some(std::borrow::Cow::Borrowed(text)) = raw.and_then(json::scalar_text) {
+            let parsed = parse_signature_header(text, &s.location.format);
+            return (parsed.signatures, parsed.timestamp);
+        }
+        return (candidates, ts);
+    }
     for value in incoming.header_values(&s.location.header) {
         let Ok(text) = std::str::from_utf8(value) else { continue };
         let parsed = parse_signature_header(text, &s.location.format);
@@ -582,7 +620,10 @@ fn timestamp_text<'r>(s: &SignatureCheck, incoming: &Incoming<'r>, field: &Optio
 fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFailure> {
     let (candidates, field) = signature_values(s, incoming);
     if candidates.is_empty() {
-        return Err(AuthFailure::Missing(format!("`{}` signature", s.location.header)));
+        return Err(AuthFailure::Missing(match &s.location.body_pointer {
+            Some(pointer) => format!("body signature at `{pointer}`"),
+            None => format!("`{}` signature", s.location.header),
+        }));
     }
     let ts_text = if s.timestamp.is_some() {
         Some(timestamp_text(s, incoming, &field).ok_or(AuthFailure::BadTimestamp)?)
@@ -597,17 +638,26 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
         .iter()
         .any(|p| matches!(p, Piece::FormSorted))
         .then(|| super::form::sorted_concatenation(incoming.body_form()));
+    // Body fields, read once (a field's text may be unescaped, hence owned).
+    let fields: Vec<Cow<'_, str>> = s
+        .template
+        .iter()
+        .filter_map(|p| match p {
+            Piece::BodyField(slot) => Some(body_field(incoming, *slot)),
+            _ => None,
+        })
+        .collect();
     let (ts, form) = (ts_text.as_deref(), form_sorted.as_deref());
-    let piece_bytes = |piece| piece_bytes(piece, incoming, ts, form);
+    let mut next_field = fields.iter();
     let mut inline: [&[u8]; 8] = [&[]; 8];
     let spilled: Vec<&[u8]>;
     let pieces: &[&[u8]] = if s.template.len() <= inline.len() {
         for (slot, piece) in inline.iter_mut().zip(&s.template) {
-            *slot = piece_bytes(piece);
+            *slot = template_piece(piece, &mut next_field, incoming, ts, form);
         }
         &inline[..s.template.len()]
     } else {
-        spilled = s.template.iter().map(piece_bytes).collect();
+        spilled = s.template.iter().map(|piece| template_piece(piece, &mut next_field, incoming, ts, form)).collect();
         &spilled
     };
 
@@ -662,7 +712,31 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
     Ok(())
 }
 
-/// The bytes of one signed-message piece.
+/// The bytes of one signed-message piece, body fields taken in order from `fields`.
+fn template_piece<'a, 'r: 'a>(
+    piece: &'a Piece,
+    fields: &mut std::slice::Iter<'a, Cow<'r, str>>,
+    incoming: &Incoming<'r>,
+    ts: Option<&'a str>,
+    form: Option<&'a str>,
+) -> &'a [u8] {
+    match piece {
+        Piece::BodyField(_) => fields.next().map(|f| f.as_bytes()).unwrap_or_default(),
+        _ => piece_bytes(piece, incoming, ts, form),
+    }
+}
+
+/// The text of a scalar body field (empty when absent, not JSON, or not a scalar).
+fn body_field<'r>(incoming: &Incoming<'r>, slot: usize) -> Cow<'r, str> {
+    incoming
+        .body_values()
+        .ok()
+        .and_then(|values| values.get(slot).copied().flatten())
+        .and_then(json::scalar_text)
+        .unwrap_or_default()
+}
+
+/// The bytes of one signed-message piece (body fields are read by the caller).
 fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, ts: Option<&'a str>, form: Option<&'a str>) -> &'a [u8] {
     let request = incoming.request;
     match piece {
@@ -673,6 +747,7 @@ fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, ts: Option
         Piece::Path => request.path_and_query.as_bytes(),
         Piece::FormSorted => form.map(str::as_bytes).unwrap_or_default(),
         Piece::Header(h) => incoming.header(h).unwrap_or_default(),
+        Piece::BodyField(_) => &[],
     }
 }
 
@@ -705,8 +780,9 @@ pub(crate) fn signed_message(
     timestamp: Option<&str>,
     aliases: &[webhook_definition::HeaderAlias],
 ) -> Result<Vec<u8>, ConfigError> {
-    let template = compile_template(template_text, config)?;
-    let incoming = Incoming::new(request, &[]).with_aliases(aliases);
+    let mut body_table = PointerTable::default();
+    let template = compile_template(template_text, config, &mut body_table)?;
+    let incoming = Incoming::new(request, body_table.pointers()).with_aliases(aliases);
     let mut out = Vec::new();
     for piece in &template {
         match piece {
@@ -717,6 +793,7 @@ pub(crate) fn signed_message(
             Piece::Path => out.extend_from_slice(request.path_and_query.as_bytes()),
             Piece::FormSorted => out.extend_from_slice(super::form::sorted_concatenation(incoming.body_form()).as_bytes()),
             Piece::Header(h) => out.extend_from_slice(incoming.header(h).unwrap_or_default()),
+            Piece::BodyField(slot) => out.extend_from_slice(body_field(&incoming, *slot).as_bytes()),
         }
     }
     Ok(out)

@@ -206,6 +206,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             signature: model::SignatureLocation {
                 header: "Acme-Signature".to_owned(),
+                body_pointer: ::std::option::Option::None,
                 format: model::SignatureFormat::Prefixed {
                     prefix: "v1=".to_owned(),
                 },
