@@ -293,6 +293,14 @@ pub enum SignatureFormat {
         #[schemars(title = "Version", example = &"v1")]
         version: String,
     },
+    /// A positional list: the first entry is the signed timestamp, every later entry a
+    /// signature (Recurly: `1663103925004,<hex>,<hex>` during a key rotation). Read the
+    /// timestamp with the `signature_field` timestamp source.
+    TimestampThenSignatures {
+        /// The text between entries.
+        #[schemars(title = "Entry separator", example = &",")]
+        separator: String,
+    },
 }
 
 /// How signature bytes are encoded.
@@ -330,7 +338,9 @@ pub enum TimestampSource {
         #[schemars(title = "Header name", example = &"X-Slack-Request-Timestamp")]
         name: String,
     },
-    /// The `timestamp_key` entry of a `key_value_list` signature header (Stripe's `t`).
+    /// The timestamp inside the signature header: the `timestamp_key` entry of a
+    /// `key_value_list` (Stripe's `t`), or the first entry of a `timestamp_then_signatures` list
+    /// (Recurly).
     SignatureField,
     /// A field of the JSON body (Linear's `/webhookTimestamp`).
     BodyPointer {

@@ -75,6 +75,9 @@ pub enum Code {
     /// WG321: a signature location that sets both or neither of `header` and `body_pointer`, or
     /// a signature in the body whose signed message contains `{body}` or `{form_sorted}`.
     SignatureLocationConflict,
+    /// WG322: a `timestamp_then_signatures` signature format whose check does not read the
+    /// timestamp with the `signature_field` source.
+    PositionalTimestampUnread,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -124,6 +127,7 @@ impl Code {
         Code::InvalidAnyOf,
         Code::ShortFirstOf,
         Code::SignatureLocationConflict,
+        Code::PositionalTimestampUnread,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -166,6 +170,7 @@ impl Code {
             Code::InvalidAnyOf => "WG319",
             Code::ShortFirstOf => "WG320",
             Code::SignatureLocationConflict => "WG321",
+            Code::PositionalTimestampUnread => "WG322",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

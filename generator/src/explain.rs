@@ -743,7 +743,7 @@ mod tests {
         assert_eq!(dotted, pointer);
         assert_eq!(dotted.title.as_deref(), Some("Header format"));
         let tags: Vec<&str> = dotted.allowed.iter().map(|a| a.value.as_str()).collect();
-        assert_eq!(tags, ["bare", "prefixed", "key_value_list", "versioned_list"]);
+        assert_eq!(tags, ["bare", "prefixed", "key_value_list", "versioned_list", "timestamp_then_signatures"]);
         assert!(
             dotted.within.iter().any(|w| w == "authentication: type hmac"),
             "{:?}",

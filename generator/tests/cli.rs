@@ -108,6 +108,12 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Code::SignatureLocationConflict,
             Some("signed_message:"),
         ),
+        (
+            "positional_timestamp",
+            mutate(&t, "    format: {type: prefixed, prefix: \"v1=\"}\n", "    format: {type: timestamp_then_signatures, separator: \",\"}\n"),
+            Code::PositionalTimestampUnread,
+            Some("format: {type: timestamp_then_signatures"),
+        ),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

@@ -254,6 +254,10 @@ impl Lit for SignatureFormat {
                 let (separator, version) = (separator.lit(), version.lit());
                 quote!(#d::SignatureFormat::VersionedList { separator: #separator, version: #version })
             }
+            SignatureFormat::TimestampThenSignatures { separator } => {
+                let separator = separator.lit();
+                quote!(#d::SignatureFormat::TimestampThenSignatures { separator: #separator })
+            }
         }
     }
 }

@@ -398,6 +398,9 @@ fn signature_words(s: &SignatureLocation) -> String {
             separated(separator),
             timestamp_key.as_ref().map(|k| format!(" (the timestamp is its `{k}=` entry)")).unwrap_or_default()
         ),
+        SignatureFormat::TimestampThenSignatures { separator } => {
+            format!("is every entry after the first of a {} list (the first entry is the timestamp)", separated(separator))
+        }
         SignatureFormat::VersionedList { separator, version } => {
             format!("is every `{version},` entry of a {} list", separated(separator))
         }

@@ -341,17 +341,28 @@ impl<'d> Pass<'d> {
             self.at_value(Code::TimestampMissing, &format!("{pointer}/tolerance"), "a timestamp tolerance needs a `timestamp` to check".into())
                 .hint = Some("add `timestamp:` (where the signed timestamp is and its format), or remove `tolerance`".into());
         }
+        if str_at(auth, "/signature/format/type") == Some("timestamp_then_signatures")
+            && str_at(auth, "/timestamp/source/type") != Some("signature_field")
+        {
+            self.at_value(
+                Code::PositionalTimestampUnread,
+                &format!("{pointer}/signature/format"),
+                "the first entry of a `timestamp_then_signatures` list is a timestamp, but the check does not read it".into(),
+            )
+            .hint = Some("add `timestamp: {source: {type: signature_field}, format: …}` and sign `{timestamp}`".into());
+        }
         match str_at(auth, "/timestamp/source/type") {
             Some("header") => self.header_name(&format!("{pointer}/timestamp/source/name")),
             Some("body_pointer") => self.json_pointer(&format!("{pointer}/timestamp/source/pointer"), false),
             Some("signature_field") => {
                 let format = str_at(auth, "/signature/format/type");
                 let key = str_at(auth, "/signature/format/timestamp_key");
-                if format != Some("key_value_list") || key.is_none() {
+                let positional = format == Some("timestamp_then_signatures");
+                if !positional && (format != Some("key_value_list") || key.is_none()) {
                     self.at_value(
                         Code::SignatureFieldWithoutKey,
                         &format!("{pointer}/timestamp/source/type"),
-                        "a `signature_field` timestamp needs a `key_value_list` signature format with a `timestamp_key`".into(),
+                        "a `signature_field` timestamp needs a `key_value_list` signature format with a `timestamp_key`, or `timestamp_then_signatures`".into(),
                     )
                     .hint = Some("set `signature.format.timestamp_key` (Stripe: `t`), or read the timestamp from a header".into());
                 }

@@ -199,6 +199,9 @@ fn sign_hmac(
             }
         }
         SignatureFormat::VersionedList { version, .. } => format!("{version},{signature}"),
+        SignatureFormat::TimestampThenSignatures { separator } => {
+            format!("{}{separator}{signature}", ts.as_deref().unwrap_or_default())
+        }
     };
     match &h.signature.body_pointer {
         Some(pointer) => set_body_field(request, pointer, value)?,

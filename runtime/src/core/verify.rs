@@ -68,6 +68,16 @@ pub fn parse_signature_header<'a>(value: &'a str, format: &SignatureFormat) -> P
                 }
             });
         }
+        SignatureFormat::TimestampThenSignatures { separator } => {
+            let mut first = true;
+            for_each_piece(value, separator, |entry| {
+                if std::mem::take(&mut first) {
+                    parsed.timestamp = Some(entry);
+                } else {
+                    parsed.signatures.push(entry);
+                }
+            });
+        }
         SignatureFormat::VersionedList { separator, version } => {
             for_each_piece(value, separator, |entry| {
                 let Some((v, sig)) = entry.split_once(',') else { return };
@@ -495,9 +505,12 @@ fn signature_check(
             match &t.source {
                 TimestampSource::Header { name } => TimestampAt::Header(name.clone()),
                 TimestampSource::SignatureField => {
-                    if !matches!(location.format, SignatureFormat::KeyValueList { timestamp_key: Some(_), .. }) {
+                    if !matches!(
+                        location.format,
+                        SignatureFormat::KeyValueList { timestamp_key: Some(_), .. } | SignatureFormat::TimestampThenSignatures { .. }
+                    ) {
                         return Err(ConfigError::Definition(
-                            "timestamp source `signature_field` needs a `key_value_list` format with a `timestamp_key`".into(),
+                            "timestamp source `signature_field` needs a `key_value_list` format with a `timestamp_key`, or `timestamp_then_signatures`".into(),
                         ));
                     }
                     TimestampAt::SignatureField
@@ -812,6 +825,11 @@ mod tests {
         let vl = SignatureFormat::VersionedList { separator: " ".into(), version: "v1".into() };
         let p = parse_signature_header("v1,a  v2,b v1a,c nocomma v1,d", &vl);
         assert_eq!(p.signatures, vec!["a", "d"]);
+        let positional = SignatureFormat::TimestampThenSignatures { separator: ",".into() };
+        let p = parse_signature_header("1663103925004, de1ec7ab1e ,,abc", &positional);
+        assert_eq!(p.timestamp, Some("1663103925004"));
+        assert_eq!(p.signatures, vec!["de1ec7ab1e", "abc"]);
+        assert_eq!(parse_signature_header("1663103925004,", &positional).signatures, Vec::<&str>::new());
         let pre = SignatureFormat::Prefixed { prefix: "sha256=".into() };
         assert_eq!(parse_signature_header("sha1=x", &pre).signatures, Vec::<&str>::new());
         assert_eq!(parse_signature_header("sha256=x", &pre).signatures, vec!["x"]);
