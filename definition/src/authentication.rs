@@ -88,7 +88,8 @@ pub struct HmacCheck {
     pub signature: SignatureLocation,
     /// What is signed, as a template over the request. See `template` variables: `{body}`,
     /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`,
-    /// `{body_pointer:POINTER}` (a scalar body field's text);
+    /// `{body_pointer:POINTER}` (a scalar body field's text), `{url:FIELD}` (a configured public
+    /// base URL + the request's path and query, tried with and without the default port);
     /// `{{` and `}}` are literal braces.
     #[schemars(title = "Signed message", example = &"{timestamp}.{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
     pub signed_message: String,

@@ -6,9 +6,9 @@
 use std::fmt;
 
 /// The variable names a template may use, for the schema and for did-you-mean hints.
-/// `header:`, `config:` and `body_pointer:` take a name (a JSON pointer) after the colon.
+/// `header:`, `config:`, `url:` and `body_pointer:` take a name (a JSON pointer) after the colon.
 pub const VARIABLE_NAMES: &[&str] =
-    &["body", "timestamp", "method", "path", "form_sorted", "header:NAME", "config:FIELD", "body_pointer:POINTER"];
+    &["body", "timestamp", "method", "path", "form_sorted", "header:NAME", "config:FIELD", "body_pointer:POINTER", "url:FIELD"];
 
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -34,6 +34,11 @@ pub enum Part {
     /// (Mailgun signs `/signature/timestamp` and `/signature/token`): a string's unescaped
     /// value, a number or boolean as written; empty when absent.
     BodyPointer(String),
+    /// The URL the vendor called: a configuration field's public base URL (scheme, host,
+    /// optional port and path prefix, no trailing `/`) followed by the request's path and query.
+    /// Senders write the URL with or without the scheme's default port (`:443`, `:80`), so a
+    /// check tries both forms (Twilio).
+    Url(String),
 }
 
 /// Why a template cannot be parsed.
@@ -134,7 +139,7 @@ fn variable(name: &str) -> Result<Part, TemplateErrorKind> {
         _ => {}
     }
     for (prefix, make) in
-        [("header", Part::Header as fn(String) -> Part), ("config", Part::Config), ("body_pointer", Part::BodyPointer)]
+        [("header", Part::Header as fn(String) -> Part), ("config", Part::Config), ("body_pointer", Part::BodyPointer), ("url", Part::Url)]
     {
         if let Some(rest) = trimmed.strip_prefix(prefix).and_then(|r| r.strip_prefix(':')) {
             let rest = rest.trim();
@@ -173,6 +178,7 @@ mod tests {
             parse("{body_pointer:/signature/timestamp}{body_pointer:/signature/token}").unwrap(),
             vec![Part::BodyPointer("/signature/timestamp".into()), Part::BodyPointer("/signature/token".into())]
         );
+        assert_eq!(parse("{url:public_url}{form_sorted}").unwrap(), vec![Part::Url("public_url".into()), Part::FormSorted]);
     }
 
     #[test]

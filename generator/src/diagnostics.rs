@@ -78,6 +78,8 @@ pub enum Code {
     /// WG322: a `timestamp_then_signatures` signature format whose check does not read the
     /// timestamp with the `signature_field` source.
     PositionalTimestampUnread,
+    /// WG323: `{url:FIELD}` names a secret or multiple configuration field.
+    UrlFieldNotPlain,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -128,6 +130,7 @@ impl Code {
         Code::ShortFirstOf,
         Code::SignatureLocationConflict,
         Code::PositionalTimestampUnread,
+        Code::UrlFieldNotPlain,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -171,6 +174,7 @@ impl Code {
             Code::ShortFirstOf => "WG320",
             Code::SignatureLocationConflict => "WG321",
             Code::PositionalTimestampUnread => "WG322",
+            Code::UrlFieldNotPlain => "WG323",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

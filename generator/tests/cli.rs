@@ -114,6 +114,7 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Code::PositionalTimestampUnread,
             Some("format: {type: timestamp_then_signatures"),
         ),
+        ("url_field", mutate(&t, "{timestamp}.{body}", "{url:signing_secret}{timestamp}.{body}"), Code::UrlFieldNotPlain, Some("{url:signing_secret}")),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

@@ -35,6 +35,7 @@ pub fn check(doc: &Document, fixtures: Option<&Path>, expected_id: Option<&str>)
 
 struct ConfigInfo {
     secret: bool,
+    multiple: bool,
 }
 
 struct Pass<'d> {
@@ -102,7 +103,8 @@ impl<'d> Pass<'d> {
             }
             seen.insert(name.to_string(), pointer);
             let secret = field.get("secret").and_then(Value::as_bool).unwrap_or(false);
-            self.config.insert(name.to_string(), ConfigInfo { secret });
+            let multiple = field.get("multiple").and_then(Value::as_bool).unwrap_or(false);
+            self.config.insert(name.to_string(), ConfigInfo { secret, multiple });
         }
     }
 
@@ -446,7 +448,15 @@ impl<'d> Pass<'d> {
                         Part::Header(name) if !is_header_name(&name) => {
                             self.at_value(Code::IllegalHeaderName, pointer, format!("`{{header:{name}}}` names an invalid HTTP header"));
                         }
-                        Part::Config(name) if !self.config.contains_key(&name) => {
+                        Part::Url(name) if self.config.get(&name).is_some_and(|c| c.secret || c.multiple) => {
+                            self.at_value(
+                                Code::UrlFieldNotPlain,
+                                pointer,
+                                format!("`{{url:{name}}}` names a secret or multiple configuration field; a public URL is one plain value"),
+                            )
+                            .hint = Some("declare the URL field with `secret: false` and without `multiple`".into());
+                        }
+                        Part::Config(name) | Part::Url(name) if !self.config.contains_key(&name) => {
                             let declared: Vec<String> = self.config.keys().cloned().collect();
                             let suggestion = closest(&name, declared.iter().map(String::as_str));
                             let d = self.at_value(

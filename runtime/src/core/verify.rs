@@ -167,6 +167,9 @@ enum Piece {
     Header(String),
     /// A scalar body field: a slot of the whole-body pointer table.
     BodyField(usize),
+    /// A configured public base URL, in every form a sender may write it (as configured, and
+    /// with the scheme's default port added or removed); a `Path` piece follows it.
+    UrlBase(Vec<Vec<u8>>),
 }
 
 /// Compiles a template; `{config:…}` is resolved now, `{body_pointer:…}` registered in
@@ -175,7 +178,7 @@ fn compile_template(text: &str, config: &EndpointConfig, body_table: &mut Pointe
     let parts = template::parse(text).map_err(|e| ConfigError::Definition(format!("signed message `{text}`: {e}")))?;
     let mut pieces = Vec::with_capacity(parts.len());
     for part in parts {
-        pieces.push(match part {
+        let piece = match part {
             Part::Literal(l) => Piece::Literal(l.into_bytes()),
             Part::Body => Piece::Body,
             Part::Timestamp => Piece::Timestamp,
@@ -185,9 +188,51 @@ fn compile_template(text: &str, config: &EndpointConfig, body_table: &mut Pointe
             Part::Header(h) => Piece::Header(h),
             Part::Config(field) => Piece::Literal(config.single(&field)?.as_bytes().to_vec()),
             Part::BodyPointer(pointer) => Piece::BodyField(body_slot(&pointer, body_table)?),
-        });
+            Part::Url(field) => {
+                let base = config.single(&field)?.trim().trim_end_matches('/');
+                let variants = url_variants(base).ok_or(ConfigError::WrongType {
+                    field: field.clone(),
+                    expected: "an absolute http:// or https:// URL",
+                })?;
+                pieces.push(Piece::UrlBase(variants.into_iter().map(String::into_bytes).collect()));
+                Piece::Path
+            }
+        };
+        pieces.push(piece);
     }
     Ok(pieces)
+}
+
+/// A base URL as configured, and with its scheme's default port toggled (`:443` for https,
+/// `:80` for http: added when absent, removed when present); only the first form when it names
+/// another port. `None` when it is not an absolute http(s) URL.
+fn url_variants(base: &str) -> Option<Vec<String>> {
+    let (scheme, rest) = base.split_once("://")?;
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "https" => "443",
+        "http" => "80",
+        _ => return None,
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    // The host follows any `user:pass@`; a port follows the host (after `]` for IPv6).
+    let host_start = authority.rfind('@').map_or(0, |i| i + 1);
+    let host_and_port = &authority[host_start..];
+    if host_and_port.is_empty() {
+        return None;
+    }
+    let port_colon = match host_and_port.rfind(']') {
+        Some(bracket) => host_and_port[bracket..].find(':').map(|i| bracket + i),
+        None => host_and_port.find(':'),
+    };
+    let toggled = match port_colon {
+        Some(colon) if &host_and_port[colon + 1..] == default_port => {
+            format!("{scheme}://{}{}{tail}", &authority[..host_start], &host_and_port[..colon])
+        }
+        Some(_) => return Some(vec![base.to_string()]),
+        None => format!("{scheme}://{authority}:{default_port}{tail}"),
+    };
+    Some(vec![base.to_string(), toggled])
 }
 
 /// The body-table slot of a pointer without wildcard.
@@ -674,17 +719,33 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
         &spilled
     };
 
+    // A `{url:…}` template is also tried with the URL's other form (default port toggled).
+    let alternative: Option<Vec<&[u8]>> =
+        s.template.iter().any(|p| matches!(p, Piece::UrlBase(v) if v.len() > 1)).then(|| {
+            pieces
+                .iter()
+                .zip(&s.template)
+                .map(|(bytes, piece)| match piece {
+                    Piece::UrlBase(v) if v.len() > 1 => v[1].as_slice(),
+                    _ => *bytes,
+                })
+                .collect()
+        });
+    let messages = std::iter::once(pieces).chain(alternative.as_deref());
+
     let matched = match &s.keys {
         SignatureKeys::Hmac(keys) => {
             // Each candidate is decoded onto the stack; one that does not decode (or is longer
             // than any MAC) cannot match.
             let mut ok = subtle::Choice::from(0);
-            for key in keys {
-                let mac = key.mac(pieces);
-                for candidate in &candidates {
-                    let mut buf = [0u8; 96];
-                    if let Some(n) = encoding::decode_signature_into(candidate, s.location.encoding, &mut buf) {
-                        ok |= ct_eq(&mac, &buf[..n]);
+            for message in messages {
+                for key in keys {
+                    let mac = key.mac(message);
+                    for candidate in &candidates {
+                        let mut buf = [0u8; 96];
+                        if let Some(n) = encoding::decode_signature_into(candidate, s.location.encoding, &mut buf) {
+                            ok |= ct_eq(&mac, &buf[..n]);
+                        }
                     }
                 }
             }
@@ -692,20 +753,22 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
         }
         SignatureKeys::Ed25519(keys) => {
             let decoded = decode_all(&candidates, s.location.encoding);
-            let message = pieces.concat();
-            decoded.iter().any(|sig| {
-                let Ok(bytes) = <[u8; 64]>::try_from(sig.as_slice()) else { return false };
-                let signature = ed25519_dalek::Signature::from_bytes(&bytes);
-                keys.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
+            messages.map(|m| m.concat()).any(|message| {
+                decoded.iter().any(|sig| {
+                    let Ok(bytes) = <[u8; 64]>::try_from(sig.as_slice()) else { return false };
+                    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+                    keys.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
+                })
             })
         }
         SignatureKeys::EcdsaP256(keys) => {
             use p256::ecdsa::signature::Verifier as _;
             let decoded = decode_all(&candidates, s.location.encoding);
-            let message = pieces.concat();
-            decoded.iter().any(|sig| {
-                let Ok(signature) = p256::ecdsa::Signature::from_der(sig) else { return false };
-                keys.iter().any(|k| k.verify(&message, &signature).is_ok())
+            messages.map(|m| m.concat()).any(|message| {
+                decoded.iter().any(|sig| {
+                    let Ok(signature) = p256::ecdsa::Signature::from_der(sig) else { return false };
+                    keys.iter().any(|k| k.verify(&message, &signature).is_ok())
+                })
             })
         }
     };
@@ -761,6 +824,7 @@ fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, ts: Option
         Piece::FormSorted => form.map(str::as_bytes).unwrap_or_default(),
         Piece::Header(h) => incoming.header(h).unwrap_or_default(),
         Piece::BodyField(_) => &[],
+        Piece::UrlBase(variants) => &variants[0],
     }
 }
 
@@ -807,6 +871,7 @@ pub(crate) fn signed_message(
             Piece::FormSorted => out.extend_from_slice(super::form::sorted_concatenation(incoming.body_form()).as_bytes()),
             Piece::Header(h) => out.extend_from_slice(incoming.header(h).unwrap_or_default()),
             Piece::BodyField(slot) => out.extend_from_slice(body_field(&incoming, *slot).as_bytes()),
+            Piece::UrlBase(variants) => out.extend_from_slice(&variants[0]),
         }
     }
     Ok(out)
@@ -815,6 +880,19 @@ pub(crate) fn signed_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_forms_toggle_the_default_port() {
+        let forms = |u: &str| url_variants(u).unwrap();
+        assert_eq!(forms("https://mycompany.com"), ["https://mycompany.com", "https://mycompany.com:443"]);
+        assert_eq!(forms("https://mycompany.com:443/hooks"), ["https://mycompany.com:443/hooks", "https://mycompany.com/hooks"]);
+        assert_eq!(forms("http://user:pass@host"), ["http://user:pass@host", "http://user:pass@host:80"]);
+        assert_eq!(forms("http://[::1]:80"), ["http://[::1]:80", "http://[::1]"]);
+        assert_eq!(forms("http://host:1234"), ["http://host:1234"]);
+        assert!(url_variants("ftp://host").is_none());
+        assert!(url_variants("mycompany.com").is_none());
+        assert!(url_variants("https://").is_none());
+    }
 
     #[test]
     fn header_grammars() {
