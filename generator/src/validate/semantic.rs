@@ -411,6 +411,19 @@ impl<'d> Pass<'d> {
         }
     }
 
+    /// `{config:NAME}` or `{url:NAME}` naming an undeclared configuration field.
+    fn undeclared_in_template(&mut self, pointer: &str, variable: &str, name: &str) {
+        let declared: Vec<String> = self.config.keys().cloned().collect();
+        let suggestion = closest(name, declared.iter().map(String::as_str));
+        let d = self.at_value(
+            Code::UndeclaredConfigField,
+            pointer,
+            format!("`{{{variable}:{name}}}` names a configuration field that is not declared"),
+        );
+        d.did_you_mean = suggestion;
+        d.expected = declared;
+    }
+
     fn template(&mut self, pointer: &str, text: &str, has_timestamp: bool) {
         match template::parse(text) {
             Err(error) => {
@@ -456,17 +469,8 @@ impl<'d> Pass<'d> {
                             )
                             .hint = Some("declare the URL field with `secret: false` and without `multiple`".into());
                         }
-                        Part::Config(name) | Part::Url(name) if !self.config.contains_key(&name) => {
-                            let declared: Vec<String> = self.config.keys().cloned().collect();
-                            let suggestion = closest(&name, declared.iter().map(String::as_str));
-                            let d = self.at_value(
-                                Code::UndeclaredConfigField,
-                                pointer,
-                                format!("`{{config:{name}}}` names a configuration field that is not declared"),
-                            );
-                            d.did_you_mean = suggestion;
-                            d.expected = declared;
-                        }
+                        Part::Config(name) if !self.config.contains_key(&name) => self.undeclared_in_template(pointer, "config", &name),
+                        Part::Url(name) if !self.config.contains_key(&name) => self.undeclared_in_template(pointer, "url", &name),
                         _ => {}
                     }
                 }
