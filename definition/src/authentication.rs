@@ -19,6 +19,9 @@ pub enum Authentication {
     StaticToken(StaticTokenCheck),
     /// HTTP basic authentication with a configured user name and password.
     Basic(BasicCheck),
+    /// A static token the vendor puts in the JSON body, compared in constant time (Microsoft
+    /// Graph's `clientState` in every notification of a batch).
+    BodyToken(BodyTokenCheck),
     /// Several checks that must all pass (Adyen: basic authentication and an HMAC).
     AllOf(AllOfChecks),
     /// Several checks of which one must pass (a sender that signs with one of two schemes).
@@ -164,6 +167,22 @@ pub enum TokenLocation {
         #[schemars(title = "Parameter name", example = &"token")]
         name: String,
     },
+}
+
+/// A static token in the JSON body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyTokenCheck {
+    /// Where the token is: a JSON pointer, where `*` matches every element of an array (every
+    /// notification of a batch). Every value it matches must be a string equal to a configured
+    /// token, and at least one must be present; a batch with one foreign item is rejected whole.
+    /// The token is part of the event, so it stays in the captured document: readers of the
+    /// collection can see it.
+    #[schemars(title = "JSON pointer", example = &"/value/*/clientState")]
+    pub pointer: String,
+    /// The expected token, from the connector's configuration.
+    #[schemars(title = "Token")]
+    pub token: SecretRef,
 }
 
 /// HTTP basic authentication.

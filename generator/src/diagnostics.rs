@@ -80,6 +80,8 @@ pub enum Code {
     PositionalTimestampUnread,
     /// WG323: `{url:FIELD}` names a secret or multiple configuration field.
     UrlFieldNotPlain,
+    /// WG324: a `body_token` check on a request body that is not JSON.
+    BodyTokenNotJson,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -131,6 +133,7 @@ impl Code {
         Code::SignatureLocationConflict,
         Code::PositionalTimestampUnread,
         Code::UrlFieldNotPlain,
+        Code::BodyTokenNotJson,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -175,6 +178,7 @@ impl Code {
             Code::SignatureLocationConflict => "WG321",
             Code::PositionalTimestampUnread => "WG322",
             Code::UrlFieldNotPlain => "WG323",
+            Code::BodyTokenNotJson => "WG324",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

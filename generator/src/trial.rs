@@ -313,6 +313,7 @@ fn describe_authentication(auth: &Authentication) -> String {
         Authentication::EcdsaP256(p) => format!("ECDSA P-256 in {}", signature_place(&p.signature)),
         Authentication::StaticToken(_) => "static token".into(),
         Authentication::Basic(_) => "HTTP basic".into(),
+        Authentication::BodyToken(t) => format!("body token at {}", t.pointer),
         Authentication::AllOf(all) => all
             .checks
             .iter()

@@ -115,6 +115,12 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Some("format: {type: timestamp_then_signatures"),
         ),
         ("url_field", mutate(&t, "{timestamp}.{body}", "{url:signing_secret}{timestamp}.{body}"), Code::UrlFieldNotPlain, Some("{url:signing_secret}")),
+        (
+            "body_token_form",
+            mutate(&t, "authentication:\n  type: hmac\n", "request:\n  body: {type: form}\nauthentication:\n  type: body_token\n  pointer: /token\n  token: {config_field: signing_secret}\nunused:\n  type: hmac\n"),
+            Code::BodyTokenNotJson,
+            Some("type: body_token"),
+        ),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

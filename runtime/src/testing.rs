@@ -283,6 +283,16 @@ fn tampered_credentials(
                 }
             }
         },
+        Authentication::BodyToken(t) => {
+            // The first token in the body altered: one foreign item must fail the whole body.
+            let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&request.body) else { return };
+            let Ok(segments) = webhook_definition::pointer::parse(&t.pointer, true) else { return };
+            if tamper_first_string(&mut body, &segments) {
+                let mut copy = request.clone();
+                copy.body = Bytes::from(serde_json::to_vec(&body).expect("a JSON value serializes"));
+                out.push(("the body token".to_string(), copy));
+            }
+        }
         Authentication::Basic(_) => tamper_header(
             "authorization",
             &|v: &str| match v.find(' ') {
@@ -308,6 +318,24 @@ fn tampered_credentials(
                 out.push((whats.join(" and "), copy));
             }
         }
+    }
+}
+
+/// Changes one character of the first string the pointer names; false when there is none.
+fn tamper_first_string(value: &mut serde_json::Value, segments: &[webhook_definition::pointer::Segment]) -> bool {
+    use webhook_definition::pointer::Segment;
+    let Some((first, rest)) = segments.split_first() else {
+        let serde_json::Value::String(text) = value else { return false };
+        if text.is_empty() {
+            return false;
+        }
+        *text = tamper_text(text, 0, text.len());
+        return true;
+    };
+    match (first, value) {
+        (Segment::Wildcard, serde_json::Value::Array(items)) => items.iter_mut().any(|i| tamper_first_string(i, rest)),
+        (Segment::Key(key), serde_json::Value::Object(map)) => map.get_mut(key).is_some_and(|next| tamper_first_string(next, rest)),
+        _ => false,
     }
 }
 

@@ -133,6 +133,7 @@ struct_lit!(HmacCheck { algorithm, secret, signature, signed_message, timestamp,
 struct_lit!(PublicKeyCheck { public_key, signature, signed_message, timestamp, tolerance });
 struct_lit!(StaticTokenCheck { location, token });
 struct_lit!(BasicCheck { username_field, password_field });
+struct_lit!(BodyTokenCheck { pointer, token });
 struct_lit!(SecretRef { config_field, decoding });
 unit_enum_lit!(SecretDecoding { Verbatim, WhsecBase64, Base64, Hex });
 struct_lit!(PublicKeyRef { config_field, encoding });
@@ -186,6 +187,10 @@ impl Lit for Authentication {
             Authentication::StaticToken(v) => {
                 let v = v.lit();
                 quote!(#d::Authentication::StaticToken(#v))
+            }
+            Authentication::BodyToken(v) => {
+                let v = v.lit();
+                quote!(#d::Authentication::BodyToken(#v))
             }
             Authentication::Basic(v) => {
                 let v = v.lit();

@@ -485,6 +485,10 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
                 t.token.config_field
             ),
         }],
+        Authentication::BodyToken(t) => vec![format!(
+            "A static token at `{}` in the JSON body (every value the pointer matches), compared in constant time with the configured `{}`.",
+            t.pointer, t.token.config_field
+        )],
         Authentication::Basic(b) => vec![format!(
             "HTTP basic authentication with the configured `{}` and `{}`.",
             b.username_field, b.password_field

@@ -279,6 +279,19 @@ impl<'d> Pass<'d> {
                     self.config_ref(&format!("{pointer}/location/name_config_field"), false);
                 }
             }
+            "body_token" => {
+                self.config_ref(&format!("{pointer}/token/config_field"), true);
+                self.json_pointer(&format!("{pointer}/pointer"), true);
+                let body = str_at(&self.doc.value, "/request/body/type").unwrap_or("json");
+                if body != "json" {
+                    self.at_value(
+                        Code::BodyTokenNotJson,
+                        &format!("{pointer}/type"),
+                        format!("a `body_token` check reads the JSON body, but `request.body` is `{body}`"),
+                    )
+                    .hint = Some("use `static_token` for a token in a header or query parameter".into());
+                }
+            }
             "basic" => {
                 self.config_ref(&format!("{pointer}/username_field"), false);
                 self.config_ref(&format!("{pointer}/password_field"), true);

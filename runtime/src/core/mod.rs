@@ -9,6 +9,7 @@
 //! decoding; batch split; per event: discriminator, route, key, document.
 
 pub mod batch;
+mod body_token;
 pub mod config;
 pub mod discriminate;
 pub mod document;

@@ -79,6 +79,17 @@ fn sign_with(
             }
             Ok(())
         }
+        Authentication::BodyToken(t) => {
+            // Every place the pointer names gets the configured token.
+            let token = config.single(&t.token.config_field)?.to_string();
+            let segments = webhook_definition::pointer::parse(&t.pointer, true)
+                .map_err(|e| ConfigError::Definition(format!("`{}`: {e}", t.pointer)))?;
+            let mut body: serde_json::Value = serde_json::from_slice(&request.body)
+                .map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
+            set_everywhere(&mut body, &segments, &token);
+            request.body = serde_json::to_vec(&body).expect("a JSON value serializes").into();
+            Ok(())
+        }
         Authentication::Basic(b) => {
             let credentials = format!("{}:{}", config.single(&b.username_field)?, config.single(&b.password_field)?);
             let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
@@ -208,6 +219,24 @@ fn sign_hmac(
         None => set_header(request, &h.signature.header, value),
     }
     Ok(())
+}
+
+/// Sets every string the pointer names (`*`: in every array element) to `token`.
+fn set_everywhere(value: &mut serde_json::Value, segments: &[webhook_definition::pointer::Segment], token: &str) {
+    use webhook_definition::pointer::Segment;
+    let Some((first, rest)) = segments.split_first() else {
+        *value = serde_json::Value::String(token.to_string());
+        return;
+    };
+    match (first, value) {
+        (Segment::Wildcard, serde_json::Value::Array(items)) => items.iter_mut().for_each(|i| set_everywhere(i, rest, token)),
+        (Segment::Key(key), serde_json::Value::Object(map)) => {
+            if let Some(next) = map.get_mut(key) {
+                set_everywhere(next, rest, token);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Writes a string into the JSON body at a pointer (the body is re-serialized: a signature in

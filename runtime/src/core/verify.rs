@@ -336,6 +336,7 @@ enum Check {
     Signature(Box<SignatureCheck>),
     Token { location: TokenLocation, tokens: Vec<Vec<u8>> },
     Basic { credentials: Vec<(Vec<u8>, Vec<u8>)> },
+    BodyToken { segments: Vec<webhook_definition::pointer::Segment>, tokens: Vec<Vec<u8>> },
     AllOf(Vec<Check>),
     AnyOf(Vec<Check>),
 }
@@ -401,6 +402,7 @@ impl Verifier {
                 Check::Token { location: TokenLocation::Header { name, .. }, .. } => out.push(name.to_ascii_lowercase()),
                 Check::Token { .. } => {}
                 Check::Basic { .. } => out.push("authorization".to_string()),
+                Check::BodyToken { .. } => {}
                 Check::AllOf(checks) | Check::AnyOf(checks) => checks.iter().for_each(|c| collect(c, out)),
             }
         }
@@ -464,6 +466,11 @@ fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut Poin
                 .collect::<Result<_, _>>()?;
             signature_check(SignatureKeys::EcdsaP256(keys), &p.signature, &p.signed_message, &p.timestamp, &p.tolerance, config, body_table)?
         }
+        Authentication::BodyToken(t) => Check::BodyToken {
+            segments: webhook_definition::pointer::parse(&t.pointer, true)
+                .map_err(|e| ConfigError::Definition(format!("`{}`: {e}", t.pointer)))?,
+            tokens: config.secrets(&t.token)?,
+        },
         Authentication::StaticToken(t) => Check::Token { location: token_location(&t.location, config)?, tokens: config.secrets(&t.token)? },
         Authentication::Basic(b) => {
             let users = config.values(&b.username_field)?;
@@ -617,6 +624,9 @@ fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFa
                 ok |= u.as_slice().ct_eq(user) & p.as_slice().ct_eq(pass);
             }
             if bool::from(ok) { Ok(()) } else { Err(AuthFailure::Mismatch) }
+        }
+        Check::BodyToken { segments, tokens } => {
+            if super::body_token::verify(&incoming.request.body, segments, tokens) { Ok(()) } else { Err(AuthFailure::Mismatch) }
         }
         Check::AllOf(checks) => checks.iter().try_for_each(|c| run(c, incoming, now)),
         Check::AnyOf(checks) => {
