@@ -14,6 +14,8 @@ use webhook_definition::{SPEC_VERSION, pointer as json_pointer};
 
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::load::{Document, escape_segment};
+// Globs route exactly as the connector's router does: one implementation.
+use webhook_runtime::core::route::glob_match as glob;
 
 /// Every semantic finding of a document. `fixtures` is the folder `body_file`s are relative to.
 pub fn check(doc: &Document, fixtures: Option<&Path>, expected_id: Option<&str>) -> Vec<Diagnostic> {
@@ -726,22 +728,6 @@ impl SourceRole {
             SourceRole::Answer => "part of an answer",
         }
     }
-}
-
-/// `*` matches any run of characters: the semantics of `webhook_runtime::core::route::glob_match`,
-/// mirrored because the generator does not depend on the runtime's server stack.
-fn glob(pattern: &str, value: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, rest) = parts.split_first().expect("split yields at least one part");
-    let Some(mut remaining) = value.strip_prefix(first) else { return false };
-    let Some((last, middle)) = rest.split_last() else { return remaining.is_empty() };
-    for part in middle {
-        match remaining.find(part) {
-            Some(i) => remaining = &remaining[i + part.len()..],
-            None => return false,
-        }
-    }
-    remaining.len() >= last.len() && remaining.ends_with(last)
 }
 
 #[cfg(test)]
