@@ -276,7 +276,7 @@ fn tampered_credentials(
                     let path = copy.path_and_query.split('?').next().unwrap_or("/").to_string();
                     let query: Vec<String> = pairs
                         .iter()
-                        .map(|(k, v)| format!("{}={}", encode(k), encode(if k == name { &tampered } else { v })))
+                        .map(|(k, v)| format!("{}={}", sign::percent_encode(k), sign::percent_encode(if k == name { &tampered } else { v })))
                         .collect();
                     copy.path_and_query = format!("{path}?{}", query.join("&"));
                     out.push(("the token".to_string(), copy));
@@ -337,15 +337,6 @@ fn tamper_first_string(value: &mut serde_json::Value, segments: &[webhook_defini
         (Segment::Key(key), serde_json::Value::Object(map)) => map.get_mut(key).is_some_and(|next| tamper_first_string(next, rest)),
         _ => false,
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn assert_unauthorized(definition: &Definition, name: &str, what: &str, decision: &Decision) {
@@ -534,7 +525,7 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
                     let replaced = set_json(json)?;
                     let body: Vec<String> = pairs
                         .iter()
-                        .map(|(k, v)| format!("{}={}", encode(k), encode(if k == field { &replaced } else { v })))
+                        .map(|(k, v)| format!("{}={}", sign::percent_encode(k), sign::percent_encode(if k == field { &replaced } else { v })))
                         .collect();
                     request.body = Bytes::from(body.join("&"));
                     Ok(())
@@ -550,7 +541,7 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
             }
             let query: Vec<String> = pairs
                 .iter()
-                .map(|(k, v)| format!("{}={}", encode(k), encode(if k == name { UNKNOWN_EVENT_TYPE } else { v })))
+                .map(|(k, v)| format!("{}={}", sign::percent_encode(k), sign::percent_encode(if k == name { UNKNOWN_EVENT_TYPE } else { v })))
                 .collect();
             request.path_and_query = format!("{path}?{}", query.join("&"));
             Ok(())
@@ -594,7 +585,7 @@ fn replace_form_field(request: &mut WebhookRequest, name: &str) -> Result<(), St
     }
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(if k == name { UNKNOWN_EVENT_TYPE } else { v })))
+        .map(|(k, v)| format!("{}={}", sign::percent_encode(k), sign::percent_encode(if k == name { UNKNOWN_EVENT_TYPE } else { v })))
         .collect();
     if get {
         let path = request.path_and_query.split('?').next().unwrap_or("/").to_string();

@@ -140,7 +140,8 @@ fn set_query(request: &mut WebhookRequest, name: &str, value: &str) {
     request.path_and_query = format!("{path}?{}", parts.join("&"));
 }
 
-fn percent_encode(text: &str) -> String {
+/// Percent-encodes a form or query component (everything but RFC 3986 unreserved bytes).
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
