@@ -92,7 +92,8 @@ pub struct HmacCheck {
     /// What is signed, as a template over the request. See `template` variables: `{body}`,
     /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`,
     /// `{body_pointer:POINTER}` (a scalar body field's text), `{url:FIELD}` (a configured public
-    /// base URL + the request's path and query, tried with and without the default port);
+    /// base URL + the request's path and query, tried with and without the default port),
+    /// `{signed_headers:NAME}` (the headers listed in header NAME as `name:value;…`);
     /// `{{` and `}}` are literal braces.
     #[schemars(title = "Signed message", example = &"{timestamp}.{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
     pub signed_message: String,
@@ -104,6 +105,32 @@ pub struct HmacCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(title = "Timestamp tolerance")]
     pub tolerance: Option<Tolerance>,
+    /// What one signature covers: the whole `request` (the usual case), or each `batch_item`
+    /// of `events.batch` on its own (Adyen signs every notification item with fields of that
+    /// item). With `batch_item`, the signature and every `{body_pointer:…}` are read inside
+    /// the item, the signed message may not use `{body}` or `{form_sorted}`, and a request
+    /// with one item that fails is rejected whole.
+    #[serde(default, skip_serializing_if = "SignatureScope::is_request")]
+    #[schemars(title = "Signature scope", example = SignatureScope::BatchItem)]
+    pub scope: SignatureScope,
+}
+
+/// What one signature covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureScope {
+    /// The whole request.
+    #[default]
+    Request,
+    /// Each item of the batch (`events.batch`), separately.
+    BatchItem,
+}
+
+impl SignatureScope {
+    /// Whether this is the default, `request`.
+    pub fn is_request(&self) -> bool {
+        *self == SignatureScope::Request
+    }
 }
 
 /// A signature check with the vendor's public key (Ed25519 or ECDSA P-256).

@@ -23,8 +23,9 @@ pub struct ConfigField {
     #[schemars(title = "Secret", example = true)]
     pub secret: bool,
 
-    /// Whether the connector can start without it. Secrets referenced by authentication are
-    /// always required.
+    /// Whether the connector can start without it. A secret that authentication reads is
+    /// normally required; it is optional only for a vendor that reveals it after setup
+    /// (Notion's verification token): until it is set, every request fails authentication.
     #[serde(default = "yes")]
     #[schemars(title = "Required", example = true)]
     pub required: bool,

@@ -39,6 +39,32 @@ pub struct Handshake {
     /// The answer.
     #[schemars(title = "Response")]
     pub response: Response,
+
+    /// A value of the handshake the user must see, written to the connector's log with a
+    /// message when the handshake is answered (Notion sends the verification token once, and
+    /// the user pastes it into Notion and into the connector's configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Reveal to the user")]
+    pub reveal: Option<Reveal>,
+}
+
+/// A handshake value shown to the user in the connector's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reveal {
+    /// Where the value is read.
+    #[schemars(title = "Value", example = reveal_value_example())]
+    pub value: ValueSource,
+    /// What the user must do with it.
+    #[schemars(
+        title = "Message",
+        example = &"Paste this token into Notion's Verify form and into the connector's verification_token."
+    )]
+    pub message: String,
+}
+
+fn reveal_value_example() -> serde_json::Value {
+    serde_json::json!({"type": "body_pointer", "pointer": "/verification_token"})
 }
 
 fn post() -> Vec<Method> {

@@ -7,8 +7,18 @@ use std::fmt;
 
 /// The variable names a template may use, for the schema and for did-you-mean hints.
 /// `header:`, `config:`, `url:` and `body_pointer:` take a name (a JSON pointer) after the colon.
-pub const VARIABLE_NAMES: &[&str] =
-    &["body", "timestamp", "method", "path", "form_sorted", "header:NAME", "config:FIELD", "body_pointer:POINTER", "url:FIELD"];
+pub const VARIABLE_NAMES: &[&str] = &[
+    "body",
+    "timestamp",
+    "method",
+    "path",
+    "form_sorted",
+    "header:NAME",
+    "config:FIELD",
+    "body_pointer:POINTER",
+    "url:FIELD",
+    "signed_headers:NAME",
+];
 
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -39,6 +49,13 @@ pub enum Part {
     /// Senders write the URL with or without the scheme's default port (`:443`, `:80`), so a
     /// check tries both forms (Twilio).
     Url(String),
+    /// The headers a request says it signed: the named header lists header names separated by
+    /// commas (Contentful's `x-contentful-signed-headers`); each listed header is written as
+    /// its lowercase name, `:`, and its value, and the entries are joined with `;`, in the
+    /// listed order. A listed header the request lacks fails the check, and so does a list
+    /// that omits the check's timestamp header (else an old request could be replayed with a
+    /// fresh, unsigned timestamp).
+    SignedHeaders(String),
 }
 
 /// Why a template cannot be parsed.
@@ -139,7 +156,7 @@ fn variable(name: &str) -> Result<Part, TemplateErrorKind> {
         _ => {}
     }
     for (prefix, make) in
-        [("header", Part::Header as fn(String) -> Part), ("config", Part::Config), ("body_pointer", Part::BodyPointer), ("url", Part::Url)]
+        [("header", Part::Header as fn(String) -> Part), ("config", Part::Config), ("body_pointer", Part::BodyPointer), ("url", Part::Url), ("signed_headers", Part::SignedHeaders)]
     {
         if let Some(rest) = trimmed.strip_prefix(prefix).and_then(|r| r.strip_prefix(':')) {
             let rest = rest.trim();
@@ -179,6 +196,10 @@ mod tests {
             vec![Part::BodyPointer("/signature/timestamp".into()), Part::BodyPointer("/signature/token".into())]
         );
         assert_eq!(parse("{url:public_url}{form_sorted}").unwrap(), vec![Part::Url("public_url".into()), Part::FormSorted]);
+        assert_eq!(
+            parse("{method}\n{signed_headers:x-contentful-signed-headers}").unwrap(),
+            vec![Part::Method, Part::Literal("\n".into()), Part::SignedHeaders("x-contentful-signed-headers".into())]
+        );
     }
 
     #[test]

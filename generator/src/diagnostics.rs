@@ -82,6 +82,9 @@ pub enum Code {
     UrlFieldNotPlain,
     /// WG324: a `body_token` check on a request body that is not JSON.
     BodyTokenNotJson,
+    /// WG325: a `batch_item` signature without `events.batch`, inside `any_of`, with its
+    /// signature outside the item, or signing more than the item's fields.
+    BatchItemSignature,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -134,6 +137,7 @@ impl Code {
         Code::PositionalTimestampUnread,
         Code::UrlFieldNotPlain,
         Code::BodyTokenNotJson,
+        Code::BatchItemSignature,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -179,6 +183,7 @@ impl Code {
             Code::PositionalTimestampUnread => "WG322",
             Code::UrlFieldNotPlain => "WG323",
             Code::BodyTokenNotJson => "WG324",
+            Code::BatchItemSignature => "WG325",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

@@ -121,6 +121,12 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Code::BodyTokenNotJson,
             Some("type: body_token"),
         ),
+        (
+            "batch_item_without_batch",
+            mutate(&t, "  algorithm: sha256\n", "  algorithm: sha256\n  scope: batch_item\n"),
+            Code::BatchItemSignature,
+            Some("scope: batch_item"),
+        ),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

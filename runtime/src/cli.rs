@@ -42,7 +42,14 @@ impl Decide for Processor {
 
 /// Builds the core's processor for an endpoint configuration.
 fn build_processor(vendor: &'static dyn Vendor, config: &Value) -> Result<Arc<dyn Decide>, String> {
-    Processor::new(vendor, config).map(|p| Arc::new(p) as Arc<dyn Decide>).map_err(|e| e.to_string())
+    let processor = Processor::new(vendor, config).map_err(|e| e.to_string())?;
+    for field in processor.unset_secrets() {
+        tracing::warn!(
+            field = field.as_str(),
+            "configuration field `{field}` is not set: every webhook fails authentication (and the vendor retries it) until it is"
+        );
+    }
+    Ok(Arc::new(processor) as Arc<dyn Decide>)
 }
 
 /// A parsed command line.

@@ -185,6 +185,7 @@ fn tamper_text(text: &str, start: usize, len: usize) -> String {
 /// One copy of the request per credential, each with that credential altered by one character.
 fn tampered_credentials(
     auth: &Authentication,
+    batch: Option<&str>,
     aliases: &[HeaderAlias],
     config: &serde_json::Value,
     request: &WebhookRequest,
@@ -243,8 +244,35 @@ fn tampered_credentials(
         copy.body = Bytes::from(serde_json::to_vec(&body).expect("a JSON value serializes"));
         out.push((what.to_string(), copy));
     };
+    // A per-item signature: the first item's signature, and each field of it that is signed,
+    // altered one at a time (any signed byte changed must fail the whole request).
+    let tamper_item = |h: &webhook_definition::HmacCheck, out: &mut Vec<(String, WebhookRequest)>| {
+        let (Some(batch), Some(signature)) = (batch, h.signature.body_pointer.as_deref()) else { return };
+        let Ok(segments) = webhook_definition::pointer::parse(batch, true) else { return };
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else { return };
+        let fields = webhook_definition::template::parse(&h.signed_message).unwrap_or_default();
+        let signed = fields.iter().filter_map(|p| match p {
+            webhook_definition::template::Part::BodyPointer(pointer) => Some(pointer.as_str()),
+            _ => None,
+        });
+        for (what, pointer) in std::iter::once(("the item's signature".to_string(), signature))
+            .chain(signed.map(|p| (format!("the signed item field `{p}`"), p)))
+        {
+            let mut copy = body.clone();
+            let Some(item) = first_item(&mut copy, &segments) else { return };
+            let Some(serde_json::Value::String(text)) = item.pointer_mut(pointer) else { continue };
+            if text.is_empty() {
+                continue;
+            }
+            *text = tamper_text(text, 0, text.len());
+            let mut tampered = request.clone();
+            tampered.body = Bytes::from(serde_json::to_vec(&copy).expect("a JSON value serializes"));
+            out.push((what, tampered));
+        }
+    };
     match auth {
         Authentication::None(_) => {}
+        Authentication::Hmac(h) if h.scope == webhook_definition::SignatureScope::BatchItem => tamper_item(h, out),
         Authentication::Hmac(h) => match &h.signature.body_pointer {
             Some(pointer) => tamper_body_field(pointer, &h.signature.format, "the HMAC signature in the body", out),
             None => tamper_header(&h.signature.header, &signature_spans(h.signature.format.clone()), "the HMAC signature"),
@@ -301,14 +329,14 @@ fn tampered_credentials(
             },
             "the basic credentials",
         ),
-        Authentication::AllOf(all) => all.checks.iter().for_each(|c| tampered_credentials(c, aliases, config, request, out)),
+        Authentication::AllOf(all) => all.checks.iter().for_each(|c| tampered_credentials(c, batch, aliases, config, request, out)),
         Authentication::AnyOf(any) => {
             // Every alternative must fail: one copy with each alternative's credential altered.
             let mut copy = request.clone();
             let mut whats = Vec::new();
             for c in &any.checks {
                 let mut one = Vec::new();
-                tampered_credentials(c, aliases, config, &copy, &mut one);
+                tampered_credentials(c, batch, aliases, config, &copy, &mut one);
                 if let Some((what, tampered)) = one.into_iter().next() {
                     whats.push(what);
                     copy = tampered;
@@ -318,6 +346,19 @@ fn tampered_credentials(
                 out.push((whats.join(" and "), copy));
             }
         }
+    }
+}
+
+/// The first item of a batch (the first element of the first array the pointer names).
+fn first_item<'v>(value: &'v mut serde_json::Value, segments: &[webhook_definition::pointer::Segment]) -> Option<&'v mut serde_json::Value> {
+    use webhook_definition::pointer::Segment;
+    match (segments.split_first(), value) {
+        (None, serde_json::Value::Array(items)) => items.first_mut(),
+        (Some((Segment::Wildcard, rest)), serde_json::Value::Array(items)) => {
+            items.iter_mut().find_map(|i| first_item(i, rest))
+        }
+        (Some((Segment::Key(key), rest)), serde_json::Value::Object(map)) => first_item(map.get_mut(key)?, rest),
+        _ => None,
     }
 }
 
@@ -381,6 +422,7 @@ pub fn run_tampered(vendor: &'static dyn Vendor, name: &str) {
     let mut tampered = Vec::new();
     tampered_credentials(
         &definition.authentication,
+        definition.events.batch.as_ref().map(|b| b.items.as_str()),
         &definition.request.header_aliases,
         &example_config(example),
         &request,

@@ -406,6 +406,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         past_seconds: 600,
                         future_seconds: ::std::option::Option::None,
                     }),
+                    scope: model::SignatureScope::Request,
                 }),
                 model::Authentication::Hmac(model::HmacCheck {
                     algorithm: model::HashAlgorithm::Sha256,
@@ -430,6 +431,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         past_seconds: 600,
                         future_seconds: ::std::option::Option::None,
                     }),
+                    scope: model::SignatureScope::Request,
                 }),
             ]),
         }),

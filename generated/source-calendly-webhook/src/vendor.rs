@@ -403,6 +403,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 180,
                 future_seconds: ::std::option::Option::None,
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

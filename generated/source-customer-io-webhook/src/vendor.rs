@@ -378,6 +378,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 format: model::TimestampFormat::UnixSeconds,
             }),
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

@@ -396,6 +396,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         },
                     ]),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

@@ -185,6 +185,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             signed_message: "{body}".to_owned(),
             timestamp: ::std::option::Option::None,
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -219,6 +220,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         },
                     ]),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

@@ -331,6 +331,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::None,
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

@@ -533,6 +533,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 60,
                 future_seconds: ::std::option::Option::Some(60),
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

@@ -278,6 +278,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 32400,
                 future_seconds: ::std::option::Option::None,
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

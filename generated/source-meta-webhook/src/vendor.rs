@@ -679,6 +679,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             signed_message: "{body}".to_owned(),
             timestamp: ::std::option::Option::None,
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -719,6 +720,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     headers: ::std::vec::Vec::new(),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

@@ -296,6 +296,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

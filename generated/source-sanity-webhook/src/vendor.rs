@@ -190,6 +190,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 format: model::TimestampFormat::UnixMilliseconds,
             }),
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

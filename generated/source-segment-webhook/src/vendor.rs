@@ -265,6 +265,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             signed_message: "{body}".to_owned(),
             timestamp: ::std::option::Option::None,
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

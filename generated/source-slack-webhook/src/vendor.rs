@@ -1508,6 +1508,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -1536,6 +1537,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     headers: ::std::vec::Vec::new(),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

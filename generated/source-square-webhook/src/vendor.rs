@@ -1516,6 +1516,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             signed_message: "{config:notification_url}{body}".to_owned(),
             timestamp: ::std::option::Option::None,
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

@@ -783,6 +783,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 600,
                 future_seconds: ::std::option::Option::None,
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -811,6 +812,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     headers: ::std::vec::Vec::new(),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

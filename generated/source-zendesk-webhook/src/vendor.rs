@@ -359,6 +359,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 format: model::TimestampFormat::Rfc3339,
             }),
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::new(),
         events: model::Events {

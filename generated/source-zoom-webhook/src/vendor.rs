@@ -365,6 +365,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 format: model::TimestampFormat::UnixSeconds,
             }),
             tolerance: ::std::option::Option::None,
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -417,6 +418,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     headers: ::std::vec::Vec::new(),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {

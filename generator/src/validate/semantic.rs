@@ -273,7 +273,11 @@ impl<'d> Pass<'d> {
         let Some(auth) = self.value(pointer) else { return };
         let kind = auth.get("type").and_then(Value::as_str).unwrap_or_default();
         match kind {
-            "hmac" | "ed25519" | "ecdsa_p256" => self.signature_check(pointer, auth, kind),
+            "hmac" | "ed25519" | "ecdsa_p256" => {
+                self.signature_check(pointer, auth, kind);
+                let in_any_of = self.inside_any_of(pointer);
+                self.batch_item_scope(pointer, auth, in_any_of);
+            }
             "static_token" => {
                 self.config_ref(&format!("{pointer}/token/config_field"), true);
                 if str_at(auth, "/location/type") == Some("header") {
@@ -338,6 +342,44 @@ impl<'d> Pass<'d> {
                     self.template(&format!("{pointer}/signed_message"), text, has_timestamp);
                 }
             }
+        }
+    }
+
+    /// Whether the check at `pointer` is an alternative of an `any_of` (at any depth).
+    fn inside_any_of(&self, pointer: &str) -> bool {
+        let mut at = pointer;
+        while let Some(i) = at.rfind("/checks/") {
+            at = &at[..i];
+            if self.value(at).and_then(|v| str_at(v, "/type")) == Some("any_of") {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A `batch_item` signature reads each item of `events.batch`: it needs a batch, its
+    /// signature in the item, and a message of the item's fields.
+    fn batch_item_scope(&mut self, pointer: &str, auth: &Value, in_any_of: bool) {
+        if str_at(auth, "/scope") != Some("batch_item") {
+            return;
+        }
+        let at = format!("{pointer}/scope");
+        let has_batch = self.value("/events/batch").is_some_and(|b| !b.is_null());
+        let problem = if !has_batch {
+            Some(("a `batch_item` signature needs `events.batch` (the items it signs)", "declare `events.batch.items`, or use `scope: request`"))
+        } else if in_any_of {
+            Some(("a `batch_item` signature cannot be an `any_of` alternative: every item is always checked", "move the check out of `any_of` (into `all_of` or to the top)"))
+        } else if str_at(auth, "/signature/body_pointer").is_none() {
+            Some(("a `batch_item` signature must be read from the item: set `signature.body_pointer`", "write the signature's pointer relative to the item"))
+        } else {
+            let parts = auth.get("signed_message").and_then(Value::as_str).and_then(|t| template::parse(t).ok()).unwrap_or_default();
+            parts
+                .iter()
+                .any(|p| matches!(p, Part::Body | Part::FormSorted | Part::Url(_) | Part::SignedHeaders(_)))
+                .then_some(("a `batch_item` signed message may only use the item's fields, headers, literals and the method", "name the signed fields with `{body_pointer:/…}` relative to the item"))
+        };
+        if let Some((message, hint)) = problem {
+            self.at_value(Code::BatchItemSignature, &at, message.into()).hint = Some(hint.into());
         }
     }
 
@@ -476,6 +518,9 @@ impl<'d> Pass<'d> {
                         Part::Header(name) if !is_header_name(&name) => {
                             self.at_value(Code::IllegalHeaderName, pointer, format!("`{{header:{name}}}` names an invalid HTTP header"));
                         }
+                        Part::SignedHeaders(name) if !is_header_name(&name) => {
+                            self.at_value(Code::IllegalHeaderName, pointer, format!("`{{signed_headers:{name}}}` names an invalid HTTP header"));
+                        }
                         Part::Url(name) if self.config.get(&name).is_some_and(|c| c.secret || c.multiple) => {
                             self.at_value(
                                 Code::UrlFieldNotPlain,
@@ -510,6 +555,9 @@ impl<'d> Pass<'d> {
                 }
             }
             self.response(&format!("{base}/response"));
+            if handshake.get("reveal").is_some_and(|r| !r.is_null()) {
+                self.value_source(&format!("{base}/reveal/value"), SourceRole::Condition);
+            }
         }
     }
 

@@ -69,6 +69,8 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone, Default)]
 pub(crate) struct EndpointConfig {
     values: BTreeMap<String, Vec<String>>,
+    /// Optional fields left unset: a secret among them verifies nothing (fail closed).
+    unset_optional: Vec<String>,
 }
 
 impl fmt::Debug for EndpointConfig {
@@ -83,6 +85,7 @@ impl EndpointConfig {
     pub fn from_json(definition: &Definition, config: &serde_json::Value) -> Result<EndpointConfig, ConfigError> {
         let object = config.as_object().ok_or(ConfigError::NotAnObject)?;
         let mut values = BTreeMap::new();
+        let mut unset_optional = Vec::new();
         for field in &definition.config {
             let list = match object.get(&field.name) {
                 None | Some(serde_json::Value::Null) => Vec::new(),
@@ -104,11 +107,12 @@ impl EndpointConfig {
                 if field.required {
                     return Err(ConfigError::Missing { field: field.name.clone() });
                 }
+                unset_optional.push(field.name.clone());
                 continue;
             }
             values.insert(field.name.clone(), list);
         }
-        Ok(EndpointConfig { values })
+        Ok(EndpointConfig { values, unset_optional })
     }
 
     /// The values of a field; an error when the definition references a field it does not
@@ -122,8 +126,12 @@ impl EndpointConfig {
         Ok(self.values(field)?[0].as_str())
     }
 
-    /// Every configured secret's key bytes for a secret reference.
+    /// Every configured secret's key bytes for a secret reference: none for an optional field
+    /// left unset (nothing then verifies: fail closed).
     pub fn secrets(&self, secret: &SecretRef) -> Result<Vec<Vec<u8>>, ConfigError> {
+        if self.unset_optional.iter().any(|f| *f == secret.config_field) {
+            return Ok(Vec::new());
+        }
         self.values(&secret.config_field)?
             .iter()
             .map(|text| {
@@ -131,6 +139,11 @@ impl EndpointConfig {
                     .map_err(|reason| ConfigError::UndecodableSecret { field: secret.config_field.clone(), reason })
             })
             .collect()
+    }
+
+    /// Whether a field is optional and was left unset.
+    pub fn is_unset(&self, field: &str) -> bool {
+        self.unset_optional.iter().any(|f| f == field)
     }
 
     /// The configured values of every field marked `secret` (redacted from documents).

@@ -149,7 +149,7 @@ impl CompiledResponse {
         for (name, value) in &self.headers {
             headers.push((name.clone(), value.render(scope)));
         }
-        Reply { status: self.status, headers, body, outcome }
+        Reply { status: self.status, headers, body, outcome, notice: None }
     }
 }
 
@@ -162,6 +162,8 @@ pub(crate) struct CompiledHandshake {
     pub verify_signature: bool,
     require: Vec<Cond>,
     response: CompiledResponse,
+    /// The value shown to the user, and the message that says what to do with it.
+    reveal: Option<(Source, String)>,
 }
 
 /// What a handshake makes of a request it recognises.
@@ -197,6 +199,10 @@ impl CompiledHandshake {
             verify_signature: h.verify_signature,
             require: conds(&h.require, table)?,
             response: CompiledResponse::compile(&h.response, config, table)?,
+            reveal: match &h.reveal {
+                None => None,
+                Some(r) => Some((Source::compile(&r.value, table).map_err(ConfigError::Definition)?, r.message.clone())),
+            },
         })
     }
 
@@ -210,6 +216,11 @@ impl CompiledHandshake {
         if !self.require.iter().all(|c| c.holds(scope)) {
             return HandshakeOutcome::Forbidden;
         }
-        HandshakeOutcome::Answer(self.response.render(scope, format!("handshake:{}", self.name)))
+        let mut reply = self.response.render(scope, format!("handshake:{}", self.name));
+        if let Some((source, message)) = &self.reveal {
+            let value = scope.read(source).unwrap_or_default();
+            reply.notice = Some(format!("{message} Value: {value}"));
+        }
+        HandshakeOutcome::Answer(reply)
     }
 }

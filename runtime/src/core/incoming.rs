@@ -55,6 +55,25 @@ impl<'r> Incoming<'r> {
         self
     }
 
+    /// A view of one batch item: the same request line and headers, with `item` as the body
+    /// and `pointers` as its pointer table (per-item signatures read fields of the item).
+    pub fn item_view<'i>(&'i self, item: &'i str, pointers: &'i [Vec<String>]) -> Incoming<'i> {
+        let view = Incoming {
+            request: self.request,
+            path: self.path,
+            query: self.query,
+            body_pointers: pointers,
+            aliases: self.aliases,
+            query_pairs: OnceCell::new(),
+            body_form: OnceCell::new(),
+            body_values: OnceCell::new(),
+            body_json: OnceCell::new(),
+            body_text: OnceCell::new(),
+        };
+        let _ = view.body_text.set(Ok(item));
+        view
+    }
+
     fn has_header(&self, name: &str) -> bool {
         self.request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
     }

@@ -69,6 +69,7 @@ pub struct Processor {
     collections: Vec<String>,
     catch_all: Option<usize>,
     redaction: document::Redaction,
+    unset_secrets: Vec<String>,
 }
 
 impl std::fmt::Debug for Processor {
@@ -117,6 +118,9 @@ impl Processor {
 
         let events = &definition.events;
         let batch = events.batch.as_ref().map(|b| ItemsPath::compile(&b.items)).transpose().map_err(ConfigError::Definition)?;
+        if verifier.checks_items() && batch.is_none() {
+            return Err(ConfigError::Definition("a `batch_item` signature needs `events.batch`".to_string()));
+        }
         let merged = batch.is_none() && definition.request.body == BodyEncoding::Json;
         let mut item_table = PointerTable::default();
         let table = if merged { &mut body_table } else { &mut item_table };
@@ -135,6 +139,8 @@ impl Processor {
             .collect();
         redacted.extend(aliases);
         let redaction = document::Redaction::new(redacted, &config.secret_values(definition));
+        let unset_secrets =
+            definition.config.iter().filter(|f| f.secret && config.is_unset(&f.name)).map(|f| f.name.clone()).collect();
         Ok(Processor {
             vendor,
             definition,
@@ -146,6 +152,7 @@ impl Processor {
             collections,
             catch_all,
             redaction,
+            unset_secrets,
         })
     }
 
@@ -154,13 +161,19 @@ impl Processor {
         self.definition
     }
 
+    /// The optional secret fields the configuration leaves unset (a vendor that reveals its
+    /// secret only after setup, such as Notion: until it is set, every request fails).
+    pub fn unset_secrets(&self) -> &[String] {
+        &self.unset_secrets
+    }
+
     /// The collection names, in binding order.
     pub fn collections(&self) -> &[String] {
         &self.collections
     }
 
     fn reply(&self, status: u16, outcome: &str) -> Decision {
-        Decision::Reply(Reply { status, headers: Vec::new(), body: Bytes::new(), outcome: outcome.to_string() })
+        Decision::Reply(Reply { status, headers: Vec::new(), body: Bytes::new(), outcome: outcome.to_string(), notice: None })
     }
 
     fn unauthorized(&self) -> Decision {
@@ -203,7 +216,18 @@ impl Processor {
     /// Why a request fails authentication, or `None` when it passes (for tests and tools:
     /// [`Processor::process`] only answers the failure status).
     pub fn authentication_failure(&self, request: &WebhookRequest, now: SystemTime) -> Option<verify::AuthFailure> {
-        self.with_incoming(request, |incoming| self.verifier.verify(incoming, timestamp::millis(now)).err())
+        self.with_incoming(request, |incoming| {
+            let now = timestamp::millis(now);
+            if let Err(e) = self.verifier.verify(incoming, now) {
+                return Some(e);
+            }
+            if !self.verifier.checks_items() {
+                return None;
+            }
+            let text = incoming.body_str().ok()?;
+            let items = self.events.batch.as_ref()?.split(text).ok()?;
+            items.iter().enumerate().find_map(|(i, item)| self.verifier.verify_item(incoming, i, item, now).err())
+        })
     }
 
     /// The signed timestamp of a request (milliseconds since the epoch) with the tolerance it
@@ -255,6 +279,7 @@ impl Processor {
                 headers: vec![("Allow".to_string(), allow)],
                 body: Bytes::new(),
                 outcome: "method_not_allowed".to_string(),
+                notice: None,
             });
         }
 
@@ -313,12 +338,25 @@ impl Processor {
                 Ok(items) => items,
                 Err(Shape::NotJson(_)) => return self.rejected("rejected:unreadable_body"),
                 // A body without the declared batch shape is kept whole, as one event of
-                // unknown type: never dropped.
+                // unknown type: never dropped; unless items carry the signatures, and then
+                // nothing in it is authentic.
+                Err(Shape::Mismatch(_)) if self.verifier.checks_items() => return self.unauthorized(),
                 Err(Shape::Mismatch(_)) => {
                     return self.unshaped(incoming, &json_text, &received_at, &headers, documents);
                 }
             },
         };
+        if self.verifier.checks_items() {
+            // Every item is checked before anything is captured: one forgery rejects the request.
+            if items.is_empty() {
+                return self.unauthorized();
+            }
+            for (index, item) in items.iter().enumerate() {
+                if self.verifier.verify_item(incoming, index, item, now_ms).is_err() {
+                    return self.unauthorized();
+                }
+            }
+        }
 
         for (index, item) in items.into_iter().enumerate() {
             let resolved;
@@ -402,7 +440,7 @@ impl Processor {
     fn captured(&self, incoming: &Incoming<'_>, events: Vec<Event>, documents: bool) -> Decision {
         if !documents {
             // Routing only: the success answer may read the (validated) body; not needed.
-            return Decision::Capture { events, success: Reply { status: 0, headers: Vec::new(), body: Bytes::new(), outcome: String::new() } };
+            return Decision::Capture { events, success: Reply { status: 0, headers: Vec::new(), body: Bytes::new(), outcome: String::new(), notice: None } };
         }
         let values = incoming.body_values().unwrap_or(&[]);
         let scope = Scope { incoming, values, form: None, raw: &incoming.request.body, index: 0 };

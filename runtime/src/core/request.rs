@@ -41,6 +41,8 @@ pub struct Reply {
     pub body: Bytes,
     /// Why: `captured`, `handshake:<name>`, `unauthorized`, `rejected`, … (for metrics and logs).
     pub outcome: String,
+    /// Something the user must read in the connector's log (a handshake's revealed value).
+    pub notice: Option<String>,
 }
 
 /// One event to capture.

@@ -8,7 +8,8 @@ use std::time::SystemTime;
 use base64::Engine;
 use bytes::Bytes;
 use webhook_definition::{
-    Authentication, Definition, HeaderAlias, HmacCheck, SignatureFormat, TimestampFormat, TimestampSource, TokenLocation,
+    Authentication, Definition, HeaderAlias, HmacCheck, SignatureFormat, SignatureScope, TimestampFormat, TimestampSource,
+    TokenLocation,
 };
 
 use super::config::{ConfigError, EndpointConfig};
@@ -47,68 +48,157 @@ impl From<ConfigError> for SignError {
 /// as it was); otherwise `now` is written in the definition's format.
 pub fn sign(definition: &Definition, config: &serde_json::Value, request: &mut WebhookRequest, now: SystemTime) -> Result<(), SignError> {
     let config = EndpointConfig::from_json(definition, config)?;
-    sign_with(&definition.authentication, &config, &definition.request.header_aliases, request, now)
+    let signer = Signer {
+        config: &config,
+        aliases: &definition.request.header_aliases,
+        batch: definition.events.batch.as_ref().map(|b| b.items.as_str()),
+        now,
+    };
+    signer.sign(&definition.authentication, request)
 }
 
-fn sign_with(
-    auth: &Authentication,
-    config: &EndpointConfig,
-    aliases: &[HeaderAlias],
-    request: &mut WebhookRequest,
+/// What signing a request needs besides the request.
+struct Signer<'a> {
+    config: &'a EndpointConfig,
+    aliases: &'a [HeaderAlias],
+    /// The batch items pointer, for per-item signatures.
+    batch: Option<&'a str>,
     now: SystemTime,
-) -> Result<(), SignError> {
-    match auth {
-        Authentication::None(_) => Ok(()),
-        Authentication::Hmac(h) => sign_hmac(h, config, aliases, request, now),
-        Authentication::Ed25519(_) | Authentication::EcdsaP256(_) => {
-            Err(SignError::Unsupported("public-key signatures need the vendor's private key".into()))
-        }
-        Authentication::StaticToken(t) => {
-            let token = config.single(&t.token.config_field)?.to_string();
-            match &t.location {
-                TokenLocation::Header { name, prefix, name_config_field } => {
-                    // The header name the configuration chooses, when it chooses one.
-                    let name = name_config_field
-                        .as_deref()
-                        .and_then(|f| config.single(f).ok())
-                        .map_or(name.as_str(), str::trim)
-                        .to_string();
-                    set_header(request, &name, format!("{prefix}{token}"))
-                }
-                TokenLocation::QueryParameter { name } => set_query(request, name, &token),
+}
+
+impl Signer<'_> {
+    fn sign(&self, auth: &Authentication, request: &mut WebhookRequest) -> Result<(), SignError> {
+        let (config, aliases, now) = (self.config, self.aliases, self.now);
+        match auth {
+            Authentication::None(_) => Ok(()),
+            Authentication::Hmac(h) if h.scope == SignatureScope::BatchItem => self.sign_items(h, request),
+            Authentication::Hmac(h) => sign_hmac(h, config, aliases, request, now),
+            Authentication::Ed25519(_) | Authentication::EcdsaP256(_) => {
+                Err(SignError::Unsupported("public-key signatures need the vendor's private key".into()))
             }
-            Ok(())
-        }
-        Authentication::BodyToken(t) => {
-            // Every place the pointer names gets the configured token.
-            let token = config.single(&t.token.config_field)?.to_string();
-            let segments = webhook_definition::pointer::parse(&t.pointer, true)
-                .map_err(|e| ConfigError::Definition(format!("`{}`: {e}", t.pointer)))?;
-            let mut body: serde_json::Value = serde_json::from_slice(&request.body)
-                .map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
-            set_everywhere(&mut body, &segments, &token);
-            request.body = serde_json::to_vec(&body).expect("a JSON value serializes").into();
-            Ok(())
-        }
-        Authentication::Basic(b) => {
-            let credentials = format!("{}:{}", config.single(&b.username_field)?, config.single(&b.password_field)?);
-            let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
-            set_header(request, "Authorization", value);
-            Ok(())
-        }
-        Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| sign_with(c, config, aliases, request, now)),
-        // One alternative is enough: the first that can sign (HMAC, token, basic) does.
-        Authentication::AnyOf(any) => {
-            let mut why = SignError::Unsupported("`any_of` has no check that can be signed".into());
-            for c in &any.checks {
-                match sign_with(c, config, aliases, request, now) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => why = e,
+            Authentication::StaticToken(t) => {
+                let token = config.single(&t.token.config_field)?.to_string();
+                match &t.location {
+                    TokenLocation::Header { name, prefix, name_config_field } => {
+                        // The header name the configuration chooses, when it chooses one.
+                        let name = name_config_field
+                            .as_deref()
+                            .and_then(|f| config.single(f).ok())
+                            .map_or(name.as_str(), str::trim)
+                            .to_string();
+                        set_header(request, &name, format!("{prefix}{token}"))
+                    }
+                    TokenLocation::QueryParameter { name } => set_query(request, name, &token),
                 }
+                Ok(())
             }
-            Err(why)
+            Authentication::BodyToken(t) => {
+                // Every place the pointer names gets the configured token.
+                let token = config.single(&t.token.config_field)?.to_string();
+                let segments = webhook_definition::pointer::parse(&t.pointer, true)
+                    .map_err(|e| ConfigError::Definition(format!("`{}`: {e}", t.pointer)))?;
+                let mut body: serde_json::Value = serde_json::from_slice(&request.body)
+                    .map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
+                set_everywhere(&mut body, &segments, &token);
+                request.body = serde_json::to_vec(&body).expect("a JSON value serializes").into();
+                Ok(())
+            }
+            Authentication::Basic(b) => {
+                let credentials = format!("{}:{}", config.single(&b.username_field)?, config.single(&b.password_field)?);
+                let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
+                set_header(request, "Authorization", value);
+                Ok(())
+            }
+            Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| self.sign(c, request)),
+            // One alternative is enough: the first that can sign (HMAC, token, basic) does.
+            Authentication::AnyOf(any) => {
+                let mut why = SignError::Unsupported("`any_of` has no check that can be signed".into());
+                for c in &any.checks {
+                    match self.sign(c, request) {
+                        Ok(()) => return Ok(()),
+                        Err(e) => why = e,
+                    }
+                }
+                Err(why)
+            }
         }
     }
+
+    /// Signs every batch item on its own, writing each item's signature into the item (the
+    /// body is re-serialized).
+    fn sign_items(&self, h: &HmacCheck, request: &mut WebhookRequest) -> Result<(), SignError> {
+        let batch = self.batch.ok_or_else(|| SignError::Unsupported("a `batch_item` signature needs `events.batch`".into()))?;
+        let pointer = h.signature.body_pointer.as_deref().ok_or_else(|| {
+            SignError::Unsupported("a `batch_item` signature must be in the item (`body_pointer`)".into())
+        })?;
+        let key = first_secret(h, self.config)?;
+        let segments = webhook_definition::pointer::parse(batch, true)
+            .map_err(|e| ConfigError::Definition(format!("`{batch}`: {e}")))?;
+        let mut body: serde_json::Value =
+            serde_json::from_slice(&request.body).map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
+        let mut items = Vec::new();
+        collect_items(&mut body, &segments, &mut items);
+        for item in items {
+            let mut view = request.clone();
+            view.body = serde_json::to_vec(item).expect("a JSON value serializes").into();
+            let message = super::verify::signed_message(&h.signed_message, self.config, &view, None, self.aliases)?;
+            let signature =
+                encoding::encode_signature(&KeyedMac::new(h.algorithm, &key).mac(&[&message]), h.signature.encoding);
+            let value = match &h.signature.format {
+                SignatureFormat::Prefixed { prefix } => format!("{prefix}{signature}"),
+                _ => signature,
+            };
+            set_json_field(item, pointer, value)?;
+        }
+        request.body = serde_json::to_vec(&body).expect("a JSON value serializes").into();
+        Ok(())
+    }
+}
+
+/// The key bytes of the first configured secret.
+fn first_secret(h: &HmacCheck, config: &EndpointConfig) -> Result<Vec<u8>, SignError> {
+    config.secrets(&h.secret)?.into_iter().next().ok_or_else(|| {
+        SignError::Config(ConfigError::Missing { field: h.secret.config_field.clone() })
+    })
+}
+
+/// The elements of every array the batch pointer names (`*`: through every element).
+fn collect_items<'v>(
+    value: &'v mut serde_json::Value,
+    segments: &[webhook_definition::pointer::Segment],
+    out: &mut Vec<&'v mut serde_json::Value>,
+) {
+    use webhook_definition::pointer::Segment;
+    match (segments.split_first(), value) {
+        (None, serde_json::Value::Array(items)) => out.extend(items.iter_mut()),
+        (Some((Segment::Wildcard, rest)), serde_json::Value::Array(items)) => {
+            items.iter_mut().for_each(|i| collect_items(i, rest, out))
+        }
+        (Some((Segment::Key(key), rest)), serde_json::Value::Object(map)) => {
+            if let Some(next) = map.get_mut(key) {
+                collect_items(next, rest, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Writes a string into a JSON value at a pointer, creating missing objects on the way.
+fn set_json_field(value: &mut serde_json::Value, pointer: &str, text: String) -> Result<(), SignError> {
+    let segments = webhook_definition::pointer::parse(pointer, false)
+        .map_err(|e| ConfigError::Definition(format!("`{pointer}`: {e}")))?;
+    let mut at = value;
+    for segment in segments {
+        let webhook_definition::pointer::Segment::Key(key) = segment else {
+            return Err(SignError::Unsupported(format!("`{pointer}` has a wildcard")));
+        };
+        let serde_json::Value::Object(map) = at else {
+            return Err(SignError::Unsupported(format!("the item has no object on the way to `{pointer}`")));
+        };
+        at = map.entry(key).or_insert_with(|| serde_json::Value::Object(Default::default()));
+    }
+    *at = serde_json::Value::String(text);
+    Ok(())
 }
 
 /// A header's text, or its first present alias's.
@@ -166,7 +256,7 @@ fn sign_hmac(
     request: &mut WebhookRequest,
     now: SystemTime,
 ) -> Result<(), SignError> {
-    let key = config.secrets(&h.secret)?.into_iter().next().expect("secrets() returns at least one");
+    let key = first_secret(h, config)?;
     // The timestamp: kept from the request when present, else `now`.
     let ts: Option<String> = match &h.timestamp {
         None => None,

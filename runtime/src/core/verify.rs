@@ -15,8 +15,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 use webhook_definition::template::{self, Part};
 use webhook_definition::{
-    Authentication, HashAlgorithm, SignatureEncoding, SignatureFormat, SignatureLocation, Timestamp, TimestampSource,
-    TokenLocation, Tolerance,
+    Authentication, HashAlgorithm, SignatureEncoding, SignatureFormat, SignatureLocation, SignatureScope, Timestamp,
+    TimestampSource, TokenLocation, Tolerance,
 };
 
 use super::config::{ConfigError, EndpointConfig};
@@ -141,6 +141,10 @@ pub enum AuthFailure {
     Stale,
     /// The signed timestamp is further in the future than the tolerance.
     FromTheFuture,
+    /// The headers the request lists as signed are absent, or the list omits the timestamp.
+    SignedHeaders,
+    /// A batch item fails its own signature check (or the body has no items to check).
+    Item(usize, Box<AuthFailure>),
 }
 
 impl fmt::Display for AuthFailure {
@@ -151,6 +155,10 @@ impl fmt::Display for AuthFailure {
             AuthFailure::BadTimestamp => write!(f, "the signed timestamp is missing or unreadable"),
             AuthFailure::Stale => write!(f, "the signed timestamp is older than the tolerance"),
             AuthFailure::FromTheFuture => write!(f, "the signed timestamp is too far in the future"),
+            AuthFailure::SignedHeaders => {
+                write!(f, "a header listed as signed is absent, or the list omits the signed timestamp header")
+            }
+            AuthFailure::Item(index, why) => write!(f, "batch item {index}: {why}"),
         }
     }
 }
@@ -170,6 +178,8 @@ enum Piece {
     /// A configured public base URL, in every form a sender may write it (as configured, and
     /// with the scheme's default port added or removed); a `Path` piece follows it.
     UrlBase(Vec<Vec<u8>>),
+    /// The headers listed (comma-separated) in the named header, as `name:value;…`.
+    SignedHeaders(String),
 }
 
 /// Compiles a template; `{config:…}` is resolved now, `{body_pointer:…}` registered in
@@ -188,6 +198,12 @@ fn compile_template(text: &str, config: &EndpointConfig, body_table: &mut Pointe
             Part::Header(h) => Piece::Header(h),
             Part::Config(field) => Piece::Literal(config.single(&field)?.as_bytes().to_vec()),
             Part::BodyPointer(pointer) => Piece::BodyField(body_slot(&pointer, body_table)?),
+            Part::SignedHeaders(list) => {
+                if pieces.iter().any(|p| matches!(p, Piece::SignedHeaders(_))) {
+                    return Err(ConfigError::Definition(format!("signed message `{text}`: more than one `{{signed_headers:…}}`")));
+                }
+                Piece::SignedHeaders(list)
+            }
             Part::Url(field) => {
                 let base = config.single(&field)?.trim().trim_end_matches('/');
                 let variants = url_variants(base).ok_or(ConfigError::WrongType {
@@ -329,11 +345,16 @@ struct SignatureCheck {
 /// A compiled authentication check.
 pub struct Verifier {
     check: Check,
+    /// Checks run on each batch item (`scope: batch_item`), with pointers into the item.
+    item_checks: Vec<SignatureCheck>,
+    item_table: PointerTable,
 }
 
 enum Check {
     None,
     Signature(Box<SignatureCheck>),
+    /// A check of every batch item: passes here, runs in [`Verifier::verify_item`].
+    PerItem,
     Token { location: TokenLocation, tokens: Vec<Vec<u8>> },
     Basic { credentials: Vec<(Vec<u8>, Vec<u8>)> },
     BodyToken { segments: Vec<webhook_definition::pointer::Segment>, tokens: Vec<Vec<u8>> },
@@ -355,7 +376,26 @@ impl Verifier {
         config: &EndpointConfig,
         body_table: &mut PointerTable,
     ) -> Result<Verifier, ConfigError> {
-        Ok(Verifier { check: compile(authentication, config, body_table)? })
+        let mut items = ItemChecks::default();
+        let check = compile(authentication, config, body_table, &mut items)?;
+        Ok(Verifier { check, item_checks: items.checks, item_table: items.table })
+    }
+
+    /// Whether some check runs per batch item.
+    pub(crate) fn checks_items(&self) -> bool {
+        !self.item_checks.is_empty()
+    }
+
+    /// Checks one batch item (the JSON text of the item) against every per-item check.
+    pub(crate) fn verify_item(&self, incoming: &Incoming<'_>, index: usize, item: &str, now: Millis) -> Result<(), AuthFailure> {
+        if self.item_checks.is_empty() {
+            return Ok(());
+        }
+        let view = incoming.item_view(item, self.item_table.pointers());
+        self.item_checks
+            .iter()
+            .try_for_each(|check| run_signature(check, &view, now))
+            .map_err(|e| AuthFailure::Item(index, Box::new(e)))
     }
 
     /// Checks a request.
@@ -385,7 +425,7 @@ impl Verifier {
     pub(crate) fn headers_read(&self) -> Vec<String> {
         fn collect(check: &Check, out: &mut Vec<String>) {
             match check {
-                Check::None => {}
+                Check::None | Check::PerItem => {}
                 Check::Signature(s) => {
                     if s.body_signature.is_none() {
                         out.push(s.location.header.to_ascii_lowercase());
@@ -433,9 +473,42 @@ impl Verifier {
     }
 }
 
-fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut PointerTable) -> Result<Check, ConfigError> {
+/// The per-item checks found while compiling, with the pointer table they read items with.
+#[derive(Default)]
+struct ItemChecks {
+    checks: Vec<SignatureCheck>,
+    table: PointerTable,
+}
+
+fn compile(
+    auth: &Authentication,
+    config: &EndpointConfig,
+    body_table: &mut PointerTable,
+    items: &mut ItemChecks,
+) -> Result<Check, ConfigError> {
     Ok(match auth {
         Authentication::None(_) => Check::None,
+        Authentication::Hmac(h) if h.scope == SignatureScope::BatchItem => {
+            let keys = config.secrets(&h.secret)?.iter().map(|k| KeyedMac::new(h.algorithm, k)).collect();
+            if h.signature.body_pointer.is_none() {
+                return Err(ConfigError::Definition("a `batch_item` signature must be in the item (`body_pointer`)".into()));
+            }
+            let check = signature_check(
+                SignatureKeys::Hmac(keys),
+                &h.signature,
+                &h.signed_message,
+                &h.timestamp,
+                &h.tolerance,
+                config,
+                &mut items.table,
+            )?;
+            let Check::Signature(check) = check else { unreachable!("signature_check builds a signature check") };
+            if check.template.iter().any(|p| matches!(p, Piece::SignedHeaders(_) | Piece::UrlBase(_))) {
+                return Err(ConfigError::Definition("a `batch_item` signature signs fields of the item only".into()));
+            }
+            items.checks.push(*check);
+            Check::PerItem
+        }
         Authentication::Hmac(h) => {
             let keys = config
                 .secrets(&h.secret)?
@@ -492,7 +565,7 @@ fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut Poin
                 if matches!(c, Authentication::None(_)) {
                     return Err(ConfigError::Definition("`all_of` may not contain `none`".to_string()));
                 }
-                checks.push(compile(c, config, body_table)?);
+                checks.push(compile(c, config, body_table, items)?);
             }
             Check::AllOf(checks)
         }
@@ -507,7 +580,12 @@ fn compile(auth: &Authentication, config: &EndpointConfig, body_table: &mut Poin
                 }
                 // Every alternative is compiled, so each one's configuration is required: an
                 // unconfigured alternative is an error, never a silently skipped check.
-                checks.push(compile(c, config, body_table)?);
+                let per_item = items.checks.len();
+                checks.push(compile(c, config, body_table, items)?);
+                if items.checks.len() != per_item {
+                    // Per-item checks always run: inside `any_of` they would not be alternatives.
+                    return Err(ConfigError::Definition("`any_of` may not contain a `batch_item` check".to_string()));
+                }
             }
             Check::AnyOf(checks)
         }
@@ -591,7 +669,7 @@ fn signature_check(
 
 fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFailure> {
     match check {
-        Check::None => Ok(()),
+        Check::None | Check::PerItem => Ok(()),
         Check::Signature(s) => run_signature(s, incoming, now),
         Check::Token { location, tokens } => {
             let presented: Option<Cow<[u8]>> = match location {
@@ -715,17 +793,30 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
             _ => None,
         })
         .collect();
-    let (ts, form) = (ts_text.as_deref(), form_sorted.as_deref());
+    let signed_headers = match s.template.iter().find_map(|p| match p {
+        Piece::SignedHeaders(list) => Some(list),
+        _ => None,
+    }) {
+        None => None,
+        Some(list) => {
+            let timestamp_header = match &s.timestamp {
+                Some((TimestampAt::Header(h), _)) => Some(h.as_str()),
+                _ => None,
+            };
+            Some(signed_headers_text(incoming, list, timestamp_header).ok_or(AuthFailure::SignedHeaders)?)
+        }
+    };
+    let computed = Computed { ts: ts_text.as_deref(), form: form_sorted.as_deref(), signed_headers: signed_headers.as_deref() };
     let mut next_field = fields.iter();
     let mut inline: [&[u8]; 8] = [&[]; 8];
     let spilled: Vec<&[u8]>;
     let pieces: &[&[u8]] = if s.template.len() <= inline.len() {
         for (slot, piece) in inline.iter_mut().zip(&s.template) {
-            *slot = template_piece(piece, &mut next_field, incoming, ts, form);
+            *slot = template_piece(piece, &mut next_field, incoming, &computed);
         }
         &inline[..s.template.len()]
     } else {
-        spilled = s.template.iter().map(|piece| template_piece(piece, &mut next_field, incoming, ts, form)).collect();
+        spilled = s.template.iter().map(|piece| template_piece(piece, &mut next_field, incoming, &computed)).collect();
         &spilled
     };
 
@@ -798,18 +889,47 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
     Ok(())
 }
 
+/// The pieces of a signed message computed per request before it is assembled.
+struct Computed<'a> {
+    ts: Option<&'a str>,
+    form: Option<&'a str>,
+    signed_headers: Option<&'a str>,
+}
+
 /// The bytes of one signed-message piece, body fields taken in order from `fields`.
 fn template_piece<'a, 'r: 'a>(
     piece: &'a Piece,
     fields: &mut std::slice::Iter<'a, Cow<'r, str>>,
     incoming: &Incoming<'r>,
-    ts: Option<&'a str>,
-    form: Option<&'a str>,
+    computed: &Computed<'a>,
 ) -> &'a [u8] {
     match piece {
         Piece::BodyField(_) => fields.next().map(|f| f.as_bytes()).unwrap_or_default(),
-        _ => piece_bytes(piece, incoming, ts, form),
+        _ => piece_bytes(piece, incoming, computed),
     }
+}
+
+/// `{signed_headers:LIST}`: every header named in the comma-separated `LIST` header, as
+/// `name:value` joined with `;` in the listed order (names lowercased, values trimmed).
+/// `None` when the list is absent or empty, names a header the request lacks, or omits
+/// `timestamp_header`.
+fn signed_headers_text(incoming: &Incoming<'_>, list: &str, timestamp_header: Option<&str>) -> Option<String> {
+    let names = incoming.header_str(list)?;
+    let names: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    if names.is_empty() || timestamp_header.is_some_and(|ts| !names.iter().any(|n| n.eq_ignore_ascii_case(ts))) {
+        return None;
+    }
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let value = incoming.header_str(name)?;
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&name.to_ascii_lowercase());
+        out.push(':');
+        out.push_str(value.trim());
+    }
+    Some(out)
 }
 
 /// The text of a scalar body field (empty when absent, not JSON, or not a scalar).
@@ -823,15 +943,16 @@ fn body_field<'r>(incoming: &Incoming<'r>, slot: usize) -> Cow<'r, str> {
 }
 
 /// The bytes of one signed-message piece (body fields are read by the caller).
-fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, ts: Option<&'a str>, form: Option<&'a str>) -> &'a [u8] {
+fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, computed: &Computed<'a>) -> &'a [u8] {
     let request = incoming.request;
     match piece {
         Piece::Literal(l) => l,
         Piece::Body => &request.body,
-        Piece::Timestamp => ts.map(str::as_bytes).unwrap_or_default(),
+        Piece::Timestamp => computed.ts.map(str::as_bytes).unwrap_or_default(),
         Piece::Method => request.method.as_bytes(),
         Piece::Path => request.path_and_query.as_bytes(),
-        Piece::FormSorted => form.map(str::as_bytes).unwrap_or_default(),
+        Piece::FormSorted => computed.form.map(str::as_bytes).unwrap_or_default(),
+        Piece::SignedHeaders(_) => computed.signed_headers.map(str::as_bytes).unwrap_or_default(),
         Piece::Header(h) => incoming.header(h).unwrap_or_default(),
         Piece::BodyField(_) => &[],
         Piece::UrlBase(variants) => &variants[0],
@@ -882,6 +1003,13 @@ pub(crate) fn signed_message(
             Piece::Header(h) => out.extend_from_slice(incoming.header(h).unwrap_or_default()),
             Piece::BodyField(slot) => out.extend_from_slice(body_field(&incoming, *slot).as_bytes()),
             Piece::UrlBase(variants) => out.extend_from_slice(&variants[0]),
+            Piece::SignedHeaders(list) => {
+                // The signer lists every header it signs; the timestamp header is one of them.
+                let text = signed_headers_text(&incoming, list, None).ok_or_else(|| {
+                    ConfigError::Definition(format!("the request lists no signed headers in `{list}`, or lacks one it lists"))
+                })?;
+                out.extend_from_slice(text.as_bytes());
+            }
         }
     }
     Ok(out)

@@ -186,7 +186,13 @@ impl App {
             self.decide.decide(&webhook, SystemTime::now())
         };
         match decision {
-            Decision::Reply(reply) => (reply.outcome.clone(), reply_answer(reply)),
+            Decision::Reply(reply) => {
+                if let Some(notice) = &reply.notice {
+                    // Meant for the user: a value only the vendor's request carries.
+                    tracing::warn!(outcome = reply.outcome.as_str(), "{notice}");
+                }
+                (reply.outcome.clone(), reply_answer(reply))
+            }
             Decision::Capture { events, success } => {
                 let remaining = self.limits.handler_deadline.saturating_sub(started.elapsed());
                 let committing = Instant::now();

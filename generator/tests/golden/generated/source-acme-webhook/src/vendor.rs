@@ -223,6 +223,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 past_seconds: 300,
                 future_seconds: ::std::option::Option::Some(300),
             }),
+            scope: model::SignatureScope::Request,
         }),
         handshakes: ::std::vec::Vec::from([
             model::Handshake {
@@ -256,6 +257,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     headers: ::std::vec::Vec::new(),
                 },
+                reveal: ::std::option::Option::None,
             },
         ]),
         events: model::Events {
