@@ -232,10 +232,18 @@ pub fn connector_view(c: &Connector) -> ConnectorView {
                 name: h.name.clone(),
                 description: one_line(&h.description),
                 details: format!(
-                    "{} requests; {}. Answered with {}.",
+                    "{} requests; {}. Answered with {}.{}",
                     methods(&h.methods),
-                    if h.verify_signature { "authenticated like events" } else { "not signed by the vendor" },
-                    describe_response(h.response.status, &h.response.body)
+                    if h.verify_signature { "authenticated like events" } else { "the connector does not check a signature on it" },
+                    describe_response(h.response.status, &h.response.body),
+                    h.reveal
+                        .as_ref()
+                        .map(|r| format!(
+                            " The connector writes {} to its log (level WARN) with this message: \"{}\"",
+                            describe_source(&r.value),
+                            one_line(&r.message)
+                        ))
+                        .unwrap_or_default()
                 ),
             })
             .collect(),

@@ -910,22 +910,25 @@ fn template_piece<'a, 'r: 'a>(
 }
 
 /// `{signed_headers:LIST}`: every header named in the comma-separated `LIST` header, as
-/// `name:value` joined with `;` in the listed order (names lowercased, values trimmed).
-/// `None` when the list is absent or empty, names a header the request lacks, or omits
-/// `timestamp_header`.
+/// `name:value` joined with `;`, sorted by lowercase name (names lowercased, values trimmed;
+/// Contentful's signer sorts the same way). `None` when the list is absent or empty, names a
+/// header the request lacks, or omits `timestamp_header`.
 fn signed_headers_text(incoming: &Incoming<'_>, list: &str, timestamp_header: Option<&str>) -> Option<String> {
     let names = incoming.header_str(list)?;
-    let names: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    let mut names: Vec<String> =
+        names.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_ascii_lowercase).collect();
     if names.is_empty() || timestamp_header.is_some_and(|ts| !names.iter().any(|n| n.eq_ignore_ascii_case(ts))) {
         return None;
     }
+    names.sort_unstable();
+    names.dedup();
     let mut out = String::new();
     for (i, name) in names.iter().enumerate() {
         let value = incoming.header_str(name)?;
         if i > 0 {
             out.push(';');
         }
-        out.push_str(&name.to_ascii_lowercase());
+        out.push_str(name);
         out.push(':');
         out.push_str(value.trim());
     }
