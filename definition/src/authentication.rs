@@ -93,7 +93,8 @@ pub struct HmacCheck {
     /// `{timestamp}`, `{method}`, `{path}`, `{header:NAME}`, `{config:FIELD}`, `{form_sorted}`,
     /// `{body_pointer:POINTER}` (a scalar body field's text), `{url:FIELD}` (a configured public
     /// base URL + the request's path and query, tried with and without the default port),
-    /// `{signed_headers:NAME}` (the headers listed in header NAME as `name:value;…`);
+    /// `{signed_headers:NAME}` (the headers listed in header NAME as `name:value;…`),
+    /// `{path_uri_encoded}` (path and query escaped as Contentful's signer does);
     /// `{{` and `}}` are literal braces.
     #[schemars(title = "Signed message", example = &"{timestamp}.{body}", extend("x-webhookgen-vars" = crate::template::VARIABLE_NAMES))]
     pub signed_message: String,

@@ -12,6 +12,7 @@ pub const VARIABLE_NAMES: &[&str] = &[
     "timestamp",
     "method",
     "path",
+    "path_uri_encoded",
     "form_sorted",
     "header:NAME",
     "config:FIELD",
@@ -33,6 +34,10 @@ pub enum Part {
     Method,
     /// The request path with its query string, as received.
     Path,
+    /// The request path and query as Contentful's signer writes them: the query (after the
+    /// first `?`, up to any second `?`) escaped like Node's `querystring.escape`, then the whole
+    /// escaped like JavaScript's `encodeURI` (so `%` becomes `%25`); an empty query drops `?`.
+    PathUriEncoded,
     /// The form fields sorted by name, each written as name then value with nothing between
     /// (Twilio).
     FormSorted,
@@ -152,6 +157,7 @@ fn variable(name: &str) -> Result<Part, TemplateErrorKind> {
         "timestamp" => return Ok(Part::Timestamp),
         "method" => return Ok(Part::Method),
         "path" => return Ok(Part::Path),
+        "path_uri_encoded" => return Ok(Part::PathUriEncoded),
         "form_sorted" => return Ok(Part::FormSorted),
         _ => {}
     }

@@ -486,7 +486,7 @@ impl<'d> Pass<'d> {
             Err(error) => {
                 let (code, suggestion) = match &error.kind {
                     TemplateErrorKind::UnknownVariable(name) => {
-                        let simple = ["body", "timestamp", "method", "path", "form_sorted"];
+                        let simple = ["body", "timestamp", "method", "path", "path_uri_encoded", "form_sorted"];
                         let suggestion = match name.split_once(':') {
                             Some((prefix, rest)) => closest(prefix, ["header", "config"]).map(|p| format!("{{{p}:{rest}}}")),
                             None => closest(name, simple).map(|v| format!("{{{v}}}")),

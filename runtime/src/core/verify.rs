@@ -171,6 +171,8 @@ enum Piece {
     Timestamp,
     Method,
     Path,
+    /// The path and query escaped like Contentful's signer (see [`path_uri_encoded`]).
+    PathUriEncoded,
     FormSorted,
     Header(String),
     /// A scalar body field: a slot of the whole-body pointer table.
@@ -194,6 +196,7 @@ fn compile_template(text: &str, config: &EndpointConfig, body_table: &mut Pointe
             Part::Timestamp => Piece::Timestamp,
             Part::Method => Piece::Method,
             Part::Path => Piece::Path,
+            Part::PathUriEncoded => Piece::PathUriEncoded,
             Part::FormSorted => Piece::FormSorted,
             Part::Header(h) => Piece::Header(h),
             Part::Config(field) => Piece::Literal(config.single(&field)?.as_bytes().to_vec()),
@@ -806,7 +809,17 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
             Some(signed_headers_text(incoming, list, timestamp_header).ok_or(AuthFailure::SignedHeaders)?)
         }
     };
-    let computed = Computed { ts: ts_text.as_deref(), form: form_sorted.as_deref(), signed_headers: signed_headers.as_deref() };
+    let encoded_path = s
+        .template
+        .iter()
+        .any(|p| matches!(p, Piece::PathUriEncoded))
+        .then(|| path_uri_encoded(&incoming.request.path_and_query));
+    let computed = Computed {
+        ts: ts_text.as_deref(),
+        form: form_sorted.as_deref(),
+        signed_headers: signed_headers.as_deref(),
+        path: encoded_path.as_deref(),
+    };
     let mut next_field = fields.iter();
     let mut inline: [&[u8]; 8] = [&[]; 8];
     let spilled: Vec<&[u8]>;
@@ -894,6 +907,34 @@ struct Computed<'a> {
     ts: Option<&'a str>,
     form: Option<&'a str>,
     signed_headers: Option<&'a str>,
+    path: Option<&'a str>,
+}
+
+/// The request target as Contentful's signer (`getNormalizedEncodedURI` of node-apps-toolkit)
+/// writes it: split at `?` (a second `?` and what follows are dropped), the query escaped
+/// like Node's `querystring.escape` (all but `A-Za-z0-9-_.!~*'()`), then the whole escaped like
+/// `encodeURI` (which also keeps `;,/?:@&=+$#`, and escapes `%`, so escapes are doubled).
+pub(crate) fn path_uri_encoded(target: &str) -> String {
+    fn escape(text: &str, keep: &[u8]) -> String {
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || keep.contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    const QUERY_KEEP: &[u8] = b"-_.!~*'()";
+    const URI_KEEP: &[u8] = b"-_.!~*'();,/?:@&=+$#";
+    let mut pieces = target.split('?');
+    let path = pieces.next().unwrap_or_default();
+    let joined = match pieces.next().filter(|q| !q.is_empty()) {
+        Some(query) => format!("{path}?{}", escape(query, QUERY_KEEP)),
+        None => path.to_string(),
+    };
+    escape(&joined, URI_KEEP)
 }
 
 /// The bytes of one signed-message piece, body fields taken in order from `fields`.
@@ -954,6 +995,7 @@ fn piece_bytes<'a, 'r: 'a>(piece: &'a Piece, incoming: &Incoming<'r>, computed: 
         Piece::Timestamp => computed.ts.map(str::as_bytes).unwrap_or_default(),
         Piece::Method => request.method.as_bytes(),
         Piece::Path => request.path_and_query.as_bytes(),
+        Piece::PathUriEncoded => computed.path.map(str::as_bytes).unwrap_or_default(),
         Piece::FormSorted => computed.form.map(str::as_bytes).unwrap_or_default(),
         Piece::SignedHeaders(_) => computed.signed_headers.map(str::as_bytes).unwrap_or_default(),
         Piece::Header(h) => incoming.header(h).unwrap_or_default(),
@@ -1002,6 +1044,7 @@ pub(crate) fn signed_message(
             Piece::Timestamp => out.extend_from_slice(timestamp.unwrap_or_default().as_bytes()),
             Piece::Method => out.extend_from_slice(request.method.as_bytes()),
             Piece::Path => out.extend_from_slice(request.path_and_query.as_bytes()),
+            Piece::PathUriEncoded => out.extend_from_slice(path_uri_encoded(&request.path_and_query).as_bytes()),
             Piece::FormSorted => out.extend_from_slice(super::form::sorted_concatenation(incoming.body_form()).as_bytes()),
             Piece::Header(h) => out.extend_from_slice(incoming.header(h).unwrap_or_default()),
             Piece::BodyField(slot) => out.extend_from_slice(body_field(&incoming, *slot).as_bytes()),
@@ -1033,6 +1076,24 @@ mod tests {
         assert!(url_variants("ftp://host").is_none());
         assert!(url_variants("mycompany.com").is_none());
         assert!(url_variants("https://").is_none());
+    }
+
+    /// The table of node-apps-toolkit's `getNormalizedEncodedURI`, computed with Node's own
+    /// `querystring.escape` and `encodeURI`.
+    #[test]
+    fn paths_are_encoded_like_contentfuls_signer() {
+        for (target, expected) in [
+            ("/", "/"),
+            ("/contentful", "/contentful"),
+            ("/hooks/contentful?token=abc", "/hooks/contentful?token%253Dabc"),
+            ("/api/v1?a=1&b=2", "/api/v1?a%253D1%2526b%253D2"),
+            ("/a%20b", "/a%2520b"),
+            ("/x?", "/x"),
+            ("/a?b?c", "/a?b"),
+            ("/q?x=a%2Fb", "/q?x%253Da%25252Fb"),
+        ] {
+            assert_eq!(path_uri_encoded(target), expected, "{target}");
+        }
     }
 
     #[test]
