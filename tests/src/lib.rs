@@ -181,6 +181,11 @@ impl Serving {
         serving
     }
 
+    /// Replaces the configuration file; it takes effect at the next [`Serving::restart`].
+    pub fn set_config(&mut self, config: &Value) {
+        std::fs::write(&self.config, config.to_string()).unwrap();
+    }
+
     /// (Re)starts the process on a new port with the same data dir and waits until healthy.
     pub fn restart(&mut self) {
         let port = free_port();

@@ -1,5 +1,6 @@
 //! Other generated connectors through the same server: a signed handshake answered without
-//! capture (Slack), GET deliveries with a static token and content-hash keys (AppsFlyer).
+//! capture (Slack), GET deliveries with a static token and content-hash keys (AppsFlyer), a
+//! secret the vendor reveals only after setup (Notion).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -55,4 +56,42 @@ fn appsflyer_get_deliveries_are_keyed_by_content() {
     let ids: Vec<&str> = stored.iter().map(|(_, d)| d["appsflyer_id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec!["1-1", "1-2"], "stored once each, in commit order");
     assert!(stored.iter().all(|(c, _)| c == "re_engagements"));
+}
+
+fn notion_signed(token: &str, body: &str) -> Request {
+    let mut mac = Hmac::<Sha256>::new_from_slice(token.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    Request::post(body)
+        .header("Content-Type", "application/json")
+        .header("X-Notion-Signature", &format!("sha256={}", hex::encode(mac.finalize().into_bytes())))
+}
+
+/// Notion's setup as a user lives it: the connector starts without the token, Notion's one-time
+/// verification request puts the token in the log, events are refused (and retried by Notion)
+/// until the token is configured, then captured.
+#[test]
+fn notion_verification_token_is_revealed_then_verifies_events() {
+    let token = "secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl";
+    let mut serving = Serving::start(&Connector::of("notion"), &json!({}), &[]);
+    assert!(
+        serving.log_text().contains("verification_token"),
+        "the start warns that the token is unset: {}",
+        serving.log_text()
+    );
+    let verification = format!(r#"{{"verification_token":"{token}"}}"#);
+    let r = client::send(serving.addr, &notion_signed(token, &verification)).unwrap();
+    assert_eq!(r.status, 200);
+    assert!(serving.log_text().contains(token), "the token is in the log: {}", serving.log_text());
+
+    let event = r#"{"id":"367cba44-b6f3-4c92-81e7-6a2e9659efd4","timestamp":"2024-12-05T23:55:34.285Z","workspace_id":"13950b26-c203-4f3b-b97d-93ec06319565","workspace_name":"Quantify Labs","subscription_id":"29d75c0d-5546-4414-8459-7b7a92f1fc4b","integration_id":"0ef2e755-4912-8096-91c1-00376a88a5ca","type":"page.created","authors":[{"id":"c7c11cca-1d73-471d-9b6e-bdef51470190","type":"person"}],"accessible_by":[{"id":"556a1abf-4f08-40c6-878a-75890d2a88ba","type":"person"}],"attempt_number":1,"entity":{"id":"153104cd-477e-809d-8dc4-ff2d96ae3090","type":"page"},"data":{"parent":{"id":"13950b26-c203-4f3b-b97d-93ec06319565","type":"space"}}}"#;
+    assert_eq!(client::send(serving.addr, &notion_signed(token, event)).unwrap().status, 401, "no token yet");
+
+    serving.set_config(&json!({"verification_token": token}));
+    serving.restart();
+    assert_eq!(client::send(serving.addr, &notion_signed(token, event)).unwrap().status, 200);
+    assert_eq!(client::send(serving.addr, &notion_signed("secret_other", event)).unwrap().status, 401);
+    let stored = serving.export();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].0, "page");
+    assert_eq!(stored[0].1["_meta"]["webhookId"], "367cba44-b6f3-4c92-81e7-6a2e9659efd4");
 }
