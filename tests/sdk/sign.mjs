@@ -1,15 +1,25 @@
 // Signs one webhook request with a vendor's official Node SDK.
 //
-// Reads a JSON object on stdin: {"sdk": "stripe" | "svix" | "standardwebhooks" | "octokit" | "shopify",
-// "secret": string, "body": string, "id": string (message/delivery id), "event": string (GitHub event or
-// Shopify topic), "timestamp": number (Unix seconds, optional: now)} and prints {"headers": {...},
-// "body": string}: the headers the SDK produced plus the vendor's other delivery headers, and the body
-// exactly as signed. Signatures always come from the SDK; this script only names the headers.
+// Reads a JSON object on stdin: {"sdk": "stripe" | "svix" | "standardwebhooks" | "octokit" | "shopify" |
+// "twilio" | "square" | "paddle" | "hubspot", "secret": string, "body": string, "id": string
+// (message/delivery id), "event": string (GitHub event or Shopify topic), "timestamp": number (Unix
+// seconds, optional: now), "url": string (the URL the vendor signs: Twilio, Square, HubSpot), "params":
+// [[name, value], ...] (Twilio's form fields, in order; the body is built from them)} and prints
+// {"headers": {...}, "body": string}: the headers the SDK produced plus the vendor's other delivery
+// headers, and the body exactly as signed (Twilio adds "path", the path and query it was signed for).
+// Signatures come from the SDK where it has a signer. Square's and Paddle's SDKs only verify: for them
+// the script signs as the vendor documents and adds "verified": what the SDK's own verifier said about
+// exactly that request (the test requires true, or false for a deliberately stale one).
 //
 // The script is copied next to the installed node_modules (ES modules resolve packages from the
 // importing file's folder), so it imports nothing relative.
 
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
+// stdout carries the one JSON answer: an SDK's logging goes to stderr.
+console.log = console.error;
+console.info = console.error;
 
 const request = JSON.parse(readFileSync(0, 'utf8'));
 const timestamp = request.timestamp ?? Math.floor(Date.now() / 1000);
@@ -82,6 +92,106 @@ const signers = {
       new Request('http://127.0.0.1/'),
     );
     return { headers: Object.fromEntries(signed.headers.entries()), body: await signed.text() };
+  },
+  async twilio() {
+    // Twilio signs the URL it calls plus every POST field sorted by name (name then value), HMAC-SHA1
+    // keyed with the Auth Token, base64. The SDK's signer takes the fields as a server parses them.
+    const { default: twilio } = await import('twilio');
+    const { parse } = await import('node:querystring');
+    const body = new URLSearchParams(request.params).toString();
+    const params = { ...parse(body) };
+    const signature = twilio.getExpectedTwilioSignature(request.secret, request.url, params);
+    // Its own verifier, given the body as Express would parse it, must accept the request.
+    if (!twilio.validateRequest(request.secret, signature, request.url, params)) {
+      throw new Error('twilio rejects its own signature');
+    }
+    const url = new URL(request.url);
+    return {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'i-twilio-idempotency-token': `${request.id}`,
+        'x-twilio-signature': signature,
+      },
+      body,
+      path: url.pathname + url.search,
+    };
+  },
+  async square() {
+    // Square's SDK only verifies. As documented (developer.squareup.com/docs/webhooks/step3validate):
+    // base64 HMAC-SHA256 keyed with the subscription's signature key over notification URL + body; the
+    // legacy x-square-signature is the same with HMAC-SHA1.
+    const square = await import('square');
+    const WebhooksHelper = square.WebhooksHelper ?? square.default.WebhooksHelper;
+    const message = request.url + request.body;
+    const signature = createHmac('sha256', request.secret).update(message, 'utf8').digest('base64');
+    const verified = await WebhooksHelper.verifySignature({
+      requestBody: request.body,
+      signatureHeader: signature,
+      signatureKey: request.secret,
+      notificationUrl: request.url,
+    });
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'square-environment': 'Sandbox',
+        'x-square-hmacsha256-signature': signature,
+        'x-square-signature': createHmac('sha1', request.secret).update(message, 'utf8').digest('base64'),
+      },
+      body: request.body,
+      verified,
+    };
+  },
+  async paddle() {
+    // Paddle's SDK only verifies. As documented (developer.paddle.com/webhooks/signature-verification):
+    // Paddle-Signature `ts=<unix seconds>;h1=<hex HMAC-SHA256 keyed with the secret key over "<ts>:<body>">`.
+    const { Paddle, Environment } = await import('@paddle/paddle-node-sdk');
+    const h1 = createHmac('sha256', request.secret).update(`${timestamp}:${request.body}`, 'utf8').digest('hex');
+    const header = `ts=${timestamp};h1=${h1}`;
+    // `unmarshal` verifies (5-second tolerance) and parses; it throws when the signature fails.
+    const paddle = new Paddle('pdl_sdbx_apikey_01jwebhookgene2etestkey000000', { environment: Environment.sandbox });
+    let verified;
+    try {
+      const event = await paddle.webhooks.unmarshal(request.body, request.secret, header);
+      verified = event.eventId === JSON.parse(request.body).event_id;
+    } catch (e) {
+      if (!/signature verification failed/.test(String(e))) throw e;
+      verified = false;
+    }
+    return { headers: { 'content-type': 'application/json', 'paddle-signature': header }, body: request.body, verified };
+  },
+  async hubspot() {
+    // `Signature.getSignature('POST', 'v3', …)` is the SDK's v3 recipe: base64 HMAC-SHA256 keyed with the
+    // client secret over method + URL + body + timestamp (milliseconds). It must equal the recipe HubSpot
+    // documents (developers.hubspot.com/docs/api/webhooks/validating-requests), and the SDK's own
+    // `Signature.isValid` must accept it (it throws on a timestamp older than 5 minutes).
+    const hubspot = await import('@hubspot/api-client');
+    const Signature = hubspot.Signature ?? hubspot.default.Signature;
+    const ms = request.timestamp !== undefined ? request.timestamp * 1000 : Date.now();
+    const options = { clientSecret: request.secret, url: request.url, requestBody: request.body, timestamp: ms };
+    const signature = Signature.getSignature('POST', 'v3', options);
+    const documented = createHmac('sha256', request.secret)
+      .update(`POST${request.url}${request.body}${ms}`, 'utf8')
+      .digest('base64');
+    if (signature !== documented) throw new Error(`hubspot v3: SDK ${signature} != documented ${documented}`);
+    let verified;
+    try {
+      verified = Signature.isValid({ signatureVersion: 'v3', signature, method: 'POST', ...options });
+    } catch (e) {
+      if (!/Timestamp is invalid/.test(String(e))) throw e;
+      verified = false;
+    }
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': String(ms),
+        'x-hubspot-signature-v3': signature,
+        // HubSpot also sends the older v1 signature, which the connector does not check.
+        'x-hubspot-signature-version': 'v1',
+        'x-hubspot-signature': Signature.getSignature('POST', 'v1', options),
+      },
+      body: request.body,
+      verified,
+    };
   },
 };
 

@@ -8,6 +8,10 @@
 //! JSON request on stdin into the signed headers and body. Only an install that fails because the
 //! package registry is unreachable skips (with a `SKIP` line on stderr); every other failure fails.
 //!
+//! Square's and Paddle's SDKs only verify: for them the script signs as the vendor documents, the
+//! SDK's own verifier must accept exactly that request, and only then is it posted (the tests are
+//! named `…_verifies_what_the_connector_accepts`).
+//!
 //! Not covered, and why: Stripe's Python SDK has no public signer (only a private helper), and
 //! AppsFlyer authenticates with a static token that no SDK produces.
 
@@ -47,6 +51,11 @@ mod sdk {
         pub headers: Vec<(String, String)>,
         /// The body exactly as signed.
         pub body: Vec<u8>,
+        /// The path and query the signature covers (`/` unless the script says otherwise).
+        pub path: String,
+        /// For an SDK that only verifies (the script signs as the vendor documents): whether the
+        /// SDK's own verifier accepted exactly this request. `None` when the SDK signed it.
+        pub verified: Option<bool>,
     }
 
     fn sdk_sources() -> PathBuf {
@@ -276,7 +285,9 @@ mod sdk {
             .map(|(k, v)| (k.clone(), v.as_str().expect("header values are strings").to_string()))
             .collect();
         let body = signed["body"].as_str().expect("body string").as_bytes().to_vec();
-        Some(Signed { headers, body })
+        let path = signed.get("path").map_or("/", |p| p.as_str().expect("path string")).to_string();
+        let verified = signed.get("verified").map(|v| v.as_bool().expect("verified is a boolean"));
+        Some(Signed { headers, body, path, verified })
     }
 }
 
@@ -287,7 +298,21 @@ use sdk::{Ecosystem, Signed, sign};
 
 impl Signed {
     fn request(&self) -> Request {
-        self.headers.iter().fold(Request::post(self.body.clone()), |r, (n, v)| r.header(n, v))
+        let mut request = self.headers.iter().fold(Request::post(self.body.clone()), |r, (n, v)| r.header(n, v));
+        request.path = self.path.clone();
+        request
+    }
+
+    /// For a verify-only SDK: panics unless its own verifier accepted this request.
+    fn verified_by_sdk(self, sdk: &str) -> Signed {
+        assert_eq!(
+            self.verified,
+            Some(true),
+            "{sdk}'s verifier rejects the request signed as the vendor documents: headers {:?}, body {}",
+            self.headers,
+            String::from_utf8_lossy(&self.body)
+        );
+        self
     }
 
     fn header(&self, name: &str) -> &str {
@@ -299,8 +324,8 @@ impl Signed {
     }
 
     /// The same request with one body byte changed: the first letter of the first string value,
-    /// upper-cased, so the body stays valid JSON (or a valid form holding JSON) and only the
-    /// signature can reject it.
+    /// upper-cased, so the body stays valid JSON (or a valid form, holding JSON or plain fields) and
+    /// only the signature can reject it.
     fn tampered(&self) -> Request {
         let mut request = self.request();
         let body = &mut request.body;
@@ -308,8 +333,12 @@ impl Signed {
             body[i - 1] == b'"' && body[..i - 1].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b':')
         };
         let form_string_start = |i: usize| body[..i].ends_with(b"%3A%22");
+        let plain_form = !matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['));
+        let form_value_start = |i: usize| plain_form && body[i - 1] == b'=';
         let at = (1..body.len())
-            .find(|&i| body[i].is_ascii_lowercase() && (json_string_start(i) || form_string_start(i)))
+            .find(|&i| {
+                body[i].is_ascii_lowercase() && (json_string_start(i) || form_string_start(i) || form_value_start(i))
+            })
             .expect("the body has a string value starting with a lowercase letter");
         body[at] = body[at].to_ascii_uppercase();
         request
@@ -333,8 +362,20 @@ struct Expect<'a> {
 /// Posts the tampered request (401), the signed one (2xx) and the tampered one again (401, the
 /// stored key is not a way around the signature), then checks `export` holds exactly that document.
 fn deliver(serving: &Serving, signed: &Signed, expect: &Expect) -> Value {
+    deliver_rejecting(serving, signed, 401, std::slice::from_ref(expect)).remove(0)
+}
+
+/// [`deliver`] for a definition whose failed signatures get `rejected`, and for a batch: `export`
+/// must hold exactly the `expected` documents (one per event of the batch, in any order). Returns
+/// the stored documents in the order of `expected`.
+fn deliver_rejecting(serving: &Serving, signed: &Signed, rejected: u16, expected: &[Expect]) -> Vec<Value> {
     let tampered = signed.tampered();
-    assert_eq!(post(serving, &tampered).status, 401, "one changed body byte is rejected; log:\n{}", serving.log_text());
+    assert_eq!(
+        post(serving, &tampered).status,
+        rejected,
+        "one changed body byte is rejected; log:\n{}",
+        serving.log_text()
+    );
     let r = post(serving, &signed.request());
     assert!(
         (200..300).contains(&r.status),
@@ -344,21 +385,28 @@ fn deliver(serving: &Serving, signed: &Signed, expect: &Expect) -> Value {
         signed.headers,
         serving.log_text()
     );
-    assert_eq!(post(serving, &tampered).status, 401, "a tampered copy of a stored delivery is still rejected");
+    assert_eq!(post(serving, &tampered).status, rejected, "a tampered copy of a stored delivery is still rejected");
     let stored = serving.export();
-    assert_eq!(stored.len(), 1, "exactly the signed delivery is stored: {stored:?}");
-    let (collection, doc) = &stored[0];
-    assert_eq!(collection, expect.collection, "collection of {doc}");
-    assert_eq!(doc["_meta"]["webhookId"], expect.key, "key of {doc}");
-    for (field, value) in expect.event.as_object().expect("events are objects") {
-        assert_eq!(&doc[field], value, "stored field {field}");
-    }
-    assert_eq!(
-        doc["_meta"]["headers"][expect.signature_header.to_ascii_lowercase()],
-        "<redacted>",
-        "the signature header is redacted in {doc}"
-    );
-    doc.clone()
+    assert_eq!(stored.len(), expected.len(), "exactly the signed delivery's events are stored: {stored:?}");
+    expected
+        .iter()
+        .map(|expect| {
+            let (collection, doc) = stored
+                .iter()
+                .find(|(_, doc)| doc["_meta"]["webhookId"] == expect.key)
+                .unwrap_or_else(|| panic!("no document has the key {:?}: {stored:?}", expect.key));
+            assert_eq!(collection, expect.collection, "collection of {doc}");
+            for (field, value) in expect.event.as_object().expect("events are objects") {
+                assert_eq!(&doc[field], value, "stored field {field}");
+            }
+            assert_eq!(
+                doc["_meta"]["headers"][expect.signature_header.to_ascii_lowercase()],
+                "<redacted>",
+                "the signature header is redacted in {doc}"
+            );
+            doc.clone()
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -666,4 +714,352 @@ fn github_octokit_signs_a_form_encoded_delivery() {
         &Expect { collection: "issues", key: delivery, signature_header: "X-Hub-Signature-256", event: &issue },
     );
     assert_eq!(doc["_meta"]["eventType"], "issues.opened");
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Twilio
+
+const TWILIO_AUTH_TOKEN: &str = "7c1e9a4f2b6d8e0a3c5f7b9d1e3a5c7f";
+const TWILIO_PUBLIC_URL: &str = "https://hooks.example.com";
+
+/// One form-encoded Twilio webhook to `path` (signed over the public URL + path and query), which
+/// must be stored in `collection` under `key`; the same signed request sent to another path is
+/// rejected (Twilio signs the URL). `false` when the SDK could not be installed (skipped).
+fn twilio_case(test: &str, path: &str, fields: &[(&str, &str)], collection: &str, key: &str, event_type: &str) -> bool {
+    let url = format!("{TWILIO_PUBLIC_URL}{path}");
+    let request =
+        json!({"sdk": "twilio", "secret": TWILIO_AUTH_TOKEN, "url": url, "id": format!("{key}-0"), "params": fields});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return false;
+    };
+    assert_eq!(signed.path, path, "the request goes to the path that was signed");
+    let event: Value = fields.iter().map(|(n, v)| (n.to_string(), json!(v))).collect::<serde_json::Map<_, _>>().into();
+    let config = json!({"auth_token": [TWILIO_AUTH_TOKEN], "public_url": TWILIO_PUBLIC_URL});
+    let serving = Serving::start(&Connector::of("twilio"), &config, &[]);
+    // twilio.yaml: authentication_failed_status 403.
+    let doc = deliver_rejecting(
+        &serving,
+        &signed,
+        403,
+        &[Expect { collection, key, signature_header: "X-Twilio-Signature", event: &event }],
+    )
+    .remove(0);
+    assert_eq!(doc["_meta"]["eventType"], event_type);
+    let mut elsewhere = signed.request();
+    elsewhere.path = "/twilio/other".into();
+    assert_eq!(post(&serving, &elsewhere).status, 403, "the signature covers the URL: another path is rejected");
+    assert_eq!(serving.export().len(), 1, "nothing more is stored");
+    true
+}
+
+#[test]
+fn twilio_node_sdk_get_expected_twilio_signature() {
+    let test = "twilio_node_sdk_get_expected_twilio_signature";
+    // An incoming SMS ("A message comes in" webhook), with the fields Twilio documents; the text has
+    // spaces, punctuation, an accent and an emoji, so the form's percent-encoding matters.
+    let incoming = [
+        ("ToCountry", "US"),
+        ("ToState", "CA"),
+        ("SmsMessageSid", "SM7f3c1e5a9b2d4f6e8a0c2e4f6a8b0c2d"),
+        ("NumMedia", "0"),
+        ("ToCity", "SAN FRANCISCO"),
+        ("FromZip", "94105"),
+        ("SmsSid", "SM7f3c1e5a9b2d4f6e8a0c2e4f6a8b0c2d"),
+        ("FromState", "CA"),
+        ("SmsStatus", "received"),
+        ("FromCity", "SAN FRANCISCO"),
+        ("Body", "Hi! Is 8:30 ok for the café? 👍 (reply Y/N) 100% sure & ready"),
+        ("FromCountry", "US"),
+        ("To", "+15558675310"),
+        ("MessagingServiceSid", "MG2b4d6f8a0c2e4a6c8e0a2c4e6a8c0e2a"),
+        ("ToZip", "94103"),
+        ("NumSegments", "1"),
+        ("MessageSid", "SM7f3c1e5a9b2d4f6e8a0c2e4f6a8b0c2d"),
+        ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+        ("From", "+15017122661"),
+        ("ApiVersion", "2010-04-01"),
+    ];
+    if !twilio_case(
+        test,
+        "/twilio/sms",
+        &incoming,
+        "incoming_message",
+        "SM7f3c1e5a9b2d4f6e8a0c2e4f6a8b0c2d:received",
+        "received",
+    ) {
+        return;
+    }
+    // A messaging status callback to a StatusCallback URL with a query string (signed with it).
+    let delivered = [
+        ("SmsSid", "SM9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"),
+        ("SmsStatus", "delivered"),
+        ("MessageStatus", "delivered"),
+        ("To", "+15558675310"),
+        ("MessagingServiceSid", "MG2b4d6f8a0c2e4a6c8e0a2c4e6a8c0e2a"),
+        ("MessageSid", "SM9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"),
+        ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+        ("From", "+15017122661"),
+        ("ApiVersion", "2010-04-01"),
+        ("RawDlrDoneDate", "2611290115"),
+    ];
+    twilio_case(
+        test,
+        "/twilio/status?tenant=acme&kind=sms",
+        &delivered,
+        "message_status",
+        "SM9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d:delivered",
+        "delivered",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Square (the SDK only verifies)
+
+const SQUARE_SIGNATURE_KEY: &str = "Ibxx_5AKakO-3qeNVR61Dw";
+const SQUARE_NOTIFICATION_URL: &str = "https://connector.example.com/square";
+
+#[test]
+fn square_node_sdk_verifies_what_the_connector_accepts() {
+    // A `payment.updated` notification as in Square's webhook reference.
+    let event = json!({
+        "merchant_id": "6SSW7HV8K2ST5",
+        "type": "payment.updated",
+        "event_id": "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc",
+        "created_at": "2026-11-22T21:16:51.198Z",
+        "data": {
+            "type": "payment",
+            "id": "hYy9pRFVxpDsO1FB05SunFWUe9JZY",
+            "object": {"payment": {
+                "amount_money": {"amount": 100, "currency": "USD"},
+                "approved_money": {"amount": 100, "currency": "USD"},
+                "card_details": {
+                    "avs_status": "AVS_ACCEPTED",
+                    "card": {"bin": "540988", "card_brand": "MASTERCARD", "card_type": "CREDIT", "exp_month": 11, "exp_year": 2028, "fingerprint": "sq-1-Tvruf3vPQxlvI6n0IcKYfBukrcv6IqWr8UyBdViWXU2yzGn5VMJvrsHMKpINMhPmVg", "last_4": "9029", "prepaid_type": "NOT_PREPAID"},
+                    "card_payment_timeline": {"authorized_at": "2026-11-22T21:16:51.198Z", "captured_at": "2026-11-22T21:19:00.832Z"},
+                    "cvv_status": "CVV_ACCEPTED",
+                    "entry_method": "KEYED",
+                    "statement_description": "SQ *DEFAULT TEST ACCOUNT",
+                    "status": "CAPTURED"
+                },
+                "created_at": "2026-11-22T21:16:51.086Z",
+                "id": "hYy9pRFVxpDsO1FB05SunFWUe9JZY",
+                "location_id": "S8GWD5R9QB376",
+                "order_id": "03O3USaPaAaFnI6kkwB1JxGgBsUZY",
+                "receipt_number": "hYy9",
+                "receipt_url": "https://squareup.com/receipt/preview/hYy9pRFVxpDsO1FB05SunFWUe9JZY",
+                "risk_evaluation": {"created_at": "2026-11-22T21:16:51.198Z", "risk_level": "NORMAL"},
+                "source_type": "CARD",
+                "status": "COMPLETED",
+                "total_money": {"amount": 100, "currency": "USD"},
+                "updated_at": "2026-11-22T21:19:00.831Z",
+                "version_token": "bhC3b8tKjvsJtRAz7XWMmDPlNTB8Gc2ItlsR6sgc8Hh6o"
+            }}
+        }
+    });
+    let request = json!({"sdk": "square", "secret": SQUARE_SIGNATURE_KEY, "url": SQUARE_NOTIFICATION_URL, "body": event.to_string()});
+    let Some(signed) = sign("square_node_sdk_verifies_what_the_connector_accepts", Ecosystem::Node, &request) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("square WebhooksHelper.verifySignature");
+    let config = json!({"signature_key": [SQUARE_SIGNATURE_KEY], "notification_url": SQUARE_NOTIFICATION_URL});
+    let serving = Serving::start(&Connector::of("square"), &config, &[]);
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "payment",
+            key: "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc",
+            signature_header: "x-square-hmacsha256-signature",
+            event: &event,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "payment.updated");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paddle (the SDK only verifies)
+
+const PADDLE_SECRET_KEY: &str = "pdl_ntfset_01hv8x2af0pzdrtkc6mmrdr3q8_Ra3kL9q2xWf7mZc1Pv8tYbN0";
+
+fn paddle_transaction_completed(event_id: &str) -> Value {
+    // A `transaction.completed` notification as in Paddle's webhook reference (prices and totals
+    // abridged to one item).
+    json!({
+        "event_id": event_id,
+        "event_type": "transaction.completed",
+        "occurred_at": "2026-11-29T01:18:49.621022Z",
+        "notification_id": "ntf_01jdzx2af0pzdrtkc6mmrdr3q8",
+        "data": {
+            "id": "txn_01jdzwptq8987qeep44cyrewp9",
+            "items": [{
+                "price": {
+                    "id": "pri_01gsz8x8sawmvhz1pv30nge1ke",
+                    "name": "Monthly (per seat)",
+                    "type": "standard",
+                    "status": "active",
+                    "quantity": {"maximum": 999, "minimum": 1},
+                    "tax_mode": "account_setting",
+                    "created_at": "2026-02-23T13:55:22.538367Z",
+                    "product_id": "pro_01gsz4t5hdjse780zja8vvr7jg",
+                    "unit_price": {"amount": "3000", "currency_code": "USD"},
+                    "updated_at": "2026-04-11T13:54:52.254748Z",
+                    "custom_data": null,
+                    "description": "Monthly",
+                    "import_meta": null,
+                    "trial_period": null,
+                    "billing_cycle": {"interval": "month", "frequency": 1},
+                    "unit_price_overrides": []
+                },
+                "quantity": 10,
+                "proration": null
+            }],
+            "origin": "web",
+            "status": "completed",
+            "details": {
+                "totals": {"fee": "1545", "tax": "5220", "total": "35220", "credit": "0", "balance": "0", "discount": "0", "earnings": "28455", "subtotal": "30000", "grand_total": "35220", "currency_code": "USD", "credit_to_balance": "0"},
+                "line_items": [{
+                    "id": "txnitm_01jdzwt98jahpbm1t1tzr06z6n",
+                    "totals": {"tax": "5220", "total": "35220", "discount": "0", "subtotal": "30000"},
+                    "item_id": null,
+                    "product": {"id": "pro_01gsz4t5hdjse780zja8vvr7jg", "name": "AeroEdit Pro", "type": "standard", "status": "active", "image_url": "https://buyer-example.paddle.com/aeroedit-pro.png", "created_at": "2026-02-23T12:43:46.605Z", "updated_at": "2026-04-05T15:53:44.687Z", "custom_data": {"features": {"sso": false, "route_planning": true, "payment_by_invoice": false}, "suggested_addons": ["pro_01h1vjes1y163xfj1rh1tkfb65"], "upgrade_description": null}, "description": "Designed for professional pilots, including all features plus in Basic plus compliance monitoring, route optimization, and third-party integrations.", "import_meta": null, "tax_category": "standard"},
+                    "price_id": "pri_01gsz8x8sawmvhz1pv30nge1ke",
+                    "quantity": 10,
+                    "tax_rate": "0.174",
+                    "unit_totals": {"tax": "522", "total": "3522", "discount": "0", "subtotal": "3000"},
+                    "proration": null
+                }],
+                "payout_totals": {"fee": "1545", "tax": "5220", "total": "35220", "credit": "0", "balance": "0", "discount": "0", "earnings": "28455", "fee_rate": "0.05", "subtotal": "30000", "grand_total": "35220", "currency_code": "USD", "exchange_rate": "1", "credit_to_balance": "0"},
+                "tax_rates_used": [{"totals": {"tax": "5220", "total": "35220", "discount": "0", "subtotal": "30000"}, "tax_rate": "0.174"}],
+                "adjusted_totals": {"fee": "1545", "tax": "5220", "total": "35220", "earnings": "28455", "subtotal": "30000", "grand_total": "35220", "currency_code": "USD"}
+            },
+            "checkout": {"url": "https://aeroedit.com/pay?_ptxn=txn_01jdzwptq8987qeep44cyrewp9"},
+            "payments": [{
+                "amount": "35220",
+                "status": "captured",
+                "created_at": "2026-11-29T01:18:47.635628Z",
+                "error_code": null,
+                "captured_at": "2026-11-29T01:18:48.773116Z",
+                "method_details": {"card": {"type": "visa", "last4": "3184", "expiry_year": 2028, "expiry_month": 1, "cardholder_name": "Michael McGovern"}, "type": "card"},
+                "payment_method_id": "paymtd_01jdzx1tpjfnttxddw73xnqx6s",
+                "payment_attempt_id": "8f72cfa6-26b4-4a57-91dc-8f2708f7822d",
+                "stored_payment_method_id": "5c7b8a0e-1b8c-4d3a-9e2f-4c6d8e0a2b4c"
+            }],
+            "billed_at": "2026-11-29T01:18:48.294633Z",
+            "address_id": "add_01hv8gq3318ktkfengj2r75gfx",
+            "created_at": "2026-11-29T01:12:33.2014Z",
+            "invoice_id": "inv_01jdzx29nsh54c2pgt0hnq0zkx",
+            "revised_at": null,
+            "updated_at": "2026-11-29T01:18:49.738971Z",
+            "business_id": null,
+            "custom_data": null,
+            "customer_id": "ctm_01hv6y1jedq4p1n0yqn5ba3ky4",
+            "discount_id": null,
+            "currency_code": "USD",
+            "billing_period": {"ends_at": "2026-12-29T01:18:48.294633Z", "starts_at": "2026-11-29T01:18:48.294633Z"},
+            "invoice_number": "325-10566",
+            "billing_details": null,
+            "collection_mode": "automatic",
+            "subscription_id": "sub_01jdzx29kz0t586xy6zn1a62ny"
+        }
+    })
+}
+
+#[test]
+fn paddle_node_sdk_verifies_what_the_connector_accepts() {
+    let test = "paddle_node_sdk_verifies_what_the_connector_accepts";
+    let serving = Serving::start(&Connector::of("paddle"), &json!({"secret_key": [PADDLE_SECRET_KEY]}), &[]);
+    // Signed now, after the connector is up: the SDK and the connector allow 5 seconds.
+    let event = paddle_transaction_completed("evt_01jdzx2acma2gz2hvx6ps3fcq0");
+    let request =
+        json!({"sdk": "paddle", "secret": PADDLE_SECRET_KEY, "body": event.to_string(), "timestamp": unix_now()});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("paddle webhooks.unmarshal");
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "transaction",
+            key: "evt_01jdzx2acma2gz2hvx6ps3fcq0",
+            signature_header: "Paddle-Signature",
+            event: &event,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "transaction.completed");
+
+    // Signed 30 s ago: the SDK rejects it, and so does the connector; nothing is stored.
+    let stale_event = paddle_transaction_completed("evt_01jdzx2acma2gz2hvx6ps3stale");
+    let stale = json!({"sdk": "paddle", "secret": PADDLE_SECRET_KEY, "body": stale_event.to_string(), "timestamp": unix_now() - 30});
+    let stale = sign(test, Ecosystem::Node, &stale).expect("installed above");
+    assert_eq!(stale.verified, Some(false), "paddle's SDK rejects a signature 30 s old");
+    assert_eq!(post(&serving, &stale.request()).status, 401, "a delivery signed 30 s ago is rejected");
+    assert_eq!(serving.export().len(), 1, "the stale delivery is not stored");
+}
+
+// ---------------------------------------------------------------------------------------------
+// HubSpot
+
+const HUBSPOT_CLIENT_SECRET: &str = "3b0e6f2a-8c4d-4e1f-9a7b-5d2c8e0f4a61";
+const HUBSPOT_TARGET_URL: &str = "https://webhooks.example.com/hubspot";
+
+#[test]
+fn hubspot_node_sdk_signature_v3() {
+    let test = "hubspot_node_sdk_signature_v3";
+    // A batch as in HubSpot's Webhooks API reference: two contact events and a deal event.
+    let events = [
+        json!({"eventId": 1937454051u64, "subscriptionId": 2371823, "portalId": 62515, "appId": 1160452, "occurredAt": 1795910400123u64, "subscriptionType": "contact.propertyChange", "attemptNumber": 0, "objectId": 1246965, "propertyName": "lifecyclestage", "propertyValue": "customer", "changeSource": "CRM_UI", "sourceId": "userId:1234567"}),
+        json!({"eventId": 1937454052u64, "subscriptionId": 2371820, "portalId": 62515, "appId": 1160452, "occurredAt": 1795910400456u64, "subscriptionType": "contact.creation", "attemptNumber": 0, "objectId": 1246978, "changeFlag": "CREATED", "changeSource": "IMPORT"}),
+        json!({"eventId": 3816279480u64, "subscriptionId": 2371830, "portalId": 62515, "appId": 1160452, "occurredAt": 1795910401000u64, "subscriptionType": "deal.creation", "attemptNumber": 0, "objectId": 9876543210u64, "changeFlag": "CREATED", "changeSource": "CRM_UI", "sourceId": "userId:1234567"}),
+    ];
+    let body = Value::Array(events.to_vec()).to_string();
+    let request = json!({"sdk": "hubspot", "secret": HUBSPOT_CLIENT_SECRET, "url": HUBSPOT_TARGET_URL, "body": body});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("hubspot Signature.isValid");
+    let config = json!({"client_secret": [HUBSPOT_CLIENT_SECRET], "target_url": HUBSPOT_TARGET_URL});
+    let serving = Serving::start(&Connector::of("hubspot"), &config, &[]);
+    let header = "X-HubSpot-Signature-v3";
+    let docs = deliver_rejecting(
+        &serving,
+        &signed,
+        401,
+        &[
+            Expect {
+                collection: "contacts",
+                key: "62515:2371823:1937454051:1795910400123",
+                signature_header: header,
+                event: &events[0],
+            },
+            Expect {
+                collection: "contacts",
+                key: "62515:2371820:1937454052:1795910400456",
+                signature_header: header,
+                event: &events[1],
+            },
+            Expect {
+                collection: "deals",
+                key: "62515:2371830:3816279480:1795910401000",
+                signature_header: header,
+                event: &events[2],
+            },
+        ],
+    );
+    for (doc, event) in docs.iter().zip(&events) {
+        assert_eq!(doc["_meta"]["eventType"], event["subscriptionType"]);
+    }
+
+    // Signed 400 s ago (the SDK's limit is 5 minutes): the SDK rejects it, and so does the connector.
+    let stale_events = json!([{"eventId": 1937454099u64, "subscriptionId": 2371820, "portalId": 62515, "appId": 1160452, "occurredAt": 1795910000000u64, "subscriptionType": "contact.creation", "attemptNumber": 0, "objectId": 1246999, "changeFlag": "CREATED", "changeSource": "CRM_UI"}]);
+    let stale = json!({"sdk": "hubspot", "secret": HUBSPOT_CLIENT_SECRET, "url": HUBSPOT_TARGET_URL, "body": stale_events.to_string(), "timestamp": unix_now() - 400});
+    let stale = sign(test, Ecosystem::Node, &stale).expect("installed above");
+    assert_eq!(stale.verified, Some(false), "HubSpot's SDK rejects a v3 timestamp 400 s old");
+    assert_eq!(post(&serving, &stale.request()).status, 401, "a batch signed 400 s ago is rejected");
+    assert_eq!(serving.export().len(), 3, "the stale batch is not stored");
 }
