@@ -38,8 +38,8 @@ pub enum Part {
     /// first `?`, up to any second `?`) escaped like Node's `querystring.escape`, then the whole
     /// escaped like JavaScript's `encodeURI` (so `%` becomes `%25`); an empty query drops `?`.
     PathUriEncoded,
-    /// The form fields sorted by name, each written as name then value with nothing between
-    /// (Twilio).
+    /// The form fields sorted by name, each written as name then value with nothing between;
+    /// a repeated name's values sorted, duplicates dropped (Twilio).
     FormSorted,
     /// A request header's value (empty when absent).
     Header(String),

@@ -75,11 +75,13 @@ pub fn to_json_object(pairs: &[(String, String)]) -> serde_json::Map<String, ser
     map
 }
 
-/// The fields sorted by name (stable for repeated names), each written as name then value
-/// (Twilio's signed form).
+/// The fields sorted by name, each written as name then value (Twilio's signed form). A
+/// repeated name's values are sorted and their duplicates dropped, as Twilio's SDKs sign them
+/// (`sorted(set(values))` in Python, `Array.from(new Set(v)).sort()` in Node).
 pub fn sorted_concatenation(pairs: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort();
+    sorted.dedup();
     sorted.iter().flat_map(|(n, v)| [n.as_str(), v.as_str()]).collect()
 }
 
@@ -95,5 +97,11 @@ mod tests {
         assert_eq!(field(&pairs, "bad"), Some("%zz%4"));
         assert_eq!(serde_json::Value::Object(to_json_object(&pairs))["a"], serde_json::json!(["1", "2"]));
         assert_eq!(sorted_concatenation(&parse(b"To=1&From=2")), "From2To1");
+        // Repeated names as twilio-node 6.3.1 signs them (values sorted, duplicates dropped).
+        assert_eq!(
+            sorted_concatenation(&parse(b"MessageSid=SM1&MessageStatus=delivered&MediaUrl=b&MediaUrl=a")),
+            "MediaUrlaMediaUrlbMessageSidSM1MessageStatusdelivered"
+        );
+        assert_eq!(sorted_concatenation(&parse(b"MediaUrl=a&MessageSid=SM1&MediaUrl=a")), "MediaUrlaMessageSidSM1");
     }
 }
