@@ -546,19 +546,19 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(5),
-            retries: "Intercom documents no fixed retry schedule. Notifications answered within 500 ms get priority, slower endpoints get lower priority; a 429 answer throttles further notifications with a delay growing from 1 minute to 2 hours, and throttled notifications still undelivered are dropped. A failed notification is retried (recalled, not confirmed: once, about a minute later, with `delivery_attempts` incremented)."
+            retries: "Intercom resends a notification that is not answered 200 within 5000 ms, so a slow endpoint can receive duplicates (deduplicated by the notification `id`). Intercom documents no retry schedule for other failures (recalled, not confirmed: one resend about a minute later, with `delivery_attempts` incremented). Notifications answered within 500 ms get priority, slower endpoints get lower priority; a 429 answer throttles further notifications with a delay growing from 1 minute to 2 hours, and throttled notifications not delivered within 2 hours are dropped."
                 .to_owned(),
-            retry_horizon_hours: 2,
+            retry_horizon_hours: 24,
             disabling: ::std::option::Option::Some(
-                "More than 1000 consecutive error answers within 15 minutes pause the app's topic notifications for 15 minutes. Errors for more than 7 days suspend the subscription of a private app (public apps are never suspended); resume it with **Set live** on the app's Webhooks page."
+                "More than 1000 consecutive error answers within 15 minutes pause the app's topic notifications for 15 minutes, after which sending resumes. Errors for more than seven days suspend the subscription of a private app (public apps are never suspended); resume it with **Set live** on the app's Webhooks page."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "No redelivery. Fill a gap with the REST API (`POST /conversations/search`, `POST /contacts/search`, `GET /tickets/{id}`)."
+                "No redelivery is documented. Fill a gap with the REST API (`POST /conversations/search`, `POST /contacts/search`, `GET /tickets/{id}`)."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "429 throttles further notifications (1 minute growing to 2 hours). Every other non-2xx answer counts as an error towards pausing and suspension."
+                "429 throttles further notifications (1 minute growing to 2 hours; dropped after 2 hours). Every other error answer counts towards pausing and suspension."
                     .to_owned(),
             ),
         },

@@ -823,15 +823,15 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(5),
-            retries: "Any answer other than 200 within 5 seconds is a failure. Linear retries up to 3 times, after 1 minute, 1 hour and 6 hours; each attempt carries a fresh webhookTimestamp and signature."
+            retries: "Any answer other than 200 within 5 seconds (or an unreachable server) is a failure. Linear retries up to 3 times, after 1 minute, 1 hour and 6 hours. webhookTimestamp is the time each webhook is sent, so a retry carries a fresh timestamp and signature (implied by Linear's one-minute freshness check, not stated)."
                 .to_owned(),
             retry_horizon_hours: 8,
             disabling: ::std::option::Option::Some(
-                "Linear may disable a webhook whose deliveries keep failing; re-enable it in Settings → API → Webhooks."
+                "A webhook whose URL stays unresponsive may be disabled by Linear and must be re-enabled manually (Settings → API → Webhooks)."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "No replay of failed deliveries: read missed changes from the GraphQL API (filter by updatedAt)."
+                "No manual redelivery is documented: read missed changes from the GraphQL API (filter by updatedAt)."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::None,

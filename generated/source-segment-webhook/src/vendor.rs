@@ -365,20 +365,20 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             rejected_status: 400,
         },
         delivery: model::Delivery {
-            timeout_seconds: ::std::option::Option::Some(5),
-            retries: "Segment retries cloud-mode deliveries that time out or answer 5xx or 429 with exponential back-off, for up to about 4 hours; other 4xx answers are not retried and the message is dropped (Segment's Event Delivery view shows the failure). Schedule recalled from Segment's destination-retries documentation, not re-confirmed."
+            timeout_seconds: ::std::option::Option::None,
+            retries: "Segment retries failed deliveries for up to 4 hours with a randomized exponential back-off; the Webhooks documentation states it for 5xx answers. Not confirmed: whether 429 answers and timeouts are retried the same way, that other 4xx answers are final (the message then shows as failed in Event Delivery), and the response timeout (recalled: 5 seconds), so answer quickly."
                 .to_owned(),
             retry_horizon_hours: 4,
             disabling: ::std::option::Option::Some(
-                "Not documented: Segment does not disable a failing destination automatically."
+                "Not documented: no automatic disabling of a failing destination is described (not confirmed either way)."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "No self-service replay; Segment can replay archived data on request (Business plans), or send again from the source."
+                "No self-service redelivery; Segment can replay archived data into a destination on request (Business Tier), or send again from the source."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "429 and 5xx are retried; other 4xx (such as the 401 of a wrong signature) are final."
+                "5xx answers are retried for up to 4 hours. Not confirmed: whether 429 is retried, and whether other 4xx answers (such as the 401 of a wrong signature) are final."
                     .to_owned(),
             ),
         },

@@ -475,15 +475,15 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::None,
-            retries: "Events are buffered and POSTed in batches (every few seconds, or when a batch reaches its size limit). Any answer other than 2xx is a failure: SendGrid retries the batch at increasing intervals for up to 24 hours, then drops it."
+            retries: "Events are POSTed in batches, every 30 seconds or when a batch reaches 768 KB, whichever comes first (per SendGrid server, so a busy account receives many POSTs a second). Any answer other than 2xx is a failure: SendGrid retries at increasing intervals (not documented) for up to 24 hours after the event occurred, then drops it. Duplicates are possible; documents are keyed by sg_event_id. The response timeout is not documented."
                 .to_owned(),
             retry_horizon_hours: 24,
             disabling: ::std::option::Option::Some(
-                "SendGrid does not disable the webhook automatically; events that failed for 24 hours are dropped."
+                "Not documented (not confirmed either way whether SendGrid disables a failing Event Webhook); events still failing 24 hours after they occurred are dropped."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "No replay: events dropped after 24 hours of failures are lost (the Email Activity feed and Stats API keep a summary)."
+                "No redelivery is documented: events dropped after 24 hours of failures are lost from the webhook (the Email Activity feed keeps up to 30 days of events, and the Stats API keeps aggregates)."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::None,

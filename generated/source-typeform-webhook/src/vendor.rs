@@ -262,19 +262,19 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         },
         delivery: model::Delivery {
             timeout_seconds: ::std::option::Option::Some(30),
-            retries: "Any answer other than 2xx within 30 seconds is a failure. 408, 423, 429 and 503 are retried every 2-3 minutes for 10 hours; other failures are retried a few times with a growing back-off (after 5, 10, 20 minutes, then hours apart)."
+            retries: "Any answer other than 2xx, or none within 30 seconds, is a failure. 429, 408, 503 and 423 are retried every 2-3 minutes for 10 hours; any other failing code is retried five times with a growing back-off (after 5, 10, 20, 60 and 120 minutes on the earlier version of Typeform's page; the current version lists longer intervals, up to several hours, and its exact end is not confirmed here)."
                 .to_owned(),
-            retry_horizon_hours: 10,
+            retry_horizon_hours: 12,
             disabling: ::std::option::Option::Some(
-                "A 404 Not Found or 410 Gone answer disables the webhook at once, without retries. A webhook that keeps failing (more than 300 failures in 24 hours) is disabled too, and the form's owner is emailed."
+                "A 404 Not Found or 410 Gone answer disables the webhook at once, without retries. Not confirmed from Typeform's docs: that a webhook failing more than 300 times in 24 hours is disabled too, with an email to the form's owner."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "Typeform has no manual redelivery; the webhook's **View deliveries** page lists recent attempts. Fill a gap with the Responses API (`GET /forms/{form_id}/responses`)."
+                "No manual redelivery is documented; the webhook's **View deliveries** page lists recent attempts. Fill a gap with the Responses API (`GET /forms/{form_id}/responses`)."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "404 and 410 disable the webhook immediately. 408, 423, 429 and 503 get the fast retry schedule."
+                "404 and 410 disable the webhook immediately. 429, 408, 503 and 423 get the fast retry schedule (every 2-3 minutes for 10 hours)."
                     .to_owned(),
             ),
         },

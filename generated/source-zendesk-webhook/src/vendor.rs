@@ -310,7 +310,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
                 "For a trigger or automation webhook, open **Objects and rules → Business rules → Triggers** (or **Automations**), add the action **Notify by → Active webhook**, choose the webhook and write the JSON body with placeholders, for example `{\"ticket_id\": \"{{ticket.id}}\", \"status\": \"{{ticket.status}}\"}`. These bodies have no `type` and are captured into `other_events`."
                     .to_owned(),
-                "Zendesk retries only a few status codes (409, 429, 503 and timeouts), so check the webhook's **Activity** tab after a test: an event or a ticket update should show a 200 answer."
+                "Zendesk retries only some status codes (its docs say \"certain HTTP response codes\"), so check the webhook's **Activity** tab after a test: an event or a ticket update should show a 200 answer."
                     .to_owned(),
                 "To rotate, click **Reset secret**, then replace the value in `signing_secret` (keep the old value as a second entry until the reset has been saved)."
                     .to_owned(),
@@ -509,20 +509,20 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             rejected_status: 400,
         },
         delivery: model::Delivery {
-            timeout_seconds: ::std::option::Option::Some(12),
-            retries: "Zendesk retries an attempt that times out (12 seconds) or is answered 409, 429 or 503, up to 3 times, honouring a Retry-After of up to 60 seconds on 429 and 503. Other failures (any other 4xx or 5xx) are not retried. Every attempt belongs to one invocation, listed with its attempts in the webhook's Activity."
+            timeout_seconds: ::std::option::Option::None,
+            retries: "Zendesk retries a failed request only when the endpoint answers one of \"certain HTTP response codes\" (Zendesk's wording); other failures are not retried. Not confirmed from Zendesk's text: the codes (recalled: 409, 429 and 503, honouring a Retry-After of up to 60 seconds), the number of retries (recalled: 3) and the response timeout (recalled: 12 seconds; a third-party guide says 10), so answer within a few seconds. Every attempt belongs to one invocation, listed with its attempts in the webhook's Activity and by the API's List Webhook Invocation Attempts."
                 .to_owned(),
-            retry_horizon_hours: 1,
+            retry_horizon_hours: 24,
             disabling: ::std::option::Option::Some(
-                "A circuit breaker pauses a webhook whose requests mostly fail (about 70% errors within 5 minutes); while it is open Zendesk sends only occasional probe requests until one succeeds, and requests not sent meanwhile are lost."
+                "A circuit breaker stops sending to a webhook whose requests keep failing. Not confirmed from Zendesk's text: the thresholds (recalled: about 70% errors within 5 minutes; a third-party guide adds more than 1,000 errors within 5 minutes), how sending resumes (recalled: occasional probe requests until one succeeds) and whether requests not sent meanwhile are lost (assume they are)."
                     .to_owned(),
             ),
             replay: ::std::option::Option::Some(
-                "No redelivery. The webhook's Activity tab (and `GET /api/v2/webhooks/{id}/invocations`) shows the last 7 days of invocations; fill a gap with the Support API (incremental exports of tickets, users and organizations)."
+                "No redelivery is documented. The webhook's Activity tab (and `GET /api/v2/webhooks/{id}/invocations`) lists recent invocations (recalled, not confirmed: the last 7 days); fill a gap with the Support API (incremental exports of tickets, users and organizations)."
                     .to_owned(),
             ),
             special_statuses: ::std::option::Option::Some(
-                "Only 409, 429 and 503 (and timeouts) are retried; answering 500 loses the event."
+                "Only some status codes are retried (recalled, not confirmed: 409, 429 and 503, and timeouts); assume that answering 500 loses the event."
                     .to_owned(),
             ),
         },
