@@ -1,12 +1,15 @@
 // Signs one webhook request with a vendor's official Node SDK.
 //
 // Reads a JSON object on stdin: {"sdk": "stripe" | "svix" | "standardwebhooks" | "octokit" | "shopify" |
-// "twilio" | "square" | "paddle" | "hubspot", "secret": string, "body": string, "id": string
-// (message/delivery id), "event": string (GitHub event or Shopify topic), "timestamp": number (Unix
-// seconds, optional: now), "url": string (the URL the vendor signs: Twilio, Square, HubSpot), "params":
-// [[name, value], ...] (Twilio's form fields, in order; the body is built from them)} and prints
-// {"headers": {...}, "body": string}: the headers the SDK produced plus the vendor's other delivery
-// headers, and the body exactly as signed (Twilio adds "path", the path and query it was signed for).
+// "twilio" | "square" | "paddle" | "hubspot" | "adyen" | "contentful" | "notion", "secret": string,
+// "body": string, "id": string (message/delivery id), "event": string (GitHub event or Shopify topic),
+// "timestamp": number (Unix seconds, optional: now), "url": string (the URL the vendor signs: Twilio,
+// Square, HubSpot), "params": [[name, value], ...] (Twilio's form fields, in order; the body is built
+// from them), "items": [NotificationRequestItem, ...] with "username" and "password" (Adyen: the body is
+// built from the items, each signed), "path" and "headers" (Contentful: the request target and the
+// headers it signs)} and prints {"headers": {...}, "body": string}: the headers the SDK produced plus
+// the vendor's other delivery headers, and the body exactly as signed (Twilio and Contentful add
+// "path", the path and query it was signed for).
 // Signatures come from the SDK where it has a signer. Square's and Paddle's SDKs only verify: for them
 // the script signs as the vendor documents and adds "verified": what the SDK's own verifier said about
 // exactly that request (the test requires true, or false for a deliberately stale one).
@@ -192,6 +195,51 @@ const signers = {
       body: request.body,
       verified,
     };
+  },
+  async adyen() {
+    // Standard webhooks sign each NotificationRequestItem on its own: `calculateHmac(item, hexKey)` is
+    // base64 HMAC-SHA256 (hex-decoded key) over pspReference:originalReference:merchantAccountCode:
+    // merchantReference:amount.value:amount.currency:eventCode:success, put in additionalData.hmacSignature.
+    const { hmacValidator: HmacValidator } = await import('@adyen/api-library');
+    const validator = new HmacValidator();
+    const notificationItems = request.items.map((item) => {
+      const signed = { ...item, additionalData: { ...item.additionalData } };
+      signed.additionalData.hmacSignature = validator.calculateHmac(signed, request.secret);
+      // Its own verifier must accept each item, or the test would prove nothing.
+      if (validator.validateHMAC(signed, request.secret) !== true) {
+        throw new Error(`adyen rejects its own signature of ${signed.pspReference}`);
+      }
+      return { NotificationRequestItem: signed };
+    });
+    const basic = Buffer.from(`${request.username}:${request.password}`, 'utf8').toString('base64');
+    return {
+      headers: { 'content-type': 'application/json', authorization: `Basic ${basic}` },
+      body: JSON.stringify({ live: 'false', notificationItems }),
+    };
+  },
+  async contentful() {
+    // `signRequest(secret, {method, path, headers, body}, timestampMs)` signs every header given plus
+    // x-contentful-signed-headers and x-contentful-timestamp, and returns those two with
+    // x-contentful-signature. The path is the request target (path and query) as sent.
+    const { signRequest, verifyRequest } = await import('@contentful/node-apps-toolkit');
+    const ms = request.timestamp !== undefined ? request.timestamp * 1000 : Date.now();
+    const canonical = { method: 'POST', path: request.path, headers: request.headers, body: request.body };
+    const headers = { ...request.headers, ...signRequest(request.secret, canonical, ms) };
+    // Its own verifier (default TTL, 30 s) must accept the request as received.
+    if (verifyRequest(request.secret, { ...canonical, headers }) !== true) {
+      throw new Error('contentful rejects its own signature');
+    }
+    return { headers, body: request.body, path: request.path };
+  },
+  async notion() {
+    // `signWebhookPayload({body, verificationToken})` gives X-Notion-Signature: `sha256=<hex>` over the raw body.
+    const { signWebhookPayload, verifyWebhookSignature } = await import('@notionhq/client');
+    const verificationToken = request.secret;
+    const signature = await signWebhookPayload({ body: request.body, verificationToken });
+    if (!(await verifyWebhookSignature({ body: request.body, signature, verificationToken }))) {
+      throw new Error('notion rejects its own signature');
+    }
+    return { headers: { 'content-type': 'application/json', 'x-notion-signature': signature }, body: request.body };
   },
 };
 

@@ -369,9 +369,20 @@ fn deliver(serving: &Serving, signed: &Signed, expect: &Expect) -> Value {
 /// must hold exactly the `expected` documents (one per event of the batch, in any order). Returns
 /// the stored documents in the order of `expected`.
 fn deliver_rejecting(serving: &Serving, signed: &Signed, rejected: u16, expected: &[Expect]) -> Vec<Value> {
-    let tampered = signed.tampered();
+    deliver_tampered(serving, signed, &signed.tampered(), rejected, expected).1
+}
+
+/// [`deliver_rejecting`] with a given tampered copy (for a body whose first string is not signed):
+/// also returns the connector's answer to the signed request.
+fn deliver_tampered(
+    serving: &Serving,
+    signed: &Signed,
+    tampered: &Request,
+    rejected: u16,
+    expected: &[Expect],
+) -> (Response, Vec<Value>) {
     assert_eq!(
-        post(serving, &tampered).status,
+        post(serving, tampered).status,
         rejected,
         "one changed body byte is rejected; log:\n{}",
         serving.log_text()
@@ -385,10 +396,10 @@ fn deliver_rejecting(serving: &Serving, signed: &Signed, rejected: u16, expected
         signed.headers,
         serving.log_text()
     );
-    assert_eq!(post(serving, &tampered).status, rejected, "a tampered copy of a stored delivery is still rejected");
+    assert_eq!(post(serving, tampered).status, rejected, "a tampered copy of a stored delivery is still rejected");
     let stored = serving.export();
     assert_eq!(stored.len(), expected.len(), "exactly the signed delivery's events are stored: {stored:?}");
-    expected
+    let docs = expected
         .iter()
         .map(|expect| {
             let (collection, doc) = stored
@@ -406,7 +417,8 @@ fn deliver_rejecting(serving: &Serving, signed: &Signed, rejected: u16, expected
             );
             doc.clone()
         })
-        .collect()
+        .collect();
+    (r, docs)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -738,7 +750,18 @@ fn twilio_case(test: &str, path: &str, fields: &[(&str, &str)], collection: &str
         return false;
     };
     assert_eq!(signed.path, path, "the request goes to the path that was signed");
-    let event: Value = fields.iter().map(|(n, v)| (n.to_string(), json!(v))).collect::<serde_json::Map<_, _>>().into();
+    // A repeated field is stored as an array of its values, in the order sent.
+    let mut event = serde_json::Map::new();
+    for (name, value) in fields {
+        match event.get_mut(*name) {
+            None => {
+                event.insert(name.to_string(), json!(value));
+            }
+            Some(Value::Array(values)) => values.push(json!(value)),
+            Some(first) => *first = json!([first.take(), value]),
+        }
+    }
+    let event = Value::Object(event);
     let config = json!({"auth_token": [TWILIO_AUTH_TOKEN], "public_url": TWILIO_PUBLIC_URL});
     let serving = Serving::start(&Connector::of("twilio"), &config, &[]);
     // twilio.yaml: authentication_failed_status 403.
@@ -807,13 +830,45 @@ fn twilio_node_sdk_get_expected_twilio_signature() {
         ("ApiVersion", "2010-04-01"),
         ("RawDlrDoneDate", "2611290115"),
     ];
-    twilio_case(
+    if !twilio_case(
         test,
         "/twilio/status?tenant=acme&kind=sms",
         &delivered,
         "message_status",
         "SM9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d:delivered",
         "delivered",
+    ) {
+        return;
+    }
+    // An incoming MMS whose form repeats a name out of order and with a duplicate value: twilio-node
+    // signs the name's distinct values sorted (`Array.from(new Set(values)).sort()`), and so must the
+    // connector; all three values are stored, in the order sent.
+    let media = "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b/Media";
+    let (second, first) =
+        (format!("{media}/ME9f8e7d6c5b4a39281706f5e4d3c2b1a0"), format!("{media}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9"));
+    let mms = [
+        ("ToCountry", "US"),
+        ("SmsMessageSid", "MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b"),
+        ("NumMedia", "2"),
+        ("SmsSid", "MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b"),
+        ("SmsStatus", "received"),
+        ("Body", "two photos"),
+        ("MediaUrl", second.as_str()),
+        ("MediaUrl", first.as_str()),
+        ("MediaUrl", second.as_str()),
+        ("To", "+15558675310"),
+        ("MessageSid", "MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b"),
+        ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+        ("From", "+15017122661"),
+        ("ApiVersion", "2010-04-01"),
+    ];
+    twilio_case(
+        test,
+        "/twilio/mms",
+        &mms,
+        "incoming_message",
+        "MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b:received",
+        "received",
     );
 }
 
@@ -1062,4 +1117,227 @@ fn hubspot_node_sdk_signature_v3() {
     assert_eq!(stale.verified, Some(false), "HubSpot's SDK rejects a v3 timestamp 400 s old");
     assert_eq!(post(&serving, &stale.request()).status, 401, "a batch signed 400 s ago is rejected");
     assert_eq!(serving.export().len(), 3, "the stale batch is not stored");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adyen
+
+const ADYEN_HMAC_KEY: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+const ADYEN_USERNAME: &str = "adyen_webhook";
+const ADYEN_PASSWORD: &str = "adyen-test-password-7c41";
+
+#[test]
+fn adyen_node_sdk_hmac_validator_calculate_hmac() {
+    let test = "adyen_node_sdk_hmac_validator_calculate_hmac";
+    // Two NotificationRequestItems as in Adyen's Webhooks API reference (AUTHORISATION and CAPTURE of
+    // one payment), each signed by the SDK into its additionalData.hmacSignature. Adyen's JSON webhooks
+    // carry one item; two show that every item is verified (SOAP batches hold up to six).
+    let items = json!([
+        {
+            "additionalData": {"authCode": "076181", "avsResult": "5 No AVS data provided", "cardSummary": "1111", "expiryDate": "03/2030", "paymentMethodVariant": "visa", "shopperReference": "customer-8812"},
+            "amount": {"currency": "EUR", "value": 10990},
+            "eventCode": "AUTHORISATION",
+            "eventDate": "2026-11-29T01:02:03+01:00",
+            "merchantAccountCode": "AcmeShopEU",
+            "merchantReference": "order-10427",
+            "operations": ["CANCEL", "CAPTURE", "REFUND"],
+            "paymentMethod": "visa",
+            "pspReference": "QFQTPCQ8HXSKGK82",
+            "reason": "076181:1111:03/2030",
+            "success": "true"
+        },
+        {
+            "additionalData": {},
+            "amount": {"currency": "EUR", "value": 10990},
+            "eventCode": "CAPTURE",
+            "eventDate": "2026-11-29T01:07:41+01:00",
+            "merchantAccountCode": "AcmeShopEU",
+            "merchantReference": "order-10427",
+            "originalReference": "QFQTPCQ8HXSKGK82",
+            "paymentMethod": "visa",
+            "pspReference": "WF3T8L6MGVVGWN82",
+            "reason": "",
+            "success": "true"
+        }
+    ]);
+    let request = json!({"sdk": "adyen", "secret": ADYEN_HMAC_KEY, "username": ADYEN_USERNAME, "password": ADYEN_PASSWORD, "items": items});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    // The items as sent, signatures included: each is one document.
+    let body: Value = serde_json::from_slice(&signed.body).expect("the SDK body is JSON");
+    let sent = body["notificationItems"].as_array().expect("notificationItems").clone();
+    assert_eq!(sent.len(), 2);
+    for (item, original) in sent.iter().zip(items.as_array().unwrap()) {
+        assert_eq!(item["NotificationRequestItem"]["pspReference"], original["pspReference"]);
+        assert!(item["NotificationRequestItem"]["additionalData"]["hmacSignature"].is_string(), "signed: {item}");
+    }
+    // The second item's merchantReference (a signed field) changed: the whole request is rejected.
+    let mut tampered = signed.request();
+    let text = String::from_utf8(tampered.body.clone()).unwrap();
+    let second = text.rfind(r#"{"NotificationRequestItem":"#).expect("the second item");
+    let (head, tail) = text.split_at(second);
+    assert!(tail.contains(r#""merchantReference":"order-10427""#), "the second item's merchantReference: {tail}");
+    tampered.body = format!(
+        "{head}{}",
+        tail.replacen(r#""merchantReference":"order-10427""#, r#""merchantReference":"order-10428""#, 1)
+    )
+    .into_bytes();
+
+    let config = json!({"username": ADYEN_USERNAME, "password": [ADYEN_PASSWORD], "hmac_key": [ADYEN_HMAC_KEY]});
+    let serving = Serving::start(&Connector::of("adyen"), &config, &[]);
+    // The basic credentials are checked too: the signed body with another password is rejected.
+    let mut wrong_password = signed.request();
+    let basic = wrong_password.headers.iter_mut().find(|(n, _)| n == "authorization").expect("authorization");
+    basic.1 = "Basic YWR5ZW5fd2ViaG9vazpub3QtdGhlLXBhc3N3b3Jk".into(); // adyen_webhook:not-the-password
+    assert_eq!(post(&serving, &wrong_password).status, 401, "wrong basic credentials are rejected");
+
+    // The signatures travel in the body (stored as sent); the credential header is Authorization.
+    let header = "Authorization";
+    let (answer, docs) = deliver_tampered(
+        &serving,
+        &signed,
+        &tampered,
+        401,
+        &[
+            Expect {
+                collection: "authorisation",
+                key: "QFQTPCQ8HXSKGK82:AUTHORISATION:true",
+                signature_header: header,
+                event: &sent[0],
+            },
+            Expect {
+                collection: "capture",
+                key: "WF3T8L6MGVVGWN82:CAPTURE:true",
+                signature_header: header,
+                event: &sent[1],
+            },
+        ],
+    );
+    assert_eq!(answer.text(), "[accepted]", "Adyen's legacy answer body");
+    assert_eq!(docs[0]["_meta"]["eventType"], "AUTHORISATION");
+    assert_eq!(docs[1]["_meta"]["eventType"], "CAPTURE");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contentful
+
+const CONTENTFUL_SECRET: &str = "Zm9vYmFyLXdlYmhvb2tnZW4tZTJlLWNvbnRlbnRmdWwtc2lnbmluZy1zZWNyZXQx";
+
+#[test]
+fn contentful_node_apps_toolkit_sign_request() {
+    let test = "contentful_node_apps_toolkit_sign_request";
+    let serving = Serving::start(&Connector::of("contentful"), &json!({"signing_secret": [CONTENTFUL_SECRET]}), &[]);
+    // An Entry.publish delivery as in the Content Management API reference (the published entry),
+    // to a URL with a query string: the toolkit signs the path escaped by getNormalizedEncodedURI.
+    let entry = json!({
+        "fields": {"title": {"en-US": "Hello, World!"}, "body": {"en-US": "Bacon is healthy!"}, "slug": {"en-US": "hello-world"}},
+        "metadata": {"tags": [{"sys": {"type": "Link", "linkType": "Tag", "id": "nyCampaign"}}]},
+        "sys": {
+            "id": "5KsDBWseXY6QegucYAoacS",
+            "type": "Entry",
+            "contentType": {"sys": {"type": "Link", "linkType": "ContentType", "id": "hfM9RCJIk0wIm06WkEOQY"}},
+            "revision": 2,
+            "space": {"sys": {"type": "Link", "linkType": "Space", "id": "yadj1kx9rmg0"}},
+            "environment": {"sys": {"id": "master", "type": "Link", "linkType": "Environment"}},
+            "createdAt": "2026-11-28T11:29:46.809Z",
+            "createdBy": {"sys": {"type": "Link", "linkType": "User", "id": "7BslKh9TdKGOK41VmLDjFZ"}},
+            "updatedAt": "2026-11-29T01:02:03.456Z",
+            "updatedBy": {"sys": {"type": "Link", "linkType": "User", "id": "4FLrUHftHW3v2BLi9fzfjU"}},
+            "publishedVersion": 3
+        }
+    });
+    let idempotency_key = "9d1c5e7a3b2f4068a1c3e5f7092b4d6f8a0c2e4f6a8b0d2f4e6a8c0e2b4d6f8a";
+    let headers = json!({
+        "Content-Type": "application/vnd.contentful.management.v1+json",
+        "X-Contentful-Topic": "ContentManagement.Entry.publish",
+        "X-Contentful-Webhook-Name": "Flow capture",
+        "X-Contentful-Webhook-Request-Attempt": "1",
+        "X-Contentful-Event-Datetime": "2026-11-29T01:02:03.456Z",
+        "X-Contentful-Idempotency-Key": idempotency_key,
+        "X-Contentful-CRN": "crn:contentful:::content:spaces/yadj1kx9rmg0/environments/master/entries/5KsDBWseXY6QegucYAoacS"
+    });
+    let path = "/hooks/contentful?tenant=acme";
+    // Signed now, after the connector is up: the toolkit and the connector allow 30 seconds.
+    let request = json!({"sdk": "contentful", "secret": CONTENTFUL_SECRET, "path": path, "headers": headers, "body": entry.to_string()});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    assert_eq!(signed.path, path, "the request goes to the path that was signed");
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "entry",
+            key: idempotency_key,
+            signature_header: "x-contentful-signature",
+            event: &entry,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "ContentManagement.Entry.publish");
+    // The path and query are signed: the same request without the query is rejected.
+    let mut elsewhere = signed.request();
+    elsewhere.path = "/hooks/contentful".into();
+    assert_eq!(post(&serving, &elsewhere).status, 401, "the signature covers the query");
+    assert_eq!(serving.export().len(), 1, "nothing more is stored");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notion
+
+const NOTION_VERIFICATION_TOKEN: &str = "secret_Wq8ZbN3kLd5Tf7Hx2Rv9Cm4Pj6Ys1Ue0Ga3Ko5Bi8Dn";
+
+#[test]
+fn notion_node_sdk_sign_webhook_payload() {
+    let test = "notion_node_sdk_sign_webhook_payload";
+    // The subscription's handshake, which the SDK says is signed with the token it carries: answered,
+    // not captured.
+    let handshake = json!({"verification_token": NOTION_VERIFICATION_TOKEN});
+    let Some(handshake) = sign(
+        test,
+        Ecosystem::Node,
+        &json!({"sdk": "notion", "secret": NOTION_VERIFICATION_TOKEN, "body": handshake.to_string()}),
+    ) else {
+        return;
+    };
+    // A page.created event as in Notion's "Event types & delivery" reference.
+    let event = json!({
+        "id": "367cba44-b6f3-4c92-81e7-6a2e9659efd4",
+        "timestamp": "2026-11-29T01:02:03.285Z",
+        "workspace_id": "13950b26-c203-4f3b-b97d-93ec06319565",
+        "workspace_name": "Quantify Labs",
+        "subscription_id": "29d75c0d-5546-4414-8459-7b7a92f1fc4b",
+        "integration_id": "0ef2e755-4912-8096-91c1-00376a88a5ca",
+        "type": "page.created",
+        "authors": [{"id": "c7c11cca-1d73-471d-9b6e-bdef51470190", "type": "person"}],
+        "accessible_by": [{"id": "556a1abf-4f08-40c6-878a-75890d2a88ba", "type": "person"}, {"id": "1edc05f6-2702-81b5-8408-00279347f034", "type": "bot"}],
+        "attempt_number": 1,
+        "api_version": "2025-09-03",
+        "entity": {"id": "153104cd-477e-809d-8dc4-ff2d96ae3090", "type": "page"},
+        "data": {"parent": {"id": "0ef104cd-477e-80e1-8571-cfd10e92339a", "type": "page"}}
+    });
+    let signed = sign(
+        test,
+        Ecosystem::Node,
+        &json!({"sdk": "notion", "secret": NOTION_VERIFICATION_TOKEN, "body": event.to_string()}),
+    )
+    .expect("installed above");
+    let serving =
+        Serving::start(&Connector::of("notion"), &json!({"verification_token": [NOTION_VERIFICATION_TOKEN]}), &[]);
+
+    let r = post(&serving, &handshake.request());
+    assert_eq!(r.status, 200, "{:?}; log:\n{}", r.text(), serving.log_text());
+    assert!(serving.export().is_empty(), "the handshake is not captured");
+
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "page",
+            key: "367cba44-b6f3-4c92-81e7-6a2e9659efd4",
+            signature_header: "X-Notion-Signature",
+            event: &event,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "page.created");
 }
