@@ -95,7 +95,7 @@ pub enum Code {
     FixtureMissing,
     /// WG405: an example's configuration names a field the definition does not declare.
     UnknownExampleConfig,
-    /// WG406: a captured example's body does not match its event type's `schema`.
+    /// WG406: a document an example captures (as the runtime builds it) does not match its collection's schema.
     ExampleAgainstSchema,
     /// WG901: a `TODO` marker is left in the definition.
     Todo,

@@ -1,6 +1,8 @@
 //! Checking a definition: YAML syntax, then the schema, then the semantic rules, then the typed
-//! decode. Every finding of every pass is reported in one run.
+//! decode and the examples' captured documents against their schemas. Every finding of every
+//! pass is reported in one run.
 
+pub mod documents;
 pub mod schema;
 pub mod semantic;
 
@@ -52,7 +54,13 @@ pub fn check(file: &str, text: &str, fixtures: Option<&Path>, expected_id: Optio
             crate::fix::suggest_all(&mut diagnostics, text, &doc);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 match load::decode(text) {
-                    Ok(d) => definition = Some(d),
+                    Ok(d) => {
+                        let findings = documents::check(&d, &doc, fixtures);
+                        if findings.is_empty() {
+                            definition = Some(d);
+                        }
+                        diagnostics.extend(findings);
+                    }
                     Err(error) => {
                         let position = error.position.unwrap_or_default();
                         diagnostics.push(

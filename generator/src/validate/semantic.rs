@@ -15,7 +15,6 @@ use webhook_definition::{SPEC_VERSION, pointer as json_pointer};
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::load::{Document, escape_segment};
 // Globs route exactly as the connector's router does: one implementation.
-use webhook_runtime::core::route::glob_match as glob;
 
 /// Every semantic finding of a document. `fixtures` is the folder `body_file`s are relative to.
 pub fn check(doc: &Document, fixtures: Option<&Path>, expected_id: Option<&str>) -> Vec<Diagnostic> {
@@ -672,7 +671,6 @@ impl<'d> Pass<'d> {
             }
             match str_at(example, "/expect/outcome") {
                 Some("captured") => {
-                    self.example_against_schema(&base, example, fixtures);
                     for (j, document) in items(example.pointer("/expect/documents")) {
                         let Some(collection) = document.get("collection").and_then(Value::as_str) else { continue };
                         if !collections.contains(collection) {
@@ -701,41 +699,6 @@ impl<'d> Pass<'d> {
 
     /// A captured single-event JSON example must match its event type's schema, when the type has
     /// one: the schema is what Flow validates documents against.
-    fn example_against_schema(&mut self, base: &str, example: &Value, fixtures: Option<&Path>) {
-        if self.value("/events/batch").is_some_and(|b| !b.is_null()) {
-            return;
-        }
-        let Some(event_type) = example.pointer("/expect/documents/0/event_type").and_then(Value::as_str) else { return };
-        let Some(schema) = self.schema_of(event_type) else { return };
-        let (body, at) = match (example.pointer("/request/body").and_then(Value::as_str), example.pointer("/request/body_file").and_then(Value::as_str)) {
-            (Some(body), _) => (body.to_string(), format!("{base}/request/body")),
-            (None, Some(file)) => match fixtures.and_then(|dir| std::fs::read_to_string(dir.join(file)).ok()) {
-                Some(body) => (body, format!("{base}/request/body_file")),
-                None => return,
-            },
-            (None, None) => return,
-        };
-        let Ok(document) = serde_json::from_str::<Value>(&body) else { return };
-        let Ok(validator) = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(schema) else { return };
-        let problems: Vec<String> =
-            validator.iter_errors(&document).take(3).map(|e| format!("{} at `{}`", e, e.instance_path().as_str())).collect();
-        if !problems.is_empty() {
-            self.at_value(Code::ExampleAgainstSchema, &at, format!("the example's body does not match the `{event_type}` schema: {}", problems.join("; ")))
-                .hint = Some("fix the example or the event type's `schema`; Flow rejects documents that do not match".into());
-        }
-    }
-
-    /// The schema of the event type a value routes to (exact values, then patterns, like the router).
-    fn schema_of(&self, value: &str) -> Option<&'d Value> {
-        let types: Vec<&Value> = items(self.value("/events/types")).map(|(_, t)| t).collect();
-        let values_of = |t: &Value| -> Vec<String> {
-            items(t.get("values")).filter_map(|(_, v)| v.as_str().map(str::to_string)).collect()
-        };
-        let exact = types.iter().find(|t| values_of(t).iter().any(|v| !v.contains('*') && v == value));
-        let matched = exact.or_else(|| types.iter().find(|t| values_of(t).iter().any(|v| v.contains('*') && glob(v, value))));
-        matched.and_then(|t| t.get("schema")).filter(|s| !s.is_null())
-    }
-
     fn todos(&mut self, pointer: &str, value: &Value) {
         match value {
             Value::String(s) if s.contains("TODO") => {
@@ -781,19 +744,6 @@ impl SourceRole {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_matches_like_the_router() {
-        assert!(glob("order.*", "order.created"));
-        assert!(glob("order.*", "order."));
-        assert!(!glob("order.*", "orders"));
-        assert!(glob("*.created", "order.created"));
-        assert!(glob("a*b*c", "axxbyyc"));
-        assert!(!glob("a*b*c", "axxc"));
-        assert!(glob("exact", "exact"));
-        assert!(!glob("exact", "exactly"));
-        assert!(!glob("ab*ba", "aba"));
-    }
 
     #[test]
     fn header_names_are_tokens() {

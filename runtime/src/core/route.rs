@@ -59,5 +59,9 @@ mod tests {
         assert!(!glob_match("a*b", "a"));
         assert!(glob_match("exact", "exact"));
         assert!(!glob_match("exact", "exac"));
+        assert!(glob_match("order.*", "order."));
+        assert!(!glob_match("order.*", "orders"));
+        assert!(!glob_match("ab*ba", "aba"));
+        assert!(!glob_match("exact", "exactly"));
     }
 }
