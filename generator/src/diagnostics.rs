@@ -82,7 +82,7 @@ pub enum Code {
     UrlFieldNotPlain,
     /// WG324: a `body_token` check on a request body that is not JSON.
     BodyTokenNotJson,
-    /// WG325: a `batch_item` signature without `events.batch`, inside `any_of`, with its
+    /// WG325: a `batch_item` signature without `events.batch`, with a verified handshake, inside `any_of`, with its
     /// signature outside the item, or signing more than the item's fields.
     BatchItemSignature,
     /// WG401: an example expects a collection the definition does not have.

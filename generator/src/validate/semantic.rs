@@ -366,6 +366,8 @@ impl<'d> Pass<'d> {
         let has_batch = self.value("/events/batch").is_some_and(|b| !b.is_null());
         let problem = if !has_batch {
             Some(("a `batch_item` signature needs `events.batch` (the items it signs)", "declare `events.batch.items`, or use `scope: request`"))
+        } else if items(self.value("/handshakes")).any(|(_, h)| h.get("verify_signature").and_then(Value::as_bool) == Some(true)) {
+            Some(("a handshake with `verify_signature: true` cannot be verified by a `batch_item` signature (it is one request, not a batch)", "set `verify_signature: false` on the handshake, or sign requests with `scope: request`"))
         } else if in_any_of {
             Some(("a `batch_item` signature cannot be an `any_of` alternative: every item is always checked", "move the check out of `any_of` (into `all_of` or to the top)"))
         } else if str_at(auth, "/signature/body_pointer").is_none() {

@@ -78,6 +78,20 @@ impl std::fmt::Debug for Processor {
     }
 }
 
+/// The configuration fields holding the secrets an authentication reads.
+fn secrets_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<&'d str>) {
+    use webhook_definition::Authentication as A;
+    match auth {
+        A::None(_) | A::Ed25519(_) | A::EcdsaP256(_) => {}
+        A::Hmac(h) => out.push(&h.secret.config_field),
+        A::StaticToken(t) => out.push(&t.token.config_field),
+        A::BodyToken(t) => out.push(&t.token.config_field),
+        A::Basic(b) => out.push(&b.password_field),
+        A::AllOf(all) => all.checks.iter().for_each(|c| secrets_read(c, out)),
+        A::AnyOf(any) => any.checks.iter().for_each(|c| secrets_read(c, out)),
+    }
+}
+
 /// Whether the request says its body is `application/x-www-form-urlencoded`.
 fn is_form_encoded(incoming: &Incoming<'_>) -> bool {
     const FORM: &[u8] = b"application/x-www-form-urlencoded";
@@ -139,8 +153,15 @@ impl Processor {
             .collect();
         redacted.extend(aliases);
         let redaction = document::Redaction::new(redacted, &config.secret_values(definition));
-        let unset_secrets =
-            definition.config.iter().filter(|f| f.secret && config.is_unset(&f.name)).map(|f| f.name.clone()).collect();
+        let mut read = Vec::new();
+        secrets_read(&definition.authentication, &mut read);
+        let unset_secrets = read.into_iter().filter(|f| config.is_unset(f)).map(str::to_string).collect();
+        if verifier.checks_items() && handshakes.iter().any(|h| h.verify_signature) {
+            // A handshake is one request, not a batch: a per-item signature cannot verify it.
+            return Err(ConfigError::Definition(
+                "a handshake with `verify_signature` cannot be verified by a `batch_item` signature".to_string(),
+            ));
+        }
         Ok(Processor {
             vendor,
             definition,
@@ -161,8 +182,9 @@ impl Processor {
         self.definition
     }
 
-    /// The optional secret fields the configuration leaves unset (a vendor that reveals its
-    /// secret only after setup, such as Notion: until it is set, every request fails).
+    /// The optional fields holding secrets the authentication reads that the configuration
+    /// leaves unset (a vendor that reveals its secret only after setup, such as Notion: until it
+    /// is set, every request fails).
     pub fn unset_secrets(&self) -> &[String] {
         &self.unset_secrets
     }
