@@ -321,7 +321,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A messaging status callback (`MessageStatus`): the message's progress after it was created."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"AccountSid\":{\"description\":\"The 34-character id of the Account the message belongs to.\",\"type\":\"string\"},\"ApiVersion\":{\"description\":\"The Twilio API version used to handle the message.\",\"type\":\"string\"},\"ErrorCode\":{\"description\":\"The error code, when the message failed or was undelivered.\",\"type\":\"string\"},\"From\":{\"description\":\"The sender: a phone number, short code or channel address.\",\"type\":\"string\"},\"MessageSid\":{\"description\":\"The 34-character unique identifier of the message (SM… or MM…).\",\"type\":\"string\"},\"MessageStatus\":{\"description\":\"The message's status: queued, failed, sent, delivered, undelivered, read, …\",\"type\":\"string\"},\"MessagingServiceSid\":{\"description\":\"The id of the Messaging Service the message was sent through, if any.\",\"type\":\"string\"},\"RawDlrDoneDate\":{\"description\":\"The carrier's delivery-receipt date, on delivered and undelivered SMS/MMS callbacks when the carrier provides one.\",\"type\":\"string\"},\"SmsSid\":{\"description\":\"Same value as MessageSid; deprecated, kept for backward compatibility.\",\"type\":\"string\"},\"SmsStatus\":{\"description\":\"Same value as MessageStatus; deprecated.\",\"type\":\"string\"},\"To\":{\"description\":\"The recipient's phone number or channel address.\",\"type\":\"string\"}},\"required\":[\"MessageSid\",\"AccountSid\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "call_status".to_owned(),
@@ -336,7 +340,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A voice status callback (`CallStatus`): the call's progress."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"AccountSid\":{\"description\":\"The id of the Account the call belongs to.\",\"type\":\"string\"},\"ApiVersion\":{\"description\":\"The Twilio API version used to handle the call.\",\"type\":\"string\"},\"CallDuration\":{\"description\":\"The call's duration in seconds, on the completed callback.\",\"type\":\"string\"},\"CallSid\":{\"description\":\"The unique identifier of the call (CA…).\",\"type\":\"string\"},\"CallStatus\":{\"description\":\"The call's status: queued, initiated, ringing, in-progress, completed, busy, failed, no-answer, canceled.\",\"type\":\"string\"},\"CallbackSource\":{\"description\":\"What sent the callback (call-progress-events).\",\"type\":\"string\"},\"CallerName\":{\"description\":\"The caller's name (CNAM), when caller-name lookup is enabled.\",\"type\":\"string\"},\"Direction\":{\"description\":\"inbound, outbound-api or outbound-dial.\",\"type\":\"string\"},\"Duration\":{\"type\":\"string\"},\"ForwardedFrom\":{\"description\":\"The number the call was forwarded from, when the carrier supplies it.\",\"type\":\"string\"},\"From\":{\"description\":\"The caller's phone number or client identifier.\",\"type\":\"string\"},\"ParentCallSid\":{\"description\":\"The SID of the call that created this leg, for child calls.\",\"type\":\"string\"},\"RecordingDuration\":{\"description\":\"The recording's duration in seconds, when it was recorded.\",\"type\":\"string\"},\"RecordingSid\":{\"description\":\"The SID of the call's recording, when it was recorded.\",\"type\":\"string\"},\"RecordingUrl\":{\"description\":\"The URL of the call's recording, when it was recorded.\",\"type\":\"string\"},\"SequenceNumber\":{\"description\":\"The order of the callbacks of this call, from 0.\",\"type\":\"string\"},\"SipResponseCode\":{\"description\":\"The SIP response code of the call's final state.\",\"type\":\"string\"},\"Timestamp\":{\"description\":\"When the event fired, as an RFC 2822 date.\",\"type\":\"string\"},\"To\":{\"description\":\"The called phone number or client identifier.\",\"type\":\"string\"}},\"required\":[\"CallSid\",\"AccountSid\",\"CallStatus\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "incoming_message".to_owned(),
@@ -344,7 +352,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An incoming SMS or MMS (`SmsStatus=received`): `From`, `To`, `Body`, `NumMedia`, `MediaUrl0`…"
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"AccountSid\":{\"description\":\"The 34-character id of the Account this message is associated with.\",\"type\":\"string\"},\"ApiVersion\":{\"description\":\"The Twilio API version.\",\"type\":\"string\"},\"Body\":{\"description\":\"The text body of the message, up to 1600 characters.\",\"type\":\"string\"},\"From\":{\"description\":\"The phone number or channel address that sent this message.\",\"type\":\"string\"},\"FromCity\":{\"type\":\"string\"},\"FromCountry\":{\"type\":\"string\"},\"FromState\":{\"type\":\"string\"},\"FromZip\":{\"type\":\"string\"},\"MessageSid\":{\"description\":\"A 34-character unique identifier for the message.\",\"type\":\"string\"},\"MessagingServiceSid\":{\"description\":\"The 34-character id of the Messaging Service associated with the message.\",\"type\":\"string\"},\"NumMedia\":{\"description\":\"The number of media items associated with the message.\",\"type\":\"string\"},\"NumSegments\":{\"description\":\"The number of segments that make up the message.\",\"type\":\"string\"},\"SmsMessageSid\":{\"description\":\"Same value as MessageSid; deprecated.\",\"type\":\"string\"},\"SmsSid\":{\"description\":\"Same value as MessageSid; deprecated, kept for backward compatibility.\",\"type\":\"string\"},\"SmsStatus\":{\"description\":\"The message status, `received`.\",\"type\":\"string\"},\"To\":{\"description\":\"The phone number or channel address of the recipient.\",\"type\":\"string\"},\"ToCity\":{\"type\":\"string\"},\"ToCountry\":{\"type\":\"string\"},\"ToState\":{\"type\":\"string\"},\"ToZip\":{\"type\":\"string\"}},\"required\":[\"MessageSid\",\"AccountSid\",\"From\",\"To\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "shared_status".to_owned(),
@@ -356,7 +368,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A status messages and calls share (`queued`, `failed`, `canceled`): `MessageSid` or `CallSid` tells which; `ErrorCode` explains a failure."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"anyOf\":[{\"required\":[\"MessageSid\"]},{\"required\":[\"CallSid\"]}],\"properties\":{\"AccountSid\":{\"description\":\"The id of the Account the message or call belongs to.\",\"type\":\"string\"},\"ApiVersion\":{\"type\":\"string\"},\"CallSid\":{\"description\":\"The call's SID, on a voice status callback.\",\"type\":\"string\"},\"CallStatus\":{\"description\":\"The call's status (queued, failed, canceled), on a voice callback.\",\"type\":\"string\"},\"ErrorCode\":{\"description\":\"The error code, when the message or call failed.\",\"type\":\"string\"},\"From\":{\"type\":\"string\"},\"MessageSid\":{\"description\":\"The message's SID, on a messaging status callback.\",\"type\":\"string\"},\"MessageStatus\":{\"description\":\"The message's status (queued, failed, canceled), on a messaging callback.\",\"type\":\"string\"},\"SmsStatus\":{\"description\":\"Same value as MessageStatus; deprecated.\",\"type\":\"string\"},\"To\":{\"type\":\"string\"}},\"required\":[\"AccountSid\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
