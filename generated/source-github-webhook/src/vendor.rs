@@ -1776,7 +1776,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a check run. Actions: `completed`, `created`, `requested_action`, `rerequested`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `completed`, `created`, `requested_action`, `rerequested`.\",\"type\":\"string\"},\"check_run\":{\"description\":\"A check performed on the code of a given code change\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"requested_action\":{\"description\":\"The action requested by the user.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"check_run\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "check_suite".to_owned(),
@@ -1787,7 +1791,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a check suite. Actions: `completed`, `requested`, `rerequested`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `completed`, `requested`, `rerequested`.\",\"type\":\"string\"},\"check_suite\":{\"description\":\"The [check_suite](https://docs.github.com/rest/checks/suites#get-a-check-suite).\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"check_suite\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "code_scanning_alert".to_owned(),
@@ -1809,7 +1817,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to commit comments. Actions: `created`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`.\",\"type\":\"string\"},\"comment\":{\"description\":\"The [commit comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment) resource.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"comment\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "create".to_owned(),
@@ -1820,7 +1832,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when a Git branch or tag is created."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"description\":{\"description\":\"The repository's current description.\",\"type\":[\"string\",\"null\"]},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"master_branch\":{\"description\":\"The name of the repository's default branch (usually `main`).\",\"type\":\"string\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pusher_type\":{\"description\":\"The pusher type for the event.\",\"type\":\"string\"},\"ref\":{\"description\":\"The [`git ref`](https://docs.github.com/rest/git/refs#get-a-reference) resource.\",\"type\":\"string\"},\"ref_type\":{\"description\":\"The type of Git ref object created in the repository.\",\"type\":\"string\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"description\",\"master_branch\",\"pusher_type\",\"ref\",\"ref_type\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "custom_property".to_owned(),
@@ -1853,7 +1869,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when a Git branch or tag is deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pusher_type\":{\"description\":\"The pusher type for the event.\",\"type\":\"string\"},\"ref\":{\"description\":\"The [`git ref`](https://docs.github.com/rest/git/refs#get-a-reference) resource.\",\"type\":\"string\"},\"ref_type\":{\"description\":\"The type of Git ref object deleted in the repository.\",\"type\":\"string\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"pusher_type\",\"ref\",\"ref_type\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "dependabot_alert".to_owned(),
@@ -1886,7 +1906,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to deployments. Actions: `created`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`.\",\"type\":\"string\"},\"deployment\":{\"description\":\"The [deployment](https://docs.github.com/rest/deployments/deployments#list-deployments).\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"workflow\":{\"type\":[\"object\",\"null\"]},\"workflow_run\":{\"type\":[\"object\",\"null\"]}},\"required\":[\"action\",\"deployment\",\"repository\",\"sender\",\"workflow\",\"workflow_run\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "deployment_protection_rule".to_owned(),
@@ -1919,7 +1943,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to deployment statuses. Actions: `created`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`.\",\"type\":\"string\"},\"check_run\":{\"type\":[\"object\",\"null\"]},\"deployment\":{\"description\":\"The [deployment](https://docs.github.com/rest/deployments/deployments#list-deployments).\",\"type\":\"object\"},\"deployment_status\":{\"description\":\"The [deployment status](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses).\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"workflow\":{\"type\":[\"object\",\"null\"]},\"workflow_run\":{\"type\":[\"object\",\"null\"]}},\"required\":[\"action\",\"deployment\",\"deployment_status\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "discussion".to_owned(),
@@ -1930,7 +1958,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a discussion. Actions: `answered`, `category_changed`, `closed`, `created`, `deleted`, `edited`, `labeled`, `locked`, `pinned`, `reopened`, `transferred`, `unanswered`, `unlabeled`, `unlocked`, `unpinned`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `answered`, `category_changed`, `closed`, `created`, `deleted`, `edited`, `labeled`, `locked`, `pinned`, `reopened`, `transferred`, `unanswered`, `unlabeled`, `unlocked`, `unpinned`.\",\"type\":\"string\"},\"answer\":{\"type\":\"object\"},\"changes\":{\"type\":\"object\"},\"discussion\":{\"description\":\"A Discussion in a repository.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"label\":{\"type\":\"object\"},\"old_answer\":{\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"discussion\",\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "discussion_comment".to_owned(),
@@ -1941,7 +1973,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a comment on a discussion. Actions: `created`, `deleted`, `edited`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`, `edited`.\",\"type\":\"string\"},\"changes\":{\"type\":\"object\"},\"comment\":{\"type\":\"object\"},\"discussion\":{\"description\":\"A Discussion in a repository.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"comment\",\"discussion\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "dismissal_request_code_scanning".to_owned(),
@@ -1996,7 +2032,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when someone forks a repository."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"forkee\":{\"description\":\"The created [`repository`](https://docs.github.com/rest/repos/repos#get-a-repository) resource.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"forkee\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "github_app_authorization".to_owned(),
@@ -2062,7 +2102,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a comment on an issue or pull request. Actions: `created`, `deleted`, `edited`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`, `edited`.\",\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the comment.\",\"type\":\"object\"},\"comment\":{\"description\":\"The [comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment) itself.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"issue\":{\"description\":\"The [issue](https://docs.github.com/rest/issues/issues#get-an-issue) the comment belongs to.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"comment\",\"issue\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_dependencies".to_owned(),
@@ -2073,7 +2117,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`.\",\"type\":\"string\"},\"blocked_issue\":{\"description\":\"Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.\",\"type\":\"object\"},\"blocked_issue_id\":{\"description\":\"The ID of the blocked issue.\",\"type\":\"number\"},\"blocked_issue_repo\":{\"description\":\"A repository on GitHub.\",\"type\":\"object\"},\"blocking_issue\":{\"description\":\"Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.\",\"type\":\"object\"},\"blocking_issue_id\":{\"description\":\"The ID of the blocking issue.\",\"type\":\"number\"},\"blocking_issue_repo\":{\"description\":\"A repository on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"blocked_issue_id\",\"blocked_issue\",\"blocking_issue_id\",\"blocking_issue\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issues".to_owned(),
@@ -2084,7 +2132,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to an issue. Actions: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`.\",\"type\":\"string\"},\"assignee\":{\"type\":[\"object\",\"null\"]},\"changes\":{\"description\":\"The changes to the issue.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"issue\":{\"description\":\"The [issue](https://docs.github.com/rest/issues/issues#get-an-issue) itself.\",\"type\":\"object\"},\"label\":{\"type\":\"object\"},\"milestone\":{\"description\":\"A collection of related issues and pull requests.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"type\":{\"description\":\"The type of issue.\",\"type\":[\"object\",\"null\"]}},\"required\":[\"action\",\"issue\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "label".to_owned(),
@@ -2095,7 +2147,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to labels. Actions: `created`, `deleted`, `edited`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`, `edited`.\",\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the label if the action was `edited`.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"label\":{\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"label\",\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "marketplace_purchase".to_owned(),
@@ -2117,7 +2173,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to collaborators in a repository. Actions: `added`, `edited`, `removed`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `added`, `edited`, `removed`.\",\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the collaborator permissions\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"member\":{\"type\":[\"object\",\"null\"]},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"member\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "membership".to_owned(),
@@ -2139,7 +2199,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a merge group in a merge queue. Actions: `checks_requested`, `destroyed`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `checks_requested`, `destroyed`.\",\"type\":\"string\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"merge_group\":{\"description\":\"A group of pull requests that the merge queue has grouped together to be merged.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"reason\":{\"description\":\"Explains why the merge group is being destroyed.\",\"type\":\"string\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"merge_group\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "meta".to_owned(),
@@ -2161,7 +2225,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to milestones. Actions: `closed`, `created`, `deleted`, `edited`, `opened`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `closed`, `created`, `deleted`, `edited`, `opened`.\",\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the milestone if the action was `edited`.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"milestone\":{\"description\":\"A collection of related issues and pull requests.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"milestone\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "org_block".to_owned(),
@@ -2326,7 +2394,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity on a pull request. Actions: `assigned`, `auto_merge_disabled`, `auto_merge_enabled`, `closed`, `converted_to_draft`, `demilestoned`, `dequeued`, `edited`, `enqueued`, `labeled`, `locked`, `milestoned`, `opened`, `ready_for_review`, `reopened`, `review_request_removed`, `review_requested`, `synchronize`, `unassigned`, `unlabeled`, `unlocked`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `assigned`, `auto_merge_disabled`, `auto_merge_enabled`, `closed`, `converted_to_draft`, `demilestoned`, `dequeued`, `edited`, `enqueued`, `labeled`, `locked`, `milestoned`, `opened`, `ready_for_review`, `reopened`, `review_request_removed`, `review_requested`, `synchronize`, `unassigned`, `unlabeled`, `unlocked`.\",\"type\":\"string\"},\"after\":{\"type\":\"string\"},\"assignee\":{\"type\":[\"object\",\"null\"]},\"before\":{\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the comment if the action was `edited`.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"label\":{\"type\":\"object\"},\"milestone\":{\"description\":\"A collection of related issues and pull requests.\",\"type\":\"object\"},\"number\":{\"description\":\"The pull request number.\",\"type\":\"number\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pull_request\":{\"type\":\"object\"},\"reason\":{\"type\":\"string\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"requested_reviewer\":{\"type\":[\"object\",\"null\"]},\"requested_team\":{\"description\":\"Groups of organization members that gives permissions on specified repositories.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"number\",\"pull_request\",\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pull_request_review".to_owned(),
@@ -2337,7 +2409,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a pull request review. A pull request review is a group of pull request review comments in addition to a body comment and a state. Actions: `dismissed`, `edited`, `submitted`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `dismissed`, `edited`, `submitted`.\",\"type\":\"string\"},\"changes\":{\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pull_request\":{\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"review\":{\"description\":\"The review that was affected.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"pull_request\",\"repository\",\"review\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pull_request_review_comment".to_owned(),
@@ -2348,7 +2424,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a pull request review comment. A pull request review comment is a comment on a pull request's diff. Actions: `created`, `deleted`, `edited`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`, `edited`.\",\"type\":\"string\"},\"changes\":{\"description\":\"The changes to the comment.\",\"type\":\"object\"},\"comment\":{\"description\":\"The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself.\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pull_request\":{\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"comment\",\"pull_request\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pull_request_review_thread".to_owned(),
@@ -2359,7 +2439,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a comment thread on a pull request. Actions: `resolved`, `unresolved`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `resolved`, `unresolved`.\",\"type\":\"string\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pull_request\":{\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"thread\":{\"type\":\"object\"},\"updated_at\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"action\",\"pull_request\",\"repository\",\"thread\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "push".to_owned(),
@@ -2370,7 +2454,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is a push to a repository branch. This includes when a commit is pushed, when a commit tag is pushed, when a branch is deleted, when a tag is deleted, or when a repository is created from a template."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"after\":{\"description\":\"The SHA of the most recent commit on `ref` after the push.\",\"type\":\"string\"},\"base_ref\":{\"type\":[\"string\",\"null\"]},\"before\":{\"description\":\"The SHA of the most recent commit on `ref` before the push.\",\"type\":\"string\"},\"commits\":{\"description\":\"An array of commit objects describing the pushed commits.\",\"type\":\"array\"},\"compare\":{\"description\":\"URL that shows the changes in this `ref` update, from the `before` commit to the `after` commit.\",\"type\":\"string\"},\"created\":{\"description\":\"Whether this push created the `ref`.\",\"type\":\"boolean\"},\"deleted\":{\"description\":\"Whether this push deleted the `ref`.\",\"type\":\"boolean\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"forced\":{\"description\":\"Whether this push was a force push of the `ref`.\",\"type\":\"boolean\"},\"head_commit\":{\"type\":[\"object\",\"null\"]},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"pusher\":{\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\"},\"ref\":{\"description\":\"The full git ref that was pushed.\",\"type\":\"string\"},\"repository\":{\"description\":\"A git repository\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"after\",\"base_ref\",\"before\",\"commits\",\"compare\",\"created\",\"deleted\",\"forced\",\"head_commit\",\"pusher\",\"ref\",\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "registry_package".to_owned(),
@@ -2392,7 +2480,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to releases. Actions: `created`, `deleted`, `edited`, `prereleased`, `published`, `released`, `unpublished`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`, `edited`, `prereleased`, `published`, `released`, `unpublished`.\",\"type\":\"string\"},\"changes\":{\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"release\":{\"description\":\"The [release](https://docs.github.com/rest/releases/releases/#get-a-release) object.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"release\",\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "repository".to_owned(),
@@ -2403,7 +2495,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to repositories. Actions: `archived`, `created`, `deleted`, `edited`, `privatized`, `publicized`, `renamed`, `transferred`, `unarchived`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `archived`, `created`, `deleted`, `edited`, `privatized`, `publicized`, `renamed`, `transferred`, `unarchived`.\",\"type\":\"string\"},\"changes\":{\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "repository_advisory".to_owned(),
@@ -2535,7 +2631,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to repository stars. Actions: `created`, `deleted`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `created`, `deleted`.\",\"type\":\"string\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"starred_at\":{\"description\":\"The time the star was created.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"action\",\"repository\",\"sender\",\"starred_at\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "status".to_owned(),
@@ -2546,7 +2646,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"avatar_url\":{\"type\":[\"string\",\"null\"]},\"branches\":{\"description\":\"An array of branch objects containing the status' SHA.\",\"type\":\"array\"},\"commit\":{\"type\":\"object\"},\"context\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"description\":{\"description\":\"The optional human-readable description added to the status.\",\"type\":[\"string\",\"null\"]},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier of the status.\",\"type\":\"number\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"sha\":{\"description\":\"The Commit SHA.\",\"type\":\"string\"},\"state\":{\"description\":\"The new state.\",\"type\":\"string\"},\"target_url\":{\"description\":\"The optional link added to the status.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"branches\",\"commit\",\"context\",\"created_at\",\"description\",\"id\",\"name\",\"repository\",\"sender\",\"sha\",\"state\",\"target_url\",\"updated_at\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "sub_issues".to_owned(),
@@ -2557,7 +2661,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to sub-issues. Actions: `parent_issue_added`, `parent_issue_removed`, `sub_issue_added`, `sub_issue_removed`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `parent_issue_added`, `parent_issue_removed`, `sub_issue_added`, `sub_issue_removed`.\",\"type\":\"string\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"parent_issue\":{\"description\":\"Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.\",\"type\":\"object\"},\"parent_issue_id\":{\"description\":\"The ID of the parent issue.\",\"type\":\"number\"},\"parent_issue_repo\":{\"description\":\"A repository on GitHub.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"sub_issue\":{\"description\":\"Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.\",\"type\":\"object\"},\"sub_issue_id\":{\"description\":\"The ID of the sub-issue.\",\"type\":\"number\"},\"sub_issue_repo\":{\"description\":\"A repository on GitHub.\",\"type\":\"object\"}},\"required\":[\"action\",\"parent_issue_id\",\"parent_issue\",\"sub_issue_id\",\"sub_issue\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "team".to_owned(),
@@ -2590,7 +2698,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to watching, or subscribing to, a repository. Actions: `started`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `started`.\",\"type\":\"string\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"}},\"required\":[\"action\",\"repository\",\"sender\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "workflow_dispatch".to_owned(),
@@ -2612,7 +2724,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a job in a GitHub Actions workflow. Actions: `completed`, `in_progress`, `queued`, `waiting`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `completed`, `in_progress`, `queued`, `waiting`.\",\"type\":\"string\"},\"deployment\":{\"description\":\"A request for a specific ref(branch,sha,tag) to be deployed\",\"type\":\"object\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"workflow_job\":{\"type\":\"object\"}},\"required\":[\"action\",\"repository\",\"sender\",\"workflow_job\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "workflow_run".to_owned(),
@@ -2623,7 +2739,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "This event occurs when there is activity relating to a run of a GitHub Actions workflow. Actions: `completed`, `in_progress`, `requested`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action that was performed: `completed`, `in_progress`, `requested`.\",\"type\":\"string\"},\"enterprise\":{\"description\":\"An enterprise on GitHub.\",\"type\":\"object\"},\"installation\":{\"description\":\"The GitHub App installation.\",\"type\":\"object\"},\"organization\":{\"description\":\"A GitHub organization.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository on GitHub where the event occurred.\",\"type\":\"object\"},\"sender\":{\"description\":\"A GitHub user.\",\"type\":\"object\"},\"workflow\":{\"type\":[\"object\",\"null\"]},\"workflow_run\":{\"type\":\"object\"}},\"required\":[\"action\",\"repository\",\"sender\",\"workflow\",\"workflow_run\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
@@ -4783,7 +4903,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "issue_dependencies".to_owned(),
-                description: "A `issue_dependencies` delivery with action `blocked_by_added` (abridged payload), signed with the test secret."
+                description: "A `issue_dependencies` delivery with action `blocked_by_added` (abridged payload; `*_issue_id` are numbers, as in the OpenAPI schema), signed with the test secret."
                     .to_owned(),
                 source: ::std::option::Option::Some(
                     "https://docs.github.com/en/webhooks/webhook-events-and-payloads#issue_dependencies"
@@ -4819,16 +4939,16 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Hub-Signature".to_owned(),
-                            "sha1=b8c15099847354daf330ed902e6d724a3ce3ddf9".to_owned(),
+                            "sha1=3970e86d01e98fad490969699f01ad2d9982d27c".to_owned(),
                         ),
                         (
                             "X-Hub-Signature-256".to_owned(),
-                            "sha256=40a775db85851c55cf41abeae1443425e29cd5c7cefb50e956c77d5a099aae96"
+                            "sha256=fb267800f11c7070fb6fea543acc63ec9dab6c685b60e86492ca9fec356796fe"
                                 .to_owned(),
                         ),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"action\":\"blocked_by_added\",\"blocked_issue_id\":{\"id\":3285307},\"blocked_issue\":{\"id\":7542638},\"blocking_issue_id\":{\"id\":4374781},\"blocking_issue\":{\"id\":2550108},\"blocking_issue_repo\":{\"id\":7022219},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                        "{\"action\":\"blocked_by_added\",\"blocked_issue_id\":7542638,\"blocked_issue\":{\"id\":7542638},\"blocking_issue_id\":2550108,\"blocking_issue\":{\"id\":2550108},\"blocking_issue_repo\":{\"id\":7022219},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
@@ -7546,7 +7666,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             },
             model::Example {
                 name: "sub_issues".to_owned(),
-                description: "A `sub_issues` delivery with action `parent_issue_added` (abridged payload), signed with the test secret."
+                description: "A `sub_issues` delivery with action `parent_issue_added` (abridged payload; `*_issue_id` are numbers, as in the OpenAPI schema), signed with the test secret."
                     .to_owned(),
                 source: ::std::option::Option::Some(
                     "https://docs.github.com/en/webhooks/webhook-events-and-payloads#sub_issues"
@@ -7582,16 +7702,16 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                         (
                             "X-Hub-Signature".to_owned(),
-                            "sha1=431f9977f23297e9a644468c1b237c69ec6294d5".to_owned(),
+                            "sha1=3a04a3101e974effe8f85b346ea64f1460adbdb9".to_owned(),
                         ),
                         (
                             "X-Hub-Signature-256".to_owned(),
-                            "sha256=2b178919cf7de060ded3508679a6dd66bd6e85f6b35e099033edeba270273fdd"
+                            "sha256=46c97db4c5a3576eded160de58388f790a63e46fca28e6c7a536ca42a0624f1e"
                                 .to_owned(),
                         ),
                     ]),
                     body: ::std::option::Option::Some(
-                        "{\"action\":\"parent_issue_added\",\"parent_issue_id\":{\"id\":8465040},\"parent_issue\":{\"id\":3768175},\"parent_issue_repo\":{\"id\":3676694},\"sub_issue_id\":{\"id\":9867350},\"sub_issue\":{\"id\":4295642},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
+                        "{\"action\":\"parent_issue_added\",\"parent_issue_id\":3768175,\"parent_issue\":{\"id\":3768175},\"parent_issue_repo\":{\"id\":3676694},\"sub_issue_id\":4295642,\"sub_issue\":{\"id\":4295642},\"organization\":{\"login\":\"octo-org\",\"id\":6811672,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjY4MTE2NzI=\",\"url\":\"https://api.github.com/orgs/octo-org\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"private\":false,\"owner\":{\"login\":\"octocat\",\"id\":583231,\"type\":\"User\"},\"html_url\":\"https://github.com/octocat/Hello-World\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"id\":583231,\"node_id\":\"MDQ6VXNlcjU4MzIzMQ==\",\"type\":\"User\",\"site_admin\":false}}"
                             .to_owned(),
                     ),
                     body_file: ::std::option::Option::None,
