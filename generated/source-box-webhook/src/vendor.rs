@@ -463,7 +463,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "File activity: uploaded or moved into the watched folder (FILE.UPLOADED, folders only), previewed, downloaded, moved to trash, permanently deleted, restored from trash, copied, moved to another folder, locked, unlocked, renamed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "folders".to_owned(),
@@ -480,7 +484,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Folder activity (folder webhooks only): created, renamed, downloaded, restored from trash, permanently removed, copied, moved to a different folder, moved to trash."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comments".to_owned(),
@@ -492,7 +500,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A comment object is created, edited or removed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "collaborations".to_owned(),
@@ -506,7 +518,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Folder collaborations: created, accepted, rejected, removed or updated (folder webhooks only)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "shared_links".to_owned(),
@@ -518,7 +534,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A shared link is created, updated or deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "metadata_instances".to_owned(),
@@ -530,7 +550,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A metadata template instance is associated with a file or folder, has an attribute updated or deleted, or is deleted."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "task_assignments".to_owned(),
@@ -541,7 +565,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A task is created, or a task assignment is changed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "sign_requests".to_owned(),
@@ -557,7 +585,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Box Sign requests: completed, declined, expired, a signer's email bounced, a signer signed, a signature was requested from a signer, the request could not be finalized."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "doc_gen".to_owned(),
@@ -569,7 +601,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Box Doc Gen started, succeeded or failed to generate a document from a template (file webhooks on the template)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "webhooks".to_owned(),
@@ -580,7 +616,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "About the webhook itself: WEBHOOK.DELETED when it is deleted; NO_ACTIVE_SESSION when the session of the app that created it expired, so events arrive without their full payload until it is re-authorized."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"additional_info\":{\"description\":\"Trigger-specific details (for example the sign request of a SIGN_REQUEST trigger, or the old parent of a moved item), when Box adds them.\",\"type\":\"object\"},\"created_at\":{\"description\":\"A timestamp identifying the time that the webhook event was triggered.\",\"format\":\"date-time\",\"type\":\"string\"},\"created_by\":{\"description\":\"The user (mini) whose action triggered the event.\",\"properties\":{\"id\":{\"type\":\"string\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"The unique identifier for this webhook invocation; the same when Box retries it.\",\"type\":\"string\"},\"source\":{\"description\":\"The item that caused the event to trigger: a file, a folder, or for some triggers the comment, collaboration, shared link, task assignment or webhook itself.\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"trigger\":{\"description\":\"The event that triggered this webhook (e.g. FILE.UPLOADED).\",\"type\":\"string\"},\"type\":{\"description\":\"The value will always be `webhook_event`.\",\"type\":\"string\"},\"webhook\":{\"description\":\"The webhook that fired (`id`, `type: webhook`).\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"trigger\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
