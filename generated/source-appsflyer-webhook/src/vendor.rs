@@ -303,7 +303,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Install: a new user's first app open, attributed to a media source (user acquisition, non-organic or organic; campaign_type ua or organic)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "in_app_events".to_owned(),
@@ -311,7 +315,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Install in-app events: advertiser-defined in-app events (event_name such as af_purchase) of users attributed at install."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "re_engagements".to_owned(),
@@ -319,7 +327,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Re-engagement: an existing user re-engaged by a retargeting campaign (campaign_type retargeting)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "re_engagement_in_app_events".to_owned(),
@@ -329,7 +341,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Re-engagement in-app events: in-app events attributed to a re-engagement during its re-engagement window."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "re_attributions".to_owned(),
@@ -337,7 +353,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Re-attribution: a user who uninstalled reinstalls after engaging with a retargeting campaign (conversion_type reinstall)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "re_attribution_in_app_events".to_owned(),
@@ -347,7 +367,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Re-attribution in-app events: in-app events of users re-attributed by a retargeting campaign."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "reinstalls".to_owned(),
@@ -355,7 +379,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Reinstall: a user who uninstalled installs the app again, attributed as user acquisition (non-organic or organic)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"app_id\":{\"description\":\"The app's ID in AppsFlyer (the store id: id123… on iOS, the package name on Android).\",\"type\":[\"string\",\"null\"]},\"app_name\":{\"description\":\"The app's name.\",\"type\":[\"string\",\"null\"]},\"appsflyer_id\":{\"description\":\"The unique device ID AppsFlyer assigns to an app install.\",\"type\":[\"string\",\"null\"]},\"campaign\":{\"description\":\"The campaign name.\",\"type\":[\"string\",\"null\"]},\"country_code\":{\"description\":\"Two-letter ISO country code of the device.\",\"type\":[\"string\",\"null\"]},\"customer_user_id\":{\"description\":\"The advertiser's own user ID, set in the SDK.\",\"type\":[\"string\",\"null\"]},\"event_name\":{\"description\":\"The event name: the message type, or the advertiser's in-app event name (af_purchase, …).\",\"type\":[\"string\",\"null\"]},\"event_time\":{\"description\":\"Time of the event (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"event_type\":{\"description\":\"The message type: install, in-app-event, re-engagement, re-attribution, reinstall, …\",\"type\":\"string\"},\"event_value\":{\"description\":\"The in-app event's parameters, as JSON text.\",\"type\":[\"string\",\"null\"]},\"install_time\":{\"description\":\"Time of the install or re-attribution (UTC, yyyy-mm-dd hh:mm:ss.sss).\",\"type\":[\"string\",\"null\"]},\"media_source\":{\"description\":\"The media source the event is attributed to (organic for organic installs).\",\"type\":[\"string\",\"null\"]},\"platform\":{\"description\":\"The device's platform: ios, android, …\",\"type\":[\"string\",\"null\"]}},\"required\":[\"event_type\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -409,7 +409,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Subscription changes of a person: `subscribed`, `unsubscribed` (globally), `cio_subscription_preferences_changed` (topic preferences in the subscription center; `data.content` holds the preferences as JSON text)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "email_events".to_owned(),
@@ -432,7 +436,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Email metrics: drafted, attempted (a send was tried and will be retried), sent, delivered, opened, clicked (`data.href`, `data.link_id`), converted, unsubscribed (from the message), bounced, dropped (suppressed recipient), spammed (marked as spam), failed, undeliverable."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "push_events".to_owned(),
@@ -453,7 +461,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Push notification metrics: drafted, attempted, sent, delivered, opened, clicked, converted, bounced, dropped, failed, undeliverable."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "sms_events".to_owned(),
@@ -472,7 +484,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "SMS metrics: drafted, attempted, sent, delivered, clicked, converted, bounced, failed, undeliverable."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "in_app_events".to_owned(),
@@ -489,7 +505,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "In-app message metrics: drafted, attempted, sent, opened, clicked, converted, failed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "slack_events".to_owned(),
@@ -506,7 +526,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Slack message metrics: drafted, attempted, sent, clicked, converted, dropped, failed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "webhook_events".to_owned(),
@@ -524,7 +548,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Metrics of webhook actions in campaigns: drafted, attempted, sent, clicked, converted, dropped, failed, undeliverable."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "whatsapp_events".to_owned(),
@@ -532,7 +560,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp message metrics (sent, delivered, opened, clicked, converted, failed, …)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"The event's data: the person's identifiers and, for message events, the delivery and the campaign, broadcast or newsletter that sent it.\",\"properties\":{\"action_id\":{\"description\":\"The campaign or broadcast action that sent the message.\",\"type\":\"integer\"},\"broadcast_id\":{\"description\":\"The broadcast that sent the message.\",\"type\":\"integer\"},\"campaign_id\":{\"description\":\"The campaign that sent the message.\",\"type\":\"integer\"},\"customer_id\":{\"description\":\"The person's id (deprecated in favour of identifiers.id).\",\"type\":[\"string\",\"null\"]},\"delivery_id\":{\"description\":\"The ID of the delivery (message) the metric is about.\",\"type\":\"string\"},\"email_address\":{\"description\":\"The person's email address (customer events).\",\"type\":[\"string\",\"null\"]},\"identifiers\":{\"description\":\"The person's identifiers: id, email and cio_id.\",\"type\":\"object\"},\"newsletter_id\":{\"description\":\"The newsletter that sent the message.\",\"type\":\"integer\"},\"recipient\":{\"description\":\"The address, phone number or device the message was sent to.\",\"type\":\"string\"}},\"type\":\"object\"},\"event_id\":{\"description\":\"The unique ID of the event (a ULID), the same when Customer.io retries the call.\",\"type\":\"string\"},\"metric\":{\"description\":\"The metric of the event (subscribed, sent, delivered, opened, clicked, bounced, …).\",\"type\":\"string\"},\"object_type\":{\"description\":\"The type of object the event is about: customer, email, push, in_app, sms, slack, webhook, whatsapp.\",\"type\":\"string\"},\"timestamp\":{\"description\":\"The Unix timestamp (seconds) of when the event occurred.\",\"type\":\"integer\"}},\"required\":[\"event_id\",\"object_type\",\"metric\",\"timestamp\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -238,7 +238,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Files changed for the accounts in /list_folder/accounts (user apps; team apps: /list_folder/teams). /delta/users holds the same users' legacy numeric ids."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"delta\":{\"description\":\"The same change for the legacy API v1 (deprecated).\",\"properties\":{\"users\":{\"description\":\"Legacy numeric user IDs of the users whose files changed.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"},\"list_folder\":{\"description\":\"The accounts whose files changed; call /files/list_folder/continue with each one's stored cursor.\",\"properties\":{\"accounts\":{\"description\":\"Account IDs (`dbid:…`) of the users whose files changed (user-linked apps).\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"teams\":{\"description\":\"Team-linked apps: team IDs mapped to the team member IDs whose files changed.\",\"type\":\"object\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

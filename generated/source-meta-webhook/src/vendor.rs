@@ -761,7 +761,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: messages received from customers (`value.messages`) and the status of messages sent (`value.statuses`: sent, delivered, read, failed). Also Page/Instagram `messages` changes where Meta sends them as changes."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"},{\"properties\":{\"changes\":{\"items\":{\"properties\":{\"value\":{\"properties\":{\"contacts\":{\"description\":\"The WhatsApp users who sent the messages: profile.name and wa_id.\",\"type\":\"array\"},\"errors\":{\"description\":\"Errors not tied to a message.\",\"type\":\"array\"},\"messages\":{\"description\":\"Messages received from WhatsApp users (id is the wamid, timestamp, type, and the type's object).\",\"type\":\"array\"},\"messaging_product\":{\"description\":\"Always `whatsapp` for WhatsApp.\",\"type\":\"string\"},\"metadata\":{\"description\":\"The business phone number: display_phone_number and phone_number_id.\",\"type\":\"object\"},\"statuses\":{\"description\":\"Status of messages the business sent: sent, delivered, read or failed, with the wamid and recipient.\",\"type\":\"array\"}},\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "account_alerts".to_owned(),
@@ -769,7 +773,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: alerts about the business account or phone number (messaging limit changes, official business account status)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "account_review_update".to_owned(),
@@ -777,7 +785,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: the outcome of a WhatsApp Business Account's review against Meta's policies."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "account_update".to_owned(),
@@ -785,7 +797,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to a WhatsApp Business Account: business verification, policy violations, sharing with a partner, deletion, ban."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "automatic_events".to_owned(),
@@ -793,7 +809,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: automatically detected purchase and lead events in click-to-WhatsApp ad conversations."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "business_capability_update".to_owned(),
@@ -803,7 +823,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to the business's messaging capabilities (messaging limit tier, phone number limit)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "business_status_update".to_owned(),
@@ -811,7 +835,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to the status of the business linked to the account."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "calls".to_owned(),
@@ -819,7 +847,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: Business Calling API call connect, terminate and status events."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "flows".to_owned(),
@@ -827,7 +859,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: WhatsApp Flows status changes, endpoint errors and performance alerts."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "history".to_owned(),
@@ -835,7 +871,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: message history shared when a WhatsApp Business app user onboards to the Cloud API (coexistence)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "message_echoes".to_owned(),
@@ -843,7 +883,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: echoes of messages the business sent."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "message_template_components_update".to_owned(),
@@ -853,7 +897,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to a message template's components."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "message_template_quality_update".to_owned(),
@@ -863,7 +911,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: a message template's quality rating changed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "message_template_status_update".to_owned(),
@@ -873,7 +925,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: a message template was approved, rejected, paused or disabled."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "partner_solutions".to_owned(),
@@ -881,7 +937,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to a Multi-Partner Solution's status."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payment_configuration_update".to_owned(),
@@ -891,7 +951,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: changes to a payment configuration (India and Brazil payments)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "phone_number_name_update".to_owned(),
@@ -901,7 +965,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: the outcome of a business phone number's display name review."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "phone_number_quality_update".to_owned(),
@@ -911,7 +979,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: a business phone number's quality rating or messaging limit tier changed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "security".to_owned(),
@@ -919,7 +991,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: security changes to a business phone number (two-step verification PIN reset or changed)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "smb_app_state_sync".to_owned(),
@@ -927,7 +1003,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: contact changes synced from a WhatsApp Business app onboarded to the Cloud API (coexistence)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "smb_message_echoes".to_owned(),
@@ -935,7 +1015,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: messages sent from the WhatsApp Business app of an onboarded number (coexistence)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "template_category_update".to_owned(),
@@ -945,7 +1029,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: a message template's category changed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "tracking_events".to_owned(),
@@ -953,7 +1041,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: tracking events for messages sent with the Marketing Messages API."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user_preferences".to_owned(),
@@ -961,7 +1053,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "WhatsApp: a customer stopped or resumed marketing messages from the business."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "feed".to_owned(),
@@ -969,7 +1065,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Page: posts, comments, reactions, shares and other changes to the Page's feed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "mention".to_owned(),
@@ -977,7 +1077,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Page: the Page was mentioned in a post or comment."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "mentions".to_owned(),
@@ -985,7 +1089,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Instagram: the Instagram professional account was @mentioned in a comment or caption."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comments".to_owned(),
@@ -993,7 +1101,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Instagram: comments on the account's media."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "live_comments".to_owned(),
@@ -1001,7 +1113,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Instagram: comments on the account's live broadcasts."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "story_insights".to_owned(),
@@ -1009,14 +1125,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Instagram: metrics of a story, sent when it expires."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "leadgen".to_owned(),
                     values: ::std::vec::Vec::from(["leadgen".to_owned()]),
                     description: "Page: a lead ads form was submitted.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "ratings".to_owned(),
@@ -1024,7 +1148,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Page: a recommendation or rating was added, edited or removed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changes\":{\"description\":\"The changes: the subscribed `field` that changed and its `value`.\",\"items\":{\"properties\":{\"field\":{\"description\":\"The webhook field that changed (messages, account_update, feed, …).\",\"type\":\"string\"},\"value\":{\"description\":\"The change's payload; its shape depends on the field.\"}},\"required\":[\"field\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"description\":\"The id of the object the change is about: the WhatsApp Business Account, Page or Instagram account.\",\"type\":\"string\"},\"time\":{\"description\":\"Unix time of the update (Page and Instagram entries).\",\"type\":\"integer\"}},\"required\":[\"id\",\"changes\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -255,21 +255,33 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A resource was created (`resource`, `resourceData.id`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changeType\":{\"description\":\"The type of change that raised the change notification: created, updated or deleted.\",\"type\":\"string\"},\"clientState\":{\"description\":\"The clientState sent in the subscription request (at most 255 characters); the connector checks it.\",\"type\":[\"string\",\"null\"]},\"encryptedContent\":{\"description\":\"(Preview) Encrypted resource data, only with includeResourceData and an encryptionCertificate.\",\"type\":[\"object\",\"null\"]},\"id\":{\"description\":\"Unique ID for the notification.\",\"type\":[\"string\",\"null\"]},\"lifecycleEvent\":{\"description\":\"The type of lifecycle notification (missed, subscriptionRemoved, reauthorizationRequired); absent in change notifications.\",\"type\":[\"string\",\"null\"]},\"resource\":{\"description\":\"The URI of the resource that emitted the change notification, relative to https://graph.microsoft.com.\",\"type\":\"string\"},\"resourceData\":{\"description\":\"Depends on the resource subscribed to (e.g. @odata.type, @odata.id, @odata.etag and id of an Outlook message).\",\"type\":[\"object\",\"null\"]},\"subscriptionExpirationDateTime\":{\"description\":\"The expiration time of the subscription (ISO 8601 DateTimeOffset).\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The unique identifier of the subscription that generated the notification.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The unique identifier of the tenant from which the change notification originated.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"changeType\",\"resource\",\"subscriptionId\",\"subscriptionExpirationDateTime\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "updated".to_owned(),
                     values: ::std::vec::Vec::from(["updated".to_owned()]),
                     description: "A resource was updated.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changeType\":{\"description\":\"The type of change that raised the change notification: created, updated or deleted.\",\"type\":\"string\"},\"clientState\":{\"description\":\"The clientState sent in the subscription request (at most 255 characters); the connector checks it.\",\"type\":[\"string\",\"null\"]},\"encryptedContent\":{\"description\":\"(Preview) Encrypted resource data, only with includeResourceData and an encryptionCertificate.\",\"type\":[\"object\",\"null\"]},\"id\":{\"description\":\"Unique ID for the notification.\",\"type\":[\"string\",\"null\"]},\"lifecycleEvent\":{\"description\":\"The type of lifecycle notification (missed, subscriptionRemoved, reauthorizationRequired); absent in change notifications.\",\"type\":[\"string\",\"null\"]},\"resource\":{\"description\":\"The URI of the resource that emitted the change notification, relative to https://graph.microsoft.com.\",\"type\":\"string\"},\"resourceData\":{\"description\":\"Depends on the resource subscribed to (e.g. @odata.type, @odata.id, @odata.etag and id of an Outlook message).\",\"type\":[\"object\",\"null\"]},\"subscriptionExpirationDateTime\":{\"description\":\"The expiration time of the subscription (ISO 8601 DateTimeOffset).\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The unique identifier of the subscription that generated the notification.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The unique identifier of the tenant from which the change notification originated.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"changeType\",\"resource\",\"subscriptionId\",\"subscriptionExpirationDateTime\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "deleted".to_owned(),
                     values: ::std::vec::Vec::from(["deleted".to_owned()]),
                     description: "A resource was deleted.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changeType\":{\"description\":\"The type of change that raised the change notification: created, updated or deleted.\",\"type\":\"string\"},\"clientState\":{\"description\":\"The clientState sent in the subscription request (at most 255 characters); the connector checks it.\",\"type\":[\"string\",\"null\"]},\"encryptedContent\":{\"description\":\"(Preview) Encrypted resource data, only with includeResourceData and an encryptionCertificate.\",\"type\":[\"object\",\"null\"]},\"id\":{\"description\":\"Unique ID for the notification.\",\"type\":[\"string\",\"null\"]},\"lifecycleEvent\":{\"description\":\"The type of lifecycle notification (missed, subscriptionRemoved, reauthorizationRequired); absent in change notifications.\",\"type\":[\"string\",\"null\"]},\"resource\":{\"description\":\"The URI of the resource that emitted the change notification, relative to https://graph.microsoft.com.\",\"type\":\"string\"},\"resourceData\":{\"description\":\"Depends on the resource subscribed to (e.g. @odata.type, @odata.id, @odata.etag and id of an Outlook message).\",\"type\":[\"object\",\"null\"]},\"subscriptionExpirationDateTime\":{\"description\":\"The expiration time of the subscription (ISO 8601 DateTimeOffset).\",\"type\":\"string\"},\"subscriptionId\":{\"description\":\"The unique identifier of the subscription that generated the notification.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The unique identifier of the tenant from which the change notification originated.\",\"type\":[\"string\",\"null\"]}},\"required\":[\"changeType\",\"resource\",\"subscriptionId\",\"subscriptionExpirationDateTime\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

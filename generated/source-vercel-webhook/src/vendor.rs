@@ -592,7 +592,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deployment lifecycle: `deployment.created` (a deployment is initiated), `deployment.build-requested`, `deployment.succeeded` (built and every integration check completed), `deployment.ready` (ready to serve traffic), `deployment.error` (failed), `deployment.blocked`, `deployment.canceled`, `deployment.promoted` (promoted to production), `deployment.rollback` and `deployment.cleanup` (removed by deployment retention)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"},{\"properties\":{\"payload\":{\"properties\":{\"deployment\":{\"description\":\"The deployment: `id`, `meta` (a map of metadata), `url`, `name`.\",\"type\":\"object\"},\"links\":{\"description\":\"`deployment` and `project`: URLs of the deployment and its project in the dashboard.\",\"type\":\"object\"},\"plan\":{\"description\":\"The plan of the account (e.g. hobby, pro, enterprise).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (`id`).\",\"type\":\"object\"},\"regions\":{\"description\":\"The regions the deployment is deployed to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"target\":{\"description\":\"The deployment target: `production`, `staging` or null.\",\"type\":[\"string\",\"null\"]},\"team\":{\"description\":\"The team (`id`) the deployment belongs to; null for a personal account.\",\"type\":[\"object\",\"null\"]},\"user\":{\"description\":\"The user (`id`) who triggered the event.\",\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "deployment_checks".to_owned(),
@@ -609,7 +613,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Checks and integration actions on a deployment: a user asked for a failed check to be rerun (`deployment.check-rerequested`), all checks failed or succeeded, a check run started or was canceled, and integration deployment actions started, canceled or cleaned up."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "legacy_events".to_owned(),
@@ -631,7 +639,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The deprecated hyphenated event names older integrations still receive (`deployment`, `deployment-ready`, `deployment-prepared`, `deployment-error`, `deployment-canceled`, `deployment-check-rerequested`, `deployment-checks-completed`, `project-created`, `project-removed`, `domain-created`, `integration-configuration-*`); Vercel replaced them with the dotted names."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "projects".to_owned(),
@@ -656,7 +668,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Project activity: a project was created, removed or renamed; an environment variable was created, updated or deleted; a project domain was added, updated, deleted, verified, unverified or moved; a rolling release started, was aborted, completed or approved."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "domains".to_owned(),
@@ -678,7 +694,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Domain activity: a domain was created (added or bought), its DNS records changed, a transfer-in started, completed or failed, a certificate was added, renewed or deleted (or adding/renewing failed), a registration was renewed (or renewal failed), auto-renew was changed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "integrations".to_owned(),
@@ -693,7 +713,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Integration installations (configurations): project permissions upgraded, the integration removed, pending scope changes confirmed, the installation transferred to another team; an integration resource connected to or disconnected from a project. Sent to integration webhooks."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "marketplace".to_owned(),
@@ -708,7 +732,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Vercel Marketplace integrations: an installation's member changed; an invoice was created, paid, not paid, became overdue or was refunded."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "security".to_owned(),
@@ -721,7 +749,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Vercel Firewall and BotID: an attack was detected and mitigated, a system or custom firewall rule saw anomalous traffic, BotID saw anomalous bot traffic."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "observability".to_owned(),
@@ -740,7 +772,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Alerts and usage: an alert rule triggered, Observability detected a usage or error anomaly, a spend budget was reached, the AI Gateway balance was depleted or its auto-reload limit reached, a function must be archived or removed."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "edge_config".to_owned(),
@@ -752,7 +788,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Edge Config stores: created, deleted, or items updated."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "flags".to_owned(),
@@ -767,7 +807,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Vercel Flags: a feature flag or a segment was created, updated or deleted."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comments".to_owned(),
@@ -792,7 +836,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Comments on preview deployments (Vercel Toolbar): a comment or message was created, updated, deleted, reacted to or mentioned someone; a thread was resolved or unresolved."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "test_webhook".to_owned(),
@@ -800,7 +848,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The test delivery Vercel sends from the webhook's settings to check the endpoint."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"createdAt\":{\"description\":\"The webhook delivery timestamp (milliseconds since the epoch).\",\"type\":\"integer\"},\"id\":{\"description\":\"The ID of the webhook delivery.\",\"type\":\"string\"},\"payload\":{\"description\":\"The payload of the webhook; its fields depend on the event type.\",\"type\":\"object\"},\"region\":{\"description\":\"The region the event occurred in (possibly null).\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"The event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"createdAt\",\"payload\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

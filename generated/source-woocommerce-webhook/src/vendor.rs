@@ -318,7 +318,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Orders: created, updated (any change, including status changes), deleted (moved to trash or deleted: the body is only `{\"id\": …}`), restored from trash."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"billing\":{\"description\":\"Billing address.\",\"type\":\"object\"},\"coupon_lines\":{\"description\":\"Coupons line data.\",\"type\":\"array\"},\"created_via\":{\"description\":\"Shows where the order was created.\",\"type\":\"string\"},\"currency\":{\"description\":\"Currency the order was created with, in ISO format.\",\"type\":\"string\"},\"customer_id\":{\"description\":\"User ID who owns the order. 0 for guests.\",\"type\":\"integer\"},\"customer_note\":{\"description\":\"Note left by customer during checkout.\",\"type\":\"string\"},\"date_completed\":{\"description\":\"The date the order was completed, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_created\":{\"description\":\"The date the order was created, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_modified\":{\"description\":\"The date the order was last modified, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_paid\":{\"description\":\"The date the order was paid, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"fee_lines\":{\"description\":\"Fee lines data.\",\"type\":\"array\"},\"id\":{\"description\":\"Unique identifier for the resource.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"Line items data.\",\"type\":\"array\"},\"meta_data\":{\"description\":\"Meta data.\",\"type\":\"array\"},\"number\":{\"description\":\"Order number.\",\"type\":\"string\"},\"order_key\":{\"description\":\"Order key.\",\"type\":\"string\"},\"parent_id\":{\"description\":\"Parent order ID.\",\"type\":\"integer\"},\"payment_method\":{\"description\":\"Payment method ID.\",\"type\":\"string\"},\"payment_method_title\":{\"description\":\"Payment method title.\",\"type\":\"string\"},\"prices_include_tax\":{\"description\":\"True the prices included tax during checkout.\",\"type\":\"boolean\"},\"refunds\":{\"description\":\"List of refunds.\",\"type\":\"array\"},\"shipping\":{\"description\":\"Shipping address.\",\"type\":\"object\"},\"shipping_lines\":{\"description\":\"Shipping lines data.\",\"type\":\"array\"},\"status\":{\"description\":\"Order status: pending, processing, on-hold, completed, cancelled, refunded, failed, trash (or a custom status).\",\"type\":\"string\"},\"tax_lines\":{\"description\":\"Tax lines data.\",\"type\":\"array\"},\"total\":{\"description\":\"Grand total.\",\"type\":\"string\"},\"total_tax\":{\"description\":\"Sum of all taxes.\",\"type\":\"string\"},\"transaction_id\":{\"description\":\"Unique transaction ID.\",\"type\":\"string\"},\"version\":{\"description\":\"Version of WooCommerce which last updated the order.\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "products".to_owned(),
@@ -331,7 +335,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Products: created, updated, deleted (body `{\"id\": …}`), restored from trash."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"attributes\":{\"description\":\"List of attributes.\",\"type\":\"array\"},\"categories\":{\"description\":\"List of categories.\",\"type\":\"array\"},\"date_created\":{\"description\":\"The date the product was created, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_modified\":{\"description\":\"The date the product was last modified, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"Unique identifier for the resource.\",\"type\":\"integer\"},\"images\":{\"description\":\"List of images.\",\"type\":\"array\"},\"meta_data\":{\"description\":\"Meta data.\",\"type\":\"array\"},\"name\":{\"description\":\"Product name.\",\"type\":\"string\"},\"permalink\":{\"description\":\"Product URL.\",\"type\":\"string\"},\"price\":{\"description\":\"Current product price.\",\"type\":\"string\"},\"regular_price\":{\"description\":\"Product regular price.\",\"type\":\"string\"},\"sale_price\":{\"description\":\"Product sale price.\",\"type\":\"string\"},\"sku\":{\"description\":\"Unique identifier (SKU).\",\"type\":\"string\"},\"slug\":{\"description\":\"Product slug.\",\"type\":\"string\"},\"status\":{\"description\":\"Product status (post status): draft, pending, private, publish.\",\"type\":\"string\"},\"stock_quantity\":{\"description\":\"Stock quantity.\",\"type\":[\"integer\",\"null\"]},\"stock_status\":{\"description\":\"Controls the stock status of the product: instock, outofstock, onbackorder.\",\"type\":\"string\"},\"type\":{\"description\":\"Product type: simple, grouped, external, variable (or a custom type).\",\"type\":\"string\"},\"variations\":{\"description\":\"List of variations IDs.\",\"type\":\"array\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers".to_owned(),
@@ -344,7 +352,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Customers (users with the customer role): created, updated, deleted (body `{\"id\": …}`). `customer.restored` is a valid topic name but no hook fires it (users are not trashed)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"avatar_url\":{\"description\":\"Avatar URL.\",\"type\":\"string\"},\"billing\":{\"description\":\"List of billing address data.\",\"type\":\"object\"},\"date_created\":{\"description\":\"The date the customer was created, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_modified\":{\"description\":\"The date the customer was last modified, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"email\":{\"description\":\"The email address for the customer.\",\"type\":\"string\"},\"first_name\":{\"description\":\"Customer first name.\",\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier for the resource.\",\"type\":\"integer\"},\"is_paying_customer\":{\"description\":\"Is the customer a paying customer?\",\"type\":\"boolean\"},\"last_name\":{\"description\":\"Customer last name.\",\"type\":\"string\"},\"meta_data\":{\"description\":\"Meta data.\",\"type\":\"array\"},\"role\":{\"description\":\"Customer role.\",\"type\":\"string\"},\"shipping\":{\"description\":\"List of shipping address data.\",\"type\":\"object\"},\"username\":{\"description\":\"Customer login name.\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "coupons".to_owned(),
@@ -357,7 +369,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Coupons: created, updated, deleted (body `{\"id\": …}`), restored from trash."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"amount\":{\"description\":\"The amount of discount.\",\"type\":\"string\"},\"code\":{\"description\":\"Coupon code.\",\"type\":\"string\"},\"date_created\":{\"description\":\"The date the coupon was created, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_expires\":{\"description\":\"The date the coupon expires, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"date_modified\":{\"description\":\"The date the coupon was last modified, in the site's timezone.\",\"type\":[\"string\",\"null\"]},\"discount_type\":{\"description\":\"Determines the type of discount that will be applied: percent, fixed_cart, fixed_product.\",\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier for the object.\",\"type\":\"integer\"},\"meta_data\":{\"description\":\"Meta data.\",\"type\":\"array\"},\"usage_count\":{\"description\":\"Number of times the coupon has been used already.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "actions".to_owned(),
@@ -365,7 +381,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Custom topics `action.<hook>`: fired on a WooCommerce action hook you name (the hook must start with `woocommerce_` or `wc_`, for example `action.woocommerce_add_to_cart`); the body is `{\"action\": <hook>, \"arg\": <the hook's first argument>}`."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"The action hook that fired (e.g. woocommerce_add_to_cart).\",\"type\":\"string\"},\"arg\":{\"description\":\"The hook's first argument, as WooCommerce passed it.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

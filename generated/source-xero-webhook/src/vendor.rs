@@ -316,7 +316,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A contact was created, or updated (including archived), in a connected organisation; resourceId is the ContactID."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"eventCategory\":{\"description\":\"The category of event that occurred: CONTACT, INVOICE, SUBSCRIPTION or CREDITNOTE.\",\"type\":\"string\"},\"eventDateUtc\":{\"description\":\"The date and time that the event occurred (UTC, without a zone designator).\",\"type\":\"string\"},\"eventType\":{\"description\":\"The type of event that occurred: CREATE or UPDATE (updates include archiving).\",\"type\":\"string\"},\"resourceId\":{\"description\":\"The ID of the resource that has changed (e.g. ContactID).\",\"type\":\"string\"},\"resourceUrl\":{\"description\":\"The URL to retrieve the resource that has changed.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The ID of the tenant that the event happened in relation to (OrganisationID or ApplicationID).\",\"type\":\"string\"},\"tenantType\":{\"description\":\"The type of tenant: ORGANISATION, or APPLICATION for subscription events.\",\"type\":\"string\"}},\"required\":[\"resourceUrl\",\"resourceId\",\"eventDateUtc\",\"eventType\",\"eventCategory\",\"tenantId\",\"tenantType\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "invoices".to_owned(),
@@ -327,7 +331,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An invoice was created, or updated (including archived), in a connected organisation; resourceId is the InvoiceID."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"eventCategory\":{\"description\":\"The category of event that occurred: CONTACT, INVOICE, SUBSCRIPTION or CREDITNOTE.\",\"type\":\"string\"},\"eventDateUtc\":{\"description\":\"The date and time that the event occurred (UTC, without a zone designator).\",\"type\":\"string\"},\"eventType\":{\"description\":\"The type of event that occurred: CREATE or UPDATE (updates include archiving).\",\"type\":\"string\"},\"resourceId\":{\"description\":\"The ID of the resource that has changed (e.g. ContactID).\",\"type\":\"string\"},\"resourceUrl\":{\"description\":\"The URL to retrieve the resource that has changed.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The ID of the tenant that the event happened in relation to (OrganisationID or ApplicationID).\",\"type\":\"string\"},\"tenantType\":{\"description\":\"The type of tenant: ORGANISATION, or APPLICATION for subscription events.\",\"type\":\"string\"}},\"required\":[\"resourceUrl\",\"resourceId\",\"eventDateUtc\",\"eventType\",\"eventCategory\",\"tenantId\",\"tenantType\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "credit_notes".to_owned(),
@@ -338,7 +346,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A credit note was created or updated in a connected organisation; `data` carries its Type (ACCPAYCREDIT, ACCRECCREDIT) and Status (DRAFT, SUBMITTED, DELETED, AUTHORISED, PAID, VOIDED)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"eventCategory\":{\"description\":\"The category of event that occurred: CONTACT, INVOICE, SUBSCRIPTION or CREDITNOTE.\",\"type\":\"string\"},\"eventDateUtc\":{\"description\":\"The date and time that the event occurred (UTC, without a zone designator).\",\"type\":\"string\"},\"eventType\":{\"description\":\"The type of event that occurred: CREATE or UPDATE (updates include archiving).\",\"type\":\"string\"},\"resourceId\":{\"description\":\"The ID of the resource that has changed (e.g. ContactID).\",\"type\":\"string\"},\"resourceUrl\":{\"description\":\"The URL to retrieve the resource that has changed.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The ID of the tenant that the event happened in relation to (OrganisationID or ApplicationID).\",\"type\":\"string\"},\"tenantType\":{\"description\":\"The type of tenant: ORGANISATION, or APPLICATION for subscription events.\",\"type\":\"string\"}},\"required\":[\"resourceUrl\",\"resourceId\",\"eventDateUtc\",\"eventType\",\"eventCategory\",\"tenantId\",\"tenantType\"],\"type\":\"object\"},{\"properties\":{\"data\":{\"description\":\"Additional data for credit note events.\",\"properties\":{\"Status\":{\"description\":\"The status of the credit note: DRAFT, SUBMITTED, DELETED, AUTHORISED, PAID or VOIDED.\",\"type\":\"string\"},\"Type\":{\"description\":\"The type of credit note: ACCPAYCREDIT (accounts payable) or ACCRECCREDIT (accounts receivable).\",\"type\":\"string\"}},\"required\":[\"Type\",\"Status\"],\"type\":\"object\"}},\"required\":[\"data\"],\"type\":\"object\"}]}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "subscriptions".to_owned(),
@@ -349,7 +361,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An App Store subscription to your app was created or updated; the tenant is the application (tenantType APPLICATION) and resourceId the subscription id."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"eventCategory\":{\"description\":\"The category of event that occurred: CONTACT, INVOICE, SUBSCRIPTION or CREDITNOTE.\",\"type\":\"string\"},\"eventDateUtc\":{\"description\":\"The date and time that the event occurred (UTC, without a zone designator).\",\"type\":\"string\"},\"eventType\":{\"description\":\"The type of event that occurred: CREATE or UPDATE (updates include archiving).\",\"type\":\"string\"},\"resourceId\":{\"description\":\"The ID of the resource that has changed (e.g. ContactID).\",\"type\":\"string\"},\"resourceUrl\":{\"description\":\"The URL to retrieve the resource that has changed.\",\"type\":\"string\"},\"tenantId\":{\"description\":\"The ID of the tenant that the event happened in relation to (OrganisationID or ApplicationID).\",\"type\":\"string\"},\"tenantType\":{\"description\":\"The type of tenant: ORGANISATION, or APPLICATION for subscription events.\",\"type\":\"string\"}},\"required\":[\"resourceUrl\",\"resourceId\",\"eventDateUtc\",\"eventType\",\"eventCategory\",\"tenantId\",\"tenantType\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
