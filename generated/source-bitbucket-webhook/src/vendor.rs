@@ -371,7 +371,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A user pushed one or more commits, or created or deleted branches or tags (`push.changes`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"push\":{\"description\":\"The details of the push: `changes`, one per reference (branch or tag) created, updated or deleted.\",\"properties\":{\"changes\":{\"items\":{\"properties\":{\"closed\":{\"type\":\"boolean\"},\"commits\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"created\":{\"type\":\"boolean\"},\"forced\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"new\":{\"description\":\"The reference after the push, or null when it was deleted.\",\"type\":[\"object\",\"null\"]},\"old\":{\"description\":\"The reference before the push, or null when it was created.\",\"type\":[\"object\",\"null\"]},\"truncated\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"changes\"],\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"push\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "repositories".to_owned(),
@@ -386,7 +390,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A repository was forked, updated (name, description, website or language), transferred, created, deleted or imported."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"changes\":{\"description\":\"repo:updated: the changed fields, each with `old` and `new` values.\",\"type\":\"object\"},\"fork\":{\"description\":\"repo:fork: the new fork (Repository entity).\",\"type\":\"object\"},\"previous_owner\":{\"description\":\"repo:transfer: the previous owner of the repository.\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"repository\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "commit_comments".to_owned(),
@@ -395,7 +403,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A user commented on a commit.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"comment\":{\"description\":\"The comment (Comment entity): id, content (raw, html, markup), user, created_on, updated_on, links.\",\"properties\":{\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"inline\":{\"type\":\"object\"},\"links\":{\"type\":\"object\"},\"parent\":{\"type\":\"object\"},\"updated_on\":{\"type\":[\"string\",\"null\"]},\"user\":{\"type\":\"object\"}},\"type\":\"object\"},\"commit\":{\"description\":\"The commented commit (`hash`).\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"comment\",\"commit\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "commit_statuses".to_owned(),
@@ -406,7 +418,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A build system created or updated a commit status (a build result)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"commit_status\":{\"description\":\"The build status: name, description, state (INPROGRESS, SUCCESSFUL, FAILED, STOPPED), key, url, type, created_on, updated_on, links.\",\"properties\":{\"created_on\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"key\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"state\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_on\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"}},\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"commit_status\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pull_requests".to_owned(),
@@ -423,7 +439,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A pull request was created, updated, approved, unapproved, had changes requested or that request removed, merged (fulfilled) or declined (rejected)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"approval\":{\"description\":\"pullrequest:approved / unapproved: date and user of the approval.\",\"type\":\"object\"},\"changes_request\":{\"description\":\"pullrequest:changes_request_created / removed: date and user.\",\"type\":\"object\"},\"pullrequest\":{\"description\":\"The pull request (Pull Request entity): id, title, description, state (OPEN, MERGED, DECLINED, SUPERSEDED), author, source, destination, merge_commit, participants, reviewers, close_source_branch, closed_by, reason, created_on, updated_on, links.\",\"properties\":{\"author\":{\"type\":\"object\"},\"close_source_branch\":{\"type\":\"boolean\"},\"closed_by\":{\"type\":[\"object\",\"null\"]},\"created_on\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"destination\":{\"type\":\"object\"},\"id\":{\"type\":\"integer\"},\"links\":{\"type\":\"object\"},\"merge_commit\":{\"type\":[\"object\",\"null\"]},\"participants\":{\"type\":\"array\"},\"reason\":{\"type\":\"string\"},\"reviewers\":{\"type\":\"array\"},\"source\":{\"type\":\"object\"},\"state\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"updated_on\":{\"type\":\"string\"}},\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"pullrequest\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pull_request_comments".to_owned(),
@@ -437,7 +457,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A comment on a pull request was created, updated, deleted, resolved or reopened."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"comment\":{\"description\":\"The comment (Comment entity): id, content (raw, html, markup), user, created_on, updated_on, links.\",\"properties\":{\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"inline\":{\"type\":\"object\"},\"links\":{\"type\":\"object\"},\"parent\":{\"type\":\"object\"},\"updated_on\":{\"type\":[\"string\",\"null\"]},\"user\":{\"type\":\"object\"}},\"type\":\"object\"},\"pullrequest\":{\"description\":\"The pull request (Pull Request entity): id, title, description, state (OPEN, MERGED, DECLINED, SUPERSEDED), author, source, destination, merge_commit, participants, reviewers, close_source_branch, closed_by, reason, created_on, updated_on, links.\",\"properties\":{\"author\":{\"type\":\"object\"},\"close_source_branch\":{\"type\":\"boolean\"},\"closed_by\":{\"type\":[\"object\",\"null\"]},\"created_on\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"destination\":{\"type\":\"object\"},\"id\":{\"type\":\"integer\"},\"links\":{\"type\":\"object\"},\"merge_commit\":{\"type\":[\"object\",\"null\"]},\"participants\":{\"type\":\"array\"},\"reason\":{\"type\":\"string\"},\"reviewers\":{\"type\":\"array\"},\"source\":{\"type\":\"object\"},\"state\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"updated_on\":{\"type\":\"string\"}},\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"pullrequest\",\"comment\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issues".to_owned(),
@@ -448,14 +472,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue of the repository's issue tracker was created or updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"changes\":{\"description\":\"issue:updated: the changed fields, each with `old` and `new` values.\",\"type\":\"object\"},\"comment\":{\"description\":\"The comment (Comment entity): id, content (raw, html, markup), user, created_on, updated_on, links.\",\"properties\":{\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"inline\":{\"type\":\"object\"},\"links\":{\"type\":\"object\"},\"parent\":{\"type\":\"object\"},\"updated_on\":{\"type\":[\"string\",\"null\"]},\"user\":{\"type\":\"object\"}},\"type\":\"object\"},\"issue\":{\"description\":\"The issue (Issue entity): id, title, content, state, kind, priority, milestone, version, component, assignee, reporter, votes, watches, created_on, updated_on, edited_on, links.\",\"properties\":{\"assignee\":{\"type\":[\"object\",\"null\"]},\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"priority\":{\"type\":\"string\"},\"reporter\":{\"type\":[\"object\",\"null\"]},\"state\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"updated_on\":{\"type\":\"string\"}},\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"issue\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_comments".to_owned(),
                     values: ::std::vec::Vec::from(["issue:comment_created".to_owned()]),
                     description: "A user commented on an issue.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"comment\":{\"description\":\"The comment (Comment entity): id, content (raw, html, markup), user, created_on, updated_on, links.\",\"properties\":{\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"inline\":{\"type\":\"object\"},\"links\":{\"type\":\"object\"},\"parent\":{\"type\":\"object\"},\"updated_on\":{\"type\":[\"string\",\"null\"]},\"user\":{\"type\":\"object\"}},\"type\":\"object\"},\"issue\":{\"description\":\"The issue (Issue entity): id, title, content, state, kind, priority, milestone, version, component, assignee, reporter, votes, watches, created_on, updated_on, edited_on, links.\",\"properties\":{\"assignee\":{\"type\":[\"object\",\"null\"]},\"content\":{\"type\":\"object\"},\"created_on\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"priority\":{\"type\":\"string\"},\"reporter\":{\"type\":[\"object\",\"null\"]},\"state\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"updated_on\":{\"type\":\"string\"}},\"type\":\"object\"},\"repository\":{\"description\":\"The repository (Repository entity) the event happened in: type, uuid, name, full_name, workspace, project, is_private, scm, links.\",\"properties\":{\"full_name\":{\"type\":\"string\"},\"is_private\":{\"type\":\"boolean\"},\"links\":{\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\"},\"project\":{\"type\":\"object\"},\"scm\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"},\"website\":{\"type\":[\"string\",\"null\"]},\"workspace\":{\"type\":\"object\"}},\"type\":\"object\"}},\"required\":[\"actor\",\"repository\",\"issue\",\"comment\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "projects".to_owned(),
@@ -463,7 +495,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A project was updated (workspace webhooks)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"actor\":{\"description\":\"The user (Account entity) who caused the event: type, uuid, account_id, display_name, nickname, links.\",\"properties\":{\"account_id\":{\"type\":\"string\"},\"display_name\":{\"type\":\"string\"},\"links\":{\"type\":\"object\"},\"nickname\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"uuid\":{\"type\":\"string\"}},\"type\":\"object\"},\"changes\":{\"description\":\"The changed fields, each with `old` and `new` values.\",\"type\":\"object\"},\"project\":{\"description\":\"The project: type, key, name, uuid, is_private, links.\",\"type\":\"object\"}},\"required\":[\"project\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
