@@ -22,6 +22,10 @@ pub enum Authentication {
     /// A static token the vendor puts in the JSON body, compared in constant time (Microsoft
     /// Graph's `clientState` in every notification of a batch).
     BodyToken(BodyTokenCheck),
+    /// The raw body's digest, which the vendor sends in a query parameter of a URL it signs
+    /// (Twilio's `bodySHA256` on JSON bodies). It proves nothing alone: only inside `all_of`,
+    /// beside a check whose signed message covers the query (`{path}` or `{url:…}`).
+    BodyDigest(BodyDigestCheck),
     /// Several checks that must all pass (Adyen: basic authentication and an HMAC).
     AllOf(AllOfChecks),
     /// Several checks of which one must pass (a sender that signs with one of two schemes).
@@ -211,6 +215,21 @@ pub struct BodyTokenCheck {
     /// The expected token, from the connector's configuration.
     #[schemars(title = "Token")]
     pub token: SecretRef,
+}
+
+/// A digest of the raw body, compared in constant time with the one the vendor sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDigestCheck {
+    /// The hash function.
+    #[schemars(title = "Hash algorithm", example = HashAlgorithm::Sha256)]
+    pub algorithm: HashAlgorithm,
+    /// How the digest is written.
+    #[schemars(title = "Encoding", example = SignatureEncoding::Hex)]
+    pub encoding: SignatureEncoding,
+    /// The query parameter that carries the digest.
+    #[schemars(title = "Query parameter", example = &"bodySHA256")]
+    pub query_parameter: String,
 }
 
 /// HTTP basic authentication.

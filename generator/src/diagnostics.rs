@@ -85,6 +85,8 @@ pub enum Code {
     /// WG325: a `batch_item` signature without `events.batch`, with a verified handshake, inside `any_of`, with its
     /// signature outside the item, or signing more than the item's fields.
     BatchItemSignature,
+    /// WG326: a `body_digest` check outside an `all_of` with a signature over the query.
+    UnsignedBodyDigest,
     /// WG401: an example expects a collection the definition does not have.
     UnknownCollection,
     /// WG402: an example expects a handshake the definition does not have.
@@ -138,6 +140,7 @@ impl Code {
         Code::UrlFieldNotPlain,
         Code::BodyTokenNotJson,
         Code::BatchItemSignature,
+        Code::UnsignedBodyDigest,
         Code::UnknownCollection,
         Code::UnknownHandshake,
         Code::BodyConflict,
@@ -184,6 +187,7 @@ impl Code {
             Code::UrlFieldNotPlain => "WG323",
             Code::BodyTokenNotJson => "WG324",
             Code::BatchItemSignature => "WG325",
+            Code::UnsignedBodyDigest => "WG326",
             Code::UnknownCollection => "WG401",
             Code::UnknownHandshake => "WG402",
             Code::BodyConflict => "WG403",

@@ -224,7 +224,11 @@ fn has_tolerance(auth: &Authentication) -> bool {
         // A request passing another check has no timestamp to go stale, so the stale test
         // (which expects rejection) only applies when every alternative has a tolerance.
         Authentication::AnyOf(any) => any.checks.iter().all(has_tolerance),
-        Authentication::None(_) | Authentication::StaticToken(_) | Authentication::Basic(_) | Authentication::BodyToken(_) => {
+        Authentication::None(_)
+        | Authentication::StaticToken(_)
+        | Authentication::Basic(_)
+        | Authentication::BodyToken(_)
+        | Authentication::BodyDigest(_) => {
             false
         }
     }

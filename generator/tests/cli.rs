@@ -127,6 +127,12 @@ fn cases() -> Vec<(&'static str, String, Code, Option<&'static str>)> {
             Code::BatchItemSignature,
             Some("scope: batch_item"),
         ),
+        (
+            "body_digest_alone",
+            mutate(&t, "authentication:\n  type: hmac\n", "authentication:\n  type: body_digest\n  algorithm: sha256\n  encoding: hex\n  query_parameter: bodySHA256\nunused:\n  type: hmac\n"),
+            Code::UnsignedBodyDigest,
+            Some("type: body_digest"),
+        ),
         ("secret_not_marked", mutate(&t, "    secret: true\n    multiple: true", "    secret: false\n    multiple: true"), Code::SecretNotMarked, Some("config_field: signing_secret")),
         ("vendor_id", mutate(&t, "  id: acme", "  id: acme-two"), Code::VendorIdMismatch, Some("id: acme-two")),
         ("reserved", mutate(&t, "- collection: order_created", "- collection: config"), Code::ReservedName, Some("collection: config")),

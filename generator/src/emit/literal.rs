@@ -135,6 +135,7 @@ struct_lit!(PublicKeyCheck { public_key, signature, signed_message, timestamp, t
 struct_lit!(StaticTokenCheck { location, token });
 struct_lit!(BasicCheck { username_field, password_field });
 struct_lit!(BodyTokenCheck { pointer, token });
+struct_lit!(BodyDigestCheck { algorithm, encoding, query_parameter });
 struct_lit!(SecretRef { config_field, decoding });
 unit_enum_lit!(SecretDecoding { Verbatim, WhsecBase64, Base64, Hex });
 struct_lit!(PublicKeyRef { config_field, encoding });
@@ -197,6 +198,10 @@ impl Lit for Authentication {
             Authentication::Basic(v) => {
                 let v = v.lit();
                 quote!(#d::Authentication::Basic(#v))
+            }
+            Authentication::BodyDigest(v) => {
+                let v = v.lit();
+                quote!(#d::Authentication::BodyDigest(#v))
             }
             Authentication::AllOf(v) => {
                 let v = v.lit();

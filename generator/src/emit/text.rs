@@ -493,6 +493,20 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
                 t.token.config_field
             ),
         }],
+        Authentication::BodyDigest(d) => vec![format!(
+            "The {} digest of the raw body ({}) in the `{}` query parameter must match the body received (the URL carrying it is signed).",
+            match d.algorithm {
+                webhook_definition::HashAlgorithm::Sha1 => "SHA-1",
+                webhook_definition::HashAlgorithm::Sha256 => "SHA-256",
+                webhook_definition::HashAlgorithm::Sha512 => "SHA-512",
+            },
+            match d.encoding {
+                webhook_definition::SignatureEncoding::Hex => "hex",
+                webhook_definition::SignatureEncoding::Base64 => "base64",
+                webhook_definition::SignatureEncoding::Base64url => "base64url",
+            },
+            d.query_parameter
+        )],
         Authentication::BodyToken(t) => vec![format!(
             "A static token at `{}` in the JSON body (every value the pointer matches), compared in constant time with the configured `{}`.",
             t.pointer, t.token.config_field

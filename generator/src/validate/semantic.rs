@@ -297,6 +297,7 @@ impl<'d> Pass<'d> {
                     .hint = Some("use `static_token` for a token in a header or query parameter".into());
                 }
             }
+            "body_digest" => self.body_digest(pointer),
             "basic" => {
                 self.config_ref(&format!("{pointer}/username_field"), false);
                 self.config_ref(&format!("{pointer}/password_field"), true);
@@ -341,6 +342,30 @@ impl<'d> Pass<'d> {
                     self.template(&format!("{pointer}/signed_message"), text, has_timestamp);
                 }
             }
+        }
+    }
+
+    /// A body digest proves nothing alone: it must sit in an `all_of` beside a signature whose
+    /// message covers the query string that carries it.
+    fn body_digest(&mut self, pointer: &str) {
+        let parent = pointer.rfind("/checks/").map(|i| &pointer[..i]);
+        let siblings: Vec<&Value> = match parent.and_then(|p| self.value(p)) {
+            Some(all) if str_at(all, "/type") == Some("all_of") => items(all.get("checks")).map(|(_, c)| c).collect(),
+            _ => Vec::new(),
+        };
+        let covered = siblings.iter().any(|c| {
+            c.get("signed_message")
+                .and_then(Value::as_str)
+                .and_then(|t| template::parse(t).ok())
+                .is_some_and(|parts| parts.iter().any(|p| matches!(p, Part::Path | Part::PathUriEncoded | Part::Url(_))))
+        });
+        if !covered {
+            self.at_value(
+                Code::UnsignedBodyDigest,
+                &format!("{pointer}/type"),
+                "a `body_digest` proves nothing alone: anyone can hash a body".into(),
+            )
+            .hint = Some("put it in an `all_of` beside a signature whose `signed_message` covers the query (`{path}` or `{url:…}`)".into());
         }
     }
 

@@ -82,7 +82,7 @@ impl std::fmt::Debug for Processor {
 fn secrets_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<&'d str>) {
     use webhook_definition::Authentication as A;
     match auth {
-        A::None(_) | A::Ed25519(_) | A::EcdsaP256(_) => {}
+        A::None(_) | A::Ed25519(_) | A::EcdsaP256(_) | A::BodyDigest(_) => {}
         A::Hmac(h) => out.push(&h.secret.config_field),
         A::StaticToken(t) => out.push(&t.token.config_field),
         A::BodyToken(t) => out.push(&t.token.config_field),

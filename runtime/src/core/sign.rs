@@ -109,7 +109,17 @@ impl Signer<'_> {
                 set_header(request, "Authorization", value);
                 Ok(())
             }
-            Authentication::AllOf(all) => all.checks.iter().try_for_each(|c| self.sign(c, request)),
+            // A body digest goes into the URL before anything signs the URL.
+        Authentication::AllOf(all) => {
+            let (digests, others): (Vec<_>, Vec<_>) =
+                all.checks.iter().partition(|c| matches!(c, Authentication::BodyDigest(_)));
+            digests.into_iter().chain(others).try_for_each(|c| self.sign(c, request))
+        }
+        Authentication::BodyDigest(d) => {
+            let digest = super::verify::body_digest(d.algorithm, &request.body);
+            set_query(request, &d.query_parameter, &encoding::encode_signature(&digest, d.encoding));
+            Ok(())
+        }
             // One alternative is enough: the first that can sign (HMAC, token, basic) does.
             Authentication::AnyOf(any) => {
                 let mut why = SignError::Unsupported("`any_of` has no check that can be signed".into());

@@ -361,6 +361,7 @@ enum Check {
     Token { location: TokenLocation, tokens: Vec<Vec<u8>> },
     Basic { credentials: Vec<(Vec<u8>, Vec<u8>)> },
     BodyToken { segments: Vec<webhook_definition::pointer::Segment>, tokens: Vec<Vec<u8>> },
+    BodyDigest(webhook_definition::BodyDigestCheck),
     AllOf(Vec<Check>),
     AnyOf(Vec<Check>),
 }
@@ -379,6 +380,9 @@ impl Verifier {
         config: &EndpointConfig,
         body_table: &mut PointerTable,
     ) -> Result<Verifier, ConfigError> {
+        if matches!(authentication, Authentication::BodyDigest(_)) {
+            return Err(ConfigError::Definition("a `body_digest` proves nothing alone; use it inside `all_of`".into()));
+        }
         let mut items = ItemChecks::default();
         let check = compile(authentication, config, body_table, &mut items)?;
         Ok(Verifier { check, item_checks: items.checks, item_table: items.table })
@@ -445,7 +449,7 @@ impl Verifier {
                 Check::Token { location: TokenLocation::Header { name, .. }, .. } => out.push(name.to_ascii_lowercase()),
                 Check::Token { .. } => {}
                 Check::Basic { .. } => out.push("authorization".to_string()),
-                Check::BodyToken { .. } => {}
+                Check::BodyToken { .. } | Check::BodyDigest(_) => {}
                 Check::AllOf(checks) | Check::AnyOf(checks) => checks.iter().for_each(|c| collect(c, out)),
             }
         }
@@ -461,6 +465,7 @@ impl Verifier {
         fn covers(check: &Check) -> bool {
             match check {
                 Check::Signature(s) => s.template.iter().any(|p| matches!(p, Piece::Body | Piece::FormSorted)),
+                Check::BodyDigest(_) => true,
                 Check::AllOf(checks) => checks.iter().any(covers),
                 // Any alternative may be the one that passes: each must cover the body.
                 Check::AnyOf(checks) => checks.iter().all(covers),
@@ -542,6 +547,7 @@ fn compile(
                 .collect::<Result<_, _>>()?;
             signature_check(SignatureKeys::EcdsaP256(keys), &p.signature, &p.signed_message, &p.timestamp, &p.tolerance, config, body_table)?
         }
+        Authentication::BodyDigest(d) => Check::BodyDigest(d.clone()),
         Authentication::BodyToken(t) => Check::BodyToken {
             segments: webhook_definition::pointer::parse(&t.pointer, true)
                 .map_err(|e| ConfigError::Definition(format!("`{}`: {e}", t.pointer)))?,
@@ -578,8 +584,8 @@ fn compile(
             }
             let mut checks = Vec::new();
             for c in &any.checks {
-                if matches!(c, Authentication::None(_) | Authentication::AnyOf(_)) {
-                    return Err(ConfigError::Definition("`any_of` may not contain `none` or `any_of`".to_string()));
+                if matches!(c, Authentication::None(_) | Authentication::AnyOf(_) | Authentication::BodyDigest(_)) {
+                    return Err(ConfigError::Definition("`any_of` may not contain `none`, `any_of` or `body_digest`".to_string()));
                 }
                 // Every alternative is compiled, so each one's configuration is required: an
                 // unconfigured alternative is an error, never a silently skipped check.
@@ -708,6 +714,17 @@ fn run(check: &Check, incoming: &Incoming<'_>, now: Millis) -> Result<(), AuthFa
         }
         Check::BodyToken { segments, tokens } => {
             if super::body_token::verify(&incoming.request.body, segments, tokens) { Ok(()) } else { Err(AuthFailure::Mismatch) }
+        }
+        Check::BodyDigest(d) => {
+            let sent = super::form::field(incoming.query_pairs(), &d.query_parameter)
+                .ok_or_else(|| AuthFailure::Missing(format!("`{}` query parameter", d.query_parameter)))?;
+            let mut buf = [0u8; 96];
+            let n = encoding::decode_signature_into(sent, d.encoding, &mut buf).ok_or(AuthFailure::Mismatch)?;
+            if bool::from(ct_eq(&body_digest(d.algorithm, &incoming.request.body), &buf[..n])) {
+                Ok(())
+            } else {
+                Err(AuthFailure::Mismatch)
+            }
         }
         Check::AllOf(checks) => checks.iter().try_for_each(|c| run(c, incoming, now)),
         Check::AnyOf(checks) => {
@@ -1018,6 +1035,16 @@ fn ct_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
     }
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
     diff.ct_eq(&0)
+}
+
+/// The plain digest of a body (for `body_digest`).
+pub(crate) fn body_digest(algorithm: HashAlgorithm, body: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    match algorithm {
+        HashAlgorithm::Sha1 => sha1::Sha1::digest(body).to_vec(),
+        HashAlgorithm::Sha256 => sha2::Sha256::digest(body).to_vec(),
+        HashAlgorithm::Sha512 => sha2::Sha512::digest(body).to_vec(),
+    }
 }
 
 /// Encodes a MAC for a response (Zoom's `encryptedToken`).
