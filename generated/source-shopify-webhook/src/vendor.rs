@@ -3977,7 +3977,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a shop has uninstalled the app."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"country_code\":{\"description\":\"The two-letter country code of the shop's address.\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the shop was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop's default currency.\",\"type\":[\"string\",\"null\"]},\"domain\":{\"description\":\"The shop's domain.\",\"type\":[\"string\",\"null\"]},\"email\":{\"description\":\"The contact email used for communication between Shopify and the shop owner.\",\"type\":[\"string\",\"null\"]},\"enabled_presentment_currencies\":{\"description\":\"The presentment currencies enabled for the shop.\",\"type\":[\"array\",\"null\"]},\"iana_timezone\":{\"description\":\"The name of the timezone assigned by the IANA.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the shop.\",\"type\":\"integer\"},\"myshopify_domain\":{\"description\":\"The shop's .myshopify.com domain.\",\"type\":[\"string\",\"null\"]},\"name\":{\"description\":\"The name of the shop.\",\"type\":[\"string\",\"null\"]},\"plan_name\":{\"description\":\"The name of the Shopify plan the shop is on.\",\"type\":[\"string\",\"null\"]},\"primary_location_id\":{\"description\":\"The ID of the shop's primary location.\",\"type\":[\"integer\",\"null\"]},\"shop_owner\":{\"description\":\"The username of the shop owner.\",\"type\":[\"string\",\"null\"]},\"timezone\":{\"description\":\"The name of the timezone the shop is in.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the shop was last updated (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "app_scopes_update".to_owned(),
@@ -4404,7 +4408,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a customer is created. Requires the read_customers scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"addresses\":{\"description\":\"The mailing addresses associated with the customer.\",\"type\":[\"array\",\"null\"]},\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"created_at\":{\"description\":\"When the customer was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency the customer used when they paid for their last order.\",\"type\":[\"string\",\"null\"]},\"default_address\":{\"description\":\"The default mailing address of the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The unique email address of the customer.\",\"type\":[\"string\",\"null\"]},\"first_name\":{\"description\":\"The customer's first name.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the customer.\",\"type\":\"integer\"},\"last_name\":{\"description\":\"The customer's last name.\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"A note about the customer.\",\"type\":[\"string\",\"null\"]},\"phone\":{\"description\":\"The unique phone number (E.164 format) for this customer.\",\"type\":[\"string\",\"null\"]},\"state\":{\"description\":\"The state of the customer's account with the shop (`disabled`, `invited`, `enabled`, `declined`).\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the customer, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"tax_exempt\":{\"description\":\"Whether the customer is exempt from paying taxes on their order.\",\"type\":[\"boolean\",\"null\"]},\"tax_exemptions\":{\"description\":\"The customer's tax exemptions.\",\"type\":[\"array\",\"null\"]},\"updated_at\":{\"description\":\"When the customer was last updated (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"verified_email\":{\"description\":\"Whether the customer has verified their email address.\",\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers_data_request".to_owned(),
@@ -4412,7 +4420,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Mandatory compliance topic: a customer asked the store owner for their data. Subscribed in the app configuration or Partner Dashboard, not through the Admin API."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"customer\":{\"description\":\"The customer whose data is requested: `id`, `email`, `phone`.\",\"properties\":{\"email\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"integer\"},\"phone\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"},\"data_request\":{\"description\":\"The data request: its `id`.\",\"properties\":{\"id\":{\"type\":\"integer\"}},\"type\":\"object\"},\"orders_requested\":{\"description\":\"The IDs of the customer's orders whose data is requested.\",\"type\":\"array\"},\"shop_domain\":{\"description\":\"The shop's .myshopify.com domain.\",\"type\":\"string\"},\"shop_id\":{\"description\":\"The ID of the shop.\",\"type\":\"integer\"}},\"required\":[\"shop_id\",\"shop_domain\",\"customer\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers_delete".to_owned(),
@@ -4420,7 +4432,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a customer is deleted. Requires the read_customers scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of the deleted resource.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers_disable".to_owned(),
@@ -4462,7 +4478,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Mandatory compliance topic: a store owner asks to delete a customer's data. Subscribed in the app configuration or Partner Dashboard."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"customer\":{\"description\":\"The customer to redact: `id`, `email`, `phone`.\",\"properties\":{\"email\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"integer\"},\"phone\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"},\"orders_to_redact\":{\"description\":\"The IDs of the customer's orders to redact.\",\"type\":\"array\"},\"shop_domain\":{\"description\":\"The shop's .myshopify.com domain.\",\"type\":\"string\"},\"shop_id\":{\"description\":\"The ID of the shop.\",\"type\":\"integer\"}},\"required\":[\"shop_id\",\"shop_domain\",\"customer\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers_update".to_owned(),
@@ -4470,7 +4490,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a customer is updated. Requires the read_customers scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"addresses\":{\"description\":\"The mailing addresses associated with the customer.\",\"type\":[\"array\",\"null\"]},\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"created_at\":{\"description\":\"When the customer was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency the customer used when they paid for their last order.\",\"type\":[\"string\",\"null\"]},\"default_address\":{\"description\":\"The default mailing address of the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The unique email address of the customer.\",\"type\":[\"string\",\"null\"]},\"first_name\":{\"description\":\"The customer's first name.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the customer.\",\"type\":\"integer\"},\"last_name\":{\"description\":\"The customer's last name.\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"A note about the customer.\",\"type\":[\"string\",\"null\"]},\"phone\":{\"description\":\"The unique phone number (E.164 format) for this customer.\",\"type\":[\"string\",\"null\"]},\"state\":{\"description\":\"The state of the customer's account with the shop (`disabled`, `invited`, `enabled`, `declined`).\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the customer, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"tax_exempt\":{\"description\":\"Whether the customer is exempt from paying taxes on their order.\",\"type\":[\"boolean\",\"null\"]},\"tax_exemptions\":{\"description\":\"The customer's tax exemptions.\",\"type\":[\"array\",\"null\"]},\"updated_at\":{\"description\":\"When the customer was last updated (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"verified_email\":{\"description\":\"Whether the customer has verified their email address.\",\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "customers_email_marketing_consent_update".to_owned(),
@@ -4928,7 +4952,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a fulfillment is created. Requires the read_fulfillments or read_marketplace_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"created_at\":{\"description\":\"When the fulfillment was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the fulfillment.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"The line items in the fulfillment.\",\"type\":[\"array\",\"null\"]},\"location_id\":{\"description\":\"The ID of the location that the items are fulfilled from.\",\"type\":[\"integer\",\"null\"]},\"name\":{\"description\":\"The uniquely identifying fulfillment name (order name and a suffix, e.g. `#1001.1`).\",\"type\":[\"string\",\"null\"]},\"order_id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"shipment_status\":{\"description\":\"The current shipment status of the fulfillment.\",\"type\":[\"string\",\"null\"]},\"status\":{\"description\":\"The status of the fulfillment (`pending`, `open`, `success`, `cancelled`, `error`, `failure`).\",\"type\":[\"string\",\"null\"]},\"tracking_company\":{\"description\":\"The name of the tracking company.\",\"type\":[\"string\",\"null\"]},\"tracking_number\":{\"description\":\"The tracking number provided by the shipping company.\",\"type\":[\"string\",\"null\"]},\"tracking_numbers\":{\"description\":\"A list of tracking numbers.\",\"type\":[\"array\",\"null\"]},\"tracking_url\":{\"description\":\"The URL of the tracking page for the fulfillment.\",\"type\":[\"string\",\"null\"]},\"tracking_urls\":{\"description\":\"The URLs of tracking pages for the fulfillment.\",\"type\":[\"array\",\"null\"]},\"updated_at\":{\"description\":\"When the fulfillment was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "fulfillments_update".to_owned(),
@@ -4936,7 +4964,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a fulfillment is updated. Requires the read_fulfillments or read_marketplace_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"created_at\":{\"description\":\"When the fulfillment was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the fulfillment.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"The line items in the fulfillment.\",\"type\":[\"array\",\"null\"]},\"location_id\":{\"description\":\"The ID of the location that the items are fulfilled from.\",\"type\":[\"integer\",\"null\"]},\"name\":{\"description\":\"The uniquely identifying fulfillment name (order name and a suffix, e.g. `#1001.1`).\",\"type\":[\"string\",\"null\"]},\"order_id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"shipment_status\":{\"description\":\"The current shipment status of the fulfillment.\",\"type\":[\"string\",\"null\"]},\"status\":{\"description\":\"The status of the fulfillment (`pending`, `open`, `success`, `cancelled`, `error`, `failure`).\",\"type\":[\"string\",\"null\"]},\"tracking_company\":{\"description\":\"The name of the tracking company.\",\"type\":[\"string\",\"null\"]},\"tracking_number\":{\"description\":\"The tracking number provided by the shipping company.\",\"type\":[\"string\",\"null\"]},\"tracking_numbers\":{\"description\":\"A list of tracking numbers.\",\"type\":[\"array\",\"null\"]},\"tracking_url\":{\"description\":\"The URL of the tracking page for the fulfillment.\",\"type\":[\"string\",\"null\"]},\"tracking_urls\":{\"description\":\"The URLs of tracking pages for the fulfillment.\",\"type\":[\"array\",\"null\"]},\"updated_at\":{\"description\":\"When the fulfillment was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "inventory_items_create".to_owned(),
@@ -4990,7 +5022,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an inventory level is updated. Requires the read_inventory scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"available\":{\"description\":\"The available quantity of an inventory item at the location.\",\"type\":[\"integer\",\"null\"]},\"inventory_item_id\":{\"description\":\"The ID of the inventory item.\",\"type\":\"integer\"},\"location_id\":{\"description\":\"The ID of the location.\",\"type\":\"integer\"},\"updated_at\":{\"description\":\"When the inventory level was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "inventory_shipments_add_items".to_owned(),
@@ -5302,7 +5338,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs when an order transaction is created or its status is updated (only for success, failure or error statuses). Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"amount\":{\"description\":\"The amount of money included in the transaction.\",\"type\":[\"string\",\"null\"]},\"authorization\":{\"description\":\"The authorization code associated with the transaction.\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the transaction was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"error_code\":{\"description\":\"A standardized error code, independent of the payment provider.\",\"type\":[\"string\",\"null\"]},\"gateway\":{\"description\":\"The name of the gateway the transaction was issued through.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the transaction.\",\"type\":\"integer\"},\"kind\":{\"description\":\"The transaction's type (`authorization`, `capture`, `sale`, `void`, `refund`).\",\"type\":[\"string\",\"null\"]},\"order_id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"parent_id\":{\"description\":\"The ID of an associated transaction.\",\"type\":[\"integer\",\"null\"]},\"processed_at\":{\"description\":\"When the transaction was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"status\":{\"description\":\"The status of the transaction (`pending`, `failure`, `success`, `error`).\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether the transaction is a test transaction.\",\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_cancelled".to_owned(),
@@ -5310,7 +5350,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is cancelled. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_create".to_owned(),
@@ -5318,7 +5362,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is created. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_delete".to_owned(),
@@ -5326,7 +5374,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is deleted. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of the deleted resource.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_edited".to_owned(),
@@ -5334,7 +5386,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is edited. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"order_edit\":{\"description\":\"The order edit: its `id`, `order_id`, `app_id`, `created_at`, `committed_at`, `notify_customer`, `staff_note` and the `line_items`, `discounts` and `shipping_lines` it added or removed.\",\"type\":\"object\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_fulfilled".to_owned(),
@@ -5342,7 +5398,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is fulfilled. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_link_requested".to_owned(),
@@ -5358,7 +5418,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is paid. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_partially_fulfilled".to_owned(),
@@ -5368,7 +5432,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is partially fulfilled. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "orders_risk_assessment_changed".to_owned(),
@@ -5396,7 +5464,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever an order is updated. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"billing_address\":{\"description\":\"The mailing address associated with the payment method.\",\"type\":[\"object\",\"null\"]},\"cancel_reason\":{\"description\":\"The reason the order was canceled (`customer`, `declined`, `fraud`, `inventory`, `staff`, `other`).\",\"type\":[\"string\",\"null\"]},\"cancelled_at\":{\"description\":\"When the order was canceled (ISO 8601); null when it was not.\",\"type\":[\"string\",\"null\"]},\"closed_at\":{\"description\":\"When the order was closed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the order was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop currency.\",\"type\":[\"string\",\"null\"]},\"customer\":{\"description\":\"Information about the customer.\",\"type\":[\"object\",\"null\"]},\"email\":{\"description\":\"The customer's email address.\",\"type\":[\"string\",\"null\"]},\"financial_status\":{\"description\":\"The status of payments associated with the order.\",\"type\":[\"string\",\"null\"]},\"fulfillment_status\":{\"description\":\"The order's status in terms of fulfilled line items (`fulfilled`, `partial`, `restocked` or null).\",\"type\":[\"string\",\"null\"]},\"fulfillments\":{\"description\":\"The fulfillments associated with the order.\",\"type\":[\"array\",\"null\"]},\"id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"line_items\":{\"description\":\"A list of line item objects, each containing information about an item in the order.\",\"type\":[\"array\",\"null\"]},\"name\":{\"description\":\"The order name, generated by combining the shop's order prefix and the order number (e.g. `#1001`).\",\"type\":[\"string\",\"null\"]},\"note\":{\"description\":\"An optional note that a shop owner can attach to the order.\",\"type\":[\"string\",\"null\"]},\"order_number\":{\"description\":\"The order's position in the shop's count of orders, starting at 1001.\",\"type\":[\"integer\",\"null\"]},\"presentment_currency\":{\"description\":\"The three-letter code (ISO 4217) for the currency used for the payment.\",\"type\":[\"string\",\"null\"]},\"processed_at\":{\"description\":\"When the order was processed (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refunds\":{\"description\":\"A list of refunds applied to the order.\",\"type\":[\"array\",\"null\"]},\"shipping_address\":{\"description\":\"The mailing address to where the order will be shipped.\",\"type\":[\"object\",\"null\"]},\"subtotal_price\":{\"description\":\"The price of the order in the shop currency after discounts but before shipping, duties, taxes, and tips.\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"Tags attached to the order, formatted as a string of comma-separated values.\",\"type\":[\"string\",\"null\"]},\"test\":{\"description\":\"Whether this is a test order.\",\"type\":[\"boolean\",\"null\"]},\"total_discounts\":{\"description\":\"The total discounts applied to the price of the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_price\":{\"description\":\"The sum of all line item prices, discounts, shipping, taxes, and tips in the shop currency.\",\"type\":[\"string\",\"null\"]},\"total_tax\":{\"description\":\"The sum of all the taxes applied to the order in the shop currency.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the order was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payment_schedules_due".to_owned(),
@@ -5540,7 +5612,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a product is created. Requires the read_products scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"body_html\":{\"description\":\"A description of the product (HTML).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the product was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"handle\":{\"description\":\"A unique human-friendly string for the product.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the product.\",\"type\":\"integer\"},\"image\":{\"description\":\"The first image of the product.\",\"type\":[\"object\",\"null\"]},\"images\":{\"description\":\"The product images.\",\"type\":[\"array\",\"null\"]},\"options\":{\"description\":\"The custom product properties (e.g. Size, Color).\",\"type\":[\"array\",\"null\"]},\"product_type\":{\"description\":\"A categorization for the product used for filtering and searching products.\",\"type\":[\"string\",\"null\"]},\"published_at\":{\"description\":\"When the product was published to the Online Store (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"status\":{\"description\":\"The status of the product (`active`, `archived`, `draft`).\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"A string of comma-separated tags used for filtering and search.\",\"type\":[\"string\",\"null\"]},\"title\":{\"description\":\"The name of the product.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the product was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"variants\":{\"description\":\"The product variants, each a different version of the product.\",\"type\":[\"array\",\"null\"]},\"vendor\":{\"description\":\"The name of the product's vendor.\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "products_delete".to_owned(),
@@ -5548,7 +5624,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a product is deleted. Requires the read_products scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of the deleted resource.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "products_update".to_owned(),
@@ -5556,7 +5636,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a product is updated, ordered, or its variants are added, removed or updated. Requires the read_products scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"body_html\":{\"description\":\"A description of the product (HTML).\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the product was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"handle\":{\"description\":\"A unique human-friendly string for the product.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the product.\",\"type\":\"integer\"},\"image\":{\"description\":\"The first image of the product.\",\"type\":[\"object\",\"null\"]},\"images\":{\"description\":\"The product images.\",\"type\":[\"array\",\"null\"]},\"options\":{\"description\":\"The custom product properties (e.g. Size, Color).\",\"type\":[\"array\",\"null\"]},\"product_type\":{\"description\":\"A categorization for the product used for filtering and searching products.\",\"type\":[\"string\",\"null\"]},\"published_at\":{\"description\":\"When the product was published to the Online Store (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"status\":{\"description\":\"The status of the product (`active`, `archived`, `draft`).\",\"type\":[\"string\",\"null\"]},\"tags\":{\"description\":\"A string of comma-separated tags used for filtering and search.\",\"type\":[\"string\",\"null\"]},\"title\":{\"description\":\"The name of the product.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the product was last modified (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"variants\":{\"description\":\"The product variants, each a different version of the product.\",\"type\":[\"array\",\"null\"]},\"vendor\":{\"description\":\"The name of the product's vendor.\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "profiles_create".to_owned(),
@@ -5596,7 +5680,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Occurs whenever a new refund is created without errors on an order, independent of the movement of money. Requires the read_orders scope."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"admin_graphql_api_id\":{\"description\":\"The GraphQL Admin API ID of the resource (`gid://shopify/…`).\",\"type\":\"string\"},\"created_at\":{\"description\":\"When the refund was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the refund.\",\"type\":\"integer\"},\"note\":{\"description\":\"An optional note attached to the refund.\",\"type\":[\"string\",\"null\"]},\"order_adjustments\":{\"description\":\"The order adjustments attached to the refund.\",\"type\":[\"array\",\"null\"]},\"order_id\":{\"description\":\"The ID of the order.\",\"type\":\"integer\"},\"processed_at\":{\"description\":\"When the refund was imported (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"refund_line_items\":{\"description\":\"The refunded line items.\",\"type\":[\"array\",\"null\"]},\"restock\":{\"description\":\"Whether to add the line items back to the store inventory (deprecated).\",\"type\":[\"boolean\",\"null\"]},\"transactions\":{\"description\":\"The transactions involved in the refund.\",\"type\":[\"array\",\"null\"]},\"user_id\":{\"description\":\"The unique identifier of the user who performed the refund.\",\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "returns_approve".to_owned(),
@@ -5792,14 +5880,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Mandatory compliance topic: sent 48 hours after a store uninstalls the app, asking to erase the shop's data. Subscribed in the app configuration or Partner Dashboard."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"shop_domain\":{\"description\":\"The shop's .myshopify.com domain.\",\"type\":\"string\"},\"shop_id\":{\"description\":\"The ID of the shop.\",\"type\":\"integer\"}},\"required\":[\"shop_id\",\"shop_domain\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "shop_update".to_owned(),
                     values: ::std::vec::Vec::from(["shop/update".to_owned()]),
                     description: "Occurs whenever a shop is updated.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"country_code\":{\"description\":\"The two-letter country code of the shop's address.\",\"type\":[\"string\",\"null\"]},\"created_at\":{\"description\":\"When the shop was created (ISO 8601).\",\"type\":[\"string\",\"null\"]},\"currency\":{\"description\":\"The three-letter code (ISO 4217) for the shop's default currency.\",\"type\":[\"string\",\"null\"]},\"domain\":{\"description\":\"The shop's domain.\",\"type\":[\"string\",\"null\"]},\"email\":{\"description\":\"The contact email used for communication between Shopify and the shop owner.\",\"type\":[\"string\",\"null\"]},\"enabled_presentment_currencies\":{\"description\":\"The presentment currencies enabled for the shop.\",\"type\":[\"array\",\"null\"]},\"iana_timezone\":{\"description\":\"The name of the timezone assigned by the IANA.\",\"type\":[\"string\",\"null\"]},\"id\":{\"description\":\"The ID of the shop.\",\"type\":\"integer\"},\"myshopify_domain\":{\"description\":\"The shop's .myshopify.com domain.\",\"type\":[\"string\",\"null\"]},\"name\":{\"description\":\"The name of the shop.\",\"type\":[\"string\",\"null\"]},\"plan_name\":{\"description\":\"The name of the Shopify plan the shop is on.\",\"type\":[\"string\",\"null\"]},\"primary_location_id\":{\"description\":\"The ID of the shop's primary location.\",\"type\":[\"integer\",\"null\"]},\"shop_owner\":{\"description\":\"The username of the shop owner.\",\"type\":[\"string\",\"null\"]},\"timezone\":{\"description\":\"The name of the timezone the shop is in.\",\"type\":[\"string\",\"null\"]},\"updated_at\":{\"description\":\"When the shop was last updated (ISO 8601).\",\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "subscription_billing_attempts_challenged".to_owned(),
