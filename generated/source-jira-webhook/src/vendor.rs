@@ -503,7 +503,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue was created, updated (fields, status, assignee…; `issue_event_type_name` and `changelog` say what changed) or deleted. JQL filtering applies."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"changelog\":{\"description\":\"What changed (id, items with field, from, to, fromString, toString), on an update.\",\"type\":\"object\"},\"comment\":{\"description\":\"The comment, when the update was a comment.\",\"type\":\"object\"},\"issue\":{\"description\":\"The issue (id, self, key, fields) as it stands after the change; on a deletion, as it stood before.\",\"properties\":{\"fields\":{\"type\":\"object\"},\"id\":{\"type\":\"string\"},\"key\":{\"type\":\"string\"},\"self\":{\"type\":\"string\"}},\"type\":\"object\"},\"issue_event_type_name\":{\"description\":\"Jira's finer name for what happened (issue_created, issue_updated, issue_generic, issue_commented, issue_assigned…).\",\"type\":\"string\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"user\":{\"description\":\"The user who caused the event.\",\"type\":\"object\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\",\"issue\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "comments".to_owned(),
@@ -515,7 +519,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A comment on an issue was created, updated or deleted. JQL filtering applies."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"comment\":{\"description\":\"The comment (id, self, author, body, created, updated…); comment events also carry the `issue` it belongs to.\",\"type\":\"object\"},\"issue\":{\"description\":\"The issue the comment belongs to (id, self, key, fields).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "worklogs".to_owned(),
@@ -527,7 +535,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Work was logged on an issue, or a worklog was updated or deleted. JQL filtering applies."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"},\"worklog\":{\"description\":\"The worklog (id, issueId, author, timeSpentSeconds, started…).\",\"type\":\"object\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "attachments".to_owned(),
@@ -538,7 +550,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A file was attached to an issue, or an attachment was deleted. JQL filtering applies."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"attachment\":{\"description\":\"The attachment (id, filename, author, created, size, mimeType, content…).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_links".to_owned(),
@@ -549,7 +565,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A link between two issues was created or deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"issueLink\":{\"description\":\"The link (id, sourceIssueId, destinationIssueId, issueLinkType).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_properties".to_owned(),
@@ -560,7 +580,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An entity property of an issue was set or deleted (used by apps). JQL filtering applies."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"issue\":{\"description\":\"The issue the property belongs to.\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"property\":{\"description\":\"The entity property (key, value).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issue_types".to_owned(),
@@ -572,7 +596,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue type was created, updated or deleted."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"issueType\":{\"description\":\"The issue type (id, name, description, subtask…).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "projects".to_owned(),
@@ -588,7 +616,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A project was created, updated, deleted, moved to or restored from the trash, archived or restored from the archive."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"project\":{\"description\":\"The project (id, key, name, projectLead…).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "versions".to_owned(),
@@ -604,7 +636,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A project version was created, updated, deleted, released, unreleased, moved or merged."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"version\":{\"description\":\"The version (id, name, projectId, released, releaseDate…).\",\"type\":\"object\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "filters".to_owned(),
@@ -616,7 +652,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A saved filter was created, updated or deleted."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"filter\":{\"description\":\"The saved filter (id, name, jql, owner…).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "users".to_owned(),
@@ -627,7 +667,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A user was created, updated or deleted.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"user\":{\"description\":\"The user (accountId, displayName…).\",\"type\":\"object\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "jira_configuration".to_owned(),
@@ -644,7 +688,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A global Jira option was switched on or off: voting, watching, unassigned issues, sub-tasks, attachments, issue links, time tracking or the time tracking provider."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"property\":{\"description\":\"The option that changed (key, value).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "sprints".to_owned(),
@@ -658,7 +706,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A sprint was created, updated, deleted, started or closed (Jira Software)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"sprint\":{\"description\":\"The sprint (id, name, state, startDate, endDate, originBoardId…).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "boards".to_owned(),
@@ -671,7 +723,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A board was created, updated or deleted, or its configuration changed (Jira Software)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"board\":{\"description\":\"The board (id, name, type…).\",\"type\":\"object\"},\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "app_access_blocked".to_owned(),
@@ -682,7 +738,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An app was refused access to objects (or to objects in a container) by a data access policy. Delivered to apps."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "jira_expression_evaluation_failures".to_owned(),
@@ -692,7 +752,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A Jira expression registered by an app (for example a workflow condition) could not be evaluated. Delivered to apps."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"matchedWebhookIds\":{\"description\":\"The ids of the webhooks this delivery matched (webhooks registered through the REST API).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"timestamp\":{\"description\":\"When Jira raised the event, in milliseconds since the epoch.\",\"type\":\"integer\"},\"webhookEvent\":{\"description\":\"The event's name (e.g. jira:issue_updated, comment_created).\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"webhookEvent\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
