@@ -414,7 +414,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an app was authorized by a user to a server or their account (/event/data: integration_type, scopes, user, guild)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"application_id\":{\"description\":\"ID of your app (a snowflake).\",\"type\":\"string\"},\"event\":{\"description\":\"Event data payload (the event body object).\",\"properties\":{\"data\":{\"description\":\"Application Authorized structure.\",\"properties\":{\"guild\":{\"description\":\"Server which app was authorized for (when integration type is 0).\",\"type\":\"object\"},\"integration_type\":{\"description\":\"Installation context: 0 guild, 1 user.\",\"type\":\"integer\"},\"scopes\":{\"description\":\"List of scopes the user authorized.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"user\":{\"properties\":{\"avatar\":{\"type\":[\"string\",\"null\"]},\"discriminator\":{\"type\":\"string\"},\"global_name\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"type\":\"object\"},\"timestamp\":{\"description\":\"Timestamp of when the event occurred, in ISO8601 format (Discord's examples carry no UTC offset, so no date-time format is asserted).\",\"type\":\"string\"},\"type\":{\"description\":\"Event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"timestamp\"],\"type\":\"object\"},\"type\":{\"description\":\"Type of webhook: 0 for PING, 1 for webhook events.\",\"type\":\"integer\"},\"version\":{\"description\":\"Version scheme for the webhook event. Currently always 1.\",\"type\":\"integer\"}},\"required\":[\"version\",\"application_id\",\"type\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "application_deauthorized".to_owned(),
@@ -424,7 +428,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent when an app was deauthorized by a user (/event/data/user)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"application_id\":{\"description\":\"ID of your app (a snowflake).\",\"type\":\"string\"},\"event\":{\"description\":\"Event data payload (the event body object).\",\"properties\":{\"data\":{\"description\":\"Application Deauthorized structure.\",\"properties\":{\"user\":{\"properties\":{\"avatar\":{\"type\":[\"string\",\"null\"]},\"discriminator\":{\"type\":\"string\"},\"global_name\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"type\":\"object\"},\"timestamp\":{\"description\":\"Timestamp of when the event occurred, in ISO8601 format (Discord's examples carry no UTC offset, so no date-time format is asserted).\",\"type\":\"string\"},\"type\":{\"description\":\"Event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"timestamp\"],\"type\":\"object\"},\"type\":{\"description\":\"Type of webhook: 0 for PING, 1 for webhook events.\",\"type\":\"integer\"},\"version\":{\"description\":\"Version scheme for the webhook event. Currently always 1.\",\"type\":\"integer\"}},\"required\":[\"version\",\"application_id\",\"type\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "entitlement_create".to_owned(),
@@ -432,7 +440,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An entitlement was created: a user purchased or was granted an SKU of the app (/event/data is an entitlement object)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"application_id\":{\"description\":\"ID of your app (a snowflake).\",\"type\":\"string\"},\"event\":{\"description\":\"Event data payload (the event body object).\",\"properties\":{\"data\":{\"description\":\"An entitlement object.\",\"properties\":{\"application_id\":{\"description\":\"ID of the parent application.\",\"type\":\"string\"},\"consumed\":{\"description\":\"For consumable items, whether or not the entitlement has been consumed.\",\"type\":\"boolean\"},\"deleted\":{\"description\":\"Entitlement was deleted.\",\"type\":\"boolean\"},\"ends_at\":{\"description\":\"Date at which the entitlement is no longer valid.\",\"type\":[\"string\",\"null\"]},\"guild_id\":{\"description\":\"ID of the guild that is granted access to the entitlement's sku.\",\"type\":\"string\"},\"id\":{\"description\":\"ID of the entitlement.\",\"type\":\"string\"},\"sku_id\":{\"description\":\"ID of the SKU.\",\"type\":\"string\"},\"starts_at\":{\"description\":\"Start date at which the entitlement is valid.\",\"type\":[\"string\",\"null\"]},\"type\":{\"description\":\"Type of entitlement.\",\"type\":\"integer\"},\"user_id\":{\"description\":\"ID of the user that is granted access to the entitlement's sku.\",\"type\":\"string\"}},\"required\":[\"id\",\"sku_id\",\"application_id\",\"type\",\"deleted\"],\"type\":\"object\"},\"timestamp\":{\"description\":\"Timestamp of when the event occurred, in ISO8601 format (Discord's examples carry no UTC offset, so no date-time format is asserted).\",\"type\":\"string\"},\"type\":{\"description\":\"Event type.\",\"type\":\"string\"}},\"required\":[\"type\",\"timestamp\"],\"type\":\"object\"},\"type\":{\"description\":\"Type of webhook: 0 for PING, 1 for webhook events.\",\"type\":\"integer\"},\"version\":{\"description\":\"Version scheme for the webhook event. Currently always 1.\",\"type\":\"integer\"}},\"required\":[\"version\",\"application_id\",\"type\",\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "entitlement_update".to_owned(),

@@ -499,7 +499,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Addresses of customers: `address.created`: An address is created. `address.updated`: An address is updated. `address.imported`: An address is imported from a third-party platform (Paddle migrations)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"An address entity (IAddressNotificationResponse).\",\"properties\":{\"city\":{\"type\":[\"string\",\"null\"]},\"country_code\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"customer_id\":{\"type\":[\"string\",\"null\"]},\"description\":{\"type\":[\"string\",\"null\"]},\"first_line\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"postal_code\":{\"type\":[\"string\",\"null\"]},\"region\":{\"type\":[\"string\",\"null\"]},\"second_line\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "adjustment".to_owned(),
@@ -510,7 +514,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Adjustments (refunds, credits, chargebacks): `adjustment.created`: An adjustment (refund, credit or chargeback) is created. `adjustment.updated`: An adjustment is updated, for example when a refund is approved or rejected."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"An adjustment entity (IAdjustmentNotificationResponse).\",\"properties\":{\"action\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"credit_applied_to_balance\":{\"type\":\"boolean\"},\"currency_code\":{\"type\":\"string\"},\"customer_id\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"items\":{\"type\":\"array\"},\"payout_totals\":{\"type\":[\"object\",\"null\"]},\"reason\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"subscription_id\":{\"type\":[\"string\",\"null\"]},\"totals\":{\"type\":\"object\"},\"transaction_id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "api_key".to_owned(),
@@ -546,7 +554,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Businesses of customers: `business.created`: A business is created. `business.updated`: A business is updated. `business.imported`: A business is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A business entity (IBusinessNotificationResponse).\",\"properties\":{\"company_number\":{\"type\":[\"string\",\"null\"]},\"contacts\":{\"type\":[\"array\",\"null\"]},\"created_at\":{\"type\":\"string\"},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"customer_id\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"name\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"tax_identifier\":{\"type\":[\"string\",\"null\"]},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "client_token".to_owned(),
@@ -570,7 +582,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Customers: `customer.created`: A customer is created. `customer.updated`: A customer is updated. `customer.imported`: A customer is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A customer entity (ICustomerNotificationResponse).\",\"properties\":{\"created_at\":{\"type\":\"string\"},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"email\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"locale\":{\"type\":\"string\"},\"marketing_consent\":{\"type\":\"boolean\"},\"name\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "discount".to_owned(),
@@ -582,7 +598,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Discounts: `discount.created`: A discount is created. `discount.updated`: A discount is updated. `discount.imported`: A discount is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A discount entity (IDiscountNotificationResponse).\",\"properties\":{\"amount\":{\"type\":\"string\"},\"code\":{\"type\":[\"string\",\"null\"]},\"created_at\":{\"type\":\"string\"},\"currency_code\":{\"type\":[\"string\",\"null\"]},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"description\":{\"type\":\"string\"},\"discount_group_id\":{\"type\":[\"string\",\"null\"]},\"enabled_for_checkout\":{\"type\":\"boolean\"},\"expires_at\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"maximum_recurring_intervals\":{\"type\":[\"number\",\"null\"]},\"mode\":{\"type\":[\"string\",\"null\"]},\"recur\":{\"type\":\"boolean\"},\"restrict_to\":{\"type\":[\"array\",\"null\"]},\"status\":{\"type\":\"string\"},\"times_used\":{\"type\":\"number\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"usage_limit\":{\"type\":[\"number\",\"null\"]}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "discount_group".to_owned(),
@@ -604,7 +624,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Saved payment methods: `payment_method.saved`: A customer saved a payment method. `payment_method.deleted`: A saved payment method is deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A saved payment method (IPaymentMethodNotificationResponse; payment_method.deleted adds deletion_reason).\",\"properties\":{\"address_id\":{\"type\":\"string\"},\"customer_id\":{\"type\":\"string\"},\"deletion_reason\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"origin\":{\"type\":\"string\"},\"saved_at\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payout".to_owned(),
@@ -615,7 +639,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Payouts to the seller: `payout.created`: A payout is created. `payout.paid`: A payout is paid."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A payout entity (IPayoutNotificationResponse).\",\"properties\":{\"amount\":{\"type\":\"string\"},\"currency_code\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"remittance_reference\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "price".to_owned(),
@@ -627,7 +655,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Prices: `price.created`: A price is created. `price.updated`: A price is updated. `price.imported`: A price is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A price entity (IPriceNotificationResponse).\",\"properties\":{\"billing_cycle\":{\"type\":[\"object\",\"null\"]},\"created_at\":{\"type\":[\"string\",\"null\"]},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"name\":{\"type\":[\"string\",\"null\"]},\"product\":{\"type\":[\"object\",\"null\"]},\"product_id\":{\"type\":\"string\"},\"quantity\":{\"type\":\"object\"},\"status\":{\"type\":\"string\"},\"tax_mode\":{\"type\":\"string\"},\"trial_period\":{\"type\":[\"object\",\"null\"]},\"type\":{\"type\":[\"string\",\"null\"]},\"unit_price\":{\"type\":\"object\"},\"unit_price_overrides\":{\"type\":[\"array\",\"null\"]},\"updated_at\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "product".to_owned(),
@@ -639,7 +671,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Products: `product.created`: A product is created. `product.updated`: A product is updated. `product.imported`: A product is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A product entity (IProductNotificationResponse).\",\"properties\":{\"created_at\":{\"type\":\"string\"},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"description\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"image_url\":{\"type\":[\"string\",\"null\"]},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"name\":{\"type\":\"string\"},\"prices\":{\"type\":[\"array\",\"null\"]},\"status\":{\"type\":\"string\"},\"tax_category\":{\"type\":\"string\"},\"type\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "report".to_owned(),
@@ -668,7 +704,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Subscriptions: `subscription.created`: A subscription is created. `subscription.activated`: A subscription becomes active (trial or not). `subscription.trialing`: A subscription enters a trial. `subscription.updated`: A subscription is updated. `subscription.paused`: A subscription is paused. `subscription.resumed`: A paused subscription is resumed. `subscription.past_due`: A subscription is past due (a renewal payment failed). `subscription.canceled`: A subscription is canceled. `subscription.imported`: A subscription is imported from a third-party platform."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A subscription entity (ISubscriptionNotificationResponse; subscription.created adds transaction_id).\",\"properties\":{\"address_id\":{\"type\":\"string\"},\"billing_cycle\":{\"type\":\"object\"},\"billing_details\":{\"type\":[\"object\",\"null\"]},\"business_id\":{\"type\":[\"string\",\"null\"]},\"canceled_at\":{\"type\":[\"string\",\"null\"]},\"collection_mode\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"currency_code\":{\"type\":\"string\"},\"current_billing_period\":{\"type\":[\"object\",\"null\"]},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"customer_id\":{\"type\":\"string\"},\"discount\":{\"type\":[\"object\",\"null\"]},\"first_billed_at\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"import_meta\":{\"type\":[\"object\",\"null\"]},\"items\":{\"type\":\"array\"},\"next_billed_at\":{\"type\":[\"string\",\"null\"]},\"paused_at\":{\"type\":[\"string\",\"null\"]},\"scheduled_change\":{\"type\":[\"object\",\"null\"]},\"started_at\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"transaction_id\":{\"type\":[\"string\",\"null\"]},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "transaction".to_owned(),
@@ -687,7 +727,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Transactions: `transaction.created`: A transaction is created. `transaction.updated`: A transaction is updated. `transaction.ready`: A transaction is ready to be paid (it has everything needed). `transaction.billed`: A transaction is billed (an invoice is issued). `transaction.paid`: A transaction is paid but not yet fully processed. `transaction.completed`: A transaction is completed: payment captured and processing done. `transaction.canceled`: A transaction is canceled. `transaction.past_due`: A transaction is past due. `transaction.payment_failed`: A payment attempt on a transaction failed. `transaction.revised`: A billed or completed transaction is revised (customer or address details changed)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"data\":{\"description\":\"A transaction entity (ITransactionNotificationResponse).\",\"properties\":{\"address_id\":{\"type\":[\"string\",\"null\"]},\"billed_at\":{\"type\":[\"string\",\"null\"]},\"billing_details\":{\"type\":[\"object\",\"null\"]},\"billing_period\":{\"type\":[\"object\",\"null\"]},\"business_id\":{\"type\":[\"string\",\"null\"]},\"checkout\":{\"type\":[\"object\",\"null\"]},\"collection_mode\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"currency_code\":{\"type\":\"string\"},\"custom_data\":{\"type\":[\"object\",\"null\"]},\"customer_id\":{\"type\":[\"string\",\"null\"]},\"details\":{\"type\":[\"object\",\"null\"]},\"discount_id\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"string\"},\"invoice_id\":{\"type\":[\"string\",\"null\"]},\"invoice_number\":{\"type\":[\"string\",\"null\"]},\"items\":{\"type\":\"array\"},\"origin\":{\"type\":\"string\"},\"payments\":{\"type\":\"array\"},\"revised_at\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"},\"subscription_id\":{\"type\":[\"string\",\"null\"]},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"event_id\":{\"description\":\"Unique Paddle ID for this event, prefixed with `evt_`; the same in every notification of the event.\",\"type\":\"string\"},\"event_type\":{\"description\":\"Type of event sent by Paddle, in the format `entity.event_type`.\",\"type\":\"string\"},\"notification_id\":{\"description\":\"Unique Paddle ID for this notification, prefixed with `ntf_`; one per destination.\",\"type\":[\"string\",\"null\"]},\"occurred_at\":{\"description\":\"RFC 3339 datetime string of when this event occurred.\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"event_id\",\"event_type\",\"occurred_at\",\"data\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -858,7 +858,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Bits were used on the channel (cheers, Power-ups)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_charity_campaign".to_owned(),
@@ -898,7 +902,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A user cheered (sent Bits) on the channel.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_follow".to_owned(),
@@ -907,7 +915,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A user followed the channel (version 2).".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_goal".to_owned(),
@@ -937,7 +949,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Hype Trains: channel.hype_train.begin, channel.hype_train.progress, channel.hype_train.end."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_moderation".to_owned(),
@@ -965,7 +981,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Channel Points: channel.channel_points_custom_reward.add, .update, .remove, channel.channel_points_custom_reward_redemption.add, .update, channel.channel_points_automatic_reward_redemption.add."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_poll".to_owned(),
@@ -995,7 +1015,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A broadcaster raided another broadcaster's channel."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_shared_chat".to_owned(),
@@ -1025,7 +1049,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A user subscribed to the channel (gifted subscriptions included; resubscriptions are channel.subscription.message)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_subscription_end".to_owned(),
@@ -1034,7 +1062,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A subscription to the channel ended.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_subscription_gift".to_owned(),
@@ -1044,7 +1076,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A user gave one or more gifted subscriptions."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_subscription_message".to_owned(),
@@ -1053,7 +1089,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "A user sent a resubscription chat message.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "channel_update".to_owned(),
@@ -1063,7 +1103,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The broadcaster updated the channel's title, category, language or content classification labels (version 2)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "conduit_shard_disabled".to_owned(),
@@ -1102,7 +1146,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "The broadcaster stopped a stream.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "stream_online".to_owned(),
@@ -1111,7 +1159,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     ]),
                     description: "The broadcaster started a stream.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user_authorization".to_owned(),
@@ -1122,7 +1174,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A user granted (user.authorization.grant) or revoked (user.authorization.revoke) authorization for your client id."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"The event's data; its fields depend on the subscription type.\",\"type\":\"object\"},\"events\":{\"description\":\"Batched subscription types (drop.entitlement.grant): the list of events.\",\"type\":\"array\"},\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user_update".to_owned(),
@@ -1149,7 +1205,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Twitch revoked a subscription (Twitch-Eventsub-Message-Type revocation): /subscription/status is user_removed, authorization_revoked, moderator_removed, notification_failures_exceeded or version_removed. Any subscription type."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"subscription\":{\"description\":\"Metadata about the subscription.\",\"properties\":{\"condition\":{\"description\":\"The subscription's parameter values.\",\"type\":\"object\"},\"cost\":{\"description\":\"How much the subscription counts against your limit.\",\"type\":\"number\"},\"created_at\":{\"description\":\"The UTC date and time that the subscription was created (RFC 3339).\",\"type\":\"string\"},\"id\":{\"description\":\"Your client ID's subscription ID.\",\"type\":\"string\"},\"status\":{\"description\":\"The subscription's status (enabled for a notification; the revocation reason for a revocation).\",\"type\":\"string\"},\"transport\":{\"description\":\"The transport details used to send the notifications (method, callback).\",\"type\":\"object\"},\"type\":{\"description\":\"The subscription type (channel.follow, stream.online …).\",\"type\":\"string\"},\"version\":{\"description\":\"The version number that identifies this definition of the subscription's data.\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"}},\"required\":[\"subscription\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {

@@ -436,7 +436,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Meetings API events (meeting.*), including meeting.created, meeting.updated, meeting.deleted, meeting.started, meeting.ended, meeting.alert, meeting.recovered, meeting.permanently_deleted, meeting.participant_joined, meeting.participant_left, meeting.participant_jbh_joined, meeting.participant_jbh_waiting, meeting.participant_joined_waiting_room, meeting.participant_left_waiting_room, meeting.participant_admitted, meeting.participant_put_in_waiting_room, meeting.participant_joined_breakout_room, meeting.participant_left_breakout_room, meeting.participant_role_changed, meeting.participant_feedback, meeting.participant_room_system_callout_*, meeting.registration_created, meeting.registration_approved, meeting.registration_denied, meeting.registration_cancelled, meeting.sharing_started, meeting.sharing_ended, meeting.live_streaming_started, meeting.live_streaming_stopped, meeting.chat_message_sent, meeting.chat_message_file_sent, meeting.summary_completed, meeting.summary_updated, meeting.summary_deleted, meeting.summary_recovered, meeting.summary_trashed, meeting.aic_transcript_completed, meeting.rtms_started, meeting.rtms_stopped, meeting.rtms_interrupted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"download_token\":{\"description\":\"recording.* only: a token to download the recording files.\",\"type\":\"string\"},\"event\":{\"description\":\"The name of the event (e.g. meeting.started).\",\"type\":\"string\"},\"event_ts\":{\"description\":\"Timestamp of the event in milliseconds since the epoch (absent from a few event types).\",\"type\":\"number\"},\"payload\":{\"description\":\"The event's payload.\",\"properties\":{\"account_id\":{\"description\":\"The account ID of the user or resource the event is about.\",\"type\":\"string\"},\"object\":{\"description\":\"The meeting, webinar, recording or user the event is about.\",\"type\":\"object\"},\"old_object\":{\"description\":\"*.updated events: the previous values of the changed fields.\",\"type\":\"object\"},\"operator\":{\"description\":\"The email of the user who performed the action (events triggered by a user).\",\"type\":\"string\"},\"operator_id\":{\"description\":\"The user ID of the operator.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "webinar".to_owned(),
@@ -444,7 +448,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Webinar events (webinar.*), including webinar.created, webinar.updated, webinar.deleted, webinar.started, webinar.ended, webinar.alert, webinar.recovered, webinar.permanently_deleted, webinar.participant_joined, webinar.participant_left, webinar.participant_role_changed, webinar.participant_feedback, webinar.registration_created, webinar.registration_approved, webinar.registration_denied, webinar.registration_cancelled, webinar.sharing_started, webinar.sharing_ended, webinar.chat_message_sent, webinar.chat_message_file_sent, webinar.converted_to_meeting, webinar.rtms_started, webinar.rtms_stopped, webinar.rtms_interrupted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"download_token\":{\"description\":\"recording.* only: a token to download the recording files.\",\"type\":\"string\"},\"event\":{\"description\":\"The name of the event (e.g. meeting.started).\",\"type\":\"string\"},\"event_ts\":{\"description\":\"Timestamp of the event in milliseconds since the epoch (absent from a few event types).\",\"type\":\"number\"},\"payload\":{\"description\":\"The event's payload.\",\"properties\":{\"account_id\":{\"description\":\"The account ID of the user or resource the event is about.\",\"type\":\"string\"},\"object\":{\"description\":\"The meeting, webinar, recording or user the event is about.\",\"type\":\"object\"},\"old_object\":{\"description\":\"*.updated events: the previous values of the changed fields.\",\"type\":\"object\"},\"operator\":{\"description\":\"The email of the user who performed the action (events triggered by a user).\",\"type\":\"string\"},\"operator_id\":{\"description\":\"The user ID of the operator.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "recording".to_owned(),
@@ -452,7 +460,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Cloud Recording events (recording.*), including recording.started, recording.paused, recording.resumed, recording.stopped, recording.completed (all files of a meeting are ready), recording.transcript_completed, recording.renamed, recording.trashed, recording.deleted, recording.recovered, recording.batch_trashed, recording.batch_deleted, recording.batch_recovered, recording.registration_created, recording.registration_approved, recording.registration_denied, recording.archive_files_completed, recording.cloud_storage_usage_updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"download_token\":{\"description\":\"recording.* only: a token to download the recording files.\",\"type\":\"string\"},\"event\":{\"description\":\"The name of the event (e.g. meeting.started).\",\"type\":\"string\"},\"event_ts\":{\"description\":\"Timestamp of the event in milliseconds since the epoch (absent from a few event types).\",\"type\":\"number\"},\"payload\":{\"description\":\"The event's payload.\",\"properties\":{\"account_id\":{\"description\":\"The account ID of the user or resource the event is about.\",\"type\":\"string\"},\"object\":{\"description\":\"The meeting, webinar, recording or user the event is about.\",\"type\":\"object\"},\"old_object\":{\"description\":\"*.updated events: the previous values of the changed fields.\",\"type\":\"object\"},\"operator\":{\"description\":\"The email of the user who performed the action (events triggered by a user).\",\"type\":\"string\"},\"operator_id\":{\"description\":\"The user ID of the operator.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "user".to_owned(),
@@ -460,7 +472,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "User events (user.*), including user.created, user.updated, user.deleted, user.activated, user.deactivated, user.disassociated, user.invitation_accepted, user.signed_in, user.signed_out, user.presence_status_updated, user.personal_notes_updated, user.settings_updated."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"download_token\":{\"description\":\"recording.* only: a token to download the recording files.\",\"type\":\"string\"},\"event\":{\"description\":\"The name of the event (e.g. meeting.started).\",\"type\":\"string\"},\"event_ts\":{\"description\":\"Timestamp of the event in milliseconds since the epoch (absent from a few event types).\",\"type\":\"number\"},\"payload\":{\"description\":\"The event's payload.\",\"properties\":{\"account_id\":{\"description\":\"The account ID of the user or resource the event is about.\",\"type\":\"string\"},\"object\":{\"description\":\"The meeting, webinar, recording or user the event is about.\",\"type\":\"object\"},\"old_object\":{\"description\":\"*.updated events: the previous values of the changed fields.\",\"type\":\"object\"},\"operator\":{\"description\":\"The email of the user who performed the action (events triggered by a user).\",\"type\":\"string\"},\"operator_id\":{\"description\":\"The user ID of the operator.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "account".to_owned(),
@@ -476,7 +492,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A user uninstalled or deauthorized the app; Zoom requires the app to delete the user's data."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event\":{\"description\":\"app_deauthorized.\",\"type\":\"string\"},\"event_ts\":{\"description\":\"Timestamp of the event in milliseconds since the epoch.\",\"type\":\"number\"},\"payload\":{\"description\":\"Who removed the app, and when.\",\"properties\":{\"account_id\":{\"description\":\"The account ID of the user who deauthorized the app.\",\"type\":\"string\"},\"client_id\":{\"description\":\"The app's client ID.\",\"type\":\"string\"},\"deauthorization_time\":{\"description\":\"When the app was deauthorized.\",\"type\":\"string\"},\"event_ts\":{\"type\":\"number\"},\"signature\":{\"description\":\"A signature of the deauthorization.\",\"type\":\"string\"},\"user_id\":{\"description\":\"The user ID of the user who deauthorized the app.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "phone".to_owned(),
