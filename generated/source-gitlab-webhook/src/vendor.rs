@@ -471,7 +471,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A push to the repository (not tags). `commits` lists at most the 20 latest commits (`total_commits_count` has the number); a push that changes more than 3 branches at once sends no event by default (`push_event_hooks_limit`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"after\":{\"description\":\"The commit SHA after the push (zeros when a ref is deleted).\",\"type\":\"string\"},\"before\":{\"description\":\"The commit SHA before the push (zeros when a ref is created).\",\"type\":\"string\"},\"checkout_sha\":{\"description\":\"The SHA of the most recent commit of the ref, or null when the ref was deleted.\",\"type\":[\"string\",\"null\"]},\"commits\":{\"description\":\"The pushed commits, at most the 20 latest (id, message, title, timestamp, url, author, added, modified, removed).\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"event_name\":{\"description\":\"`push` or `tag_push`.\",\"type\":\"string\"},\"message\":{\"description\":\"The tag message (annotated tags).\",\"type\":[\"string\",\"null\"]},\"object_kind\":{\"description\":\"`push` or `tag_push`.\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"project_id\":{\"type\":\"integer\"},\"ref\":{\"description\":\"The pushed ref (refs/heads/… or refs/tags/…).\",\"type\":\"string\"},\"ref_protected\":{\"description\":\"Whether the ref is protected.\",\"type\":\"boolean\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"total_commits_count\":{\"description\":\"The number of commits pushed, even when `commits` is limited.\",\"type\":\"integer\"},\"user_avatar\":{\"type\":[\"string\",\"null\"]},\"user_email\":{\"type\":[\"string\",\"null\"]},\"user_id\":{\"type\":\"integer\"},\"user_name\":{\"type\":\"string\"},\"user_username\":{\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "tag_push".to_owned(),
@@ -479,7 +483,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Tags were created or deleted in the repository."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"after\":{\"description\":\"The commit SHA after the push (zeros when a ref is deleted).\",\"type\":\"string\"},\"before\":{\"description\":\"The commit SHA before the push (zeros when a ref is created).\",\"type\":\"string\"},\"checkout_sha\":{\"description\":\"The SHA of the most recent commit of the ref, or null when the ref was deleted.\",\"type\":[\"string\",\"null\"]},\"commits\":{\"description\":\"The pushed commits, at most the 20 latest (id, message, title, timestamp, url, author, added, modified, removed).\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"event_name\":{\"description\":\"`push` or `tag_push`.\",\"type\":\"string\"},\"message\":{\"description\":\"The tag message (annotated tags).\",\"type\":[\"string\",\"null\"]},\"object_kind\":{\"description\":\"`push` or `tag_push`.\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"project_id\":{\"type\":\"integer\"},\"ref\":{\"description\":\"The pushed ref (refs/heads/… or refs/tags/…).\",\"type\":\"string\"},\"ref_protected\":{\"description\":\"Whether the ref is protected.\",\"type\":\"boolean\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"total_commits_count\":{\"description\":\"The number of commits pushed, even when `commits` is limited.\",\"type\":\"integer\"},\"user_avatar\":{\"type\":[\"string\",\"null\"]},\"user_email\":{\"type\":[\"string\",\"null\"]},\"user_id\":{\"type\":\"integer\"},\"user_name\":{\"type\":\"string\"},\"user_username\":{\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issues".to_owned(),
@@ -490,7 +498,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "An issue or work item was created, edited, closed or reopened (`object_attributes.action`: open, close, reopen, update). Confidential issues send `Confidential Issue Hook`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"assignees\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"changes\":{\"description\":\"The changed attributes, each with `previous` and `current`.\",\"type\":\"object\"},\"event_type\":{\"description\":\"issue, confidential_issue or work_item.\",\"type\":\"string\"},\"labels\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (issue or work_item).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "notes".to_owned(),
@@ -501,7 +513,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A comment was made or edited on a commit, merge request, issue or snippet. Comments on confidential issues send `Confidential Note Hook`."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"commit\":{\"type\":\"object\"},\"event_type\":{\"description\":\"note or confidential_note.\",\"type\":\"string\"},\"issue\":{\"type\":\"object\"},\"merge_request\":{\"type\":\"object\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (note).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"project_id\":{\"type\":\"integer\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"snippet\":{\"type\":\"object\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "merge_requests".to_owned(),
@@ -509,7 +525,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A merge request was created, edited, merged, closed, approved or unapproved, or a commit was added in its source branch (`object_attributes.action`)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"assignees\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"changes\":{\"description\":\"The changed attributes, each with `previous` and `current`.\",\"type\":\"object\"},\"event_type\":{\"type\":\"string\"},\"labels\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (merge_request).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"reviewers\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "wiki_pages".to_owned(),
@@ -517,14 +537,22 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A wiki page was created, edited or deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (wiki_page).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"},\"wiki\":{\"description\":\"The wiki (web_url, git_ssh_url, git_http_url, path_with_namespace, default_branch).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pipelines".to_owned(),
                     values: ::std::vec::Vec::from(["Pipeline Hook".to_owned()]),
                     description: "A pipeline's status changed.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"builds\":{\"description\":\"The pipeline's jobs.\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"commit\":{\"type\":\"object\"},\"merge_request\":{\"description\":\"The merge request of a merge request pipeline, else null.\",\"type\":[\"object\",\"null\"]},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (pipeline).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"source_pipeline\":{\"type\":\"object\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "jobs".to_owned(),
@@ -532,7 +560,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A job's status changed (`object_kind` build)."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"before_sha\":{\"type\":\"string\"},\"build_allow_failure\":{\"type\":\"boolean\"},\"build_id\":{\"description\":\"The job's id.\",\"type\":\"integer\"},\"build_name\":{\"type\":\"string\"},\"build_stage\":{\"type\":\"string\"},\"build_status\":{\"description\":\"The job's status (created, pending, running, success, failed, canceled, …).\",\"type\":\"string\"},\"commit\":{\"type\":\"object\"},\"environment\":{\"type\":[\"object\",\"null\"]},\"object_kind\":{\"description\":\"The kind of object the event is about (build).\",\"type\":\"string\"},\"pipeline_id\":{\"type\":\"integer\"},\"project_id\":{\"type\":\"integer\"},\"project_name\":{\"type\":\"string\"},\"ref\":{\"type\":\"string\"},\"repository\":{\"description\":\"The repository (name, url, description, homepage).\",\"type\":\"object\"},\"runner\":{\"type\":[\"object\",\"null\"]},\"sha\":{\"type\":\"string\"},\"tag\":{\"type\":\"boolean\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "deployments".to_owned(),
@@ -540,28 +572,44 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A deployment started, succeeded, failed or was canceled."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"commit_title\":{\"type\":\"string\"},\"commit_url\":{\"type\":\"string\"},\"deployable_id\":{\"type\":[\"integer\",\"null\"]},\"deployable_url\":{\"type\":[\"string\",\"null\"]},\"deployment_id\":{\"type\":\"integer\"},\"environment\":{\"type\":\"string\"},\"environment_slug\":{\"type\":\"string\"},\"environment_tier\":{\"type\":\"string\"},\"object_kind\":{\"description\":\"The kind of object the event is about (deployment).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"short_sha\":{\"type\":\"string\"},\"status\":{\"description\":\"running, success, failed or canceled.\",\"type\":\"string\"},\"status_changed_at\":{\"type\":\"string\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"},\"user_url\":{\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "feature_flags".to_owned(),
                     values: ::std::vec::Vec::from(["Feature Flag Hook".to_owned()]),
                     description: "A feature flag was turned on or off.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (feature_flag).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"},\"user_url\":{\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "releases".to_owned(),
                     values: ::std::vec::Vec::from(["Release Hook".to_owned()]),
                     description: "A release was created, edited or deleted.".to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"create, update or delete.\",\"type\":\"string\"},\"assets\":{\"type\":\"object\"},\"commit\":{\"type\":\"object\"},\"created_at\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"object_kind\":{\"description\":\"The kind of object the event is about (release).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"released_at\":{\"type\":\"string\"},\"tag\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "emoji".to_owned(),
                     values: ::std::vec::Vec::from(["Emoji Hook".to_owned()]),
                     description: "An emoji reaction was added or removed.".to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_type\":{\"description\":\"award or revoke.\",\"type\":\"string\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (emoji).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"},\"project_id\":{\"type\":\"integer\"},\"user\":{\"description\":\"The user who triggered the event (id, name, username, avatar_url, email).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "expiring_tokens".to_owned(),
@@ -572,7 +620,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A project or group access token (`object_kind` access_token) or deploy token (`object_kind` deploy_token) will expire in 1 or 7 days, or 30 or 60 days when configured (`event_name` expiring_access_token / expiring_deploy_token)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_name\":{\"type\":\"string\"},\"group\":{\"type\":\"object\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (access_token or deploy_token).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "milestones".to_owned(),
@@ -580,7 +632,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A milestone was created, closed, reopened or deleted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"action\":{\"description\":\"create, close, reopen or delete.\",\"type\":\"string\"},\"event_type\":{\"type\":\"string\"},\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (milestone).\",\"type\":\"string\"},\"project\":{\"description\":\"The project (id, name, description, web_url, namespace, path_with_namespace, default_branch, …).\",\"type\":\"object\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "vulnerabilities".to_owned(),
@@ -588,7 +644,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "A vulnerability was created or updated (GitLab Ultimate)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"object_attributes\":{\"description\":\"The attributes of the object the event is about.\",\"type\":\"object\"},\"object_kind\":{\"description\":\"The kind of object the event is about (vulnerability).\",\"type\":\"string\"}},\"required\":[\"object_kind\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "members".to_owned(),
@@ -596,7 +656,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Group webhooks only: a user was added to or removed from a group, or their access level or expiration date changed, or access was requested or denied."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_name\":{\"type\":\"string\"},\"group_access\":{\"type\":\"string\"},\"group_id\":{\"type\":\"integer\"},\"group_name\":{\"type\":\"string\"},\"group_path\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\"},\"user_name\":{\"type\":\"string\"},\"user_username\":{\"type\":\"string\"}},\"required\":[\"event_name\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "projects".to_owned(),
@@ -604,7 +668,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Group webhooks only: a project was created or deleted in the group."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_name\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"owners\":{\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"path\":{\"type\":\"string\"},\"path_with_namespace\":{\"type\":\"string\"},\"project_id\":{\"type\":\"integer\"},\"project_visibility\":{\"type\":\"string\"}},\"required\":[\"event_name\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "subgroups".to_owned(),
@@ -612,7 +680,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Group webhooks only: a subgroup was created or removed from the group."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"event_name\":{\"type\":\"string\"},\"full_path\":{\"type\":\"string\"},\"group_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"parent_full_path\":{\"type\":\"string\"},\"parent_group_id\":{\"type\":\"integer\"},\"parent_name\":{\"type\":\"string\"},\"parent_path\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"}},\"required\":[\"event_name\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "system_hooks".to_owned(),
@@ -620,7 +692,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Instance system hooks (administrators): project, group, user, key, repository and merge request events of the whole instance; the kind is in the body's `event_name` (or `object_kind` for pushes, tags and merge requests)."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"created_at\":{\"type\":\"string\"},\"event_name\":{\"description\":\"The system event (project_create, user_create, group_create, repository_update, push, …).\",\"type\":\"string\"},\"object_kind\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
