@@ -208,8 +208,8 @@ pub struct BodyTokenCheck {
     /// Where the token is: a JSON pointer, where `*` matches every element of an array (every
     /// notification of a batch). Every value it matches must be a string equal to a configured
     /// token, and at least one must be present; a batch with one foreign item is rejected whole.
-    /// The token is part of the event, so it stays in the captured document: readers of the
-    /// collection can see it.
+    /// Captured documents carry `"<redacted>"` where the body held a configured token, so
+    /// readers of the collection never see the credential.
     #[schemars(title = "JSON pointer", example = &"/value/*/clientState")]
     pub pointer: String,
     /// The expected token, from the connector's configuration.

@@ -508,7 +508,7 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
             d.query_parameter
         )],
         Authentication::BodyToken(t) => vec![format!(
-            "A static token at `{}` in the JSON body (every value the pointer matches), compared in constant time with the configured `{}`.",
+            "A static token at `{}` in the JSON body (every value the pointer matches), compared in constant time with the configured `{}`; captured documents carry `<redacted>` in its place.",
             t.pointer, t.token.config_field
         )],
         Authentication::Basic(b) => vec![format!(

@@ -18,18 +18,46 @@ pub const REDACTED: &str = "<redacted>";
 pub(crate) struct Redaction {
     names: Vec<String>,
     secrets: Vec<memchr::memmem::Finder<'static>>,
+    /// Tokens the vendor puts in the body (a `body_token` check), as JSON strings: replaced in
+    /// captured documents, so readers of a collection never see a credential.
+    body_tokens: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Redaction {
-    pub fn new(names: Vec<String>, secrets: &[String]) -> Redaction {
+    pub fn new(names: Vec<String>, secrets: &[String], body_tokens: &[String]) -> Redaction {
+        let finder = |s: &str| memchr::memmem::Finder::new(s.as_bytes()).into_owned();
         Redaction {
             names,
-            secrets: secrets
+            secrets: secrets.iter().filter(|s| !s.is_empty()).map(|s| finder(s)).collect(),
+            body_tokens: body_tokens
                 .iter()
                 .filter(|s| !s.is_empty())
-                .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                .map(|s| finder(&serde_json::to_string(s).expect("a string serializes")))
                 .collect(),
         }
+    }
+
+    /// The document with every body token (as a whole JSON string) replaced by `"<redacted>"`;
+    /// the same bytes, uncopied, when it holds none.
+    pub fn scrub(&self, document: Bytes) -> Bytes {
+        if self.body_tokens.iter().all(|f| f.find(&document).is_none()) {
+            return document;
+        }
+        let mut text = document.to_vec();
+        let quoted_redacted = format!("\"{REDACTED}\"");
+        for finder in &self.body_tokens {
+            let needle = finder.needle().to_vec();
+            let mut out = Vec::with_capacity(text.len());
+            let mut rest = &text[..];
+            while let Some(at) = finder.find(rest) {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(quoted_redacted.as_bytes());
+                rest = &rest[at + needle.len()..];
+            }
+            out.extend_from_slice(rest);
+            text = out;
+        }
+        Bytes::from(text)
     }
 
     fn hides(&self, lower_name: &str, value: &[u8]) -> bool {
@@ -197,6 +225,18 @@ pub(crate) fn build(item: &str, has_meta: bool, meta: &str) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_tokens_are_scrubbed_from_documents() {
+        let r = Redaction::new(Vec::new(), &[], &["secretClientValue".to_string()]);
+        let doc = Bytes::from_static(br#"{"value":[{"clientState":"secretClientValue","id":"1"}],"note":"secretClientValueX"}"#);
+        assert_eq!(
+            r.scrub(doc),
+            Bytes::from_static(br#"{"value":[{"clientState":"<redacted>","id":"1"}],"note":"secretClientValueX"}"#)
+        );
+        let clean = Bytes::from_static(br#"{"id":"1"}"#);
+        assert_eq!(r.scrub(clean.clone()).as_ptr(), clean.as_ptr(), "no copy when there is nothing to hide");
+    }
 
     #[test]
     fn splices_meta() {

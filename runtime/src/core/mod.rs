@@ -92,6 +92,17 @@ fn secrets_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<
     }
 }
 
+/// The configuration fields holding tokens the vendor sends in the body (`body_token`).
+fn body_tokens_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<&'d str>) {
+    use webhook_definition::Authentication as A;
+    match auth {
+        A::BodyToken(t) => out.push(&t.token.config_field),
+        A::AllOf(all) => all.checks.iter().for_each(|c| body_tokens_read(c, out)),
+        A::AnyOf(any) => any.checks.iter().for_each(|c| body_tokens_read(c, out)),
+        _ => {}
+    }
+}
+
 /// Whether the request says its body is `application/x-www-form-urlencoded`.
 fn is_form_encoded(incoming: &Incoming<'_>) -> bool {
     const FORM: &[u8] = b"application/x-www-form-urlencoded";
@@ -152,7 +163,11 @@ impl Processor {
             .flat_map(|name| definition.request.aliases_of(name).iter().map(|a| a.to_ascii_lowercase()))
             .collect();
         redacted.extend(aliases);
-        let redaction = document::Redaction::new(redacted, &config.secret_values(definition));
+        let mut token_fields = Vec::new();
+        body_tokens_read(&definition.authentication, &mut token_fields);
+        let body_tokens: Vec<String> =
+            token_fields.iter().filter_map(|f| config.values(f).ok()).flatten().cloned().collect();
+        let redaction = document::Redaction::new(redacted, &config.secret_values(definition), &body_tokens);
         let mut read = Vec::new();
         secrets_read(&definition.authentication, &mut read);
         let unset_secrets = read.into_iter().filter(|f| config.is_unset(f)).map(str::to_string).collect();
@@ -427,7 +442,7 @@ impl Processor {
             _ => discriminate::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(scope.raw)),
         };
         let document = if documents {
-            document::build_event(item, has_meta, &key, received_at, &event_type, headers)
+            self.redaction.scrub(document::build_event(item, has_meta, &key, received_at, &event_type, headers))
         } else {
             Bytes::new()
         };
@@ -454,7 +469,7 @@ impl Processor {
             collection: self.collections[binding].clone(),
             event_type: String::new(),
             key,
-            document: document::build(text, has_meta, &meta),
+            document: self.redaction.scrub(document::build(text, has_meta, &meta)),
         };
         self.captured(incoming, vec![event], documents)
     }
