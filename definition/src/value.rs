@@ -62,6 +62,21 @@ pub enum ValueSource {
         #[schemars(title = "Sources", example = first_of_example())]
         sources: Vec<ValueSource>,
     },
+    /// The name of the first of `members` present in the JSON object at `pointer`, for events
+    /// whose kind is told by which member they carry rather than by a field's value (Meta
+    /// Messenger: a `messaging` item carries `message`, `postback`, `read`, `delivery`…).
+    PresentMember {
+        /// The JSON pointer to the object (`""` for the event itself).
+        #[schemars(title = "JSON pointer", example = &"/messaging/0")]
+        pointer: String,
+        /// The member names, tried in order.
+        #[schemars(title = "Members", example = vec!["message", "postback", "read", "delivery"])]
+        members: Vec<String>,
+        /// Text written before the member's name (`messaging.` gives `messaging.postback`).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        #[schemars(title = "Prefix", example = &"messaging.")]
+        prefix: String,
+    },
     /// A SHA-256 content hash (lowercase hex), for vendors that send no id: of the whole event's
     /// bytes when `pointers` is empty, else of the named fields' values. Only for document keys.
     ContentHash {

@@ -613,6 +613,7 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
             Err(reasons.join("; "))
         }
         ValueSource::Constant { .. } => Err("the discriminator is a constant".to_string()),
+        ValueSource::PresentMember { .. } => Err("the discriminator names a member, not a value to replace".to_string()),
         ValueSource::ContentHash { .. } | ValueSource::BatchIndex => Err("the discriminator is not a value".to_string()),
     }
 }

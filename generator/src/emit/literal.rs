@@ -384,6 +384,10 @@ impl Lit for ValueSource {
                 let sources = sources.lit();
                 quote!(#d::ValueSource::FirstOf { sources: #sources })
             }
+            ValueSource::PresentMember { pointer, members, prefix } => {
+                let (pointer, members, prefix) = (pointer.lit(), members.lit(), prefix.lit());
+                quote!(#d::ValueSource::PresentMember { pointer: #pointer, members: #members, prefix: #prefix })
+            }
             ValueSource::ContentHash { pointers } => {
                 let pointers = pointers.lit();
                 quote!(#d::ValueSource::ContentHash { pointers: #pointers })

@@ -284,6 +284,11 @@ pub fn describe_source(source: &ValueSource) -> String {
             "the first present of {}",
             sources.iter().map(describe_source).collect::<Vec<_>>().join(", ")
         ),
+        ValueSource::PresentMember { pointer, members, prefix } => format!(
+            "{}the name of the first of {} present in the body object `{pointer}`",
+            if prefix.is_empty() { String::new() } else { format!("`{prefix}` followed by ") },
+            members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        ),
         ValueSource::ContentHash { pointers } if pointers.is_empty() => {
             "the SHA-256 of the event's bytes (the vendor sends no id)".into()
         }

@@ -152,7 +152,7 @@ impl<'d> Pass<'d> {
         let Some(source) = self.value(pointer) else { return };
         let kind = source.get("type").and_then(Value::as_str).unwrap_or_default();
         match kind {
-            "body_pointer" => self.json_pointer(&format!("{pointer}/pointer"), false),
+            "body_pointer" | "present_member" => self.json_pointer(&format!("{pointer}/pointer"), false),
             "header" => self.header_name(&format!("{pointer}/name")),
             "content_hash" | "batch_index" if role != SourceRole::DocumentKey => {
                 self.at_value(Code::KeyOnlySource, &format!("{pointer}/type"), format!("`{kind}` only makes a document key; it cannot be {}", role.noun()))

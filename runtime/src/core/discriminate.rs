@@ -68,6 +68,8 @@ pub(crate) enum Source {
     Constant(String),
     Composite { parts: Vec<Source>, separator: String },
     FirstOf(Vec<Source>),
+    /// The slot of each member, with the value it gives (prefix and name), in order.
+    PresentMember(Vec<(usize, String)>),
     /// Slots of the hashed fields; empty: the raw event bytes.
     ContentHash(Vec<usize>),
     BatchIndex,
@@ -93,6 +95,19 @@ impl Source {
             },
             ValueSource::FirstOf { sources } => {
                 Source::FirstOf(sources.iter().map(|p| Source::compile(p, table)).collect::<Result<_, _>>()?)
+            }
+            ValueSource::PresentMember { pointer, members, prefix } => {
+                let object = parse_pointer(pointer)?;
+                Source::PresentMember(
+                    members
+                        .iter()
+                        .map(|m| {
+                            let mut segments = object.clone();
+                            segments.push(m.clone());
+                            (table.slot_of(segments), format!("{prefix}{m}"))
+                        })
+                        .collect(),
+                )
             }
             ValueSource::ContentHash { pointers } => {
                 Source::ContentHash(pointers.iter().map(|p| table.slot(p)).collect::<Result<_, _>>()?)
@@ -143,6 +158,10 @@ impl<'s, 'r> Scope<'s, 'r> {
                 Some(Cow::Owned(present.join(separator.as_str())))
             }
             Source::FirstOf(sources) => sources.iter().find_map(|p| self.read(p)),
+            Source::PresentMember(members) => members
+                .iter()
+                .find(|(slot, _)| self.form.is_none() && self.values.get(*slot).copied().flatten().is_some())
+                .map(|(_, name)| Cow::Borrowed(name.as_str())),
             Source::ContentHash(slots) => {
                 let digest = if slots.is_empty() {
                     Sha256::digest(self.raw)
@@ -174,4 +193,39 @@ pub(crate) fn hex_lower(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::request::WebhookRequest;
+
+    /// Meta Messenger: the kind of a `messaging` item is the member it carries.
+    #[test]
+    fn present_member_names_the_first_member_present() {
+        let source = ValueSource::FirstOf {
+            sources: vec![
+                ValueSource::BodyPointer { pointer: "/changes/0/field".into() },
+                ValueSource::PresentMember {
+                    pointer: "/messaging/0".into(),
+                    members: vec!["message".into(), "postback".into(), "read".into()],
+                    prefix: "messaging.".into(),
+                },
+            ],
+        };
+        let mut table = PointerTable::default();
+        let compiled = Source::compile(&source, &mut table).unwrap();
+        let request = WebhookRequest { method: "POST".into(), path_and_query: "/".into(), headers: Vec::new(), body: Default::default() };
+        let incoming = Incoming::new(&request, &[]);
+        let read = |item: &str| {
+            let values = json::resolve_many(item, table.pointers()).unwrap();
+            let scope = Scope { incoming: &incoming, values: &values, form: None, raw: item.as_bytes(), index: 0 };
+            scope.read(&compiled).map(Cow::into_owned)
+        };
+        assert_eq!(read(r#"{"messaging":[{"sender":{"id":"1"},"postback":{"title":"Go"}}]}"#).as_deref(), Some("messaging.postback"));
+        assert_eq!(read(r#"{"messaging":[{"read":{"watermark":1},"message":{"mid":"m"}}]}"#).as_deref(), Some("messaging.message"));
+        assert_eq!(read(r#"{"changes":[{"field":"messages"}]}"#).as_deref(), Some("messages"));
+        assert_eq!(read(r#"{"messaging":[{"optin":{}}]}"#), None);
+        assert_eq!(read(r#"{"standby":[{"message":{}}]}"#), None);
+    }
 }
