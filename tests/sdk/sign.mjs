@@ -1,18 +1,23 @@
 // Signs one webhook request with a vendor's official Node SDK.
 //
 // Reads a JSON object on stdin: {"sdk": "stripe" | "svix" | "standardwebhooks" | "octokit" | "shopify" |
-// "twilio" | "square" | "paddle" | "hubspot" | "adyen" | "contentful" | "notion", "secret": string,
+// "twilio" | "square" | "paddle" | "hubspot" | "adyen" | "contentful" | "notion" | "sanity" | "discord" |
+// "sendgrid" | "linear" | "box", "secret": string,
 // "body": string, "id": string (message/delivery id), "event": string (GitHub event or Shopify topic),
 // "timestamp": number (Unix seconds, optional: now), "url": string (the URL the vendor signs: Twilio,
 // Square, HubSpot), "params": [[name, value], ...] (Twilio's form fields, in order; the body is built
 // from them), "items": [NotificationRequestItem, ...] with "username" and "password" (Adyen: the body is
 // built from the items, each signed), "path" and "headers" (Contentful: the request target and the
-// headers it signs)} and prints {"headers": {...}, "body": string}: the headers the SDK produced plus
-// the vendor's other delivery headers, and the body exactly as signed (Twilio and Contentful add
-// "path", the path and query it was signed for).
-// Signatures come from the SDK where it has a signer. Square's and Paddle's SDKs only verify: for them
-// the script signs as the vendor documents and adds "verified": what the SDK's own verifier said about
-// exactly that request (the test requires true, or false for a deliberately stale one).
+// headers it signs; Sanity: its other delivery headers), "secondary" and "keys" (Box: the receiver's
+// secondary key, and the {primary, secondary} keys Box signs with)} and prints {"headers": {...},
+// "body": string}: the headers the SDK produced plus the vendor's other delivery headers, and the body
+// exactly as signed (Twilio and Contentful add "path", the path and query it was signed for).
+// Signatures come from the SDK where it has a signer. Square's, Paddle's, Discord's, SendGrid's,
+// Linear's and Box's SDKs only verify: for them the script signs as the vendor documents and adds
+// "verified": what the SDK's own verifier said about exactly that request (the test requires true, or
+// false for a deliberately stale or wrongly keyed one). Discord and SendGrid sign with a fresh key pair
+// (Discord's "secret", when given, is the PKCS#8 private key of an earlier answer) and add "facts":
+// the key pair, and for Discord the SDK's WebhookType values.
 //
 // The script is copied next to the installed node_modules (ES modules resolve packages from the
 // importing file's folder), so it imports nothing relative.
@@ -240,6 +245,123 @@ const signers = {
       throw new Error('notion rejects its own signature');
     }
     return { headers: { 'content-type': 'application/json', 'x-notion-signature': signature }, body: request.body };
+  },
+  async sanity() {
+    // `encodeSignatureHeader(body, timestampMs, secret)` gives sanity-webhook-signature `t=<ms>,v1=<base64url>`.
+    const { encodeSignatureHeader, isValidSignature, isValidRequest, SIGNATURE_HEADER_NAME } = await import('@sanity/webhook');
+    const ms = request.timestamp !== undefined ? request.timestamp * 1000 : Date.now();
+    const signature = await encodeSignatureHeader(request.body, ms, request.secret);
+    const headers = { 'content-type': 'application/json', ...request.headers, [SIGNATURE_HEADER_NAME]: signature };
+    // Its own verifiers, of the signature and of the request as a server receives it, must accept it.
+    if (!(await isValidSignature(request.body, signature, request.secret))) throw new Error('sanity rejects its own signature');
+    if (!(await isValidRequest({ headers, body: Buffer.from(request.body, 'utf8') }, request.secret))) {
+      throw new Error('sanity rejects its own request');
+    }
+    return { headers, body: request.body };
+  },
+  async discord() {
+    // discord-interactions only verifies: `verifyKey(body, signature, timestamp, publicKeyHex)`. As Discord
+    // documents, the signature is Ed25519 (hex) over the X-Signature-Timestamp text followed by the raw body.
+    // The key pair is fresh unless the request carries the PKCS#8 private key (base64) of an earlier answer.
+    const { verifyKey, WebhookType } = await import('discord-interactions');
+    const { generateKeyPairSync, createPrivateKey, createPublicKey, sign } = await import('node:crypto');
+    const privateKey = request.secret
+      ? createPrivateKey({ key: Buffer.from(request.secret, 'base64'), format: 'der', type: 'pkcs8' })
+      : generateKeyPairSync('ed25519').privateKey;
+    const publicKey = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x, 'base64url').toString('hex');
+    const ts = String(timestamp);
+    const signature = sign(null, Buffer.from(ts + request.body, 'utf8'), privateKey).toString('hex');
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+        'x-signature-ed25519': signature,
+        'x-signature-timestamp': ts,
+      },
+      body: request.body,
+      verified: await verifyKey(request.body, signature, ts, publicKey),
+      facts: {
+        public_key: publicKey,
+        private_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        ping_type: WebhookType.PING,
+        event_type: WebhookType.EVENT,
+      },
+    };
+  },
+  async sendgrid() {
+    // @sendgrid/eventwebhook only verifies. As SendGrid documents: ECDSA P-256 with SHA-256 over the
+    // timestamp header's text followed by the payload, the DER signature in base64; the Verification Key
+    // is the base64 DER (SubjectPublicKeyInfo) public key. The key pair is fresh.
+    const { default: sendgrid } = await import('@sendgrid/eventwebhook');
+    const { EventWebhook, EventWebhookHeader } = sendgrid;
+    const { generateKeyPairSync, sign } = await import('node:crypto');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const verificationKey = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const ts = String(timestamp);
+    const signature = sign('sha256', Buffer.from(ts + request.body, 'utf8'), privateKey).toString('base64');
+    const webhook = new EventWebhook();
+    const verified = webhook.verifySignature(webhook.convertPublicKeyToECDSA(verificationKey), request.body, signature, ts);
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'SendGrid Event API',
+        [EventWebhookHeader.SIGNATURE().toLowerCase()]: signature,
+        [EventWebhookHeader.TIMESTAMP().toLowerCase()]: ts,
+      },
+      body: request.body,
+      verified,
+      facts: { public_key: verificationKey },
+    };
+  },
+  async linear() {
+    // @linear/sdk only verifies: `new LinearWebhookClient(secret).verify(rawBody, signature)`. As Linear
+    // documents: Linear-Signature is the hex HMAC-SHA256 of the raw body keyed with the signing secret,
+    // and the body's webhookTimestamp (Unix ms) must be within a minute of now.
+    const { LinearWebhookClient, LINEAR_WEBHOOK_SIGNATURE_HEADER } = await import('@linear/sdk/webhooks');
+    const signature = createHmac('sha256', request.secret).update(request.body, 'utf8').digest('hex');
+    let verified;
+    try {
+      verified = new LinearWebhookClient(request.secret).verify(Buffer.from(request.body, 'utf8'), signature);
+    } catch (e) {
+      // A stale timestamp is a verdict; a signature the SDK rejects fails the script.
+      if (!/Invalid webhook timestamp/.test(String(e))) throw e;
+      verified = false;
+    }
+    return {
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Linear-Webhook',
+        'linear-delivery': request.id,
+        'linear-event': request.event,
+        [LINEAR_WEBHOOK_SIGNATURE_HEADER]: signature,
+      },
+      body: request.body,
+      verified,
+    };
+  },
+  async box() {
+    // box-node-sdk only verifies: `WebhooksManager.validateMessage(body, headers, primaryKey, {secondaryKey})`.
+    // As Box documents: BOX-SIGNATURE-PRIMARY / -SECONDARY are base64 HMAC-SHA256 of the raw body followed
+    // by the BOX-DELIVERY-TIMESTAMP text, keyed with the primary / secondary key. Box signs with
+    // `keys.primary` and `keys.secondary`; the SDK checks with `secret` and `secondary` (the receiver's).
+    const { WebhooksManager } = await import('box-node-sdk/managers');
+    // Box writes the delivery time in RFC 3339 with the Pacific offset, to the second.
+    const pacific = new Date(timestamp * 1000 - 8 * 3600 * 1000).toISOString().slice(0, 19) + '-08:00';
+    const sign = (key) => createHmac('sha256', key).update(request.body, 'utf8').update(pacific, 'utf8').digest('base64');
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Box-WH-Client/0.1',
+      'box-delivery-id': request.id,
+      'box-delivery-timestamp': pacific,
+      'box-signature-algorithm': 'HmacSHA256',
+      'box-signature-version': '1',
+      'box-signature-primary': sign(request.keys.primary),
+      'box-signature-secondary': sign(request.keys.secondary),
+    };
+    const verified = await WebhooksManager.validateMessage(request.body, headers, request.secret, {
+      secondaryKey: request.secondary,
+    });
+    return { headers, body: request.body, verified };
   },
 };
 

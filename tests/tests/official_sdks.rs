@@ -8,12 +8,14 @@
 //! JSON request on stdin into the signed headers and body. Only an install that fails because the
 //! package registry is unreachable skips (with a `SKIP` line on stderr); every other failure fails.
 //!
-//! Square's and Paddle's SDKs only verify: for them the script signs as the vendor documents, the
-//! SDK's own verifier must accept exactly that request, and only then is it posted (the tests are
-//! named `…_verifies_what_the_connector_accepts`).
+//! Square's, Paddle's, Discord's, SendGrid's, Linear's and Box's SDKs only verify: for them the script
+//! signs as the vendor documents (Discord and SendGrid with a fresh key pair), the SDK's own verifier
+//! must accept exactly that request, and only then is it posted (the tests are named
+//! `…_verifies_what_the_connector_accepts`).
 //!
-//! Not covered, and why: Stripe's Python SDK has no public signer (only a private helper), and
-//! AppsFlyer authenticates with a static token that no SDK produces.
+//! Not covered, and why: Stripe's Python SDK has no public signer (only a private helper), AppsFlyer
+//! authenticates with a static token that no SDK produces, and Recurly's Node and Python clients have
+//! no webhook verifier (only its Ruby gem has one, from a registry this project does not use).
 
 mod sdk {
     //! Installing the pinned SDKs once per test process, and running the signing scripts.
@@ -56,6 +58,9 @@ mod sdk {
         /// For an SDK that only verifies (the script signs as the vendor documents): whether the
         /// SDK's own verifier accepted exactly this request. `None` when the SDK signed it.
         pub verified: Option<bool>,
+        /// What else the script reports (`Null` if nothing): the fresh key pair it signed with
+        /// (Discord, SendGrid), and constants read from the SDK.
+        pub facts: Value,
     }
 
     fn sdk_sources() -> PathBuf {
@@ -287,7 +292,8 @@ mod sdk {
         let body = signed["body"].as_str().expect("body string").as_bytes().to_vec();
         let path = signed.get("path").map_or("/", |p| p.as_str().expect("path string")).to_string();
         let verified = signed.get("verified").map(|v| v.as_bool().expect("verified is a boolean"));
-        Some(Signed { headers, body, path, verified })
+        let facts = signed.get("facts").cloned().unwrap_or(Value::Null);
+        Some(Signed { headers, body, path, verified, facts })
     }
 }
 
@@ -1340,4 +1346,332 @@ fn notion_node_sdk_sign_webhook_payload() {
         },
     );
     assert_eq!(doc["_meta"]["eventType"], "page.created");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sanity
+
+const SANITY_SECRET: &str = "sanity_test_webhook_secret_9c1e7a";
+
+#[test]
+fn sanity_webhook_toolkit_encode_signature_header() {
+    let test = "sanity_webhook_toolkit_encode_signature_header";
+    // The `create` delivery of a post with the default projection (the whole document), with the
+    // headers Sanity sends beside the signature.
+    let post_doc = json!({
+        "_createdAt": "2026-11-29T01:20:11Z",
+        "_id": "7a4f3c1e-5b2d-4e8a-9c6f-0d1b2a3c4e5f",
+        "_rev": "Fk2Ls8Xq1mN5bV7cZ0pQ3r",
+        "_type": "post",
+        "_updatedAt": "2026-11-29T01:20:11Z",
+        "title": "Shipping the new checkout",
+        "slug": {"_type": "slug", "current": "shipping-the-new-checkout"},
+        "publishedAt": "2026-11-29T01:33:00Z",
+        "author": {"_ref": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", "_type": "reference"}
+    });
+    let idempotency_key = "msg_2b9Xc7QeL1pN4vA8";
+    let headers = json!({
+        "user-agent": "Sanity.io webhook delivery",
+        "idempotency-key": idempotency_key,
+        "sanity-dataset": "production",
+        "sanity-document-id": "7a4f3c1e-5b2d-4e8a-9c6f-0d1b2a3c4e5f",
+        "sanity-operation": "create",
+        "sanity-project-id": "3do82whm",
+        "sanity-transaction-id": "Gj9Tf2rq0bR6wS1yKcV3pL",
+        "sanity-transaction-time": "2026-11-29T01:33:20.000Z",
+        "sanity-webhook-id": "dNHm6yDwIMzX3ZKa"
+    });
+    let request = json!({"sdk": "sanity", "secret": SANITY_SECRET, "headers": headers, "body": post_doc.to_string()});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    assert!(signed.header("sanity-webhook-signature").starts_with("t="), "the toolkit's t=…,v1=… header");
+    // Mid-rotation: the new secret is configured first, the toolkit signs with the old one.
+    let config = json!({"webhook_secret": ["sanity_rotated_webhook_secret_4d8b2f", SANITY_SECRET]});
+    let serving = Serving::start(&Connector::of("sanity"), &config, &[]);
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "documents",
+            key: idempotency_key,
+            signature_header: "sanity-webhook-signature",
+            event: &post_doc,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "create");
+    assert_eq!(doc["_meta"]["headers"]["sanity-document-id"], "7a4f3c1e-5b2d-4e8a-9c6f-0d1b2a3c4e5f");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discord (the SDK only verifies)
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn discord_interactions_verifies_what_the_connector_accepts() {
+    let test = "discord_interactions_verifies_what_the_connector_accepts";
+    // The PING Discord sends when the Webhook Events URL is saved, signed with a fresh Ed25519 key.
+    let ping_body = r#"{"version":1,"application_id":"1234560123453231555","type":0}"#;
+    let Some(ping) = sign(test, Ecosystem::Node, &json!({"sdk": "discord", "body": ping_body})) else {
+        return;
+    };
+    let ping = ping.verified_by_sdk("discord-interactions verifyKey");
+    assert_eq!(ping.facts["ping_type"], 0, "the SDK's WebhookType.PING is the type the PING carries");
+    let public_key = ping.facts["public_key"].as_str().expect("the public key (hex)").to_string();
+    let private_key = ping.facts["private_key"].as_str().expect("the private key").to_string();
+    // An APPLICATION_AUTHORIZED event as in Discord's webhook events reference, pretty-printed as
+    // Discord sends it, signed with the same key.
+    let event_body = "{\n  \"version\": 1,\n  \"application_id\": \"1234560123453231555\",\n  \"type\": 1,\n  \"event\": {\n    \"type\": \"APPLICATION_AUTHORIZED\",\n    \"timestamp\": \"2026-11-29T01:42:53.064834\",\n    \"data\": {\n      \"integration_type\": 1,\n      \"scopes\": [\n        \"applications.commands\"\n      ],\n      \"user\": {\n        \"id\": \"111111111111111111\",\n        \"username\": \"exampleuser\",\n        \"global_name\": \"Example User\",\n        \"avatar\": null,\n        \"discriminator\": \"0\",\n        \"public_flags\": 0\n      }\n    }\n  }\n}";
+    let event: Value = serde_json::from_str(event_body).unwrap();
+    let signed = sign(test, Ecosystem::Node, &json!({"sdk": "discord", "secret": private_key, "body": event_body}))
+        .expect("installed above")
+        .verified_by_sdk("discord-interactions verifyKey");
+    assert_eq!(signed.facts["public_key"], public_key.as_str(), "signed with the same key");
+    assert_eq!(event["type"], signed.facts["event_type"], "the SDK's WebhookType.EVENT");
+    let serving = Serving::start(&Connector::of("discord"), &json!({"public_key": [public_key]}), &[]);
+
+    // Discord checks the URL with bad signatures, which must get 401: the PING with its
+    // application_id changed.
+    let mut bad_ping = ping.request();
+    bad_ping.body = ping_body.replace("1234560123453231555", "1234560123453231556").into_bytes();
+    assert_eq!(post(&serving, &bad_ping).status, 401, "a PING whose signature does not verify is rejected");
+    let r = post(&serving, &ping.request());
+    assert_eq!(r.status, 204, "{:?}; log:\n{}", r.text(), serving.log_text());
+    assert!(r.body.is_empty(), "the PING is answered with no body: {:?}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/json"), "Discord requires a Content-Type");
+    assert!(serving.export().is_empty(), "the PING is not captured");
+
+    let key = sha256_hex(event_body.as_bytes());
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "application_authorized",
+            key: &key,
+            signature_header: "X-Signature-Ed25519",
+            event: &event,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "APPLICATION_AUTHORIZED");
+}
+
+// ---------------------------------------------------------------------------------------------
+// SendGrid (the SDK only verifies)
+
+#[test]
+fn sendgrid_eventwebhook_verifies_what_the_connector_accepts() {
+    let test = "sendgrid_eventwebhook_verifies_what_the_connector_accepts";
+    // A batch of three events as in SendGrid's Event Webhook reference, written as SendGrid writes
+    // them: CR LF after each event and after the array.
+    let events = [
+        json!({"email": "example@test.com", "timestamp": 1795910400, "smtp-id": "<14c5d75ce93.dfd.64b469@ismtpd-555>", "category": ["cat facts"], "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0", "event": "processed", "pool": {"name": "new_MY_test", "id": 210}, "sg_event_id": "cHJvY2Vzc2VkLXNlbmRncmlkLXRlc3QtMDAwMA"}),
+        json!({"email": "example@test.com", "timestamp": 1795910403, "smtp-id": "<14c5d75ce93.dfd.64b469@ismtpd-555>", "category": ["cat facts"], "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0", "event": "delivered", "response": "250 OK", "ip": "168.1.1.1", "tls": 1, "sg_event_id": "ZGVsaXZlcmVkLXNlbmRncmlkLXRlc3QtMDAwMg"}),
+        json!({"email": "example@test.com", "timestamp": 1795910460, "smtp-id": "<14c5d75ce93.dfd.64b469@ismtpd-555>", "category": ["cat facts"], "sg_message_id": "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0", "event": "open", "useragent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "ip": "255.255.255.255", "sg_machine_open": false, "sg_event_id": "b3Blbi1zZW5kZ3JpZC10ZXN0LTAwMDU"}),
+    ];
+    let body = format!("[{}]\r\n", events.iter().map(Value::to_string).collect::<Vec<_>>().join(",\r\n"));
+    let Some(signed) = sign(test, Ecosystem::Node, &json!({"sdk": "sendgrid", "body": body})) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("@sendgrid/eventwebhook verifySignature");
+    // The Verification Key as SendGrid shows it: base64 DER SubjectPublicKeyInfo.
+    let verification_key = signed.facts["public_key"].as_str().expect("the verification key");
+    assert!(verification_key.starts_with("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"), "a P-256 SPKI: {verification_key}");
+    let serving = Serving::start(&Connector::of("sendgrid"), &json!({"verification_key": [verification_key]}), &[]);
+    let header = "X-Twilio-Email-Event-Webhook-Signature";
+    let expected: Vec<Expect> = events
+        .iter()
+        .map(|event| Expect {
+            collection: event["event"].as_str().unwrap(),
+            key: event["sg_event_id"].as_str().unwrap(),
+            signature_header: header,
+            event,
+        })
+        .collect();
+    let docs = deliver_rejecting(&serving, &signed, 401, &expected);
+    for (doc, event) in docs.iter().zip(&events) {
+        assert_eq!(doc["_meta"]["eventType"], event["event"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear (the SDK only verifies)
+
+const LINEAR_SECRET: &str = "lin_wh_7f3c1e5a9b2d4f6e8a0c2e4f6a8b0c2d";
+
+/// An `Issue` `create` event as in Linear's webhook reference (abridged), sent at `webhook_ms`.
+fn linear_issue_created(issue_id: &str, webhook_ms: u64) -> Value {
+    json!({
+        "action": "create",
+        "type": "Issue",
+        "createdAt": "2026-11-29T01:00:00.000Z",
+        "actor": {"id": "80e102b0-0000-4000-8000-00000000e001", "type": "user", "name": "Ada Lovelace"},
+        "data": {
+            "id": issue_id,
+            "createdAt": "2026-11-29T01:00:00.000Z",
+            "updatedAt": "2026-11-29T01:00:00.000Z",
+            "number": 42,
+            "identifier": "ENG-42",
+            "title": "Checkout fails on Safari",
+            "priority": 2,
+            "teamId": "5b1c0000-0000-4000-8000-00000000c001",
+            "stateId": "c02edc3a-0000-4000-8000-00000000d001"
+        },
+        "url": format!("https://linear.app/acme/issue/{issue_id}"),
+        "organizationId": "8f1e6b7c-0000-4000-8000-000000000001",
+        "webhookTimestamp": webhook_ms,
+        "webhookId": "0a2c4e6f-0000-4000-8000-000000000002"
+    })
+}
+
+fn unix_now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+#[test]
+fn linear_sdk_webhook_client_verifies_what_the_connector_accepts() {
+    let test = "linear_sdk_webhook_client_verifies_what_the_connector_accepts";
+    let serving = Serving::start(&Connector::of("linear"), &json!({"signing_secret": [LINEAR_SECRET]}), &[]);
+    // Sent now, after the connector is up: the SDK and the connector allow a minute.
+    let issue_id = "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9";
+    let event = linear_issue_created(issue_id, unix_now_ms());
+    let request = json!({"sdk": "linear", "secret": LINEAR_SECRET, "id": "6c1e5c2a-52b8-4a64-9a55-3f1d0b7e9c21", "event": "Issue", "body": event.to_string()});
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("@linear/sdk LinearWebhookClient.verify");
+    let key = format!("Issue:create:{issue_id}:2026-11-29T01:00:00.000Z");
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect { collection: "issue", key: &key, signature_header: "Linear-Signature", event: &event },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "Issue.create");
+
+    // webhookTimestamp 90 s old: the SDK rejects it, and so does the connector; nothing is stored.
+    let stale_event = linear_issue_created("9c0d2e4f-6a8b-4c1d-8e2f-4a6b8c0d2e4f", unix_now_ms() - 90_000);
+    let stale = json!({"sdk": "linear", "secret": LINEAR_SECRET, "id": "6c1e5c2a-52b8-4a64-9a55-3f1d0b7e9c22", "event": "Issue", "body": stale_event.to_string()});
+    let stale = sign(test, Ecosystem::Node, &stale).expect("installed above");
+    assert_eq!(stale.verified, Some(false), "Linear's SDK rejects a webhookTimestamp 90 s old");
+    assert_eq!(post(&serving, &stale.request()).status, 401, "an event sent 90 s ago is rejected");
+    assert_eq!(serving.export().len(), 1, "the stale event is not stored");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Box (the SDK only verifies)
+
+const BOX_PRIMARY_KEY: &str = "kT9xq2LmV7bN4cR8wZ1pH6sJ3fD0gY5a";
+const BOX_SECONDARY_KEY: &str = "Qe4Wr7Ty0Ui3Op6As9Df2Gh5Jk8Lz1Xc";
+
+/// A `webhook_event` as in Box's webhook invocation reference.
+fn box_event(id: &str, trigger: &str, source: Value) -> Value {
+    json!({
+        "type": "webhook_event",
+        "id": id,
+        "created_at": "2026-11-28T17:33:15-08:00",
+        "trigger": trigger,
+        "webhook": {"id": "1234567890", "type": "webhook"},
+        "created_by": {"type": "user", "id": "11111111", "name": "Aaron Levie", "login": "aaron@example.com"},
+        "source": source
+    })
+}
+
+/// Box signs `event` with `primary` and `secondary`; the SDK checks it with the configured keys.
+fn box_request(event: &Value, delivery: &str, primary: &str, secondary: &str, timestamp: u64) -> Value {
+    json!({
+        "sdk": "box",
+        "secret": BOX_PRIMARY_KEY,
+        "secondary": BOX_SECONDARY_KEY,
+        "keys": {"primary": primary, "secondary": secondary},
+        "id": delivery,
+        "body": event.to_string(),
+        "timestamp": timestamp
+    })
+}
+
+#[test]
+fn box_node_sdk_validate_message_verifies_what_the_connector_accepts() {
+    let test = "box_node_sdk_validate_message_verifies_what_the_connector_accepts";
+    let config = json!({"primary_signature_key": BOX_PRIMARY_KEY, "secondary_signature_key": BOX_SECONDARY_KEY});
+    let serving = Serving::start(&Connector::of("box"), &config, &[]);
+    // A FILE.UPLOADED event, signed with both keys now (the SDK rejects a future timestamp).
+    let uploaded = box_event(
+        "7f43a8e2-61c5-4a0f-9c85-ba0a8f3d2e11",
+        "FILE.UPLOADED",
+        json!({"type": "file", "id": "33333333333", "file_version": {"type": "file_version", "id": "44444444444", "sha1": "134b65991ed521fcfe4724b7d814ab8ded5185dc"}, "sequence_id": "0", "etag": "0", "sha1": "134b65991ed521fcfe4724b7d814ab8ded5185dc", "name": "NDA-acme.pdf", "parent": {"type": "folder", "id": "22222222", "sequence_id": "1", "etag": "1", "name": "Contracts"}}),
+    );
+    let request =
+        box_request(&uploaded, "d09a1c2e4-0000-4000-8000-000000000000", BOX_PRIMARY_KEY, BOX_SECONDARY_KEY, unix_now());
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let signed = signed.verified_by_sdk("box-node-sdk WebhooksManager.validateMessage");
+    let doc = deliver(
+        &serving,
+        &signed,
+        &Expect {
+            collection: "files",
+            key: "7f43a8e2-61c5-4a0f-9c85-ba0a8f3d2e11",
+            signature_header: "BOX-SIGNATURE-PRIMARY",
+            event: &uploaded,
+        },
+    );
+    assert_eq!(doc["_meta"]["eventType"], "FILE.UPLOADED");
+    assert_eq!(doc["_meta"]["headers"]["box-signature-secondary"], "<redacted>");
+
+    // Mid-rotation: the primary key was regenerated in Box and not yet in the connector, so only the
+    // secondary signature verifies. The SDK accepts it, and so does the connector.
+    let created = box_event(
+        "4ac18ed1-2c1e-4d3a-9a36-2f53c9b0f021",
+        "FOLDER.CREATED",
+        json!({"type": "folder", "id": "55555555", "sequence_id": "0", "etag": "0", "name": "Q4", "parent": {"type": "folder", "id": "22222222", "sequence_id": "1", "etag": "1", "name": "Contracts"}}),
+    );
+    let rotated = box_request(
+        &created,
+        "d19a1c2e4-0000-4000-8000-000000000001",
+        "Zx8Cv5Bn2Mq7Wd4Er1Tg6Yh3Uj0Ik9Lo",
+        BOX_SECONDARY_KEY,
+        unix_now(),
+    );
+    let rotated = sign(test, Ecosystem::Node, &rotated)
+        .expect("installed above")
+        .verified_by_sdk("box-node-sdk WebhooksManager.validateMessage (secondary key)");
+    let r = post(&serving, &rotated.request());
+    assert!((200..300).contains(&r.status), "the secondary signature alone is enough: {} {:?}", r.status, r.text());
+    let stored = serving.export();
+    assert!(
+        stored.iter().any(|(c, d)| c == "folders" && d["_meta"]["webhookId"] == "4ac18ed1-2c1e-4d3a-9a36-2f53c9b0f021"),
+        "the FOLDER.CREATED event is stored: {stored:?}"
+    );
+
+    // Neither signature with the configured keys, or signed 11 minutes ago (the SDK allows 10): the
+    // SDK rejects both, and so does the connector; nothing more is stored.
+    let commented = box_event(
+        "c0e8b1a2-3f4d-4e5f-8a9b-0c1d2e3f4a5b",
+        "COMMENT.CREATED",
+        json!({"type": "comment", "id": "66666666", "message": "Please review section 4.", "item": {"type": "file", "id": "33333333333"}}),
+    );
+    let other_keys = box_request(
+        &commented,
+        "d29a1c2e4-0000-4000-8000-000000000002",
+        "Zx8Cv5Bn2Mq7Wd4Er1Tg6Yh3Uj0Ik9Lo",
+        "Pl0Ok9Ij8Uh7Yg6Tf5Rd4Es3Wa2Qz1Xc",
+        unix_now(),
+    );
+    let stale = box_request(
+        &commented,
+        "d39a1c2e4-0000-4000-8000-000000000003",
+        BOX_PRIMARY_KEY,
+        BOX_SECONDARY_KEY,
+        unix_now() - 660,
+    );
+    for (what, request) in [("signed with other keys", other_keys), ("signed 11 minutes ago", stale)] {
+        let rejected = sign(test, Ecosystem::Node, &request).expect("installed above");
+        assert_eq!(rejected.verified, Some(false), "Box's SDK rejects a delivery {what}");
+        assert_eq!(post(&serving, &rejected.request()).status, 401, "a delivery {what} is rejected");
+    }
+    assert_eq!(serving.export().len(), 2, "the rejected deliveries are not stored");
 }
