@@ -463,6 +463,11 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
                 h.secret.config_field,
                 decoding_words(h.secret.decoding)
             )];
+            if h.scope == webhook_definition::SignatureScope::BatchItem {
+                out.push(
+                    "Each item of the batch carries its own signature over fields of that item (the body fields above are read inside the item); every item is checked before anything is captured, and one item that fails rejects the whole request.".into(),
+                );
+            }
             out.push(signature_words(&h.signature));
             out.extend(timestamp_words(&h.timestamp, &h.tolerance));
             out
