@@ -22,11 +22,12 @@ mod sdk {
 
     use std::io::Write;
     use std::path::{Path, PathBuf};
-    use std::process::{Command, Output, Stdio};
+    use std::process::{Command, Stdio};
     use std::sync::OnceLock;
 
     use serde_json::Value;
-    use webhookgen_e2e::workspace_root;
+    use webhookgen_e2e::install::{self, Install, run_capture};
+    use webhookgen_e2e::{target_dir, workspace_root};
 
     /// The two signing toolchains.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +36,6 @@ mod sdk {
         Node,
         /// `tests/sdk/sign.py` with the packages of `tests/sdk/requirements.txt`.
         Python,
-    }
-
-    /// An installed toolchain, or why there is none.
-    #[derive(Debug)]
-    enum Install {
-        /// The folder holding the installation.
-        Ready(PathBuf),
-        /// The registry could not be reached: the reason, for the SKIP line.
-        Unreachable(String),
     }
 
     /// A request as the SDK signed it.
@@ -73,9 +65,7 @@ mod sdk {
         if let Some(dir) = std::env::var_os("WEBHOOKGEN_SDK_CACHE") {
             return PathBuf::from(dir);
         }
-        let target =
-            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
-        target.join("sdk-signers")
+        target_dir().join("sdk-signers")
     }
 
     static NODE: OnceLock<Install> = OnceLock::new();
@@ -122,13 +112,6 @@ mod sdk {
         }
     }
 
-    fn run_capture(command: &mut Command, what: &str) -> Output {
-        command
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {what}: {e} (Node.js with npm and Python 3 with venv are needed)"))
-    }
-
     /// Installs into a fresh folder beside the final one, then renames it into place, so that an
     /// interrupted install is never mistaken for a finished one.
     fn install(ecosystem: Ecosystem) -> Install {
@@ -136,30 +119,12 @@ mod sdk {
             Ecosystem::Node => ("node", stamp(ecosystem)),
             Ecosystem::Python => ("python", stamp(ecosystem)),
         };
-        let root = cache_root();
-        let dir = root.join(name);
-        let stamp_file = |d: &Path| d.join(".installed-from");
-        if std::fs::read_to_string(stamp_file(&dir)).is_ok_and(|s| s == stamp) {
-            return Install::Ready(dir);
-        }
-        let staging = root.join(format!("{name}.staging-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir_all(&staging).expect("creating the SDK staging folder");
-        let steps: Vec<(Command, &str)> = match ecosystem {
+        install::install(&cache_root(), name, &stamp, |staging| match ecosystem {
             Ecosystem::Node => {
                 for file in ["package.json", "package-lock.json"] {
                     std::fs::copy(sdk_sources().join(file), staging.join(file)).expect("copying tests/sdk files");
                 }
-                let mut ci = Command::new("npm");
-                ci.current_dir(&staging).args([
-                    "ci",
-                    "--no-audit",
-                    "--no-fund",
-                    "--ignore-scripts",
-                    "--fetch-retries=1",
-                    "--fetch-timeout=30000",
-                ]);
-                vec![(ci, "npm ci")]
+                vec![(install::npm_ci(staging), "npm ci")]
             }
             Ecosystem::Python => {
                 let mut venv = Command::new("python3");
@@ -180,63 +145,6 @@ mod sdk {
                 .arg(sdk_sources().join("requirements.txt"));
                 vec![(venv, "python3 -m venv"), (pip, "pip install -r tests/sdk/requirements.txt")]
             }
-        };
-        for (mut command, what) in steps {
-            let out = run_capture(&mut command, what);
-            if !out.status.success() {
-                let _ = std::fs::remove_dir_all(&staging);
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                if let Some(line) = network_failure(&stderr) {
-                    let line: String = line.trim().chars().take(200).collect();
-                    return Install::Unreachable(format!("{what}: {line}"));
-                }
-                panic!(
-                    "{what} failed ({}), and not for want of the network:\n{stderr}\n{}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stdout)
-                );
-            }
-        }
-        std::fs::write(stamp_file(&staging), &stamp).expect("writing the install stamp");
-        if std::fs::read_to_string(stamp_file(&dir)).is_ok_and(|s| s == stamp) {
-            // Another test process finished the same install meanwhile (and may be using it).
-            let _ = std::fs::remove_dir_all(&staging);
-            return Install::Ready(dir);
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        if std::fs::rename(&staging, &dir).is_err() {
-            // Another test process installed the same pins meanwhile: use its copy.
-            let _ = std::fs::remove_dir_all(&staging);
-            assert!(
-                std::fs::read_to_string(stamp_file(&dir)).is_ok_and(|s| s == stamp),
-                "could not move the {name} SDK install into {}",
-                dir.display()
-            );
-        }
-        Install::Ready(dir)
-    }
-
-    /// The first line of an installer's stderr that says the registry could not be reached.
-    fn network_failure(stderr: &str) -> Option<&str> {
-        const MARKERS: [&str; 14] = [
-            "enotfound",
-            "eai_again",
-            "econnrefused",
-            "econnreset",
-            "etimedout",
-            "enetunreach",
-            "ehostunreach",
-            "network is unreachable",
-            "temporary failure in name resolution",
-            "name or service not known",
-            "failed to establish a new connection",
-            "connection refused",
-            "read timed out",
-            "no route to host",
-        ];
-        stderr.lines().find(|line| {
-            let line = line.to_ascii_lowercase();
-            MARKERS.iter().any(|m| line.contains(m))
         })
     }
 
@@ -876,6 +784,115 @@ fn twilio_node_sdk_get_expected_twilio_signature() {
         "MM3c5e7a9b1d2f4e6a8c0b2d4f6a8c0e2b:received",
         "received",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Twilio Event Streams
+
+/// What twilio-node's `validateRequestWithBody` says about `request` as the connector receives it: the
+/// configured public URL followed by the request's path and query, its body and its X-Twilio-Signature.
+fn twilio_sdk_accepts(test: &str, request: &Request) -> bool {
+    let (_, signature) = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("X-Twilio-Signature"))
+        .expect("the request has an X-Twilio-Signature");
+    let check = json!({
+        "sdk": "twilio-event-streams",
+        "secret": TWILIO_AUTH_TOKEN,
+        "url": format!("{TWILIO_PUBLIC_URL}{}", request.path),
+        "body": String::from_utf8(request.body.clone()).expect("a UTF-8 body"),
+        "signature": signature,
+    });
+    let answer = sign(test, Ecosystem::Node, &check).expect("installed above");
+    answer.verified.expect("the script reports the verifier's answer")
+}
+
+#[test]
+fn twilio_event_streams_node_sdk_validate_request_with_body() {
+    let test = "twilio_event_streams_node_sdk_validate_request_with_body";
+    // A sink delivery holding two CloudEvents of different types (Twilio documents the body as an array,
+    // one event today), in Twilio's field order: the outbound-message and inbound-message examples of
+    // vendor-definitions/twilio-event-streams.yaml.
+    let body = concat!(
+        "[",
+        r#"{"specversion":"1.0","type":"com.twilio.messaging.message.delivered","#,
+        r#""source":"/v1/Events/messaging_outbound_message","id":"EZ7b518fd281b6c47905d9a09d294aecd7","#,
+        r#""dataschema":"https://events-schemas.twilio.com/Messaging.MessageStatus/8","#,
+        r#""datacontenttype":"application/json","time":"2025-01-01T00:00:00.000Z","#,
+        r#""data":{"messageSid":"SM0000000000000000000000000000001","timestamp":"2025-01-01T00:00:00.000Z","#,
+        r#""accountSid":"AC0000000000000000000000000000001","#,
+        r#""eventName":"com.twilio.messaging.message.delivered","apiVersion":"2010-04-01","#,
+        r#""from":"+14015551212","to":"+14155555555","messageStatus":"DELIVERED","#,
+        r#""messagingServiceSid":"MG0000000000000000000000000000001","numberOfSegments":1,"#,
+        r#""rawDlrDoneDate":"2025-01-01T00:00:00.000Z","tags":{}}}"#,
+        ",",
+        r#"{"specversion":"1.0","type":"com.twilio.messaging.inbound-message.received","#,
+        r#""source":"/v1/Events/messaging_inbound_message","id":"EZa7cebd287a19d900adae49e339e61e5d","#,
+        r#""dataschema":"https://events-schemas.twilio.com/Messaging.InboundMessageV1/6","#,
+        r#""datacontenttype":"application/json","time":"2025-01-01T00:00:00.000Z","#,
+        r#""data":{"messageSid":"SM0000000000000000000000000000002","timestamp":"2025-01-01T00:00:00.000Z","#,
+        r#""accountSid":"AC0000000000000000000000000000001","#,
+        r#""eventName":"com.twilio.messaging.inbound-message.received","from":"+11234567890","#,
+        r#""to":"+12345678901","numMedia":0,"body":"Ahoy!","toCountry":"US","toState":"FL","#,
+        r#""toCity":"FORT MEADE","toZip":"33841","fromCountry":"US","fromState":"NH","fromCity":"NASHUA","#,
+        r#""fromZip":"03049","mnc":"090","mcc":"310","#,
+        r#""messagingServiceSid":"MG0000000000000000000000000000001"}}"#,
+        "]",
+    );
+    let events: Vec<Value> = serde_json::from_str(body).expect("the body is JSON");
+    // The sink's destination has its own query; the SDK signs the URL with bodySHA256 appended to it.
+    let sink = format!("{TWILIO_PUBLIC_URL}/events?tenant=acme");
+    let request = json!({"sdk": "twilio-event-streams", "secret": TWILIO_AUTH_TOKEN, "url": sink, "body": body});
+    // The script requires the SDK's own validateRequestWithBody to accept what it signed.
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let hash = sha256_hex(body.as_bytes());
+    assert_eq!(signed.facts["body_sha256"], hash.as_str(), "getExpectedBodyHash is the hex SHA-256 of the raw body");
+    assert_eq!(signed.path, format!("/events?tenant=acme&bodySHA256={hash}"), "bodySHA256 follows the sink's query");
+    assert_eq!(signed.body, body.as_bytes(), "the body is sent as signed");
+
+    // One body byte changed, URL and signature kept (the first event's type, `com.` -> `Com.`), and the
+    // signed request posted to another path (query and body kept): the SDK rejects both.
+    let tampered = signed.tampered();
+    assert_ne!(tampered.body, signed.body);
+    assert!(!twilio_sdk_accepts(test, &tampered), "validateRequestWithBody rejects the changed body");
+    let mut elsewhere = signed.request();
+    elsewhere.path = format!("/events/other?tenant=acme&bodySHA256={hash}");
+    assert!(!twilio_sdk_accepts(test, &elsewhere), "validateRequestWithBody rejects another path");
+
+    let config = json!({"auth_token": [TWILIO_AUTH_TOKEN], "public_url": TWILIO_PUBLIC_URL});
+    let serving = Serving::start(&Connector::of("twilio-event-streams"), &config, &[]);
+    // twilio-event-streams.yaml: authentication_failed_status 403.
+    assert_eq!(post(&serving, &tampered).status, 403, "a changed body is rejected; log:\n{}", serving.log_text());
+    assert!(serving.export().is_empty(), "nothing of the tampered delivery is stored");
+    let header = "X-Twilio-Signature";
+    let (_, docs) = deliver_tampered(
+        &serving,
+        &signed,
+        &tampered,
+        403,
+        &[
+            Expect {
+                collection: "messaging_outbound_message",
+                key: "EZ7b518fd281b6c47905d9a09d294aecd7",
+                signature_header: header,
+                event: &events[0],
+            },
+            Expect {
+                collection: "messaging_inbound_message",
+                key: "EZa7cebd287a19d900adae49e339e61e5d",
+                signature_header: header,
+                event: &events[1],
+            },
+        ],
+    );
+    for (doc, event) in docs.iter().zip(&events) {
+        assert_eq!(doc["_meta"]["eventType"], event["type"]);
+    }
+    assert_eq!(post(&serving, &elsewhere).status, 403, "the signature covers the URL: another path is rejected");
+    assert_eq!(serving.export().len(), 2, "nothing more is stored");
 }
 
 // ---------------------------------------------------------------------------------------------
