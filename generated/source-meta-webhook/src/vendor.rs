@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Meta (WhatsApp, Facebook, Instagram) webhook connector, generated from `vendor-definitions/meta.yaml`.
 //!
-//! Webhooks of a Meta app: WhatsApp Cloud API messages and message statuses, WhatsApp Business Account updates, Facebook Page and Instagram changes. Each request carries an `object` and a batch of `entry` items; each entry becomes one document routed by its change's `field`.
+//! Webhooks of a Meta app: WhatsApp Cloud API messages and message statuses, WhatsApp Business Account updates, Facebook Page and Instagram changes, Messenger and Instagram messaging events. Each request carries an `object` and a batch of `entry` items; each entry becomes one document routed by its change's `field`, or for messaging by the kind of event it carries (message, echo, postback, read…).
 //!
 //! All behaviour lives in `webhook_runtime`; this crate is the vendor's definition as a value, a
 //! `match` router over its event types, and the types of its configuration.
@@ -151,10 +151,74 @@ pub enum EventType {
     ///
     /// Values: `ratings`. Collection: `ratings`.
     Ratings,
+    /// Messenger and Instagram: a message received from a customer (messages field): text, attachments, quick reply, reply_to; Instagram also flags is_deleted and is_unsupported. Keyed by the message's mid.
+    ///
+    /// Values: `messaging.message`. Collection: `messaging_message`.
+    MessagingMessage,
+    /// Messenger and Instagram: a message the Page or Instagram account sent (Messenger message_echoes field; Instagram sends echoes with messages), flagged message.is_echo, with the sending app_id and metadata. Keyed by the mid.
+    ///
+    /// Values: `messaging.message.is_echo`. Collection: `messaging_message_echo`.
+    MessagingMessageEcho,
+    /// Messenger and Instagram: a customer edited a previously sent message (message_edits field): the mid, the new text and num_edit. Keyed by mid:num_edit.
+    ///
+    /// Values: `messaging.message_edit`. Collection: `messaging_message_edit`.
+    MessagingMessageEdit,
+    /// Messenger: messages the Page sent were delivered (message_deliveries field): mids (sometimes) and a watermark before which every message was delivered.
+    ///
+    /// Values: `messaging.delivery`. Collection: `messaging_delivery`.
+    MessagingDelivery,
+    /// Messenger: the customer read the Page's messages up to a watermark (message_reads field). Instagram: a message was seen (messaging_seen field), with its mid.
+    ///
+    /// Values: `messaging.read`. Collection: `messaging_read`.
+    MessagingRead,
+    /// Messenger and Instagram: a customer reacted to, or removed a reaction from, a message (message_reactions field).
+    ///
+    /// Values: `messaging.reaction`. Collection: `messaging_reaction`.
+    MessagingReaction,
+    /// Messenger and Instagram: a customer tapped a postback button, Get Started, a persistent menu item or an Instagram icebreaker (messaging_postbacks field). Keyed by the postback's mid.
+    ///
+    /// Values: `messaging.postback`. Collection: `messaging_postback`.
+    MessagingPostback,
+    /// Messenger: a person opted in to (or stopped, resumed) Marketing Messages, tapped Send to Messenger, or accepted a message request (messaging_optins field).
+    ///
+    /// Values: `messaging.optin`. Collection: `messaging_optin`.
+    MessagingOptin,
+    /// Messenger and Instagram: a customer with an existing thread came back through an m.me or ig.me link, an ad or a chat plugin (messaging_referrals field).
+    ///
+    /// Values: `messaging.referral`. Collection: `messaging_referral`.
+    MessagingReferral,
+    /// Messenger: a customer linked or unlinked their account with the business (messaging_account_linking field).
+    ///
+    /// Values: `messaging.account_linking`. Collection: `messaging_account_linking`.
+    MessagingAccountLinking,
+    /// Messenger: a policy enforcement action (warning, block, unblock) will be or was taken on the Page the app manages (messaging_policy_enforcement field).
+    ///
+    /// Values: `messaging.policy_enforcement`, `messaging.policy-enforcement`. Collection: `messaging_policy_enforcement`.
+    MessagingPolicyEnforcement,
+    /// Messenger and Instagram: handover protocol events (messaging_handovers field): thread control passed to or taken from the app, requested by a secondary receiver, or the app's role changed.
+    ///
+    /// Values: `messaging.pass_thread_control`, `messaging.take_thread_control`, `messaging.request_thread_control`, `messaging.app_roles`. Collection: `messaging_handover`.
+    MessagingHandover,
+    /// Messenger: a person played a round of an Instant Game (messaging_game_plays field).
+    ///
+    /// Values: `messaging.game_play`. Collection: `messaging_game_play`.
+    MessagingGamePlay,
+    /// Messenger: a customer rated a message sent by the business, Good or Bad response (response_feedback field), or submitted a customer feedback survey (messaging_feedback field).
+    ///
+    /// Values: `messaging.response_feedback`, `messaging.messaging_feedback`. Collection: `messaging_feedback`.
+    MessagingFeedback,
+    /// Messenger: a customer sent a cart to the Page (send_cart field; the item carries `order` with products and a note).
+    ///
+    /// Values: `messaging.order`. Collection: `messaging_send_cart`.
+    MessagingSendCart,
+    /// Messenger and Instagram: events of a conversation another app owns (standby field, handover protocol): messages, echoes, reads, deliveries and postbacks (without payload), as standby.<kind>. Messages are keyed by their mid.
+    ///
+    /// Values: `standby.*`. Collection: `messaging_standby`.
+    MessagingStandby,
 }
 impl EventType {
     /// Every event type, in definition order.
-    pub const ALL: [EventType; 32] = [
+    pub const ALL: [EventType; 48] = [
         EventType::Messages,
         EventType::AccountAlerts,
         EventType::AccountReviewUpdate,
@@ -187,6 +251,22 @@ impl EventType {
         EventType::StoryInsights,
         EventType::Leadgen,
         EventType::Ratings,
+        EventType::MessagingMessage,
+        EventType::MessagingMessageEcho,
+        EventType::MessagingMessageEdit,
+        EventType::MessagingDelivery,
+        EventType::MessagingRead,
+        EventType::MessagingReaction,
+        EventType::MessagingPostback,
+        EventType::MessagingOptin,
+        EventType::MessagingReferral,
+        EventType::MessagingAccountLinking,
+        EventType::MessagingPolicyEnforcement,
+        EventType::MessagingHandover,
+        EventType::MessagingGamePlay,
+        EventType::MessagingFeedback,
+        EventType::MessagingSendCart,
+        EventType::MessagingStandby,
     ];
     /// The event type a discriminator value belongs to: exact values first, then glob
     /// patterns in definition order; `None` for a type the definition does not know.
@@ -250,8 +330,72 @@ impl EventType {
             "story_insights" => ::std::option::Option::Some(EventType::StoryInsights),
             "leadgen" => ::std::option::Option::Some(EventType::Leadgen),
             "ratings" => ::std::option::Option::Some(EventType::Ratings),
-            _ => ::std::option::Option::None,
+            "messaging.message" => {
+                ::std::option::Option::Some(EventType::MessagingMessage)
+            }
+            "messaging.message.is_echo" => {
+                ::std::option::Option::Some(EventType::MessagingMessageEcho)
+            }
+            "messaging.message_edit" => {
+                ::std::option::Option::Some(EventType::MessagingMessageEdit)
+            }
+            "messaging.delivery" => {
+                ::std::option::Option::Some(EventType::MessagingDelivery)
+            }
+            "messaging.read" => ::std::option::Option::Some(EventType::MessagingRead),
+            "messaging.reaction" => {
+                ::std::option::Option::Some(EventType::MessagingReaction)
+            }
+            "messaging.postback" => {
+                ::std::option::Option::Some(EventType::MessagingPostback)
+            }
+            "messaging.optin" => ::std::option::Option::Some(EventType::MessagingOptin),
+            "messaging.referral" => {
+                ::std::option::Option::Some(EventType::MessagingReferral)
+            }
+            "messaging.account_linking" => {
+                ::std::option::Option::Some(EventType::MessagingAccountLinking)
+            }
+            "messaging.policy_enforcement" => {
+                ::std::option::Option::Some(EventType::MessagingPolicyEnforcement)
+            }
+            "messaging.policy-enforcement" => {
+                ::std::option::Option::Some(EventType::MessagingPolicyEnforcement)
+            }
+            "messaging.pass_thread_control" => {
+                ::std::option::Option::Some(EventType::MessagingHandover)
+            }
+            "messaging.take_thread_control" => {
+                ::std::option::Option::Some(EventType::MessagingHandover)
+            }
+            "messaging.request_thread_control" => {
+                ::std::option::Option::Some(EventType::MessagingHandover)
+            }
+            "messaging.app_roles" => {
+                ::std::option::Option::Some(EventType::MessagingHandover)
+            }
+            "messaging.game_play" => {
+                ::std::option::Option::Some(EventType::MessagingGamePlay)
+            }
+            "messaging.response_feedback" => {
+                ::std::option::Option::Some(EventType::MessagingFeedback)
+            }
+            "messaging.messaging_feedback" => {
+                ::std::option::Option::Some(EventType::MessagingFeedback)
+            }
+            "messaging.order" => {
+                ::std::option::Option::Some(EventType::MessagingSendCart)
+            }
+            _ => EventType::from_pattern(value),
         }
+    }
+    /// The event type of a value no exact value matched: glob patterns, in
+    /// definition order.
+    fn from_pattern(value: &str) -> ::std::option::Option<EventType> {
+        if ::webhook_runtime::core::route::glob_match("standby.*", value) {
+            return ::std::option::Option::Some(EventType::MessagingStandby);
+        }
+        ::std::option::Option::None
     }
     /// The index of this type in the definition's `events.types`.
     pub fn index(self) -> usize {
@@ -288,6 +432,22 @@ impl EventType {
             EventType::StoryInsights => 29,
             EventType::Leadgen => 30,
             EventType::Ratings => 31,
+            EventType::MessagingMessage => 32,
+            EventType::MessagingMessageEcho => 33,
+            EventType::MessagingMessageEdit => 34,
+            EventType::MessagingDelivery => 35,
+            EventType::MessagingRead => 36,
+            EventType::MessagingReaction => 37,
+            EventType::MessagingPostback => 38,
+            EventType::MessagingOptin => 39,
+            EventType::MessagingReferral => 40,
+            EventType::MessagingAccountLinking => 41,
+            EventType::MessagingPolicyEnforcement => 42,
+            EventType::MessagingHandover => 43,
+            EventType::MessagingGamePlay => 44,
+            EventType::MessagingFeedback => 45,
+            EventType::MessagingSendCart => 46,
+            EventType::MessagingStandby => 47,
         }
     }
     /// The collection this type is captured into.
@@ -333,6 +493,24 @@ impl EventType {
             EventType::StoryInsights => Collection::StoryInsights,
             EventType::Leadgen => Collection::Leadgen,
             EventType::Ratings => Collection::Ratings,
+            EventType::MessagingMessage => Collection::MessagingMessage,
+            EventType::MessagingMessageEcho => Collection::MessagingMessageEcho,
+            EventType::MessagingMessageEdit => Collection::MessagingMessageEdit,
+            EventType::MessagingDelivery => Collection::MessagingDelivery,
+            EventType::MessagingRead => Collection::MessagingRead,
+            EventType::MessagingReaction => Collection::MessagingReaction,
+            EventType::MessagingPostback => Collection::MessagingPostback,
+            EventType::MessagingOptin => Collection::MessagingOptin,
+            EventType::MessagingReferral => Collection::MessagingReferral,
+            EventType::MessagingAccountLinking => Collection::MessagingAccountLinking,
+            EventType::MessagingPolicyEnforcement => {
+                Collection::MessagingPolicyEnforcement
+            }
+            EventType::MessagingHandover => Collection::MessagingHandover,
+            EventType::MessagingGamePlay => Collection::MessagingGamePlay,
+            EventType::MessagingFeedback => Collection::MessagingFeedback,
+            EventType::MessagingSendCart => Collection::MessagingSendCart,
+            EventType::MessagingStandby => Collection::MessagingStandby,
         }
     }
 }
@@ -445,13 +623,61 @@ pub enum Collection {
     /// Page: a recommendation or rating was added, edited or removed.
     #[serde(rename = "ratings")]
     Ratings,
+    /// Messenger and Instagram: a message received from a customer (messages field): text, attachments, quick reply, reply_to; Instagram also flags is_deleted and is_unsupported. Keyed by the message's mid.
+    #[serde(rename = "messaging_message")]
+    MessagingMessage,
+    /// Messenger and Instagram: a message the Page or Instagram account sent (Messenger message_echoes field; Instagram sends echoes with messages), flagged message.is_echo, with the sending app_id and metadata. Keyed by the mid.
+    #[serde(rename = "messaging_message_echo")]
+    MessagingMessageEcho,
+    /// Messenger and Instagram: a customer edited a previously sent message (message_edits field): the mid, the new text and num_edit. Keyed by mid:num_edit.
+    #[serde(rename = "messaging_message_edit")]
+    MessagingMessageEdit,
+    /// Messenger: messages the Page sent were delivered (message_deliveries field): mids (sometimes) and a watermark before which every message was delivered.
+    #[serde(rename = "messaging_delivery")]
+    MessagingDelivery,
+    /// Messenger: the customer read the Page's messages up to a watermark (message_reads field). Instagram: a message was seen (messaging_seen field), with its mid.
+    #[serde(rename = "messaging_read")]
+    MessagingRead,
+    /// Messenger and Instagram: a customer reacted to, or removed a reaction from, a message (message_reactions field).
+    #[serde(rename = "messaging_reaction")]
+    MessagingReaction,
+    /// Messenger and Instagram: a customer tapped a postback button, Get Started, a persistent menu item or an Instagram icebreaker (messaging_postbacks field). Keyed by the postback's mid.
+    #[serde(rename = "messaging_postback")]
+    MessagingPostback,
+    /// Messenger: a person opted in to (or stopped, resumed) Marketing Messages, tapped Send to Messenger, or accepted a message request (messaging_optins field).
+    #[serde(rename = "messaging_optin")]
+    MessagingOptin,
+    /// Messenger and Instagram: a customer with an existing thread came back through an m.me or ig.me link, an ad or a chat plugin (messaging_referrals field).
+    #[serde(rename = "messaging_referral")]
+    MessagingReferral,
+    /// Messenger: a customer linked or unlinked their account with the business (messaging_account_linking field).
+    #[serde(rename = "messaging_account_linking")]
+    MessagingAccountLinking,
+    /// Messenger: a policy enforcement action (warning, block, unblock) will be or was taken on the Page the app manages (messaging_policy_enforcement field).
+    #[serde(rename = "messaging_policy_enforcement")]
+    MessagingPolicyEnforcement,
+    /// Messenger and Instagram: handover protocol events (messaging_handovers field): thread control passed to or taken from the app, requested by a secondary receiver, or the app's role changed.
+    #[serde(rename = "messaging_handover")]
+    MessagingHandover,
+    /// Messenger: a person played a round of an Instant Game (messaging_game_plays field).
+    #[serde(rename = "messaging_game_play")]
+    MessagingGamePlay,
+    /// Messenger: a customer rated a message sent by the business, Good or Bad response (response_feedback field), or submitted a customer feedback survey (messaging_feedback field).
+    #[serde(rename = "messaging_feedback")]
+    MessagingFeedback,
+    /// Messenger: a customer sent a cart to the Page (send_cart field; the item carries `order` with products and a note).
+    #[serde(rename = "messaging_send_cart")]
+    MessagingSendCart,
+    /// Messenger and Instagram: events of a conversation another app owns (standby field, handover protocol): messages, echoes, reads, deliveries and postbacks (without payload), as standby.<kind>. Messages are keyed by their mid.
+    #[serde(rename = "messaging_standby")]
+    MessagingStandby,
     /// Meta (WhatsApp, Facebook, Instagram) events of types this connector does not know yet, captured so nothing is lost.
     #[serde(rename = "other_events")]
     OtherEvents,
 }
 impl Collection {
     /// Every collection, in binding order.
-    pub const ALL: [Collection; 33] = [
+    pub const ALL: [Collection; 49] = [
         Collection::Messages,
         Collection::AccountAlerts,
         Collection::AccountReviewUpdate,
@@ -484,6 +710,22 @@ impl Collection {
         Collection::StoryInsights,
         Collection::Leadgen,
         Collection::Ratings,
+        Collection::MessagingMessage,
+        Collection::MessagingMessageEcho,
+        Collection::MessagingMessageEdit,
+        Collection::MessagingDelivery,
+        Collection::MessagingRead,
+        Collection::MessagingReaction,
+        Collection::MessagingPostback,
+        Collection::MessagingOptin,
+        Collection::MessagingReferral,
+        Collection::MessagingAccountLinking,
+        Collection::MessagingPolicyEnforcement,
+        Collection::MessagingHandover,
+        Collection::MessagingGamePlay,
+        Collection::MessagingFeedback,
+        Collection::MessagingSendCart,
+        Collection::MessagingStandby,
         Collection::OtherEvents,
     ];
     /// The collection's name.
@@ -523,6 +765,22 @@ impl Collection {
             Collection::StoryInsights => "story_insights",
             Collection::Leadgen => "leadgen",
             Collection::Ratings => "ratings",
+            Collection::MessagingMessage => "messaging_message",
+            Collection::MessagingMessageEcho => "messaging_message_echo",
+            Collection::MessagingMessageEdit => "messaging_message_edit",
+            Collection::MessagingDelivery => "messaging_delivery",
+            Collection::MessagingRead => "messaging_read",
+            Collection::MessagingReaction => "messaging_reaction",
+            Collection::MessagingPostback => "messaging_postback",
+            Collection::MessagingOptin => "messaging_optin",
+            Collection::MessagingReferral => "messaging_referral",
+            Collection::MessagingAccountLinking => "messaging_account_linking",
+            Collection::MessagingPolicyEnforcement => "messaging_policy_enforcement",
+            Collection::MessagingHandover => "messaging_handover",
+            Collection::MessagingGamePlay => "messaging_game_play",
+            Collection::MessagingFeedback => "messaging_feedback",
+            Collection::MessagingSendCart => "messaging_send_cart",
+            Collection::MessagingStandby => "messaging_standby",
             Collection::OtherEvents => "other_events",
         }
     }
@@ -561,7 +819,23 @@ impl Collection {
             Collection::StoryInsights => 29,
             Collection::Leadgen => 30,
             Collection::Ratings => 31,
-            Collection::OtherEvents => 32,
+            Collection::MessagingMessage => 32,
+            Collection::MessagingMessageEcho => 33,
+            Collection::MessagingMessageEdit => 34,
+            Collection::MessagingDelivery => 35,
+            Collection::MessagingRead => 36,
+            Collection::MessagingReaction => 37,
+            Collection::MessagingPostback => 38,
+            Collection::MessagingOptin => 39,
+            Collection::MessagingReferral => 40,
+            Collection::MessagingAccountLinking => 41,
+            Collection::MessagingPolicyEnforcement => 42,
+            Collection::MessagingHandover => 43,
+            Collection::MessagingGamePlay => 44,
+            Collection::MessagingFeedback => 45,
+            Collection::MessagingSendCart => 46,
+            Collection::MessagingStandby => 47,
+            Collection::OtherEvents => 48,
         }
     }
 }
@@ -614,7 +888,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
         vendor: model::Vendor {
             id: "meta".to_owned(),
             name: "Meta (WhatsApp, Facebook, Instagram)".to_owned(),
-            description: "Webhooks of a Meta app: WhatsApp Cloud API messages and message statuses, WhatsApp Business Account updates, Facebook Page and Instagram changes. Each request carries an `object` and a batch of `entry` items; each entry becomes one document routed by its change's `field`."
+            description: "Webhooks of a Meta app: WhatsApp Cloud API messages and message statuses, WhatsApp Business Account updates, Facebook Page and Instagram changes, Messenger and Instagram messaging events. Each request carries an `object` and a batch of `entry` items; each entry becomes one document routed by its change's `field`, or for messaging by the kind of event it carries (message, echo, postback, read…)."
                 .to_owned(),
             documentation_url: "https://developers.facebook.com/docs/graph-api/webhooks"
                 .to_owned(),
@@ -625,9 +899,9 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     .to_owned(),
                 "For WhatsApp: open **WhatsApp → Configuration**; for Pages, Instagram and others: open **Webhooks** (add the Webhooks product if needed) and pick the object. Click **Edit** (or **Subscribe to this object**), set **Callback URL** to the connector's public HTTPS URL and **Verify token** to the same string as `verify_token`, then click **Verify and save**. Meta sends a GET with `hub.challenge`; the connector answers it with the challenge only when the token matches."
                     .to_owned(),
-                "Under **Webhook fields**, click **Subscribe** beside each field to receive (for WhatsApp at least `messages`). For WhatsApp also subscribe the app to each WhatsApp Business Account (`POST /<WABA_ID>/subscribed_apps`); for Pages, install the app on the Page (`POST /<PAGE_ID>/subscribed_apps`)."
+                "Under **Webhook fields**, click **Subscribe** beside each field to receive (for WhatsApp at least `messages`). For WhatsApp also subscribe the app to each WhatsApp Business Account (`POST /<WABA_ID>/subscribed_apps`); for Pages (and Messenger or Instagram messaging), install the app on the Page (`POST /<PAGE_ID>/subscribed_apps` with `subscribed_fields`, for example `messages,message_echoes,messaging_postbacks,messaging_optins`)."
                     .to_owned(),
-                "Click **Test** beside a field to send a sample notification and check it arrives in the collection named after the field."
+                "Click **Test** beside a field to send a sample notification and check it arrives in the collection named after the field (messaging fields: in `messaging_<kind>`, for example `messages` in `messaging_message`, `messaging_postbacks` in `messaging_postback`)."
                     .to_owned(),
                 "If the App secret is reset, add the new value as a second `app_secret` entry before resetting, then remove the old one."
                     .to_owned(),
@@ -727,8 +1001,72 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             batch: ::std::option::Option::Some(model::Batch {
                 items: "/entry".to_owned(),
             }),
-            discriminator: model::ValueSource::BodyPointer {
-                pointer: "/changes/0/field".to_owned(),
+            discriminator: model::ValueSource::FirstOf {
+                sources: ::std::vec::Vec::from([
+                    model::ValueSource::BodyPointer {
+                        pointer: "/changes/0/field".to_owned(),
+                    },
+                    model::ValueSource::PresentMember {
+                        pointer: "/messaging/0/message".to_owned(),
+                        members: ::std::vec::Vec::from(["is_echo".to_owned()]),
+                        prefix: "messaging.message.".to_owned(),
+                    },
+                    model::ValueSource::PresentMember {
+                        pointer: "/messaging/0".to_owned(),
+                        members: ::std::vec::Vec::from([
+                            "order".to_owned(),
+                            "message".to_owned(),
+                            "message_edit".to_owned(),
+                            "postback".to_owned(),
+                            "reaction".to_owned(),
+                            "read".to_owned(),
+                            "delivery".to_owned(),
+                            "optin".to_owned(),
+                            "referral".to_owned(),
+                            "account_linking".to_owned(),
+                            "pass_thread_control".to_owned(),
+                            "take_thread_control".to_owned(),
+                            "request_thread_control".to_owned(),
+                            "app_roles".to_owned(),
+                            "policy_enforcement".to_owned(),
+                            "policy-enforcement".to_owned(),
+                            "game_play".to_owned(),
+                            "response_feedback".to_owned(),
+                            "messaging_feedback".to_owned(),
+                        ]),
+                        prefix: "messaging.".to_owned(),
+                    },
+                    model::ValueSource::PresentMember {
+                        pointer: "/standby/0/message".to_owned(),
+                        members: ::std::vec::Vec::from(["is_echo".to_owned()]),
+                        prefix: "standby.message.".to_owned(),
+                    },
+                    model::ValueSource::PresentMember {
+                        pointer: "/standby/0".to_owned(),
+                        members: ::std::vec::Vec::from([
+                            "order".to_owned(),
+                            "message".to_owned(),
+                            "message_edit".to_owned(),
+                            "postback".to_owned(),
+                            "reaction".to_owned(),
+                            "read".to_owned(),
+                            "delivery".to_owned(),
+                            "optin".to_owned(),
+                            "referral".to_owned(),
+                            "account_linking".to_owned(),
+                            "pass_thread_control".to_owned(),
+                            "take_thread_control".to_owned(),
+                            "request_thread_control".to_owned(),
+                            "app_roles".to_owned(),
+                            "policy_enforcement".to_owned(),
+                            "policy-enforcement".to_owned(),
+                            "game_play".to_owned(),
+                            "response_feedback".to_owned(),
+                            "messaging_feedback".to_owned(),
+                        ]),
+                        prefix: "standby.".to_owned(),
+                    },
+                ]),
             },
             document_key: model::ValueSource::FirstOf {
                 sources: ::std::vec::Vec::from([
@@ -748,6 +1086,23 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     },
                     model::ValueSource::BodyPointer {
                         pointer: "/messaging/0/message/mid".to_owned(),
+                    },
+                    model::ValueSource::Composite {
+                        parts: ::std::vec::Vec::from([
+                            model::ValueSource::BodyPointer {
+                                pointer: "/messaging/0/message_edit/mid".to_owned(),
+                            },
+                            model::ValueSource::BodyPointer {
+                                pointer: "/messaging/0/message_edit/num_edit".to_owned(),
+                            },
+                        ]),
+                        separator: ":".to_owned(),
+                    },
+                    model::ValueSource::BodyPointer {
+                        pointer: "/messaging/0/postback/mid".to_owned(),
+                    },
+                    model::ValueSource::BodyPointer {
+                        pointer: "/standby/0/message/mid".to_owned(),
                     },
                     model::ValueSource::ContentHash {
                         pointers: ::std::vec::Vec::new(),
@@ -1154,6 +1509,213 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                         ),
                     ),
                 },
+                model::EventType {
+                    collection: "messaging_message".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.message".to_owned()]),
+                    description: "Messenger and Instagram: a message received from a customer (messages field): text, attachments, quick reply, reply_to; Instagram also flags is_deleted and is_unsupported. Keyed by the message's mid."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"message\":{\"description\":\"The message: mid, text, attachments, quick_reply, reply_to, referral; is_echo for echoes.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_message_echo".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "messaging.message.is_echo".to_owned(),
+                    ]),
+                    description: "Messenger and Instagram: a message the Page or Instagram account sent (Messenger message_echoes field; Instagram sends echoes with messages), flagged message.is_echo, with the sending app_id and metadata. Keyed by the mid."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"message\":{\"description\":\"The message sent: is_echo (true), app_id, metadata, mid, text or attachments.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_message_edit".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.message_edit".to_owned()]),
+                    description: "Messenger and Instagram: a customer edited a previously sent message (message_edits field): the mid, the new text and num_edit. Keyed by mid:num_edit."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"message_edit\":{\"description\":\"mid of the edited message, its new text, and num_edit (how many times it was edited, at most 5).\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_delivery".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.delivery".to_owned()]),
+                    description: "Messenger: messages the Page sent were delivered (message_deliveries field): mids (sometimes) and a watermark before which every message was delivered."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"delivery\":{\"description\":\"mids of the delivered messages (may be absent) and watermark (always present).\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_read".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.read".to_owned()]),
+                    description: "Messenger: the customer read the Page's messages up to a watermark (message_reads field). Instagram: a message was seen (messaging_seen field), with its mid."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"read\":{\"description\":\"watermark (Messenger: every message sent before it was read) or mid (Instagram: the message seen).\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_reaction".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.reaction".to_owned()]),
+                    description: "Messenger and Instagram: a customer reacted to, or removed a reaction from, a message (message_reactions field)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"reaction\":{\"description\":\"reaction (smile, angry, sad, wow, love, like, dislike, other), emoji, action (react or unreact) and the mid reacted to.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_postback".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.postback".to_owned()]),
+                    description: "Messenger and Instagram: a customer tapped a postback button, Get Started, a persistent menu item or an Instagram icebreaker (messaging_postbacks field). Keyed by the postback's mid."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"postback\":{\"description\":\"mid, title, payload (only to the app that sent the button) and referral when the tap started a conversation.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_optin".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.optin".to_owned()]),
+                    description: "Messenger: a person opted in to (or stopped, resumed) Marketing Messages, tapped Send to Messenger, or accepted a message request (messaging_optins field)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"optin\":{\"description\":\"type (notification_messages), payload, title, notification_messages_token, its timezone, expiry and status; or ref / user_ref for plugins.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_referral".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.referral".to_owned()]),
+                    description: "Messenger and Instagram: a customer with an existing thread came back through an m.me or ig.me link, an ad or a chat plugin (messaging_referrals field)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"referral\":{\"description\":\"ref, source (SHORTLINK, ADS, …), type (OPEN_THREAD), and ad_id with ads_context_data for ads.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_account_linking".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "messaging.account_linking".to_owned(),
+                    ]),
+                    description: "Messenger: a customer linked or unlinked their account with the business (messaging_account_linking field)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"account_linking\":{\"description\":\"status (linked or unlinked) and, when linked, the pass-through authorization_code.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_policy_enforcement".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "messaging.policy_enforcement".to_owned(),
+                        "messaging.policy-enforcement".to_owned(),
+                    ]),
+                    description: "Messenger: a policy enforcement action (warning, block, unblock) will be or was taken on the Page the app manages (messaging_policy_enforcement field)."
+                        .to_owned(),
+                    enabled: true,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"policy_enforcement\":{\"description\":\"action (warning, block or unblock) and reason (absent for unblock).\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_handover".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "messaging.pass_thread_control".to_owned(),
+                        "messaging.take_thread_control".to_owned(),
+                        "messaging.request_thread_control".to_owned(),
+                        "messaging.app_roles".to_owned(),
+                    ]),
+                    description: "Messenger and Instagram: handover protocol events (messaging_handovers field): thread control passed to or taken from the app, requested by a secondary receiver, or the app's role changed."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"app_roles\":{\"description\":\"App id to its roles (primary_receiver, secondary_receiver).\",\"type\":\"object\"},\"pass_thread_control\":{\"description\":\"previous_owner_app_id, new_owner_app_id, metadata.\",\"type\":\"object\"},\"request_thread_control\":{\"description\":\"requested_owner_app_id, metadata.\",\"type\":\"object\"},\"take_thread_control\":{\"description\":\"previous_owner_app_id, new_owner_app_id, metadata.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_game_play".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.game_play".to_owned()]),
+                    description: "Messenger: a person played a round of an Instant Game (messaging_game_plays field)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"game_play\":{\"description\":\"game_id, player_id, locale, context_type and context_id, score or payload.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_feedback".to_owned(),
+                    values: ::std::vec::Vec::from([
+                        "messaging.response_feedback".to_owned(),
+                        "messaging.messaging_feedback".to_owned(),
+                    ]),
+                    description: "Messenger: a customer rated a message sent by the business, Good or Bad response (response_feedback field), or submitted a customer feedback survey (messaging_feedback field)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"messaging_feedback\":{\"description\":\"The survey answers (feedback_screens).\",\"type\":\"object\"},\"response_feedback\":{\"description\":\"feedback (Good response or Bad response) and the mid rated.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_send_cart".to_owned(),
+                    values: ::std::vec::Vec::from(["messaging.order".to_owned()]),
+                    description: "Messenger: a customer sent a cart to the Page (send_cart field; the item carries `order` with products and a note)."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"allOf\":[{\"properties\":{\"id\":{\"description\":\"The Page id (Messenger) or the Instagram professional account id (Instagram).\",\"type\":\"string\"},\"messaging\":{\"description\":\"The messaging event (Meta sends one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"messaging\"],\"type\":\"object\"},{\"properties\":{\"messaging\":{\"items\":{\"properties\":{\"order\":{\"description\":\"products (id, retailer_id, name, unit_price, currency, quantity) and an optional note.\",\"type\":\"object\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}]}",
+                        ),
+                    ),
+                },
+                model::EventType {
+                    collection: "messaging_standby".to_owned(),
+                    values: ::std::vec::Vec::from(["standby.*".to_owned()]),
+                    description: "Messenger and Instagram: events of a conversation another app owns (standby field, handover protocol): messages, echoes, reads, deliveries and postbacks (without payload), as standby.<kind>. Messages are keyed by their mid."
+                        .to_owned(),
+                    enabled: false,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"id\":{\"description\":\"The Page id or Instagram account id.\",\"type\":\"string\"},\"standby\":{\"description\":\"The event received on the standby channel (one per array).\",\"items\":{\"properties\":{\"recipient\":{\"description\":\"Who received it: the Page or Instagram account (the customer for echoes).\",\"type\":\"object\"},\"sender\":{\"description\":\"Who triggered the event: the customer's PSID or IGSID (the Page or account for echoes); absent for policy enforcement, app roles and checkbox opt-ins (user_ref).\",\"type\":\"object\"},\"timestamp\":{\"description\":\"Unix time in milliseconds of the event.\"}},\"required\":[\"recipient\"],\"type\":\"object\"},\"type\":\"array\"},\"time\":{\"description\":\"Unix time in milliseconds at which Meta sent the update.\",\"type\":\"integer\"}},\"required\":[\"id\",\"standby\"],\"type\":\"object\"}",
+                        ),
+                    ),
+                },
             ]),
             unknown_types: model::UnknownTypes {
                 action: model::UnknownTypeAction::Capture,
@@ -1460,8 +2022,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
             },
             model::Example {
-                name: "messenger_message_to_catch_all".to_owned(),
-                description: "A Messenger message: its entry carries `messaging`, not `changes`, so it is captured whole into the catch-all, keyed by the message's mid."
+                name: "messenger_message_text".to_owned(),
+                description: "A Messenger text message from a customer (messages field): its entry carries `messaging`, not `changes`; routed to `messaging_message` by the `message` member it carries, keyed by the message's mid."
                     .to_owned(),
                 source: ::std::option::Option::Some(
                     "https://developers.facebook.com/docs/messenger-platform/reference/webhook-events/messages"
@@ -1495,8 +2057,8 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 expect: model::Expectation::Captured {
                     documents: ::std::vec::Vec::from([
                         model::ExpectedDocument {
-                            collection: "other_events".to_owned(),
-                            event_type: "".to_owned(),
+                            collection: "messaging_message".to_owned(),
+                            event_type: "messaging.message".to_owned(),
                             key: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P"
                                 .to_owned(),
                         },
@@ -2774,6 +3336,936 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                             collection: "ratings".to_owned(),
                             event_type: "ratings".to_owned(),
                             key: "bea70fbe08195571bc3e80626625109e32f9bd94c8ee18316b37a0069a6788d3"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_message_echo".to_owned(),
+                description: "A Messenger message echo (message_echoes field: `message.is_echo`, sent by the Page, with the sending app_id and metadata): routed to `messaging_message_echo` by the presence of /messaging/0/message/is_echo, keyed by the echoed message's mid."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-echoes"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=76c1e1b85412ac0fb9a0a9543e07df2c1a04a27dcc293e81ca2c6eff66910cfd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750030700000,\"messaging\":[{\"sender\":{\"id\":\"1234567890\"},\"recipient\":{\"id\":\"6789\"},\"timestamp\":1750030699000,\"message\":{\"is_echo\":true,\"app_id\":1517776481860111,\"metadata\":\"order-4711\",\"mid\":\"m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE\",\"text\":\"Your order has shipped.\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_message_echo".to_owned(),
+                            event_type: "messaging.message.is_echo".to_owned(),
+                            key: "m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_message_edit".to_owned(),
+                description: "A customer edited a message (message_edits field, `message_edit`): routed to `messaging_message_edit`, keyed mid:num_edit so each of up to five edits is kept."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-edits"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=d10be0ab47288690e1bdc1c474df3067a926215a2b1bed06ecc6e3a857dea6f0"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750030800000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750030799000,\"message_edit\":{\"mid\":\"m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P\",\"text\":\"hello, world! (edited)\",\"num_edit\":1}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_message_edit".to_owned(),
+                            event_type: "messaging.message_edit".to_owned(),
+                            key: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P:1"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_delivery".to_owned(),
+                description: "A delivery receipt (message_deliveries field, `delivery` with mids and watermark; the documented sample has no timestamp): routed to `messaging_delivery`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-deliveries"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4dabdceff54c9559a4fcc3c433f33b625001da564de72423bfe347e87ee28f6c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750030900000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"delivery\":{\"mids\":[\"m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE\"],\"watermark\":1750030899000}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_delivery".to_owned(),
+                            event_type: "messaging.delivery".to_owned(),
+                            key: "d48095a44ac8e0de61d127745d8c9d913cc281f01833430b386672d5d469416d"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_read".to_owned(),
+                description: "A read receipt (message_reads field, `read.watermark`): routed to `messaging_read`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reads"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2bafa584e1584eedae37bc8c5928bef7daee2c5711e48a525d554f86b479400f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031000000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750030999500,\"read\":{\"watermark\":1750030999000}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_read".to_owned(),
+                            event_type: "messaging.read".to_owned(),
+                            key: "ef476d7ce2e2f4388449c8dc9cd7f1911077a987423c2cf3f8eda6b66d20b0e9"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_reaction".to_owned(),
+                description: "A customer reacted to a Page message (message_reactions field, `reaction`; the emoji is escaped unicode as Meta sends it): routed to `messaging_reaction`, keyed by the hash of the entry (reaction.mid is the reacted-to message, shared by react and unreact)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reactions"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=27b142f2f23923a79d8f3e2fb1a54c803ca57f99dd14a0021a5f211c238d6909"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031100000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031099000,\"reaction\":{\"reaction\":\"love\",\"emoji\":\"\\u2764\\ufe0f\",\"action\":\"react\",\"mid\":\"m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_reaction".to_owned(),
+                            event_type: "messaging.reaction".to_owned(),
+                            key: "81aef550e5864729c165434e2edf05c5dcca1acce85df05f22dfdc287fbeb001"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_postback".to_owned(),
+                description: "A Get Started tap from an m.me link (messaging_postbacks field, `postback` with mid, title, payload and referral): routed to `messaging_postback`, keyed by the postback's mid. (The reference page shows the App Dashboard test shape {field, value}; real deliveries carry the value as a `messaging` item.)"
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=38c22778a2caf1810aeefc6c238267a8df75a185c30b53b97c91d21ad7c22bb6"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031200000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031199000,\"postback\":{\"mid\":\"m_9vB2nQ4rT6yU8iO0pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE\",\"title\":\"Get Started\",\"payload\":\"GET_STARTED\",\"referral\":{\"ref\":\"spring_sale\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_postback".to_owned(),
+                            event_type: "messaging.postback".to_owned(),
+                            key: "m_9vB2nQ4rT6yU8iO0pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_optin".to_owned(),
+                description: "A person opted in to Marketing Messages (messaging_optins field, `optin` of type notification_messages with its token): routed to `messaging_optin`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_optins"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=9b012c5fc318f1de2cc4b27c0391fb0a18d62fc41973c7d23932430225581a4f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031300000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031299000,\"optin\":{\"type\":\"notification_messages\",\"payload\":\"weekly_deals\",\"notification_messages_token\":\"7241892765520394817\",\"notification_messages_timezone\":\"Europe/Paris\",\"token_expiry_timestamp\":1765583299000,\"user_token_status\":\"NOT_REFRESHED\",\"title\":\"Weekly deals\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_optin".to_owned(),
+                            event_type: "messaging.optin".to_owned(),
+                            key: "23fca45818456ae6b7798cb46447d8d75e73876f82f8a437a1989169d2d4c313"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_referral".to_owned(),
+                description: "A customer with an existing thread came back through an m.me link (messaging_referrals field, `referral`): routed to `messaging_referral`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=e9bdb94ccc2821355305e6227922330beb3869221ad72879adb9f01dae7ba3fd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031400000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031399000,\"referral\":{\"ref\":\"spring_sale\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_referral".to_owned(),
+                            event_type: "messaging.referral".to_owned(),
+                            key: "3247e779818ef7988b9fd675e33b734ba72c84779492eb7d5dc0ec0f837b32bd"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_account_linking".to_owned(),
+                description: "A customer linked their account (messaging_account_linking field, `account_linking` with the pass-through authorization_code): routed to `messaging_account_linking`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_account_linking"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=aeed8dfaa16959314e0c681b138414e9c6c6ef2467674385629072aa946ec0d1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031500000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031499000,\"account_linking\":{\"status\":\"linked\",\"authorization_code\":\"c2b6f4e8-1d3a-4b5c-9e7f-0a1b2c3d4e5f\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_account_linking".to_owned(),
+                            event_type: "messaging.account_linking".to_owned(),
+                            key: "f2c5b5de69bfb7384809942d5315e42ce238c36db12a57429aaed1930e2b7227"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_policy_enforcement".to_owned(),
+                description: "A policy enforcement action on the Page (messaging_policy_enforcement field, `policy_enforcement`; no sender): routed to `messaging_policy_enforcement`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_policy_enforcement"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=cf802b0994a5edf7c6ec0f66ff7ede1e095e7de523e177ad619470ec57f6c5d1"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031600000,\"messaging\":[{\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031599000,\"policy_enforcement\":{\"action\":\"block\",\"reason\":\"The bot violated our Platform Policies (https://developers.facebook.com/devpolicy/#messengerplatform). Common violations include sending out excessive spammy messages or being non-functional.\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_policy_enforcement".to_owned(),
+                            event_type: "messaging.policy_enforcement".to_owned(),
+                            key: "b63a775a23247d3272bf3829ed163d6e82ce45b94da4e2163ce57e8e43de7914"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_handover_pass_thread_control".to_owned(),
+                description: "Thread control passed to this app (messaging_handovers field, `pass_thread_control`): routed to `messaging_handover`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=5689063b2740067cb93947a525a67d92d38ff574993b8276e811909f4489ed1e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031700000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031699000,\"pass_thread_control\":{\"previous_owner_app_id\":\"263902037430900\",\"new_owner_app_id\":\"123456789\",\"metadata\":\"escalated to the bot after hours\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_handover".to_owned(),
+                            event_type: "messaging.pass_thread_control".to_owned(),
+                            key: "2ff748c32d486d743a9191254fbee7c560b7ad30c05476351c6b185d987c1789"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_handover_app_roles".to_owned(),
+                description: "The Page changed this app's handover role (messaging_handovers field, `app_roles`; no sender): routed to `messaging_handover`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_handovers"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=b2708e430219a0af6c691cfc1e3f493c15c8da28915cc2248989317483dc35ec"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031750000,\"messaging\":[{\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031749000,\"app_roles\":{\"123456789\":[\"primary_receiver\"]}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_handover".to_owned(),
+                            event_type: "messaging.app_roles".to_owned(),
+                            key: "67ead262a10353951e29ccf9b1de6d0acf0428dca446defc0b7a066a1fedb274"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_game_play".to_owned(),
+                description: "A round of an Instant Game was played (messaging_game_plays field, `game_play`): routed to `messaging_game_play`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_game_plays"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=0304caaa69a50c909b3119db87fafaca6d12386064f6395174debd8889eea7b7"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031800000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031799000,\"game_play\":{\"game_id\":\"1843622409262912\",\"player_id\":\"1574310219276582\",\"locale\":\"en_US\",\"context_type\":\"SOLO\",\"score\":120}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_game_play".to_owned(),
+                            event_type: "messaging.game_play".to_owned(),
+                            key: "98feff8c1f6b26dc4dac7edfb85984da165f0d4a404e0c6e530f1c669aaf10ee"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_response_feedback".to_owned(),
+                description: "A customer rated a Page message with thumbs up (response_feedback field, `response_feedback`): routed to `messaging_feedback`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/response_feedback"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=4188a351157fc89a1953fdce0db353dcda49bb5454038e5a40144b6ff14c730c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750031900000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031899000,\"response_feedback\":{\"feedback\":\"Good response\",\"mid\":\"m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_feedback".to_owned(),
+                            event_type: "messaging.response_feedback".to_owned(),
+                            key: "b58d9ab3dce3e721b9d2cc56e34e91e8044a1b5948897584ebc51ea0ca62457f"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_send_cart".to_owned(),
+                description: "A customer sent a cart (send_cart field; the member is `order` with products and note): routed to `messaging_send_cart`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/send_cart"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=559759fa3aea967f88a2ec36531e023aafc719a047abfd1873b57804ed186fcd"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750032000000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750031999000,\"order\":{\"products\":[{\"id\":\"6521470912345678\",\"retailer_id\":\"SKU-TSHIRT-M\",\"name\":\"T-shirt (M)\",\"unit_price\":19.9,\"currency\":\"EUR\",\"quantity\":2}],\"note\":\"Gift wrap, please\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_send_cart".to_owned(),
+                            event_type: "messaging.order".to_owned(),
+                            key: "c3714612c84525380c69dba896ee8b85738c5bd87ca59579ce9ea2640f64ab0a"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_standby_message".to_owned(),
+                description: "A message received while another app owns the thread (standby field: the entry carries `standby`, not `messaging`): routed to `messaging_standby` as standby.message, keyed by the message's mid."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/standby"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=3a960ee070c3b6a8f33a415969f1726f86d1b469598815f1e478f43bb18fc86e"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750032100000,\"standby\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750032099000,\"message\":{\"mid\":\"m_Zq8wE6rT4yU2iO0pA9sD7fG5hJ3kL1zX8cV6bN4mQ2wE0\",\"text\":\"Can I talk to a person?\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_standby".to_owned(),
+                            event_type: "standby.message".to_owned(),
+                            key: "m_Zq8wE6rT4yU2iO0pA9sD7fG5hJ3kL1zX8cV6bN4mQ2wE0"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "instagram_message_text".to_owned(),
+                description: "An Instagram direct message from a customer (object instagram, messages field): the entry carries `messaging` like Messenger, routed to `messaging_message`, keyed by the mid."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/docs/instagram-platform/webhooks/examples"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=f3b7b3ca81e99491250469ae74b1803a59cda404dba45a0abb7958afa6553474"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"instagram\",\"entry\":[{\"id\":\"17841400000000000\",\"time\":1750032200000,\"messaging\":[{\"sender\":{\"id\":\"5928374610284756\"},\"recipient\":{\"id\":\"17841400000000000\"},\"timestamp\":1750032199000,\"message\":{\"mid\":\"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAwOjM0MDI4MjM2Njg0MTcxMDMwMDk0OTEyODE3MjQ1NzU0MjI2NDk2MjozMTg2NzE1NzM0NjE1NDQ4NTg0NjkyNDk2NzMyNjM4MDgwMAZDZD\",\"text\":\"Is this still available?\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_message".to_owned(),
+                            event_type: "messaging.message".to_owned(),
+                            key: "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAwOjM0MDI4MjM2Njg0MTcxMDMwMDk0OTEyODE3MjQ1NzU0MjI2NDk2MjozMTg2NzE1NzM0NjE1NDQ4NTg0NjkyNDk2NzMyNjM4MDgwMAZDZD"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "instagram_message_echo".to_owned(),
+                description: "A message the Instagram professional account sent (Instagram has no message_echoes field: echoes come with `messages`, flagged is_echo): routed to `messaging_message_echo`, keyed by the mid."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/docs/instagram-platform/webhooks/examples"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=5163215fddceb5936ba73dc84d5f4d8fe04f5964c3bf437f5d1ae895753ae90f"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"instagram\",\"entry\":[{\"id\":\"17841400000000000\",\"time\":1750032300000,\"messaging\":[{\"sender\":{\"id\":\"17841400000000000\"},\"recipient\":{\"id\":\"5928374610284756\"},\"timestamp\":1750032299000,\"message\":{\"mid\":\"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAwOjM0MDI4MjM2Njg0MTcxMDMwMDk0OTEyODE3MjQ1NzU0MjI2NDk2MjozMTg2NzE1NzM0NjE1NDQ4NTg0NjkyNDk2NzMyNjM4MDgwMAZDZD\",\"text\":\"Yes, it is!\",\"is_echo\":true}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_message_echo".to_owned(),
+                            event_type: "messaging.message.is_echo".to_owned(),
+                            key: "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAwOjM0MDI4MjM2Njg0MTcxMDMwMDk0OTEyODE3MjQ1NzU0MjI2NDk2MjozMTg2NzE1NzM0NjE1NDQ4NTg0NjkyNDk2NzMyNjM4MDgwMAZDZD"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "instagram_seen".to_owned(),
+                description: "An Instagram message was seen (messaging_seen field: `read` carries the mid of the message seen, not a watermark): routed to `messaging_read`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/docs/instagram-platform/webhooks/examples"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=c11360eb32124814266b1d7d0aa98c3c91411c5c9c976a6f2a5cce7803f9a84b"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"instagram\",\"entry\":[{\"id\":\"17841400000000000\",\"time\":1750032400000,\"messaging\":[{\"sender\":{\"id\":\"5928374610284756\"},\"recipient\":{\"id\":\"17841400000000000\"},\"timestamp\":1750032399000,\"read\":{\"mid\":\"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAwOjM0MDI4MjM2Njg0MTcxMDMwMDk0OTEyODE3MjQ1NzU0MjI2NDk2MjozMTg2NzE1NzM0NjE1NDQ4NTg0NjkyNDk2NzMyNjM4MDgwMAZDZD\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_read".to_owned(),
+                            event_type: "messaging.read".to_owned(),
+                            key: "61eae30d205db966a2476e16743c9fa13055fda2387e744241c650415b0377a3"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_batch_message_and_delivery".to_owned(),
+                description: "One request batching two Page entries of different kinds (a message, then a delivery receipt): two documents, in `messaging_message` (keyed by mid) and `messaging_delivery` (keyed by the hash of its entry)."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=58d7e3b9337d768419c24849e25e5bca8a03222f2c2cc01847c3948a3fc8a99c"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750032500000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750032499000,\"message\":{\"mid\":\"m_Tr5yU7iO9pA1sD3fG5hJ7kL9zX1cV3bN5mQ7wE9rT1yU3\",\"text\":\"Thanks, got it\"}}]},{\"id\":\"1234567890\",\"time\":1750032500000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"delivery\":{\"mids\":[\"m_Kx0Y2qW9s1sHnR3c8vT6bUeLzA4pQ7mD1fG5hJ9kN2wXoE\"],\"watermark\":1750032498000}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "messaging_message".to_owned(),
+                            event_type: "messaging.message".to_owned(),
+                            key: "m_Tr5yU7iO9pA1sD3fG5hJ7kL9zX1cV3bN5mQ7wE9rT1yU3"
+                                .to_owned(),
+                        },
+                        model::ExpectedDocument {
+                            collection: "messaging_delivery".to_owned(),
+                            event_type: "messaging.delivery".to_owned(),
+                            key: "3ba397b7a08ae8926c305da0882bb5ce88c74060468c997b6d9c571429695322"
+                                .to_owned(),
+                        },
+                    ]),
+                },
+            },
+            model::Example {
+                name: "messenger_unlisted_member_to_catch_all".to_owned(),
+                description: "A messaging item whose member is in none of the discriminator's lists (constructed: a kind Meta might add later): no event type, captured whole into `other_events`, keyed by the hash of the entry."
+                    .to_owned(),
+                source: ::std::option::Option::Some(
+                    "https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events"
+                        .to_owned(),
+                ),
+                config: ::std::collections::BTreeMap::from([
+                    (
+                        "app_secret".to_owned(),
+                        json("[\"meta_test_app_secret_0123456789\"]"),
+                    ),
+                    ("verify_token".to_owned(), json("\"meatyhamhock\"")),
+                ]),
+                now: ::std::option::Option::None,
+                request: model::ExampleRequest {
+                    method: model::Method::Post,
+                    path: "/".to_owned(),
+                    headers: ::std::collections::BTreeMap::from([
+                        ("Content-Type".to_owned(), "application/json".to_owned()),
+                        (
+                            "X-Hub-Signature-256".to_owned(),
+                            "sha256=2715fa421218b3bba8263406d53c6e4155686cd8ccf46886e7a2b9a7f3205034"
+                                .to_owned(),
+                        ),
+                    ]),
+                    body: ::std::option::Option::Some(
+                        "{\"object\":\"page\",\"entry\":[{\"id\":\"1234567890\",\"time\":1750032600000,\"messaging\":[{\"sender\":{\"id\":\"6789\"},\"recipient\":{\"id\":\"1234567890\"},\"timestamp\":1750032599000,\"new_event_kind\":{\"value\":\"example\"}}]}]}"
+                            .to_owned(),
+                    ),
+                    body_file: ::std::option::Option::None,
+                },
+                expect: model::Expectation::Captured {
+                    documents: ::std::vec::Vec::from([
+                        model::ExpectedDocument {
+                            collection: "other_events".to_owned(),
+                            event_type: "".to_owned(),
+                            key: "4dcfe48ae37d0df00e576614efd4f802b6840b8de6490fbe2a5970a884e748d5"
                                 .to_owned(),
                         },
                     ]),

@@ -73,19 +73,16 @@ fn example_page_feed_comment_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "page_feed_comment");
 }
 #[test]
-fn example_messenger_message_to_catch_all() {
-    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_message_to_catch_all");
+fn example_messenger_message_text() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_message_text");
 }
 #[test]
-fn example_messenger_message_to_catch_all_tampered() {
-    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_message_to_catch_all");
+fn example_messenger_message_text_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_message_text");
 }
 #[test]
-fn example_messenger_message_to_catch_all_unknown_type() {
-    ::webhook_runtime::testing::run_unknown_type(
-        &VENDOR,
-        "messenger_message_to_catch_all",
-    );
+fn example_messenger_message_text_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_message_text");
 }
 #[test]
 fn example_field_account_alerts() {
@@ -485,6 +482,291 @@ fn example_field_ratings_tampered() {
 #[test]
 fn example_field_ratings_unknown_type() {
     ::webhook_runtime::testing::run_unknown_type(&VENDOR, "field_ratings");
+}
+#[test]
+fn example_messenger_message_echo() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_message_echo");
+}
+#[test]
+fn example_messenger_message_echo_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_message_echo");
+}
+#[test]
+fn example_messenger_message_echo_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_message_echo");
+}
+#[test]
+fn example_messenger_message_edit() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_message_edit");
+}
+#[test]
+fn example_messenger_message_edit_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_message_edit");
+}
+#[test]
+fn example_messenger_message_edit_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_message_edit");
+}
+#[test]
+fn example_messenger_delivery() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_delivery");
+}
+#[test]
+fn example_messenger_delivery_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_delivery");
+}
+#[test]
+fn example_messenger_delivery_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_delivery");
+}
+#[test]
+fn example_messenger_read() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_read");
+}
+#[test]
+fn example_messenger_read_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_read");
+}
+#[test]
+fn example_messenger_read_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_read");
+}
+#[test]
+fn example_messenger_reaction() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_reaction");
+}
+#[test]
+fn example_messenger_reaction_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_reaction");
+}
+#[test]
+fn example_messenger_reaction_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_reaction");
+}
+#[test]
+fn example_messenger_postback() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_postback");
+}
+#[test]
+fn example_messenger_postback_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_postback");
+}
+#[test]
+fn example_messenger_postback_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_postback");
+}
+#[test]
+fn example_messenger_optin() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_optin");
+}
+#[test]
+fn example_messenger_optin_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_optin");
+}
+#[test]
+fn example_messenger_optin_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_optin");
+}
+#[test]
+fn example_messenger_referral() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_referral");
+}
+#[test]
+fn example_messenger_referral_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_referral");
+}
+#[test]
+fn example_messenger_referral_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_referral");
+}
+#[test]
+fn example_messenger_account_linking() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_account_linking");
+}
+#[test]
+fn example_messenger_account_linking_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_account_linking");
+}
+#[test]
+fn example_messenger_account_linking_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_account_linking");
+}
+#[test]
+fn example_messenger_policy_enforcement() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_policy_enforcement");
+}
+#[test]
+fn example_messenger_policy_enforcement_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_policy_enforcement");
+}
+#[test]
+fn example_messenger_policy_enforcement_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "messenger_policy_enforcement",
+    );
+}
+#[test]
+fn example_messenger_handover_pass_thread_control() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "messenger_handover_pass_thread_control",
+    );
+}
+#[test]
+fn example_messenger_handover_pass_thread_control_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "messenger_handover_pass_thread_control",
+    );
+}
+#[test]
+fn example_messenger_handover_pass_thread_control_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "messenger_handover_pass_thread_control",
+    );
+}
+#[test]
+fn example_messenger_handover_app_roles() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_handover_app_roles");
+}
+#[test]
+fn example_messenger_handover_app_roles_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_handover_app_roles");
+}
+#[test]
+fn example_messenger_handover_app_roles_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "messenger_handover_app_roles",
+    );
+}
+#[test]
+fn example_messenger_game_play() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_game_play");
+}
+#[test]
+fn example_messenger_game_play_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_game_play");
+}
+#[test]
+fn example_messenger_game_play_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_game_play");
+}
+#[test]
+fn example_messenger_response_feedback() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_response_feedback");
+}
+#[test]
+fn example_messenger_response_feedback_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_response_feedback");
+}
+#[test]
+fn example_messenger_response_feedback_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_response_feedback");
+}
+#[test]
+fn example_messenger_send_cart() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_send_cart");
+}
+#[test]
+fn example_messenger_send_cart_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_send_cart");
+}
+#[test]
+fn example_messenger_send_cart_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_send_cart");
+}
+#[test]
+fn example_messenger_standby_message() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "messenger_standby_message");
+}
+#[test]
+fn example_messenger_standby_message_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "messenger_standby_message");
+}
+#[test]
+fn example_messenger_standby_message_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "messenger_standby_message");
+}
+#[test]
+fn example_instagram_message_text() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "instagram_message_text");
+}
+#[test]
+fn example_instagram_message_text_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "instagram_message_text");
+}
+#[test]
+fn example_instagram_message_text_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "instagram_message_text");
+}
+#[test]
+fn example_instagram_message_echo() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "instagram_message_echo");
+}
+#[test]
+fn example_instagram_message_echo_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "instagram_message_echo");
+}
+#[test]
+fn example_instagram_message_echo_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "instagram_message_echo");
+}
+#[test]
+fn example_instagram_seen() {
+    ::webhook_runtime::testing::run_example(&VENDOR, "instagram_seen");
+}
+#[test]
+fn example_instagram_seen_tampered() {
+    ::webhook_runtime::testing::run_tampered(&VENDOR, "instagram_seen");
+}
+#[test]
+fn example_instagram_seen_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(&VENDOR, "instagram_seen");
+}
+#[test]
+fn example_messenger_batch_message_and_delivery() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "messenger_batch_message_and_delivery",
+    );
+}
+#[test]
+fn example_messenger_batch_message_and_delivery_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "messenger_batch_message_and_delivery",
+    );
+}
+#[test]
+fn example_messenger_batch_message_and_delivery_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "messenger_batch_message_and_delivery",
+    );
+}
+#[test]
+fn example_messenger_unlisted_member_to_catch_all() {
+    ::webhook_runtime::testing::run_example(
+        &VENDOR,
+        "messenger_unlisted_member_to_catch_all",
+    );
+}
+#[test]
+fn example_messenger_unlisted_member_to_catch_all_tampered() {
+    ::webhook_runtime::testing::run_tampered(
+        &VENDOR,
+        "messenger_unlisted_member_to_catch_all",
+    );
+}
+#[test]
+fn example_messenger_unlisted_member_to_catch_all_unknown_type() {
+    ::webhook_runtime::testing::run_unknown_type(
+        &VENDOR,
+        "messenger_unlisted_member_to_catch_all",
+    );
 }
 #[test]
 fn router_agrees_with_definition() {
