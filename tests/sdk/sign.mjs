@@ -1,17 +1,21 @@
 // Signs one webhook request with a vendor's official Node SDK.
 //
 // Reads a JSON object on stdin: {"sdk": "stripe" | "svix" | "standardwebhooks" | "octokit" | "shopify" |
-// "twilio" | "square" | "paddle" | "hubspot" | "adyen" | "contentful" | "notion" | "sanity" | "discord" |
-// "sendgrid" | "linear" | "box", "secret": string,
+// "twilio" | "twilio-event-streams" | "square" | "paddle" | "hubspot" | "adyen" | "contentful" | "notion" |
+// "sanity" | "discord" | "sendgrid" | "linear" | "box", "secret": string,
 // "body": string, "id": string (message/delivery id), "event": string (GitHub event or Shopify topic),
 // "timestamp": number (Unix seconds, optional: now), "url": string (the URL the vendor signs: Twilio,
-// Square, HubSpot), "params": [[name, value], ...] (Twilio's form fields, in order; the body is built
-// from them), "items": [NotificationRequestItem, ...] with "username" and "password" (Adyen: the body is
-// built from the items, each signed), "path" and "headers" (Contentful: the request target and the
-// headers it signs; Sanity: its other delivery headers), "secondary" and "keys" (Box: the receiver's
-// secondary key, and the {primary, secondary} keys Box signs with)} and prints {"headers": {...},
-// "body": string}: the headers the SDK produced plus the vendor's other delivery headers, and the body
-// exactly as signed (Twilio and Contentful add "path", the path and query it was signed for).
+// Square, HubSpot; for Twilio Event Streams the sink URL, before bodySHA256 is appended), "params":
+// [[name, value], ...] (Twilio's form fields, in order; the body is built from them), "items":
+// [NotificationRequestItem, ...] with "username" and "password" (Adyen: the body is built from the items,
+// each signed), "path" and "headers" (Contentful: the request target and the headers it signs; Sanity: its
+// other delivery headers), "secondary" and "keys" (Box: the receiver's secondary key, and the {primary,
+// secondary} keys Box signs with), "signature" (Twilio Event Streams: only verify)} and prints
+// {"headers": {...}, "body": string}: the headers the SDK produced plus the vendor's other delivery
+// headers, and the body exactly as signed (Twilio, Twilio Event Streams and Contentful add "path", the path
+// and query it was signed for). Twilio Event Streams adds "facts": the SDK's body hash and the URL it
+// signed; given a "signature", it only runs the SDK's verifier on "url" (the full URL) and "body" and
+// answers "verified".
 // Signatures come from the SDK where it has a signer. Square's, Paddle's, Discord's, SendGrid's,
 // Linear's and Box's SDKs only verify: for them the script signs as the vendor documents and adds
 // "verified": what the SDK's own verifier said about exactly that request (the test requires true, or
@@ -122,6 +126,31 @@ const signers = {
       },
       body,
       path: url.pathname + url.search,
+    };
+  },
+  async 'twilio-event-streams'() {
+    // Event Streams webhook sinks POST a JSON array of CloudEvents. Twilio appends the body's SHA-256
+    // (`getExpectedBodyHash`: hex, of the UTF-8 body) to the sink URL as the last query parameter,
+    // `bodySHA256`, and signs that full URL alone (`getExpectedTwilioSignature(token, url, {})`, HMAC-SHA1
+    // keyed with the Auth Token, base64). The SDK's `validateRequestWithBody(token, signature, url, body)`
+    // checks both. Given a "signature", the script only asks that verifier about (url, body) as given.
+    const { default: twilio } = await import('twilio');
+    if (request.signature !== undefined) {
+      const verified = twilio.validateRequestWithBody(request.secret, request.signature, request.url, request.body);
+      return { headers: {}, body: request.body, verified };
+    }
+    const hash = twilio.getExpectedBodyHash(request.body);
+    const url = `${request.url}${request.url.includes('?') ? '&' : '?'}bodySHA256=${hash}`;
+    const signature = twilio.getExpectedTwilioSignature(request.secret, url, {});
+    if (!twilio.validateRequestWithBody(request.secret, signature, url, request.body)) {
+      throw new Error('twilio validateRequestWithBody rejects its own signature');
+    }
+    const parsed = new URL(url);
+    return {
+      headers: { 'content-type': 'application/json', [twilio.SIGNATURE_HEADER.toLowerCase()]: signature },
+      body: request.body,
+      path: parsed.pathname + parsed.search,
+      facts: { body_sha256: hash, url },
     };
   },
   async square() {

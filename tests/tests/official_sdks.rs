@@ -787,6 +787,115 @@ fn twilio_node_sdk_get_expected_twilio_signature() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Twilio Event Streams
+
+/// What twilio-node's `validateRequestWithBody` says about `request` as the connector receives it: the
+/// configured public URL followed by the request's path and query, its body and its X-Twilio-Signature.
+fn twilio_sdk_accepts(test: &str, request: &Request) -> bool {
+    let (_, signature) = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("X-Twilio-Signature"))
+        .expect("the request has an X-Twilio-Signature");
+    let check = json!({
+        "sdk": "twilio-event-streams",
+        "secret": TWILIO_AUTH_TOKEN,
+        "url": format!("{TWILIO_PUBLIC_URL}{}", request.path),
+        "body": String::from_utf8(request.body.clone()).expect("a UTF-8 body"),
+        "signature": signature,
+    });
+    let answer = sign(test, Ecosystem::Node, &check).expect("installed above");
+    answer.verified.expect("the script reports the verifier's answer")
+}
+
+#[test]
+fn twilio_event_streams_node_sdk_validate_request_with_body() {
+    let test = "twilio_event_streams_node_sdk_validate_request_with_body";
+    // A sink delivery holding two CloudEvents of different types (Twilio documents the body as an array,
+    // one event today), in Twilio's field order: the outbound-message and inbound-message examples of
+    // vendor-definitions/twilio-event-streams.yaml.
+    let body = concat!(
+        "[",
+        r#"{"specversion":"1.0","type":"com.twilio.messaging.message.delivered","#,
+        r#""source":"/v1/Events/messaging_outbound_message","id":"EZ7b518fd281b6c47905d9a09d294aecd7","#,
+        r#""dataschema":"https://events-schemas.twilio.com/Messaging.MessageStatus/8","#,
+        r#""datacontenttype":"application/json","time":"2025-01-01T00:00:00.000Z","#,
+        r#""data":{"messageSid":"SM0000000000000000000000000000001","timestamp":"2025-01-01T00:00:00.000Z","#,
+        r#""accountSid":"AC0000000000000000000000000000001","#,
+        r#""eventName":"com.twilio.messaging.message.delivered","apiVersion":"2010-04-01","#,
+        r#""from":"+14015551212","to":"+14155555555","messageStatus":"DELIVERED","#,
+        r#""messagingServiceSid":"MG0000000000000000000000000000001","numberOfSegments":1,"#,
+        r#""rawDlrDoneDate":"2025-01-01T00:00:00.000Z","tags":{}}}"#,
+        ",",
+        r#"{"specversion":"1.0","type":"com.twilio.messaging.inbound-message.received","#,
+        r#""source":"/v1/Events/messaging_inbound_message","id":"EZa7cebd287a19d900adae49e339e61e5d","#,
+        r#""dataschema":"https://events-schemas.twilio.com/Messaging.InboundMessageV1/6","#,
+        r#""datacontenttype":"application/json","time":"2025-01-01T00:00:00.000Z","#,
+        r#""data":{"messageSid":"SM0000000000000000000000000000002","timestamp":"2025-01-01T00:00:00.000Z","#,
+        r#""accountSid":"AC0000000000000000000000000000001","#,
+        r#""eventName":"com.twilio.messaging.inbound-message.received","from":"+11234567890","#,
+        r#""to":"+12345678901","numMedia":0,"body":"Ahoy!","toCountry":"US","toState":"FL","#,
+        r#""toCity":"FORT MEADE","toZip":"33841","fromCountry":"US","fromState":"NH","fromCity":"NASHUA","#,
+        r#""fromZip":"03049","mnc":"090","mcc":"310","#,
+        r#""messagingServiceSid":"MG0000000000000000000000000000001"}}"#,
+        "]",
+    );
+    let events: Vec<Value> = serde_json::from_str(body).expect("the body is JSON");
+    // The sink's destination has its own query; the SDK signs the URL with bodySHA256 appended to it.
+    let sink = format!("{TWILIO_PUBLIC_URL}/events?tenant=acme");
+    let request = json!({"sdk": "twilio-event-streams", "secret": TWILIO_AUTH_TOKEN, "url": sink, "body": body});
+    // The script requires the SDK's own validateRequestWithBody to accept what it signed.
+    let Some(signed) = sign(test, Ecosystem::Node, &request) else {
+        return;
+    };
+    let hash = sha256_hex(body.as_bytes());
+    assert_eq!(signed.facts["body_sha256"], hash.as_str(), "getExpectedBodyHash is the hex SHA-256 of the raw body");
+    assert_eq!(signed.path, format!("/events?tenant=acme&bodySHA256={hash}"), "bodySHA256 follows the sink's query");
+    assert_eq!(signed.body, body.as_bytes(), "the body is sent as signed");
+
+    // One body byte changed, URL and signature kept (the first event's type, `com.` -> `Com.`), and the
+    // signed request posted to another path (query and body kept): the SDK rejects both.
+    let tampered = signed.tampered();
+    assert_ne!(tampered.body, signed.body);
+    assert!(!twilio_sdk_accepts(test, &tampered), "validateRequestWithBody rejects the changed body");
+    let mut elsewhere = signed.request();
+    elsewhere.path = format!("/events/other?tenant=acme&bodySHA256={hash}");
+    assert!(!twilio_sdk_accepts(test, &elsewhere), "validateRequestWithBody rejects another path");
+
+    let config = json!({"auth_token": [TWILIO_AUTH_TOKEN], "public_url": TWILIO_PUBLIC_URL});
+    let serving = Serving::start(&Connector::of("twilio-event-streams"), &config, &[]);
+    // twilio-event-streams.yaml: authentication_failed_status 403.
+    assert_eq!(post(&serving, &tampered).status, 403, "a changed body is rejected; log:\n{}", serving.log_text());
+    assert!(serving.export().is_empty(), "nothing of the tampered delivery is stored");
+    let header = "X-Twilio-Signature";
+    let (_, docs) = deliver_tampered(
+        &serving,
+        &signed,
+        &tampered,
+        403,
+        &[
+            Expect {
+                collection: "messaging_outbound_message",
+                key: "EZ7b518fd281b6c47905d9a09d294aecd7",
+                signature_header: header,
+                event: &events[0],
+            },
+            Expect {
+                collection: "messaging_inbound_message",
+                key: "EZa7cebd287a19d900adae49e339e61e5d",
+                signature_header: header,
+                event: &events[1],
+            },
+        ],
+    );
+    for (doc, event) in docs.iter().zip(&events) {
+        assert_eq!(doc["_meta"]["eventType"], event["type"]);
+    }
+    assert_eq!(post(&serving, &elsewhere).status, 403, "the signature covers the URL: another path is rejected");
+    assert_eq!(serving.export().len(), 2, "nothing more is stored");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Square (the SDK only verifies)
 
 const SQUARE_SIGNATURE_KEY: &str = "Ibxx_5AKakO-3qeNVR61Dw";
