@@ -139,9 +139,9 @@ pub enum EventType {
     ///
     /// Values: `issue_comment`, `issue_comment.*`. Collection: `issue_comment`.
     IssueComment,
-    /// This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`.
+    /// This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Every action of GitHub's OpenAPI webhooks description (octokit/openapi-webhooks@ae646f6, event lists checked 2026-11-29): `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`; an action added later still lands here.
     ///
-    /// Values: `issue_dependencies`, `issue_dependencies.*`. Collection: `issue_dependencies`.
+    /// Values: `issue_dependencies`, `issue_dependencies.blocked_by_added`, `issue_dependencies.blocked_by_removed`, `issue_dependencies.blocking_added`, `issue_dependencies.blocking_removed`, `issue_dependencies.*`. Collection: `issue_dependencies`.
     IssueDependencies,
     /// This event occurs when there is activity relating to an issue. Actions: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`.
     ///
@@ -492,6 +492,18 @@ impl EventType {
             }
             "issue_comment" => ::std::option::Option::Some(EventType::IssueComment),
             "issue_dependencies" => {
+                ::std::option::Option::Some(EventType::IssueDependencies)
+            }
+            "issue_dependencies.blocked_by_added" => {
+                ::std::option::Option::Some(EventType::IssueDependencies)
+            }
+            "issue_dependencies.blocked_by_removed" => {
+                ::std::option::Option::Some(EventType::IssueDependencies)
+            }
+            "issue_dependencies.blocking_added" => {
+                ::std::option::Option::Some(EventType::IssueDependencies)
+            }
+            "issue_dependencies.blocking_removed" => {
                 ::std::option::Option::Some(EventType::IssueDependencies)
             }
             "issues" => ::std::option::Option::Some(EventType::Issues),
@@ -1181,7 +1193,7 @@ pub enum Collection {
     /// This event occurs when there is activity relating to a comment on an issue or pull request. Actions: `created`, `deleted`, `edited`.
     #[serde(rename = "issue_comment")]
     IssueComment,
-    /// This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`.
+    /// This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Every action of GitHub's OpenAPI webhooks description (octokit/openapi-webhooks@ae646f6, event lists checked 2026-11-29): `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`; an action added later still lands here.
     #[serde(rename = "issue_dependencies")]
     IssueDependencies,
     /// This event occurs when there is activity relating to an issue. Actions: `assigned`, `closed`, `deleted`, `demilestoned`, `edited`, `labeled`, `locked`, `milestoned`, `opened`, `pinned`, `reopened`, `transferred`, `typed`, `unassigned`, `unlabeled`, `unlocked`, `unpinned`, `untyped`.
@@ -2112,9 +2124,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "issue_dependencies".to_owned(),
                     values: ::std::vec::Vec::from([
                         "issue_dependencies".to_owned(),
+                        "issue_dependencies.blocked_by_added".to_owned(),
+                        "issue_dependencies.blocked_by_removed".to_owned(),
+                        "issue_dependencies.blocking_added".to_owned(),
+                        "issue_dependencies.blocking_removed".to_owned(),
                         "issue_dependencies.*".to_owned(),
                     ]),
-                    description: "This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Actions: `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`."
+                    description: "This event occurs when there is activity relating to issue dependencies, such as blocking or blocked-by relationships. Every action of GitHub's OpenAPI webhooks description (octokit/openapi-webhooks@ae646f6, event lists checked 2026-11-29): `blocked_by_added`, `blocked_by_removed`, `blocking_added`, `blocking_removed`; an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
