@@ -23,85 +23,85 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Actions: `create`, `update`, `remove`.
+    /// Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Issue`, `Issue.*`. Collection: `issue`.
+    /// Values: `Issue`, `Issue.create`, `Issue.update`, `Issue.remove`, `Issue.*`. Collection: `issue`.
     Issue,
-    /// Comments on issues, projects and documents. Actions: `create`, `update`, `remove`.
+    /// Comments on issues, projects and documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Comment`, `Comment.*`. Collection: `comment`.
+    /// Values: `Comment`, `Comment.create`, `Comment.update`, `Comment.remove`, `Comment.*`. Collection: `comment`.
     Comment,
-    /// Issue attachments (links to pull requests, Slack threads, files…). Actions: `create`, `update`, `remove`.
+    /// Issue attachments (links to pull requests, Slack threads, files…). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Attachment`, `Attachment.*`. Collection: `attachment`.
+    /// Values: `Attachment`, `Attachment.create`, `Attachment.update`, `Attachment.remove`, `Attachment.*`. Collection: `attachment`.
     Attachment,
-    /// Issue labels. Actions: `create`, `update`, `remove`.
+    /// Issue labels. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `IssueLabel`, `IssueLabel.*`. Collection: `issue_label`.
+    /// Values: `IssueLabel`, `IssueLabel.create`, `IssueLabel.update`, `IssueLabel.remove`, `IssueLabel.*`. Collection: `issue_label`.
     IssueLabel,
-    /// Emoji reactions on comments, issues and updates. Actions: `create`, `update`, `remove`.
+    /// Emoji reactions on comments, issues and updates. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Reaction`, `Reaction.*`. Collection: `reaction`.
+    /// Values: `Reaction`, `Reaction.create`, `Reaction.update`, `Reaction.remove`, `Reaction.*`. Collection: `reaction`.
     Reaction,
-    /// Projects. Actions: `create`, `update`, `remove`.
+    /// Projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Project`, `Project.*`. Collection: `project`.
+    /// Values: `Project`, `Project.create`, `Project.update`, `Project.remove`, `Project.*`. Collection: `project`.
     Project,
-    /// Project updates (status posts). Actions: `create`, `update`, `remove`.
+    /// Project updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `ProjectUpdate`, `ProjectUpdate.*`. Collection: `project_update`.
+    /// Values: `ProjectUpdate`, `ProjectUpdate.create`, `ProjectUpdate.update`, `ProjectUpdate.remove`, `ProjectUpdate.*`. Collection: `project_update`.
     ProjectUpdate,
-    /// Documents. Actions: `create`, `update`, `remove`.
+    /// Documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Document`, `Document.*`. Collection: `document`.
+    /// Values: `Document`, `Document.create`, `Document.update`, `Document.remove`, `Document.*`. Collection: `document`.
     Document,
-    /// Initiatives. Actions: `create`, `update`, `remove`.
+    /// Initiatives. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Initiative`, `Initiative.*`. Collection: `initiative`.
+    /// Values: `Initiative`, `Initiative.create`, `Initiative.update`, `Initiative.remove`, `Initiative.*`. Collection: `initiative`.
     Initiative,
-    /// Initiative updates (status posts). Actions: `create`, `update`, `remove`.
+    /// Initiative updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `InitiativeUpdate`, `InitiativeUpdate.*`. Collection: `initiative_update`.
+    /// Values: `InitiativeUpdate`, `InitiativeUpdate.create`, `InitiativeUpdate.update`, `InitiativeUpdate.remove`, `InitiativeUpdate.*`. Collection: `initiative_update`.
     InitiativeUpdate,
-    /// Cycles. Actions: `create`, `update`, `remove`.
+    /// Cycles. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Cycle`, `Cycle.*`. Collection: `cycle`.
+    /// Values: `Cycle`, `Cycle.create`, `Cycle.update`, `Cycle.remove`, `Cycle.*`. Collection: `cycle`.
     Cycle,
-    /// Customers. Actions: `create`, `update`, `remove`.
+    /// Customers. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `Customer`, `Customer.*`. Collection: `customer`.
+    /// Values: `Customer`, `Customer.create`, `Customer.update`, `Customer.remove`, `Customer.*`. Collection: `customer`.
     Customer,
-    /// Customer requests (needs) linked to issues and projects. Actions: `create`, `update`, `remove`.
+    /// Customer requests (needs) linked to issues and projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `CustomerNeed`, `CustomerNeed.*`. Collection: `customer_need`.
+    /// Values: `CustomerNeed`, `CustomerNeed.create`, `CustomerNeed.update`, `CustomerNeed.remove`, `CustomerNeed.*`. Collection: `customer_need`.
     CustomerNeed,
-    /// Users of the workspace (created, updated, removed/suspended). Actions: `create`, `update`, `remove`.
+    /// Users of the workspace (created, updated, removed/suspended). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     ///
-    /// Values: `User`, `User.*`. Collection: `user`.
+    /// Values: `User`, `User.create`, `User.update`, `User.remove`, `User.*`. Collection: `user`.
     User,
-    /// Audit log entries (Enterprise). Actions: `create`.
+    /// Audit log entries (Enterprise). Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (an audit log entry was recorded); an action added later still lands here.
     ///
-    /// Values: `AuditEntry`, `AuditEntry.*`. Collection: `audit_entry`.
+    /// Values: `AuditEntry`, `AuditEntry.create`, `AuditEntry.*`. Collection: `audit_entry`.
     AuditEntry,
-    /// Issue SLA changes: actions `set`, `highRisk`, `breached`. Actions: `set`, `highRisk`, `breached`.
+    /// Issue SLA changes. Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `set` (an SLA was set on an issue), `highRisk` (the SLA is at high risk of breaching), `breached` (the SLA was breached); an action added later still lands here.
     ///
-    /// Values: `IssueSLA`, `IssueSLA.*`. Collection: `issue_sla`.
+    /// Values: `IssueSLA`, `IssueSLA.set`, `IssueSLA.highRisk`, `IssueSLA.breached`, `IssueSLA.*`. Collection: `issue_sla`.
     IssueSla,
-    /// An OAuth application's access was revoked for the workspace: action `revoked`. Actions: `revoked`.
+    /// An OAuth application's access was revoked for the workspace: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `revoked`; an action added later still lands here.
     ///
-    /// Values: `OAuthApp`, `OAuthApp.*`. Collection: `oauth_app`.
+    /// Values: `OAuthApp`, `OAuthApp.revoked`, `OAuthApp.*`. Collection: `oauth_app`.
     OauthApp,
-    /// Notifications for an OAuth app's app user (agents): issue assigned, mentioned, commented…; action is the notification type (issueAssignedToYou, issueCommentMention, …). Actions: `issueAssignedToYou`.
+    /// Inbox notifications for an OAuth app's app user (agents); the action is the notification type. Every notification type of the webhook schema (NotificationWebhookPayload in @linear/sdk schema.graphql at linear/linear@8335e09, with linear.app/developers/agents, event lists checked 2026-11-29): the eight with their own payload type, `issueAssignedToYou` (an issue assigned to you), `issueCommentMention` (a mention in an issue comment), `issueCommentReaction` (a reaction to an issue comment), `issueEmojiReaction` (an emoji reaction on an issue), `issueMention` (a mention in an issue), `issueNewComment` (a new comment on an issue), `issueStatusChanged` (an issue moved to a terminal status), `issueUnassignedFromYou` (an issue unassigned from you); and the generic ones (OtherNotificationType, one payload shape, no meaning given per type): `agentConversationMention`, `customerAddedAsOwner`, `customerNeedCreated`, `customerNeedMarkedAsImportant`, `customerNeedResolved`, `documentCommentMention`, `documentCommentReaction`, `documentContentChange`, `documentDeleted`, `documentMention`, `documentMoved`, `documentNewComment`, `documentReminder`, `documentRestored`, `documentSubscribed`, `documentThreadResolved`, `documentUnsubscribed`, `feedSummaryGenerated`, `initiativeAddedAsOwner`, `initiativeCommentMention`, `initiativeCommentReaction`, `initiativeDescriptionContentChange`, `initiativeMention`, `initiativeNewComment`, `initiativeReminder`, `initiativeThreadResolved`, `initiativeUpdateCommentMention`, `initiativeUpdateCommentReaction`, `initiativeUpdateCreated`, `initiativeUpdateMention`, `initiativeUpdateNewComment`, `initiativeUpdatePrompt`, `initiativeUpdateReaction`, `issueAddedToTriage`, `issueAddedToView`, `issueBlocking`, `issueCreated`, `issueDue`, `issuePriorityUrgent`, `issueReminder`, `issueReopened`, `issueSlaBreached`, `issueSlaHighRisk`, `issueStatusChangedAll`, `issueSubscribed`, `issueThreadResolved`, `issueUnblocked`, `issueUnsubscribed`, `oauthClientApprovalCreated`, `projectAddedAsLead`, `projectAddedAsMember`, `projectCommentMention`, `projectCommentReaction`, `projectDescriptionContentChange`, `projectMention`, `projectMilestoneCommentMention`, `projectMilestoneCommentReaction`, `projectMilestoneDescriptionContentChange`, `projectMilestoneMention`, `projectMilestoneNewComment`, `projectMilestoneThreadResolved`, `projectNewComment`, `projectReminder`, `projectThreadResolved`, `projectUpdateCommentMention`, `projectUpdateCommentReaction`, `projectUpdateCreated`, `projectUpdateMention`, `projectUpdateNewComment`, `projectUpdatePrompt`, `projectUpdateReaction`, `pullRequestApproved`, `pullRequestChangesRequested`, `pullRequestChecksFailed`, `pullRequestCommentMention`, `pullRequestCommented`, `pullRequestMention`, `pullRequestRemovedFromMergeQueue`, `pullRequestReviewRequested`, `pullRequestReviewRerequested`, `system`, `teamUpdateCommentMention`, `teamUpdateCommentReaction`, `teamUpdateCreated`, `teamUpdateMention`, `teamUpdateNewComment`, `teamUpdateReaction`, `triageResponsibilityIssueAddedToTriage`. Linear's agent guide names only the first eight ("a few action types that could be useful") and does not say which generic types reach an app user; a type added later still lands here.
     ///
-    /// Values: `AppUserNotification`, `AppUserNotification.*`. Collection: `app_user_notification`.
+    /// Values: `AppUserNotification`, `AppUserNotification.issueAssignedToYou`, `AppUserNotification.issueCommentMention`, `AppUserNotification.issueCommentReaction`, `AppUserNotification.issueEmojiReaction`, `AppUserNotification.issueMention`, `AppUserNotification.issueNewComment`, `AppUserNotification.issueStatusChanged`, `AppUserNotification.issueUnassignedFromYou`, `AppUserNotification.agentConversationMention`, `AppUserNotification.customerAddedAsOwner`, `AppUserNotification.customerNeedCreated`, `AppUserNotification.customerNeedMarkedAsImportant`, `AppUserNotification.customerNeedResolved`, `AppUserNotification.documentCommentMention`, `AppUserNotification.documentCommentReaction`, `AppUserNotification.documentContentChange`, `AppUserNotification.documentDeleted`, `AppUserNotification.documentMention`, `AppUserNotification.documentMoved`, `AppUserNotification.documentNewComment`, `AppUserNotification.documentReminder`, `AppUserNotification.documentRestored`, `AppUserNotification.documentSubscribed`, `AppUserNotification.documentThreadResolved`, `AppUserNotification.documentUnsubscribed`, `AppUserNotification.feedSummaryGenerated`, `AppUserNotification.initiativeAddedAsOwner`, `AppUserNotification.initiativeCommentMention`, `AppUserNotification.initiativeCommentReaction`, `AppUserNotification.initiativeDescriptionContentChange`, `AppUserNotification.initiativeMention`, `AppUserNotification.initiativeNewComment`, `AppUserNotification.initiativeReminder`, `AppUserNotification.initiativeThreadResolved`, `AppUserNotification.initiativeUpdateCommentMention`, `AppUserNotification.initiativeUpdateCommentReaction`, `AppUserNotification.initiativeUpdateCreated`, `AppUserNotification.initiativeUpdateMention`, `AppUserNotification.initiativeUpdateNewComment`, `AppUserNotification.initiativeUpdatePrompt`, `AppUserNotification.initiativeUpdateReaction`, `AppUserNotification.issueAddedToTriage`, `AppUserNotification.issueAddedToView`, `AppUserNotification.issueBlocking`, `AppUserNotification.issueCreated`, `AppUserNotification.issueDue`, `AppUserNotification.issuePriorityUrgent`, `AppUserNotification.issueReminder`, `AppUserNotification.issueReopened`, `AppUserNotification.issueSlaBreached`, `AppUserNotification.issueSlaHighRisk`, `AppUserNotification.issueStatusChangedAll`, `AppUserNotification.issueSubscribed`, `AppUserNotification.issueThreadResolved`, `AppUserNotification.issueUnblocked`, `AppUserNotification.issueUnsubscribed`, `AppUserNotification.oauthClientApprovalCreated`, `AppUserNotification.projectAddedAsLead`, `AppUserNotification.projectAddedAsMember`, `AppUserNotification.projectCommentMention`, `AppUserNotification.projectCommentReaction`, `AppUserNotification.projectDescriptionContentChange`, `AppUserNotification.projectMention`, `AppUserNotification.projectMilestoneCommentMention`, `AppUserNotification.projectMilestoneCommentReaction`, `AppUserNotification.projectMilestoneDescriptionContentChange`, `AppUserNotification.projectMilestoneMention`, `AppUserNotification.projectMilestoneNewComment`, `AppUserNotification.projectMilestoneThreadResolved`, `AppUserNotification.projectNewComment`, `AppUserNotification.projectReminder`, `AppUserNotification.projectThreadResolved`, `AppUserNotification.projectUpdateCommentMention`, `AppUserNotification.projectUpdateCommentReaction`, `AppUserNotification.projectUpdateCreated`, `AppUserNotification.projectUpdateMention`, `AppUserNotification.projectUpdateNewComment`, `AppUserNotification.projectUpdatePrompt`, `AppUserNotification.projectUpdateReaction`, `AppUserNotification.pullRequestApproved`, `AppUserNotification.pullRequestChangesRequested`, `AppUserNotification.pullRequestChecksFailed`, `AppUserNotification.pullRequestCommentMention`, `AppUserNotification.pullRequestCommented`, `AppUserNotification.pullRequestMention`, `AppUserNotification.pullRequestRemovedFromMergeQueue`, `AppUserNotification.pullRequestReviewRequested`, `AppUserNotification.pullRequestReviewRerequested`, `AppUserNotification.system`, `AppUserNotification.teamUpdateCommentMention`, `AppUserNotification.teamUpdateCommentReaction`, `AppUserNotification.teamUpdateCreated`, `AppUserNotification.teamUpdateMention`, `AppUserNotification.teamUpdateNewComment`, `AppUserNotification.teamUpdateReaction`, `AppUserNotification.triageResponsibilityIssueAddedToTriage`, `AppUserNotification.*`. Collection: `app_user_notification`.
     AppUserNotification,
-    /// An OAuth app user's team access changed: action `teamAccessChanged`. Actions: `teamAccessChanged`.
+    /// An OAuth app user's team access changed: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `teamAccessChanged` (teams added to or removed from the app user's access); an action added later still lands here.
     ///
-    /// Values: `PermissionChange`, `PermissionChange.*`. Collection: `permission_change`.
+    /// Values: `PermissionChange`, `PermissionChange.teamAccessChanged`, `PermissionChange.*`. Collection: `permission_change`.
     PermissionChange,
-    /// Agent session events for agent apps: actions `created`, `prompted`. Actions: `created`, `prompted`.
+    /// Agent session events for agent apps: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `created` (a session was started by a mention or a delegation; carries promptContext), `prompted` (a new prompt from the user in an existing session); an action added later still lands here.
     ///
-    /// Values: `AgentSessionEvent`, `AgentSessionEvent.*`. Collection: `agent_session_event`.
+    /// Values: `AgentSessionEvent`, `AgentSessionEvent.created`, `AgentSessionEvent.prompted`, `AgentSessionEvent.*`. Collection: `agent_session_event`.
     AgentSessionEvent,
 }
 impl EventType {
@@ -133,31 +133,387 @@ impl EventType {
     pub fn from_value(value: &str) -> ::std::option::Option<EventType> {
         match value {
             "Issue" => ::std::option::Option::Some(EventType::Issue),
+            "Issue.create" => ::std::option::Option::Some(EventType::Issue),
+            "Issue.update" => ::std::option::Option::Some(EventType::Issue),
+            "Issue.remove" => ::std::option::Option::Some(EventType::Issue),
             "Comment" => ::std::option::Option::Some(EventType::Comment),
+            "Comment.create" => ::std::option::Option::Some(EventType::Comment),
+            "Comment.update" => ::std::option::Option::Some(EventType::Comment),
+            "Comment.remove" => ::std::option::Option::Some(EventType::Comment),
             "Attachment" => ::std::option::Option::Some(EventType::Attachment),
+            "Attachment.create" => ::std::option::Option::Some(EventType::Attachment),
+            "Attachment.update" => ::std::option::Option::Some(EventType::Attachment),
+            "Attachment.remove" => ::std::option::Option::Some(EventType::Attachment),
             "IssueLabel" => ::std::option::Option::Some(EventType::IssueLabel),
+            "IssueLabel.create" => ::std::option::Option::Some(EventType::IssueLabel),
+            "IssueLabel.update" => ::std::option::Option::Some(EventType::IssueLabel),
+            "IssueLabel.remove" => ::std::option::Option::Some(EventType::IssueLabel),
             "Reaction" => ::std::option::Option::Some(EventType::Reaction),
+            "Reaction.create" => ::std::option::Option::Some(EventType::Reaction),
+            "Reaction.update" => ::std::option::Option::Some(EventType::Reaction),
+            "Reaction.remove" => ::std::option::Option::Some(EventType::Reaction),
             "Project" => ::std::option::Option::Some(EventType::Project),
+            "Project.create" => ::std::option::Option::Some(EventType::Project),
+            "Project.update" => ::std::option::Option::Some(EventType::Project),
+            "Project.remove" => ::std::option::Option::Some(EventType::Project),
             "ProjectUpdate" => ::std::option::Option::Some(EventType::ProjectUpdate),
+            "ProjectUpdate.create" => {
+                ::std::option::Option::Some(EventType::ProjectUpdate)
+            }
+            "ProjectUpdate.update" => {
+                ::std::option::Option::Some(EventType::ProjectUpdate)
+            }
+            "ProjectUpdate.remove" => {
+                ::std::option::Option::Some(EventType::ProjectUpdate)
+            }
             "Document" => ::std::option::Option::Some(EventType::Document),
+            "Document.create" => ::std::option::Option::Some(EventType::Document),
+            "Document.update" => ::std::option::Option::Some(EventType::Document),
+            "Document.remove" => ::std::option::Option::Some(EventType::Document),
             "Initiative" => ::std::option::Option::Some(EventType::Initiative),
+            "Initiative.create" => ::std::option::Option::Some(EventType::Initiative),
+            "Initiative.update" => ::std::option::Option::Some(EventType::Initiative),
+            "Initiative.remove" => ::std::option::Option::Some(EventType::Initiative),
             "InitiativeUpdate" => {
                 ::std::option::Option::Some(EventType::InitiativeUpdate)
             }
+            "InitiativeUpdate.create" => {
+                ::std::option::Option::Some(EventType::InitiativeUpdate)
+            }
+            "InitiativeUpdate.update" => {
+                ::std::option::Option::Some(EventType::InitiativeUpdate)
+            }
+            "InitiativeUpdate.remove" => {
+                ::std::option::Option::Some(EventType::InitiativeUpdate)
+            }
             "Cycle" => ::std::option::Option::Some(EventType::Cycle),
+            "Cycle.create" => ::std::option::Option::Some(EventType::Cycle),
+            "Cycle.update" => ::std::option::Option::Some(EventType::Cycle),
+            "Cycle.remove" => ::std::option::Option::Some(EventType::Cycle),
             "Customer" => ::std::option::Option::Some(EventType::Customer),
+            "Customer.create" => ::std::option::Option::Some(EventType::Customer),
+            "Customer.update" => ::std::option::Option::Some(EventType::Customer),
+            "Customer.remove" => ::std::option::Option::Some(EventType::Customer),
             "CustomerNeed" => ::std::option::Option::Some(EventType::CustomerNeed),
+            "CustomerNeed.create" => ::std::option::Option::Some(EventType::CustomerNeed),
+            "CustomerNeed.update" => ::std::option::Option::Some(EventType::CustomerNeed),
+            "CustomerNeed.remove" => ::std::option::Option::Some(EventType::CustomerNeed),
             "User" => ::std::option::Option::Some(EventType::User),
+            "User.create" => ::std::option::Option::Some(EventType::User),
+            "User.update" => ::std::option::Option::Some(EventType::User),
+            "User.remove" => ::std::option::Option::Some(EventType::User),
             "AuditEntry" => ::std::option::Option::Some(EventType::AuditEntry),
+            "AuditEntry.create" => ::std::option::Option::Some(EventType::AuditEntry),
             "IssueSLA" => ::std::option::Option::Some(EventType::IssueSla),
+            "IssueSLA.set" => ::std::option::Option::Some(EventType::IssueSla),
+            "IssueSLA.highRisk" => ::std::option::Option::Some(EventType::IssueSla),
+            "IssueSLA.breached" => ::std::option::Option::Some(EventType::IssueSla),
             "OAuthApp" => ::std::option::Option::Some(EventType::OauthApp),
+            "OAuthApp.revoked" => ::std::option::Option::Some(EventType::OauthApp),
             "AppUserNotification" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueAssignedToYou" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueEmojiReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueStatusChanged" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueUnassignedFromYou" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.agentConversationMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.customerAddedAsOwner" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.customerNeedCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.customerNeedMarkedAsImportant" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.customerNeedResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentContentChange" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentDeleted" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentMoved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentReminder" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentRestored" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentSubscribed" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentThreadResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.documentUnsubscribed" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.feedSummaryGenerated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeAddedAsOwner" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeDescriptionContentChange" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeReminder" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeThreadResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdatePrompt" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.initiativeUpdateReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueAddedToTriage" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueAddedToView" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueBlocking" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueDue" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issuePriorityUrgent" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueReminder" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueReopened" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueSlaBreached" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueSlaHighRisk" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueStatusChangedAll" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueSubscribed" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueThreadResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueUnblocked" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.issueUnsubscribed" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.oauthClientApprovalCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectAddedAsLead" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectAddedAsMember" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectDescriptionContentChange" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneDescriptionContentChange" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectMilestoneThreadResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectReminder" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectThreadResolved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdatePrompt" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.projectUpdateReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestApproved" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestChangesRequested" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestChecksFailed" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestCommented" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestRemovedFromMergeQueue" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestReviewRequested" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.pullRequestReviewRerequested" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.system" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateCommentMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateCommentReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateCreated" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateMention" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateNewComment" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.teamUpdateReaction" => {
+                ::std::option::Option::Some(EventType::AppUserNotification)
+            }
+            "AppUserNotification.triageResponsibilityIssueAddedToTriage" => {
                 ::std::option::Option::Some(EventType::AppUserNotification)
             }
             "PermissionChange" => {
                 ::std::option::Option::Some(EventType::PermissionChange)
             }
+            "PermissionChange.teamAccessChanged" => {
+                ::std::option::Option::Some(EventType::PermissionChange)
+            }
             "AgentSessionEvent" => {
+                ::std::option::Option::Some(EventType::AgentSessionEvent)
+            }
+            "AgentSessionEvent.created" => {
+                ::std::option::Option::Some(EventType::AgentSessionEvent)
+            }
+            "AgentSessionEvent.prompted" => {
                 ::std::option::Option::Some(EventType::AgentSessionEvent)
             }
             _ => EventType::from_pattern(value),
@@ -292,64 +648,64 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Actions: `create`, `update`, `remove`.
+    /// Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "issue")]
     Issue,
-    /// Comments on issues, projects and documents. Actions: `create`, `update`, `remove`.
+    /// Comments on issues, projects and documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "comment")]
     Comment,
-    /// Issue attachments (links to pull requests, Slack threads, files…). Actions: `create`, `update`, `remove`.
+    /// Issue attachments (links to pull requests, Slack threads, files…). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "attachment")]
     Attachment,
-    /// Issue labels. Actions: `create`, `update`, `remove`.
+    /// Issue labels. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "issue_label")]
     IssueLabel,
-    /// Emoji reactions on comments, issues and updates. Actions: `create`, `update`, `remove`.
+    /// Emoji reactions on comments, issues and updates. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "reaction")]
     Reaction,
-    /// Projects. Actions: `create`, `update`, `remove`.
+    /// Projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "project")]
     Project,
-    /// Project updates (status posts). Actions: `create`, `update`, `remove`.
+    /// Project updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "project_update")]
     ProjectUpdate,
-    /// Documents. Actions: `create`, `update`, `remove`.
+    /// Documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "document")]
     Document,
-    /// Initiatives. Actions: `create`, `update`, `remove`.
+    /// Initiatives. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "initiative")]
     Initiative,
-    /// Initiative updates (status posts). Actions: `create`, `update`, `remove`.
+    /// Initiative updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "initiative_update")]
     InitiativeUpdate,
-    /// Cycles. Actions: `create`, `update`, `remove`.
+    /// Cycles. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "cycle")]
     Cycle,
-    /// Customers. Actions: `create`, `update`, `remove`.
+    /// Customers. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "customer")]
     Customer,
-    /// Customer requests (needs) linked to issues and projects. Actions: `create`, `update`, `remove`.
+    /// Customer requests (needs) linked to issues and projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "customer_need")]
     CustomerNeed,
-    /// Users of the workspace (created, updated, removed/suspended). Actions: `create`, `update`, `remove`.
+    /// Users of the workspace (created, updated, removed/suspended). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here.
     #[serde(rename = "user")]
     User,
-    /// Audit log entries (Enterprise). Actions: `create`.
+    /// Audit log entries (Enterprise). Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (an audit log entry was recorded); an action added later still lands here.
     #[serde(rename = "audit_entry")]
     AuditEntry,
-    /// Issue SLA changes: actions `set`, `highRisk`, `breached`. Actions: `set`, `highRisk`, `breached`.
+    /// Issue SLA changes. Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `set` (an SLA was set on an issue), `highRisk` (the SLA is at high risk of breaching), `breached` (the SLA was breached); an action added later still lands here.
     #[serde(rename = "issue_sla")]
     IssueSla,
-    /// An OAuth application's access was revoked for the workspace: action `revoked`. Actions: `revoked`.
+    /// An OAuth application's access was revoked for the workspace: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `revoked`; an action added later still lands here.
     #[serde(rename = "oauth_app")]
     OauthApp,
-    /// Notifications for an OAuth app's app user (agents): issue assigned, mentioned, commented…; action is the notification type (issueAssignedToYou, issueCommentMention, …). Actions: `issueAssignedToYou`.
+    /// Inbox notifications for an OAuth app's app user (agents); the action is the notification type. Every notification type of the webhook schema (NotificationWebhookPayload in @linear/sdk schema.graphql at linear/linear@8335e09, with linear.app/developers/agents, event lists checked 2026-11-29): the eight with their own payload type, `issueAssignedToYou` (an issue assigned to you), `issueCommentMention` (a mention in an issue comment), `issueCommentReaction` (a reaction to an issue comment), `issueEmojiReaction` (an emoji reaction on an issue), `issueMention` (a mention in an issue), `issueNewComment` (a new comment on an issue), `issueStatusChanged` (an issue moved to a terminal status), `issueUnassignedFromYou` (an issue unassigned from you); and the generic ones (OtherNotificationType, one payload shape, no meaning given per type): `agentConversationMention`, `customerAddedAsOwner`, `customerNeedCreated`, `customerNeedMarkedAsImportant`, `customerNeedResolved`, `documentCommentMention`, `documentCommentReaction`, `documentContentChange`, `documentDeleted`, `documentMention`, `documentMoved`, `documentNewComment`, `documentReminder`, `documentRestored`, `documentSubscribed`, `documentThreadResolved`, `documentUnsubscribed`, `feedSummaryGenerated`, `initiativeAddedAsOwner`, `initiativeCommentMention`, `initiativeCommentReaction`, `initiativeDescriptionContentChange`, `initiativeMention`, `initiativeNewComment`, `initiativeReminder`, `initiativeThreadResolved`, `initiativeUpdateCommentMention`, `initiativeUpdateCommentReaction`, `initiativeUpdateCreated`, `initiativeUpdateMention`, `initiativeUpdateNewComment`, `initiativeUpdatePrompt`, `initiativeUpdateReaction`, `issueAddedToTriage`, `issueAddedToView`, `issueBlocking`, `issueCreated`, `issueDue`, `issuePriorityUrgent`, `issueReminder`, `issueReopened`, `issueSlaBreached`, `issueSlaHighRisk`, `issueStatusChangedAll`, `issueSubscribed`, `issueThreadResolved`, `issueUnblocked`, `issueUnsubscribed`, `oauthClientApprovalCreated`, `projectAddedAsLead`, `projectAddedAsMember`, `projectCommentMention`, `projectCommentReaction`, `projectDescriptionContentChange`, `projectMention`, `projectMilestoneCommentMention`, `projectMilestoneCommentReaction`, `projectMilestoneDescriptionContentChange`, `projectMilestoneMention`, `projectMilestoneNewComment`, `projectMilestoneThreadResolved`, `projectNewComment`, `projectReminder`, `projectThreadResolved`, `projectUpdateCommentMention`, `projectUpdateCommentReaction`, `projectUpdateCreated`, `projectUpdateMention`, `projectUpdateNewComment`, `projectUpdatePrompt`, `projectUpdateReaction`, `pullRequestApproved`, `pullRequestChangesRequested`, `pullRequestChecksFailed`, `pullRequestCommentMention`, `pullRequestCommented`, `pullRequestMention`, `pullRequestRemovedFromMergeQueue`, `pullRequestReviewRequested`, `pullRequestReviewRerequested`, `system`, `teamUpdateCommentMention`, `teamUpdateCommentReaction`, `teamUpdateCreated`, `teamUpdateMention`, `teamUpdateNewComment`, `teamUpdateReaction`, `triageResponsibilityIssueAddedToTriage`. Linear's agent guide names only the first eight ("a few action types that could be useful") and does not say which generic types reach an app user; a type added later still lands here.
     #[serde(rename = "app_user_notification")]
     AppUserNotification,
-    /// An OAuth app user's team access changed: action `teamAccessChanged`. Actions: `teamAccessChanged`.
+    /// An OAuth app user's team access changed: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `teamAccessChanged` (teams added to or removed from the app user's access); an action added later still lands here.
     #[serde(rename = "permission_change")]
     PermissionChange,
-    /// Agent session events for agent apps: actions `created`, `prompted`. Actions: `created`, `prompted`.
+    /// Agent session events for agent apps: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `created` (a session was started by a mention or a delegation; carries promptContext), `prompted` (a new prompt from the user in an existing session); an action added later still lands here.
     #[serde(rename = "agent_session_event")]
     AgentSessionEvent,
     /// Linear events of types this connector does not know yet, captured so nothing is lost.
@@ -590,9 +946,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "issue".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Issue".to_owned(),
+                        "Issue.create".to_owned(),
+                        "Issue.update".to_owned(),
+                        "Issue.remove".to_owned(),
                         "Issue.*".to_owned(),
                     ]),
-                    description: "Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Actions: `create`, `update`, `remove`."
+                    description: "Issues: created, updated (state, assignee, priority…) or removed (archived/deleted). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -605,9 +964,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "comment".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Comment".to_owned(),
+                        "Comment.create".to_owned(),
+                        "Comment.update".to_owned(),
+                        "Comment.remove".to_owned(),
                         "Comment.*".to_owned(),
                     ]),
-                    description: "Comments on issues, projects and documents. Actions: `create`, `update`, `remove`."
+                    description: "Comments on issues, projects and documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -620,9 +982,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "attachment".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Attachment".to_owned(),
+                        "Attachment.create".to_owned(),
+                        "Attachment.update".to_owned(),
+                        "Attachment.remove".to_owned(),
                         "Attachment.*".to_owned(),
                     ]),
-                    description: "Issue attachments (links to pull requests, Slack threads, files…). Actions: `create`, `update`, `remove`."
+                    description: "Issue attachments (links to pull requests, Slack threads, files…). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -635,9 +1000,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "issue_label".to_owned(),
                     values: ::std::vec::Vec::from([
                         "IssueLabel".to_owned(),
+                        "IssueLabel.create".to_owned(),
+                        "IssueLabel.update".to_owned(),
+                        "IssueLabel.remove".to_owned(),
                         "IssueLabel.*".to_owned(),
                     ]),
-                    description: "Issue labels. Actions: `create`, `update`, `remove`."
+                    description: "Issue labels. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -650,9 +1018,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "reaction".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Reaction".to_owned(),
+                        "Reaction.create".to_owned(),
+                        "Reaction.update".to_owned(),
+                        "Reaction.remove".to_owned(),
                         "Reaction.*".to_owned(),
                     ]),
-                    description: "Emoji reactions on comments, issues and updates. Actions: `create`, `update`, `remove`."
+                    description: "Emoji reactions on comments, issues and updates. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -661,9 +1032,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "project".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Project".to_owned(),
+                        "Project.create".to_owned(),
+                        "Project.update".to_owned(),
+                        "Project.remove".to_owned(),
                         "Project.*".to_owned(),
                     ]),
-                    description: "Projects. Actions: `create`, `update`, `remove`."
+                    description: "Projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -676,9 +1050,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "project_update".to_owned(),
                     values: ::std::vec::Vec::from([
                         "ProjectUpdate".to_owned(),
+                        "ProjectUpdate.create".to_owned(),
+                        "ProjectUpdate.update".to_owned(),
+                        "ProjectUpdate.remove".to_owned(),
                         "ProjectUpdate.*".to_owned(),
                     ]),
-                    description: "Project updates (status posts). Actions: `create`, `update`, `remove`."
+                    description: "Project updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -691,9 +1068,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "document".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Document".to_owned(),
+                        "Document.create".to_owned(),
+                        "Document.update".to_owned(),
+                        "Document.remove".to_owned(),
                         "Document.*".to_owned(),
                     ]),
-                    description: "Documents. Actions: `create`, `update`, `remove`."
+                    description: "Documents. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -702,9 +1082,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "initiative".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Initiative".to_owned(),
+                        "Initiative.create".to_owned(),
+                        "Initiative.update".to_owned(),
+                        "Initiative.remove".to_owned(),
                         "Initiative.*".to_owned(),
                     ]),
-                    description: "Initiatives. Actions: `create`, `update`, `remove`."
+                    description: "Initiatives. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -713,9 +1096,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "initiative_update".to_owned(),
                     values: ::std::vec::Vec::from([
                         "InitiativeUpdate".to_owned(),
+                        "InitiativeUpdate.create".to_owned(),
+                        "InitiativeUpdate.update".to_owned(),
+                        "InitiativeUpdate.remove".to_owned(),
                         "InitiativeUpdate.*".to_owned(),
                     ]),
-                    description: "Initiative updates (status posts). Actions: `create`, `update`, `remove`."
+                    description: "Initiative updates (status posts). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -724,9 +1110,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "cycle".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Cycle".to_owned(),
+                        "Cycle.create".to_owned(),
+                        "Cycle.update".to_owned(),
+                        "Cycle.remove".to_owned(),
                         "Cycle.*".to_owned(),
                     ]),
-                    description: "Cycles. Actions: `create`, `update`, `remove`."
+                    description: "Cycles. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -739,9 +1128,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "customer".to_owned(),
                     values: ::std::vec::Vec::from([
                         "Customer".to_owned(),
+                        "Customer.create".to_owned(),
+                        "Customer.update".to_owned(),
+                        "Customer.remove".to_owned(),
                         "Customer.*".to_owned(),
                     ]),
-                    description: "Customers. Actions: `create`, `update`, `remove`."
+                    description: "Customers. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -750,9 +1142,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "customer_need".to_owned(),
                     values: ::std::vec::Vec::from([
                         "CustomerNeed".to_owned(),
+                        "CustomerNeed.create".to_owned(),
+                        "CustomerNeed.update".to_owned(),
+                        "CustomerNeed.remove".to_owned(),
                         "CustomerNeed.*".to_owned(),
                     ]),
-                    description: "Customer requests (needs) linked to issues and projects. Actions: `create`, `update`, `remove`."
+                    description: "Customer requests (needs) linked to issues and projects. Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -761,9 +1156,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "user".to_owned(),
                     values: ::std::vec::Vec::from([
                         "User".to_owned(),
+                        "User.create".to_owned(),
+                        "User.update".to_owned(),
+                        "User.remove".to_owned(),
                         "User.*".to_owned(),
                     ]),
-                    description: "Users of the workspace (created, updated, removed/suspended). Actions: `create`, `update`, `remove`."
+                    description: "Users of the workspace (created, updated, removed/suspended). Every action Linear documents for data change webhooks (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (created), `update` (changed; `updatedFrom` holds the previous values), `remove` (archived or deleted); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -772,9 +1170,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "audit_entry".to_owned(),
                     values: ::std::vec::Vec::from([
                         "AuditEntry".to_owned(),
+                        "AuditEntry.create".to_owned(),
                         "AuditEntry.*".to_owned(),
                     ]),
-                    description: "Audit log entries (Enterprise). Actions: `create`."
+                    description: "Audit log entries (Enterprise). Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `create` (an audit log entry was recorded); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -783,9 +1182,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "issue_sla".to_owned(),
                     values: ::std::vec::Vec::from([
                         "IssueSLA".to_owned(),
+                        "IssueSLA.set".to_owned(),
+                        "IssueSLA.highRisk".to_owned(),
+                        "IssueSLA.breached".to_owned(),
                         "IssueSLA.*".to_owned(),
                     ]),
-                    description: "Issue SLA changes: actions `set`, `highRisk`, `breached`. Actions: `set`, `highRisk`, `breached`."
+                    description: "Issue SLA changes. Every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `set` (an SLA was set on an issue), `highRisk` (the SLA is at high risk of breaching), `breached` (the SLA was breached); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -794,9 +1196,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "oauth_app".to_owned(),
                     values: ::std::vec::Vec::from([
                         "OAuthApp".to_owned(),
+                        "OAuthApp.revoked".to_owned(),
                         "OAuthApp.*".to_owned(),
                     ]),
-                    description: "An OAuth application's access was revoked for the workspace: action `revoked`. Actions: `revoked`."
+                    description: "An OAuth application's access was revoked for the workspace: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `revoked`; an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -805,9 +1208,109 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "app_user_notification".to_owned(),
                     values: ::std::vec::Vec::from([
                         "AppUserNotification".to_owned(),
+                        "AppUserNotification.issueAssignedToYou".to_owned(),
+                        "AppUserNotification.issueCommentMention".to_owned(),
+                        "AppUserNotification.issueCommentReaction".to_owned(),
+                        "AppUserNotification.issueEmojiReaction".to_owned(),
+                        "AppUserNotification.issueMention".to_owned(),
+                        "AppUserNotification.issueNewComment".to_owned(),
+                        "AppUserNotification.issueStatusChanged".to_owned(),
+                        "AppUserNotification.issueUnassignedFromYou".to_owned(),
+                        "AppUserNotification.agentConversationMention".to_owned(),
+                        "AppUserNotification.customerAddedAsOwner".to_owned(),
+                        "AppUserNotification.customerNeedCreated".to_owned(),
+                        "AppUserNotification.customerNeedMarkedAsImportant".to_owned(),
+                        "AppUserNotification.customerNeedResolved".to_owned(),
+                        "AppUserNotification.documentCommentMention".to_owned(),
+                        "AppUserNotification.documentCommentReaction".to_owned(),
+                        "AppUserNotification.documentContentChange".to_owned(),
+                        "AppUserNotification.documentDeleted".to_owned(),
+                        "AppUserNotification.documentMention".to_owned(),
+                        "AppUserNotification.documentMoved".to_owned(),
+                        "AppUserNotification.documentNewComment".to_owned(),
+                        "AppUserNotification.documentReminder".to_owned(),
+                        "AppUserNotification.documentRestored".to_owned(),
+                        "AppUserNotification.documentSubscribed".to_owned(),
+                        "AppUserNotification.documentThreadResolved".to_owned(),
+                        "AppUserNotification.documentUnsubscribed".to_owned(),
+                        "AppUserNotification.feedSummaryGenerated".to_owned(),
+                        "AppUserNotification.initiativeAddedAsOwner".to_owned(),
+                        "AppUserNotification.initiativeCommentMention".to_owned(),
+                        "AppUserNotification.initiativeCommentReaction".to_owned(),
+                        "AppUserNotification.initiativeDescriptionContentChange"
+                            .to_owned(),
+                        "AppUserNotification.initiativeMention".to_owned(),
+                        "AppUserNotification.initiativeNewComment".to_owned(),
+                        "AppUserNotification.initiativeReminder".to_owned(),
+                        "AppUserNotification.initiativeThreadResolved".to_owned(),
+                        "AppUserNotification.initiativeUpdateCommentMention".to_owned(),
+                        "AppUserNotification.initiativeUpdateCommentReaction".to_owned(),
+                        "AppUserNotification.initiativeUpdateCreated".to_owned(),
+                        "AppUserNotification.initiativeUpdateMention".to_owned(),
+                        "AppUserNotification.initiativeUpdateNewComment".to_owned(),
+                        "AppUserNotification.initiativeUpdatePrompt".to_owned(),
+                        "AppUserNotification.initiativeUpdateReaction".to_owned(),
+                        "AppUserNotification.issueAddedToTriage".to_owned(),
+                        "AppUserNotification.issueAddedToView".to_owned(),
+                        "AppUserNotification.issueBlocking".to_owned(),
+                        "AppUserNotification.issueCreated".to_owned(),
+                        "AppUserNotification.issueDue".to_owned(),
+                        "AppUserNotification.issuePriorityUrgent".to_owned(),
+                        "AppUserNotification.issueReminder".to_owned(),
+                        "AppUserNotification.issueReopened".to_owned(),
+                        "AppUserNotification.issueSlaBreached".to_owned(),
+                        "AppUserNotification.issueSlaHighRisk".to_owned(),
+                        "AppUserNotification.issueStatusChangedAll".to_owned(),
+                        "AppUserNotification.issueSubscribed".to_owned(),
+                        "AppUserNotification.issueThreadResolved".to_owned(),
+                        "AppUserNotification.issueUnblocked".to_owned(),
+                        "AppUserNotification.issueUnsubscribed".to_owned(),
+                        "AppUserNotification.oauthClientApprovalCreated".to_owned(),
+                        "AppUserNotification.projectAddedAsLead".to_owned(),
+                        "AppUserNotification.projectAddedAsMember".to_owned(),
+                        "AppUserNotification.projectCommentMention".to_owned(),
+                        "AppUserNotification.projectCommentReaction".to_owned(),
+                        "AppUserNotification.projectDescriptionContentChange".to_owned(),
+                        "AppUserNotification.projectMention".to_owned(),
+                        "AppUserNotification.projectMilestoneCommentMention".to_owned(),
+                        "AppUserNotification.projectMilestoneCommentReaction".to_owned(),
+                        "AppUserNotification.projectMilestoneDescriptionContentChange"
+                            .to_owned(),
+                        "AppUserNotification.projectMilestoneMention".to_owned(),
+                        "AppUserNotification.projectMilestoneNewComment".to_owned(),
+                        "AppUserNotification.projectMilestoneThreadResolved".to_owned(),
+                        "AppUserNotification.projectNewComment".to_owned(),
+                        "AppUserNotification.projectReminder".to_owned(),
+                        "AppUserNotification.projectThreadResolved".to_owned(),
+                        "AppUserNotification.projectUpdateCommentMention".to_owned(),
+                        "AppUserNotification.projectUpdateCommentReaction".to_owned(),
+                        "AppUserNotification.projectUpdateCreated".to_owned(),
+                        "AppUserNotification.projectUpdateMention".to_owned(),
+                        "AppUserNotification.projectUpdateNewComment".to_owned(),
+                        "AppUserNotification.projectUpdatePrompt".to_owned(),
+                        "AppUserNotification.projectUpdateReaction".to_owned(),
+                        "AppUserNotification.pullRequestApproved".to_owned(),
+                        "AppUserNotification.pullRequestChangesRequested".to_owned(),
+                        "AppUserNotification.pullRequestChecksFailed".to_owned(),
+                        "AppUserNotification.pullRequestCommentMention".to_owned(),
+                        "AppUserNotification.pullRequestCommented".to_owned(),
+                        "AppUserNotification.pullRequestMention".to_owned(),
+                        "AppUserNotification.pullRequestRemovedFromMergeQueue"
+                            .to_owned(),
+                        "AppUserNotification.pullRequestReviewRequested".to_owned(),
+                        "AppUserNotification.pullRequestReviewRerequested".to_owned(),
+                        "AppUserNotification.system".to_owned(),
+                        "AppUserNotification.teamUpdateCommentMention".to_owned(),
+                        "AppUserNotification.teamUpdateCommentReaction".to_owned(),
+                        "AppUserNotification.teamUpdateCreated".to_owned(),
+                        "AppUserNotification.teamUpdateMention".to_owned(),
+                        "AppUserNotification.teamUpdateNewComment".to_owned(),
+                        "AppUserNotification.teamUpdateReaction".to_owned(),
+                        "AppUserNotification.triageResponsibilityIssueAddedToTriage"
+                            .to_owned(),
                         "AppUserNotification.*".to_owned(),
                     ]),
-                    description: "Notifications for an OAuth app's app user (agents): issue assigned, mentioned, commented…; action is the notification type (issueAssignedToYou, issueCommentMention, …). Actions: `issueAssignedToYou`."
+                    description: "Inbox notifications for an OAuth app's app user (agents); the action is the notification type. Every notification type of the webhook schema (NotificationWebhookPayload in @linear/sdk schema.graphql at linear/linear@8335e09, with linear.app/developers/agents, event lists checked 2026-11-29): the eight with their own payload type, `issueAssignedToYou` (an issue assigned to you), `issueCommentMention` (a mention in an issue comment), `issueCommentReaction` (a reaction to an issue comment), `issueEmojiReaction` (an emoji reaction on an issue), `issueMention` (a mention in an issue), `issueNewComment` (a new comment on an issue), `issueStatusChanged` (an issue moved to a terminal status), `issueUnassignedFromYou` (an issue unassigned from you); and the generic ones (OtherNotificationType, one payload shape, no meaning given per type): `agentConversationMention`, `customerAddedAsOwner`, `customerNeedCreated`, `customerNeedMarkedAsImportant`, `customerNeedResolved`, `documentCommentMention`, `documentCommentReaction`, `documentContentChange`, `documentDeleted`, `documentMention`, `documentMoved`, `documentNewComment`, `documentReminder`, `documentRestored`, `documentSubscribed`, `documentThreadResolved`, `documentUnsubscribed`, `feedSummaryGenerated`, `initiativeAddedAsOwner`, `initiativeCommentMention`, `initiativeCommentReaction`, `initiativeDescriptionContentChange`, `initiativeMention`, `initiativeNewComment`, `initiativeReminder`, `initiativeThreadResolved`, `initiativeUpdateCommentMention`, `initiativeUpdateCommentReaction`, `initiativeUpdateCreated`, `initiativeUpdateMention`, `initiativeUpdateNewComment`, `initiativeUpdatePrompt`, `initiativeUpdateReaction`, `issueAddedToTriage`, `issueAddedToView`, `issueBlocking`, `issueCreated`, `issueDue`, `issuePriorityUrgent`, `issueReminder`, `issueReopened`, `issueSlaBreached`, `issueSlaHighRisk`, `issueStatusChangedAll`, `issueSubscribed`, `issueThreadResolved`, `issueUnblocked`, `issueUnsubscribed`, `oauthClientApprovalCreated`, `projectAddedAsLead`, `projectAddedAsMember`, `projectCommentMention`, `projectCommentReaction`, `projectDescriptionContentChange`, `projectMention`, `projectMilestoneCommentMention`, `projectMilestoneCommentReaction`, `projectMilestoneDescriptionContentChange`, `projectMilestoneMention`, `projectMilestoneNewComment`, `projectMilestoneThreadResolved`, `projectNewComment`, `projectReminder`, `projectThreadResolved`, `projectUpdateCommentMention`, `projectUpdateCommentReaction`, `projectUpdateCreated`, `projectUpdateMention`, `projectUpdateNewComment`, `projectUpdatePrompt`, `projectUpdateReaction`, `pullRequestApproved`, `pullRequestChangesRequested`, `pullRequestChecksFailed`, `pullRequestCommentMention`, `pullRequestCommented`, `pullRequestMention`, `pullRequestRemovedFromMergeQueue`, `pullRequestReviewRequested`, `pullRequestReviewRerequested`, `system`, `teamUpdateCommentMention`, `teamUpdateCommentReaction`, `teamUpdateCreated`, `teamUpdateMention`, `teamUpdateNewComment`, `teamUpdateReaction`, `triageResponsibilityIssueAddedToTriage`. Linear's agent guide names only the first eight (\"a few action types that could be useful\") and does not say which generic types reach an app user; a type added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -816,9 +1319,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "permission_change".to_owned(),
                     values: ::std::vec::Vec::from([
                         "PermissionChange".to_owned(),
+                        "PermissionChange.teamAccessChanged".to_owned(),
                         "PermissionChange.*".to_owned(),
                     ]),
-                    description: "An OAuth app user's team access changed: action `teamAccessChanged`. Actions: `teamAccessChanged`."
+                    description: "An OAuth app user's team access changed: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `teamAccessChanged` (teams added to or removed from the app user's access); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
@@ -827,9 +1331,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     collection: "agent_session_event".to_owned(),
                     values: ::std::vec::Vec::from([
                         "AgentSessionEvent".to_owned(),
+                        "AgentSessionEvent.created".to_owned(),
+                        "AgentSessionEvent.prompted".to_owned(),
                         "AgentSessionEvent.*".to_owned(),
                     ]),
-                    description: "Agent session events for agent apps: actions `created`, `prompted`. Actions: `created`, `prompted`."
+                    description: "Agent session events for agent apps: every action Linear documents (linear.app/developers/webhooks and @linear/sdk schema.graphql at linear/linear@8335e09, event lists checked 2026-11-29): `created` (a session was started by a mention or a delegation; carries promptContext), `prompted` (a new prompt from the user in an existing session); an action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::None,
