@@ -23,57 +23,57 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// Entries: `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`.
+    /// Entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`. An action added later still lands here.
     ///
-    /// Values: `ContentManagement.Entry.*`. Collection: `entry`.
+    /// Values: `ContentManagement.Entry.create`, `ContentManagement.Entry.save`, `ContentManagement.Entry.auto_save`, `ContentManagement.Entry.archive`, `ContentManagement.Entry.unarchive`, `ContentManagement.Entry.publish`, `ContentManagement.Entry.unpublish`, `ContentManagement.Entry.delete`, `ContentManagement.Entry.*`. Collection: `entry`.
     Entry,
-    /// Assets: `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone).
+    /// Assets. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.Asset.*`. Collection: `asset`.
+    /// Values: `ContentManagement.Asset.create`, `ContentManagement.Asset.save`, `ContentManagement.Asset.auto_save`, `ContentManagement.Asset.archive`, `ContentManagement.Asset.unarchive`, `ContentManagement.Asset.publish`, `ContentManagement.Asset.unpublish`, `ContentManagement.Asset.delete`, `ContentManagement.Asset.*`. Collection: `asset`.
     Asset,
-    /// Content types (the content model): `create`, `save`, `publish`, `unpublish`, `delete`.
+    /// Content types (the content model). Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `publish`, `unpublish`, `delete`. An action added later still lands here.
     ///
-    /// Values: `ContentManagement.ContentType.*`. Collection: `content_type`.
+    /// Values: `ContentManagement.ContentType.create`, `ContentManagement.ContentType.save`, `ContentManagement.ContentType.publish`, `ContentManagement.ContentType.unpublish`, `ContentManagement.ContentType.delete`, `ContentManagement.ContentType.*`. Collection: `content_type`.
     ContentType,
-    /// Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry.
+    /// Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry, the two `ReleaseEntry` topics of the headers page (checked 2026-11-29). The content-events page now calls these rows "Entry version (for Timeline)" and "Asset version (for Timeline)" (save, auto_save; not on every plan) without giving their topic names: an asset-version topic is not routed here and goes to other_events. An action added later still lands here.
     ///
-    /// Values: `ContentManagement.ReleaseEntry.*`. Collection: `release_entry`.
+    /// Values: `ContentManagement.ReleaseEntry.save`, `ContentManagement.ReleaseEntry.auto_save`, `ContentManagement.ReleaseEntry.*`. Collection: `release_entry`.
     ReleaseEntry,
-    /// Tasks on entries (action items assigned to users): created, saved (updated) or deleted. The headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised); any case of the action is routed here.
+    /// Tasks on entries (action items assigned to users). Every action Contentful documents (content-events page, checked 2026-11-29): create, save (updated), delete; the headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised), listed exactly; a lower-case spelling or an action added later still lands here through the glob.
     ///
-    /// Values: `ContentManagement.Task.*`. Collection: `task`.
+    /// Values: `ContentManagement.Task.Create`, `ContentManagement.Task.Save`, `ContentManagement.Task.Delete`, `ContentManagement.Task.*`. Collection: `task`.
     Task,
-    /// Comments on entries: `create`, `save`, `delete`.
+    /// Comments on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `delete`. An action added later still lands here.
     ///
-    /// Values: `ContentManagement.Comment.*`. Collection: `comment`.
+    /// Values: `ContentManagement.Comment.create`, `ContentManagement.Comment.save`, `ContentManagement.Comment.delete`, `ContentManagement.Comment.*`. Collection: `comment`.
     Comment,
-    /// Releases (containers of entries and assets) changed, not actioned: `create` (created), `save` (changed, for example entities added or removed), `delete`, `archive`, `unarchive`.
+    /// Releases (containers of entries and assets) changed, not actioned. Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created), `save` (changed, for example entities added or removed), `delete` (deleted), `archive` (archived), `unarchive` (unarchived). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.Release.*`. Collection: `release`.
+    /// Values: `ContentManagement.Release.create`, `ContentManagement.Release.save`, `ContentManagement.Release.delete`, `ContentManagement.Release.archive`, `ContentManagement.Release.unarchive`, `ContentManagement.Release.*`. Collection: `release`.
     Release,
-    /// Release actions (an attempt to publish/unpublish a release): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors).
+    /// Release actions (an attempt to publish/unpublish a release). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.ReleaseAction.*`. Collection: `release_action`.
+    /// Values: `ContentManagement.ReleaseAction.create`, `ContentManagement.ReleaseAction.execute`, `ContentManagement.ReleaseAction.*`. Collection: `release_action`.
     ReleaseAction,
-    /// Scheduled actions (publish/unpublish of an entry, asset or release at a set time): `create`, `save` (rescheduled), `delete` (cancelled) and, as listed for app events, `execute`.
+    /// Scheduled actions (publish/unpublish of an entry, asset or release at a set time). Every action Contentful documents (the webhook events table of Other API Events, and the app-event topics; checked 2026-11-29): `create`, `save` (rescheduled), `execute` (run at the scheduled time; `sys.status` succeeded or failed), `delete` (cancelled). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.ScheduledAction.*`. Collection: `scheduled_action`.
+    /// Values: `ContentManagement.ScheduledAction.create`, `ContentManagement.ScheduledAction.save`, `ContentManagement.ScheduledAction.execute`, `ContentManagement.ScheduledAction.delete`, `ContentManagement.ScheduledAction.*`. Collection: `scheduled_action`.
     ScheduledAction,
-    /// Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets): `create` and `execute` (executed; `sys.status` shows the result).
+    /// Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.BulkAction.*`. Collection: `bulk_action`.
+    /// Values: `ContentManagement.BulkAction.create`, `ContentManagement.BulkAction.execute`, `ContentManagement.BulkAction.*`. Collection: `bulk_action`.
     BulkAction,
-    /// Bulk entry content operations: `create` and `complete`. (Topic name taken from the content-events table; not yet on the headers page.)
+    /// Bulk entry content operations. Every action Contentful documents (content-events page, checked 2026-11-29): `create` and `complete`. (Topic name taken from the content-events table; not on the headers page.) An action added later still lands here.
     ///
-    /// Values: `ContentManagement.BulkContentOperation.*`. Collection: `bulk_content_operation`.
+    /// Values: `ContentManagement.BulkContentOperation.create`, `ContentManagement.BulkContentOperation.complete`, `ContentManagement.BulkContentOperation.*`. Collection: `bulk_content_operation`.
     BulkContentOperation,
-    /// Workflows on entries: `create`, `save` (moved to another step) and `complete`.
+    /// Workflows on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save` (moved to another step) and `complete`. An action added later still lands here.
     ///
-    /// Values: `ContentManagement.Workflow.*`. Collection: `workflow`.
+    /// Values: `ContentManagement.Workflow.create`, `ContentManagement.Workflow.save`, `ContentManagement.Workflow.complete`, `ContentManagement.Workflow.*`. Collection: `workflow`.
     Workflow,
-    /// Environment template installations: `complete` when an installation finishes.
+    /// Environment template installations. Every action Contentful documents (content-events page, checked 2026-11-29): `complete` (an installation finished). An action added later still lands here.
     ///
-    /// Values: `ContentManagement.TemplateInstallation.*`. Collection: `template_installation`.
+    /// Values: `ContentManagement.TemplateInstallation.complete`, `ContentManagement.TemplateInstallation.*`. Collection: `template_installation`.
     TemplateInstallation,
 }
 impl EventType {
@@ -97,6 +97,148 @@ impl EventType {
     /// patterns in definition order; `None` for a type the definition does not know.
     pub fn from_value(value: &str) -> ::std::option::Option<EventType> {
         match value {
+            "ContentManagement.Entry.create" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.save" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.auto_save" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.archive" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.unarchive" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.publish" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.unpublish" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Entry.delete" => {
+                ::std::option::Option::Some(EventType::Entry)
+            }
+            "ContentManagement.Asset.create" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.save" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.auto_save" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.archive" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.unarchive" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.publish" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.unpublish" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.Asset.delete" => {
+                ::std::option::Option::Some(EventType::Asset)
+            }
+            "ContentManagement.ContentType.create" => {
+                ::std::option::Option::Some(EventType::ContentType)
+            }
+            "ContentManagement.ContentType.save" => {
+                ::std::option::Option::Some(EventType::ContentType)
+            }
+            "ContentManagement.ContentType.publish" => {
+                ::std::option::Option::Some(EventType::ContentType)
+            }
+            "ContentManagement.ContentType.unpublish" => {
+                ::std::option::Option::Some(EventType::ContentType)
+            }
+            "ContentManagement.ContentType.delete" => {
+                ::std::option::Option::Some(EventType::ContentType)
+            }
+            "ContentManagement.ReleaseEntry.save" => {
+                ::std::option::Option::Some(EventType::ReleaseEntry)
+            }
+            "ContentManagement.ReleaseEntry.auto_save" => {
+                ::std::option::Option::Some(EventType::ReleaseEntry)
+            }
+            "ContentManagement.Task.Create" => {
+                ::std::option::Option::Some(EventType::Task)
+            }
+            "ContentManagement.Task.Save" => ::std::option::Option::Some(EventType::Task),
+            "ContentManagement.Task.Delete" => {
+                ::std::option::Option::Some(EventType::Task)
+            }
+            "ContentManagement.Comment.create" => {
+                ::std::option::Option::Some(EventType::Comment)
+            }
+            "ContentManagement.Comment.save" => {
+                ::std::option::Option::Some(EventType::Comment)
+            }
+            "ContentManagement.Comment.delete" => {
+                ::std::option::Option::Some(EventType::Comment)
+            }
+            "ContentManagement.Release.create" => {
+                ::std::option::Option::Some(EventType::Release)
+            }
+            "ContentManagement.Release.save" => {
+                ::std::option::Option::Some(EventType::Release)
+            }
+            "ContentManagement.Release.delete" => {
+                ::std::option::Option::Some(EventType::Release)
+            }
+            "ContentManagement.Release.archive" => {
+                ::std::option::Option::Some(EventType::Release)
+            }
+            "ContentManagement.Release.unarchive" => {
+                ::std::option::Option::Some(EventType::Release)
+            }
+            "ContentManagement.ReleaseAction.create" => {
+                ::std::option::Option::Some(EventType::ReleaseAction)
+            }
+            "ContentManagement.ReleaseAction.execute" => {
+                ::std::option::Option::Some(EventType::ReleaseAction)
+            }
+            "ContentManagement.ScheduledAction.create" => {
+                ::std::option::Option::Some(EventType::ScheduledAction)
+            }
+            "ContentManagement.ScheduledAction.save" => {
+                ::std::option::Option::Some(EventType::ScheduledAction)
+            }
+            "ContentManagement.ScheduledAction.execute" => {
+                ::std::option::Option::Some(EventType::ScheduledAction)
+            }
+            "ContentManagement.ScheduledAction.delete" => {
+                ::std::option::Option::Some(EventType::ScheduledAction)
+            }
+            "ContentManagement.BulkAction.create" => {
+                ::std::option::Option::Some(EventType::BulkAction)
+            }
+            "ContentManagement.BulkAction.execute" => {
+                ::std::option::Option::Some(EventType::BulkAction)
+            }
+            "ContentManagement.BulkContentOperation.create" => {
+                ::std::option::Option::Some(EventType::BulkContentOperation)
+            }
+            "ContentManagement.BulkContentOperation.complete" => {
+                ::std::option::Option::Some(EventType::BulkContentOperation)
+            }
+            "ContentManagement.Workflow.create" => {
+                ::std::option::Option::Some(EventType::Workflow)
+            }
+            "ContentManagement.Workflow.save" => {
+                ::std::option::Option::Some(EventType::Workflow)
+            }
+            "ContentManagement.Workflow.complete" => {
+                ::std::option::Option::Some(EventType::Workflow)
+            }
+            "ContentManagement.TemplateInstallation.complete" => {
+                ::std::option::Option::Some(EventType::TemplateInstallation)
+            }
             _ => EventType::from_pattern(value),
         }
     }
@@ -233,43 +375,43 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// Entries: `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`.
+    /// Entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`. An action added later still lands here.
     #[serde(rename = "entry")]
     Entry,
-    /// Assets: `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone).
+    /// Assets. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone). An action added later still lands here.
     #[serde(rename = "asset")]
     Asset,
-    /// Content types (the content model): `create`, `save`, `publish`, `unpublish`, `delete`.
+    /// Content types (the content model). Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `publish`, `unpublish`, `delete`. An action added later still lands here.
     #[serde(rename = "content_type")]
     ContentType,
-    /// Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry.
+    /// Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry, the two `ReleaseEntry` topics of the headers page (checked 2026-11-29). The content-events page now calls these rows "Entry version (for Timeline)" and "Asset version (for Timeline)" (save, auto_save; not on every plan) without giving their topic names: an asset-version topic is not routed here and goes to other_events. An action added later still lands here.
     #[serde(rename = "release_entry")]
     ReleaseEntry,
-    /// Tasks on entries (action items assigned to users): created, saved (updated) or deleted. The headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised); any case of the action is routed here.
+    /// Tasks on entries (action items assigned to users). Every action Contentful documents (content-events page, checked 2026-11-29): create, save (updated), delete; the headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised), listed exactly; a lower-case spelling or an action added later still lands here through the glob.
     #[serde(rename = "task")]
     Task,
-    /// Comments on entries: `create`, `save`, `delete`.
+    /// Comments on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `delete`. An action added later still lands here.
     #[serde(rename = "comment")]
     Comment,
-    /// Releases (containers of entries and assets) changed, not actioned: `create` (created), `save` (changed, for example entities added or removed), `delete`, `archive`, `unarchive`.
+    /// Releases (containers of entries and assets) changed, not actioned. Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created), `save` (changed, for example entities added or removed), `delete` (deleted), `archive` (archived), `unarchive` (unarchived). An action added later still lands here.
     #[serde(rename = "release")]
     Release,
-    /// Release actions (an attempt to publish/unpublish a release): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors).
+    /// Release actions (an attempt to publish/unpublish a release). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors). An action added later still lands here.
     #[serde(rename = "release_action")]
     ReleaseAction,
-    /// Scheduled actions (publish/unpublish of an entry, asset or release at a set time): `create`, `save` (rescheduled), `delete` (cancelled) and, as listed for app events, `execute`.
+    /// Scheduled actions (publish/unpublish of an entry, asset or release at a set time). Every action Contentful documents (the webhook events table of Other API Events, and the app-event topics; checked 2026-11-29): `create`, `save` (rescheduled), `execute` (run at the scheduled time; `sys.status` succeeded or failed), `delete` (cancelled). An action added later still lands here.
     #[serde(rename = "scheduled_action")]
     ScheduledAction,
-    /// Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets): `create` and `execute` (executed; `sys.status` shows the result).
+    /// Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result). An action added later still lands here.
     #[serde(rename = "bulk_action")]
     BulkAction,
-    /// Bulk entry content operations: `create` and `complete`. (Topic name taken from the content-events table; not yet on the headers page.)
+    /// Bulk entry content operations. Every action Contentful documents (content-events page, checked 2026-11-29): `create` and `complete`. (Topic name taken from the content-events table; not on the headers page.) An action added later still lands here.
     #[serde(rename = "bulk_content_operation")]
     BulkContentOperation,
-    /// Workflows on entries: `create`, `save` (moved to another step) and `complete`.
+    /// Workflows on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save` (moved to another step) and `complete`. An action added later still lands here.
     #[serde(rename = "workflow")]
     Workflow,
-    /// Environment template installations: `complete` when an installation finishes.
+    /// Environment template installations. Every action Contentful documents (content-events page, checked 2026-11-29): `complete` (an installation finished). An action added later still lands here.
     #[serde(rename = "template_installation")]
     TemplateInstallation,
     /// Contentful events of types this connector does not know yet, captured so nothing is lost.
@@ -463,9 +605,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "entry".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Entry.create".to_owned(),
+                        "ContentManagement.Entry.save".to_owned(),
+                        "ContentManagement.Entry.auto_save".to_owned(),
+                        "ContentManagement.Entry.archive".to_owned(),
+                        "ContentManagement.Entry.unarchive".to_owned(),
+                        "ContentManagement.Entry.publish".to_owned(),
+                        "ContentManagement.Entry.unpublish".to_owned(),
+                        "ContentManagement.Entry.delete".to_owned(),
                         "ContentManagement.Entry.*".to_owned(),
                     ]),
-                    description: "Entries: `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`."
+                    description: "Entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create` (an entry is created), `save` (saved through the CMA), `auto_save` (auto-saved while edited in the web app), `archive`, `unarchive`, `publish` (the published entry), `unpublish` and `delete` (a `DeletedEntry` tombstone: `sys` only, with `contentType` and `deletedBy`). Published events carry `sys.publishedVersion`. An action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -477,9 +627,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "asset".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Asset.create".to_owned(),
+                        "ContentManagement.Asset.save".to_owned(),
+                        "ContentManagement.Asset.auto_save".to_owned(),
+                        "ContentManagement.Asset.archive".to_owned(),
+                        "ContentManagement.Asset.unarchive".to_owned(),
+                        "ContentManagement.Asset.publish".to_owned(),
+                        "ContentManagement.Asset.unpublish".to_owned(),
+                        "ContentManagement.Asset.delete".to_owned(),
                         "ContentManagement.Asset.*".to_owned(),
                     ]),
-                    description: "Assets: `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone)."
+                    description: "Assets. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `auto_save`, `archive`, `unarchive`, `publish`, `unpublish` and `delete` (a `DeletedAsset` tombstone). An action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -491,9 +649,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "content_type".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.ContentType.create".to_owned(),
+                        "ContentManagement.ContentType.save".to_owned(),
+                        "ContentManagement.ContentType.publish".to_owned(),
+                        "ContentManagement.ContentType.unpublish".to_owned(),
+                        "ContentManagement.ContentType.delete".to_owned(),
                         "ContentManagement.ContentType.*".to_owned(),
                     ]),
-                    description: "Content types (the content model): `create`, `save`, `publish`, `unpublish`, `delete`."
+                    description: "Content types (the content model). Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `publish`, `unpublish`, `delete`. An action added later still lands here."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -505,9 +668,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "release_entry".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.ReleaseEntry.save".to_owned(),
+                        "ContentManagement.ReleaseEntry.auto_save".to_owned(),
                         "ContentManagement.ReleaseEntry.*".to_owned(),
                     ]),
-                    description: "Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry."
+                    description: "Entries edited inside a release (Launch/timeline): `save` and `auto_save` of the release's version of an entry, the two `ReleaseEntry` topics of the headers page (checked 2026-11-29). The content-events page now calls these rows \"Entry version (for Timeline)\" and \"Asset version (for Timeline)\" (save, auto_save; not on every plan) without giving their topic names: an asset-version topic is not routed here and goes to other_events. An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -519,9 +684,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "task".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Task.Create".to_owned(),
+                        "ContentManagement.Task.Save".to_owned(),
+                        "ContentManagement.Task.Delete".to_owned(),
                         "ContentManagement.Task.*".to_owned(),
                     ]),
-                    description: "Tasks on entries (action items assigned to users): created, saved (updated) or deleted. The headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised); any case of the action is routed here."
+                    description: "Tasks on entries (action items assigned to users). Every action Contentful documents (content-events page, checked 2026-11-29): create, save (updated), delete; the headers page writes these topics `Task.Create`, `Task.Save`, `Task.Delete` (capitalised), listed exactly; a lower-case spelling or an action added later still lands here through the glob."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -533,9 +701,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "comment".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Comment.create".to_owned(),
+                        "ContentManagement.Comment.save".to_owned(),
+                        "ContentManagement.Comment.delete".to_owned(),
                         "ContentManagement.Comment.*".to_owned(),
                     ]),
-                    description: "Comments on entries: `create`, `save`, `delete`."
+                    description: "Comments on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save`, `delete`. An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -547,9 +718,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "release".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Release.create".to_owned(),
+                        "ContentManagement.Release.save".to_owned(),
+                        "ContentManagement.Release.delete".to_owned(),
+                        "ContentManagement.Release.archive".to_owned(),
+                        "ContentManagement.Release.unarchive".to_owned(),
                         "ContentManagement.Release.*".to_owned(),
                     ]),
-                    description: "Releases (containers of entries and assets) changed, not actioned: `create` (created), `save` (changed, for example entities added or removed), `delete`, `archive`, `unarchive`."
+                    description: "Releases (containers of entries and assets) changed, not actioned. Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created), `save` (changed, for example entities added or removed), `delete` (deleted), `archive` (archived), `unarchive` (unarchived). An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -561,9 +737,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "release_action".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.ReleaseAction.create".to_owned(),
+                        "ContentManagement.ReleaseAction.execute".to_owned(),
                         "ContentManagement.ReleaseAction.*".to_owned(),
                     ]),
-                    description: "Release actions (an attempt to publish/unpublish a release): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors)."
+                    description: "Release actions (an attempt to publish/unpublish a release). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result, including validation errors). An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -575,9 +753,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "scheduled_action".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.ScheduledAction.create".to_owned(),
+                        "ContentManagement.ScheduledAction.save".to_owned(),
+                        "ContentManagement.ScheduledAction.execute".to_owned(),
+                        "ContentManagement.ScheduledAction.delete".to_owned(),
                         "ContentManagement.ScheduledAction.*".to_owned(),
                     ]),
-                    description: "Scheduled actions (publish/unpublish of an entry, asset or release at a set time): `create`, `save` (rescheduled), `delete` (cancelled) and, as listed for app events, `execute`."
+                    description: "Scheduled actions (publish/unpublish of an entry, asset or release at a set time). Every action Contentful documents (the webhook events table of Other API Events, and the app-event topics; checked 2026-11-29): `create`, `save` (rescheduled), `execute` (run at the scheduled time; `sys.status` succeeded or failed), `delete` (cancelled). An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -589,9 +771,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "bulk_action".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.BulkAction.create".to_owned(),
+                        "ContentManagement.BulkAction.execute".to_owned(),
                         "ContentManagement.BulkAction.*".to_owned(),
                     ]),
-                    description: "Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets): `create` and `execute` (executed; `sys.status` shows the result)."
+                    description: "Bulk actions (one-time publish/unpublish/validate of up to 200 entries and assets). Every action Contentful documents (action-events page, checked 2026-11-29): `create` (created, may not have started yet) and `execute` (executed, regardless of outcome; `sys.status` shows the result). An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -603,9 +787,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "bulk_content_operation".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.BulkContentOperation.create".to_owned(),
+                        "ContentManagement.BulkContentOperation.complete".to_owned(),
                         "ContentManagement.BulkContentOperation.*".to_owned(),
                     ]),
-                    description: "Bulk entry content operations: `create` and `complete`. (Topic name taken from the content-events table; not yet on the headers page.)"
+                    description: "Bulk entry content operations. Every action Contentful documents (content-events page, checked 2026-11-29): `create` and `complete`. (Topic name taken from the content-events table; not on the headers page.) An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -617,9 +803,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "workflow".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.Workflow.create".to_owned(),
+                        "ContentManagement.Workflow.save".to_owned(),
+                        "ContentManagement.Workflow.complete".to_owned(),
                         "ContentManagement.Workflow.*".to_owned(),
                     ]),
-                    description: "Workflows on entries: `create`, `save` (moved to another step) and `complete`."
+                    description: "Workflows on entries. Every action Contentful documents (content-events page, checked 2026-11-29): `create`, `save` (moved to another step) and `complete`. An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -631,9 +820,10 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "template_installation".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "ContentManagement.TemplateInstallation.complete".to_owned(),
                         "ContentManagement.TemplateInstallation.*".to_owned(),
                     ]),
-                    description: "Environment template installations: `complete` when an installation finishes."
+                    description: "Environment template installations. Every action Contentful documents (content-events page, checked 2026-11-29): `complete` (an installation finished). An action added later still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
