@@ -23,33 +23,33 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// Account notifications: created, updated, closed, reactivated (and shipping address changes).
+    /// Account notifications (account-notifications page): the 3 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `account.*` type added later still lands here: `account.created` (a new account was created); `account.updated` (the account's information was updated (not its billing info, shipping addresses or acquisition)); `account.closed` (the account was closed). Shipping address notifications (`shipping_address.created`, `shipping_address.updated`, `shipping_address.deleted`) are on the same page but have their own object type and go to the catch-all; no `account.reactivated` is documented.
     ///
-    /// Values: `account.*`. Collection: `account`.
+    /// Values: `account.created`, `account.updated`, `account.closed`, `account.*`. Collection: `account`.
     Account,
-    /// Billing information updated, or an update failed.
+    /// Billing information notifications (account-notifications page): the 1 JSON notification type Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `billing_info.*` type added later still lands here: `billing_info.updated` (billing information was created or updated with a credit card or token). No JSON notification for a failed billing info update is documented.
     ///
-    /// Values: `billing_info.*`. Collection: `billing_info`.
+    /// Values: `billing_info.updated`, `billing_info.*`. Collection: `billing_info`.
     BillingInfo,
-    /// Subscription lifecycle: created, updated, canceled, expired, renewed, paused, resumed, reactivated and more.
+    /// Subscription notifications (subscription-notifications page) and the subscription prerenewal notifications (prerenewal-notifications page; sent a configurable number of days ahead): the 25 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `subscription.*` type added later still lands here: `subscription.created` (a new subscription was created); `subscription.updated` (the subscription was upgraded or downgraded or its renewal date changed, sent once the change takes effect); `subscription.canceled` (the subscription was canceled: it will not renew but stays valid until `expires_at`); `subscription.expired` (the subscription is no longer valid (a canceled subscription expired, or it was refunded and terminated)); `subscription.renewed` (the subscription renewed into a new term, whether or not a payment succeeded); `subscription.reactivated` (a canceled subscription was reactivated); `subscription.paused` (the subscription moved from active to paused); `subscription.resumed` (the subscription moved from paused to active); `subscription.pause.scheduled` (a pause was scheduled); `subscription.pending_change.scheduled` (a change was scheduled to take effect at a future date, such as the renewal); `subscription.pause.modified` (the pause's duration was modified); `subscription.renewal.skipped` (a billing cycle was skipped because the subscription is paused); `subscription.pause.canceled` (a scheduled pause was canceled); `subscription.low_balance` (a gift card's balance is low; the subscription is the payload); `subscription.renewal.scheduled` (prerenewal: the subscription will renew); `subscription.renewal.six_month_subscription_reminder` (prerenewal: six month subscription reminder); `subscription.renewal.annual_subscription_reminder` (prerenewal: annual subscription reminder); `subscription.renewal.bill_date_reminder` (prerenewal: bill date reminder); `subscription.renewal.cc_will_expire` (prerenewal: the subscription's credit card will expire); `subscription.renewal.mastercard_subscription_will_renew` (prerenewal: a Mastercard subscription will renew); `subscription.renewal.ramp_price_will_change` (prerenewal: a ramp plan's price will change); `subscription.renewal.sepa_subscription_will_renew` (prerenewal: a SEPA subscription will renew); `subscription.renewal.bacs_subscription_will_renew` (prerenewal: a BACS subscription will renew); `subscription.renewal.subscription_trial_expiring` (prerenewal: the trial is expiring); `subscription.renewal.term_renewal_reminder` (prerenewal: term renewal reminder).
     ///
-    /// Values: `subscription.*`. Collection: `subscription`.
+    /// Values: `subscription.created`, `subscription.updated`, `subscription.canceled`, `subscription.expired`, `subscription.renewed`, `subscription.reactivated`, `subscription.paused`, `subscription.resumed`, `subscription.pause.scheduled`, `subscription.pending_change.scheduled`, `subscription.pause.modified`, `subscription.renewal.skipped`, `subscription.pause.canceled`, `subscription.low_balance`, `subscription.renewal.scheduled`, `subscription.renewal.six_month_subscription_reminder`, `subscription.renewal.annual_subscription_reminder`, `subscription.renewal.bill_date_reminder`, `subscription.renewal.cc_will_expire`, `subscription.renewal.mastercard_subscription_will_renew`, `subscription.renewal.ramp_price_will_change`, `subscription.renewal.sepa_subscription_will_renew`, `subscription.renewal.bacs_subscription_will_renew`, `subscription.renewal.subscription_trial_expiring`, `subscription.renewal.term_renewal_reminder`, `subscription.*`. Collection: `subscription`.
     Subscription,
-    /// Charge invoices: created, processing, past due, paid, failed, voided, reopened, updated.
+    /// Charge invoice notifications (charge-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `charge_invoice.*` type added later still lands here: `charge_invoice.created` (a charge invoice was created: a purchase, renewal, immediate subscription change, final usage invoice or one-off invoice); `charge_invoice.processing` (it is processing because of a bank account (ACH) payment); `charge_invoice.past_due` (it is past due after a declined transaction or reaching its manual net terms); `charge_invoice.paid` (it was paid by transactions and/or credit payments, or forced paid); `charge_invoice.failed` (it failed, directly or at the end of dunning); `charge_invoice.reopened` (a paid manual-collection charge invoice was reopened); `charge_invoice.updated` (it was edited). No `charge_invoice.voided` is documented.
     ///
-    /// Values: `charge_invoice.*`. Collection: `charge_invoice`.
+    /// Values: `charge_invoice.created`, `charge_invoice.processing`, `charge_invoice.past_due`, `charge_invoice.paid`, `charge_invoice.failed`, `charge_invoice.reopened`, `charge_invoice.updated`, `charge_invoice.*`. Collection: `charge_invoice`.
     ChargeInvoice,
-    /// Credit invoices: created, processing, closed, voided, reopened, updated.
+    /// Credit invoice notifications (credit-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_invoice.*` type added later still lands here: `credit_invoice.created` (a credit invoice was created: a one-off credit, refund, downgrade, refund at termination, write-off or gift card redemption); `credit_invoice.processing` (a refund credit invoice is processing because of a bank account (ACH) refund); `credit_invoice.closed` (its balance reached zero); `credit_invoice.voided` (its full balance was removed); `credit_invoice.reopened` (a closed credit invoice was reopened, typically after a credit payment was voided); `credit_invoice.opened` (it was issued open, or went back to open after a declined processing refund); `credit_invoice.updated` (it was edited).
     ///
-    /// Values: `credit_invoice.*`. Collection: `credit_invoice`.
+    /// Values: `credit_invoice.created`, `credit_invoice.processing`, `credit_invoice.closed`, `credit_invoice.voided`, `credit_invoice.reopened`, `credit_invoice.opened`, `credit_invoice.updated`, `credit_invoice.*`. Collection: `credit_invoice`.
     CreditInvoice,
-    /// Payments (transactions): succeeded, failed, voided, refunds and scheduled payments.
+    /// Payment (transaction) notifications (payment-notifications page, which Recurly calls legacy): the 8 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `payment.*` type added later still lands here: `payment.scheduled` (an asynchronous payment (ACH, SEPA …) was initiated); `payment.processing` (an ACH or PayPal eCheck payment moved from scheduled to processing); `payment.succeeded` (a payment was approved (or updated, for GoCardless and Ebanx), or a manual offline payment was recorded); `payment.failed` (the gateway declined a payment attempt); `payment.refunded` (an amount was refunded (failed refunds send nothing)); `payment.voided` (a captured payment was voided before it settled); `payment.transaction_status_updated` (the gateway updated a transaction's status); `payment.authorized` (a payment was authorized (separate authorize and capture)). The page's fraud info updated notification is XML only.
     ///
-    /// Values: `payment.*`. Collection: `payment`.
+    /// Values: `payment.scheduled`, `payment.processing`, `payment.succeeded`, `payment.failed`, `payment.refunded`, `payment.voided`, `payment.transaction_status_updated`, `payment.authorized`, `payment.*`. Collection: `payment`.
     Payment,
-    /// Credit payments: a credit applied to an invoice, or voided.
+    /// Credit payment notifications (credit-payment-notifications page; sent once the Credit Invoices feature is enabled): the 2 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_payment.*` type added later still lands here: `credit_payment.created` (a credit payment was created: credit balance applied in a billing event, a credit invoice balance removed, or a credit payment refunded as a transaction); `credit_payment.voided` (a credit payment was voided because the charge invoice it was applied to failed).
     ///
-    /// Values: `credit_payment.*`. Collection: `credit_payment`.
+    /// Values: `credit_payment.created`, `credit_payment.voided`, `credit_payment.*`. Collection: `credit_payment`.
     CreditPayment,
 }
 impl EventType {
@@ -67,6 +67,141 @@ impl EventType {
     /// patterns in definition order; `None` for a type the definition does not know.
     pub fn from_value(value: &str) -> ::std::option::Option<EventType> {
         match value {
+            "account.created" => ::std::option::Option::Some(EventType::Account),
+            "account.updated" => ::std::option::Option::Some(EventType::Account),
+            "account.closed" => ::std::option::Option::Some(EventType::Account),
+            "billing_info.updated" => ::std::option::Option::Some(EventType::BillingInfo),
+            "subscription.created" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.updated" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.canceled" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.expired" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewed" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.reactivated" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.paused" => ::std::option::Option::Some(EventType::Subscription),
+            "subscription.resumed" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.pause.scheduled" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.pending_change.scheduled" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.pause.modified" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.skipped" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.pause.canceled" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.low_balance" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.scheduled" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.six_month_subscription_reminder" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.annual_subscription_reminder" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.bill_date_reminder" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.cc_will_expire" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.mastercard_subscription_will_renew" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.ramp_price_will_change" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.sepa_subscription_will_renew" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.bacs_subscription_will_renew" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.subscription_trial_expiring" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "subscription.renewal.term_renewal_reminder" => {
+                ::std::option::Option::Some(EventType::Subscription)
+            }
+            "charge_invoice.created" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.processing" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.past_due" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.paid" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.failed" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.reopened" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "charge_invoice.updated" => {
+                ::std::option::Option::Some(EventType::ChargeInvoice)
+            }
+            "credit_invoice.created" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.processing" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.closed" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.voided" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.reopened" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.opened" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "credit_invoice.updated" => {
+                ::std::option::Option::Some(EventType::CreditInvoice)
+            }
+            "payment.scheduled" => ::std::option::Option::Some(EventType::Payment),
+            "payment.processing" => ::std::option::Option::Some(EventType::Payment),
+            "payment.succeeded" => ::std::option::Option::Some(EventType::Payment),
+            "payment.failed" => ::std::option::Option::Some(EventType::Payment),
+            "payment.refunded" => ::std::option::Option::Some(EventType::Payment),
+            "payment.voided" => ::std::option::Option::Some(EventType::Payment),
+            "payment.transaction_status_updated" => {
+                ::std::option::Option::Some(EventType::Payment)
+            }
+            "payment.authorized" => ::std::option::Option::Some(EventType::Payment),
+            "credit_payment.created" => {
+                ::std::option::Option::Some(EventType::CreditPayment)
+            }
+            "credit_payment.voided" => {
+                ::std::option::Option::Some(EventType::CreditPayment)
+            }
             _ => EventType::from_pattern(value),
         }
     }
@@ -134,25 +269,25 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// Account notifications: created, updated, closed, reactivated (and shipping address changes).
+    /// Account notifications (account-notifications page): the 3 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `account.*` type added later still lands here: `account.created` (a new account was created); `account.updated` (the account's information was updated (not its billing info, shipping addresses or acquisition)); `account.closed` (the account was closed). Shipping address notifications (`shipping_address.created`, `shipping_address.updated`, `shipping_address.deleted`) are on the same page but have their own object type and go to the catch-all; no `account.reactivated` is documented.
     #[serde(rename = "account")]
     Account,
-    /// Billing information updated, or an update failed.
+    /// Billing information notifications (account-notifications page): the 1 JSON notification type Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `billing_info.*` type added later still lands here: `billing_info.updated` (billing information was created or updated with a credit card or token). No JSON notification for a failed billing info update is documented.
     #[serde(rename = "billing_info")]
     BillingInfo,
-    /// Subscription lifecycle: created, updated, canceled, expired, renewed, paused, resumed, reactivated and more.
+    /// Subscription notifications (subscription-notifications page) and the subscription prerenewal notifications (prerenewal-notifications page; sent a configurable number of days ahead): the 25 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `subscription.*` type added later still lands here: `subscription.created` (a new subscription was created); `subscription.updated` (the subscription was upgraded or downgraded or its renewal date changed, sent once the change takes effect); `subscription.canceled` (the subscription was canceled: it will not renew but stays valid until `expires_at`); `subscription.expired` (the subscription is no longer valid (a canceled subscription expired, or it was refunded and terminated)); `subscription.renewed` (the subscription renewed into a new term, whether or not a payment succeeded); `subscription.reactivated` (a canceled subscription was reactivated); `subscription.paused` (the subscription moved from active to paused); `subscription.resumed` (the subscription moved from paused to active); `subscription.pause.scheduled` (a pause was scheduled); `subscription.pending_change.scheduled` (a change was scheduled to take effect at a future date, such as the renewal); `subscription.pause.modified` (the pause's duration was modified); `subscription.renewal.skipped` (a billing cycle was skipped because the subscription is paused); `subscription.pause.canceled` (a scheduled pause was canceled); `subscription.low_balance` (a gift card's balance is low; the subscription is the payload); `subscription.renewal.scheduled` (prerenewal: the subscription will renew); `subscription.renewal.six_month_subscription_reminder` (prerenewal: six month subscription reminder); `subscription.renewal.annual_subscription_reminder` (prerenewal: annual subscription reminder); `subscription.renewal.bill_date_reminder` (prerenewal: bill date reminder); `subscription.renewal.cc_will_expire` (prerenewal: the subscription's credit card will expire); `subscription.renewal.mastercard_subscription_will_renew` (prerenewal: a Mastercard subscription will renew); `subscription.renewal.ramp_price_will_change` (prerenewal: a ramp plan's price will change); `subscription.renewal.sepa_subscription_will_renew` (prerenewal: a SEPA subscription will renew); `subscription.renewal.bacs_subscription_will_renew` (prerenewal: a BACS subscription will renew); `subscription.renewal.subscription_trial_expiring` (prerenewal: the trial is expiring); `subscription.renewal.term_renewal_reminder` (prerenewal: term renewal reminder).
     #[serde(rename = "subscription")]
     Subscription,
-    /// Charge invoices: created, processing, past due, paid, failed, voided, reopened, updated.
+    /// Charge invoice notifications (charge-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `charge_invoice.*` type added later still lands here: `charge_invoice.created` (a charge invoice was created: a purchase, renewal, immediate subscription change, final usage invoice or one-off invoice); `charge_invoice.processing` (it is processing because of a bank account (ACH) payment); `charge_invoice.past_due` (it is past due after a declined transaction or reaching its manual net terms); `charge_invoice.paid` (it was paid by transactions and/or credit payments, or forced paid); `charge_invoice.failed` (it failed, directly or at the end of dunning); `charge_invoice.reopened` (a paid manual-collection charge invoice was reopened); `charge_invoice.updated` (it was edited). No `charge_invoice.voided` is documented.
     #[serde(rename = "charge_invoice")]
     ChargeInvoice,
-    /// Credit invoices: created, processing, closed, voided, reopened, updated.
+    /// Credit invoice notifications (credit-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_invoice.*` type added later still lands here: `credit_invoice.created` (a credit invoice was created: a one-off credit, refund, downgrade, refund at termination, write-off or gift card redemption); `credit_invoice.processing` (a refund credit invoice is processing because of a bank account (ACH) refund); `credit_invoice.closed` (its balance reached zero); `credit_invoice.voided` (its full balance was removed); `credit_invoice.reopened` (a closed credit invoice was reopened, typically after a credit payment was voided); `credit_invoice.opened` (it was issued open, or went back to open after a declined processing refund); `credit_invoice.updated` (it was edited).
     #[serde(rename = "credit_invoice")]
     CreditInvoice,
-    /// Payments (transactions): succeeded, failed, voided, refunds and scheduled payments.
+    /// Payment (transaction) notifications (payment-notifications page, which Recurly calls legacy): the 8 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `payment.*` type added later still lands here: `payment.scheduled` (an asynchronous payment (ACH, SEPA …) was initiated); `payment.processing` (an ACH or PayPal eCheck payment moved from scheduled to processing); `payment.succeeded` (a payment was approved (or updated, for GoCardless and Ebanx), or a manual offline payment was recorded); `payment.failed` (the gateway declined a payment attempt); `payment.refunded` (an amount was refunded (failed refunds send nothing)); `payment.voided` (a captured payment was voided before it settled); `payment.transaction_status_updated` (the gateway updated a transaction's status); `payment.authorized` (a payment was authorized (separate authorize and capture)). The page's fraud info updated notification is XML only.
     #[serde(rename = "payment")]
     Payment,
-    /// Credit payments: a credit applied to an invoice, or voided.
+    /// Credit payment notifications (credit-payment-notifications page; sent once the Credit Invoices feature is enabled): the 2 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_payment.*` type added later still lands here: `credit_payment.created` (a credit payment was created: credit balance applied in a billing event, a credit invoice balance removed, or a credit payment refunded as a transaction); `credit_payment.voided` (a credit payment was voided because the charge invoice it was applied to failed).
     #[serde(rename = "credit_payment")]
     CreditPayment,
     /// Recurly events of types this connector does not know yet, captured so nothing is lost.
@@ -318,8 +453,13 @@ fn definition() -> ::webhook_runtime::definition::Definition {
             types: ::std::vec::Vec::from([
                 model::EventType {
                     collection: "account".to_owned(),
-                    values: ::std::vec::Vec::from(["account.*".to_owned()]),
-                    description: "Account notifications: created, updated, closed, reactivated (and shipping address changes)."
+                    values: ::std::vec::Vec::from([
+                        "account.created".to_owned(),
+                        "account.updated".to_owned(),
+                        "account.closed".to_owned(),
+                        "account.*".to_owned(),
+                    ]),
+                    description: "Account notifications (account-notifications page): the 3 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `account.*` type added later still lands here: `account.created` (a new account was created); `account.updated` (the account's information was updated (not its billing info, shipping addresses or acquisition)); `account.closed` (the account was closed). Shipping address notifications (`shipping_address.created`, `shipping_address.updated`, `shipping_address.deleted`) are on the same page but have their own object type and go to the catch-all; no `account.reactivated` is documented."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -330,8 +470,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "billing_info".to_owned(),
-                    values: ::std::vec::Vec::from(["billing_info.*".to_owned()]),
-                    description: "Billing information updated, or an update failed."
+                    values: ::std::vec::Vec::from([
+                        "billing_info.updated".to_owned(),
+                        "billing_info.*".to_owned(),
+                    ]),
+                    description: "Billing information notifications (account-notifications page): the 1 JSON notification type Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `billing_info.*` type added later still lands here: `billing_info.updated` (billing information was created or updated with a credit card or token). No JSON notification for a failed billing info update is documented."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -342,8 +485,37 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "subscription".to_owned(),
-                    values: ::std::vec::Vec::from(["subscription.*".to_owned()]),
-                    description: "Subscription lifecycle: created, updated, canceled, expired, renewed, paused, resumed, reactivated and more."
+                    values: ::std::vec::Vec::from([
+                        "subscription.created".to_owned(),
+                        "subscription.updated".to_owned(),
+                        "subscription.canceled".to_owned(),
+                        "subscription.expired".to_owned(),
+                        "subscription.renewed".to_owned(),
+                        "subscription.reactivated".to_owned(),
+                        "subscription.paused".to_owned(),
+                        "subscription.resumed".to_owned(),
+                        "subscription.pause.scheduled".to_owned(),
+                        "subscription.pending_change.scheduled".to_owned(),
+                        "subscription.pause.modified".to_owned(),
+                        "subscription.renewal.skipped".to_owned(),
+                        "subscription.pause.canceled".to_owned(),
+                        "subscription.low_balance".to_owned(),
+                        "subscription.renewal.scheduled".to_owned(),
+                        "subscription.renewal.six_month_subscription_reminder"
+                            .to_owned(),
+                        "subscription.renewal.annual_subscription_reminder".to_owned(),
+                        "subscription.renewal.bill_date_reminder".to_owned(),
+                        "subscription.renewal.cc_will_expire".to_owned(),
+                        "subscription.renewal.mastercard_subscription_will_renew"
+                            .to_owned(),
+                        "subscription.renewal.ramp_price_will_change".to_owned(),
+                        "subscription.renewal.sepa_subscription_will_renew".to_owned(),
+                        "subscription.renewal.bacs_subscription_will_renew".to_owned(),
+                        "subscription.renewal.subscription_trial_expiring".to_owned(),
+                        "subscription.renewal.term_renewal_reminder".to_owned(),
+                        "subscription.*".to_owned(),
+                    ]),
+                    description: "Subscription notifications (subscription-notifications page) and the subscription prerenewal notifications (prerenewal-notifications page; sent a configurable number of days ahead): the 25 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `subscription.*` type added later still lands here: `subscription.created` (a new subscription was created); `subscription.updated` (the subscription was upgraded or downgraded or its renewal date changed, sent once the change takes effect); `subscription.canceled` (the subscription was canceled: it will not renew but stays valid until `expires_at`); `subscription.expired` (the subscription is no longer valid (a canceled subscription expired, or it was refunded and terminated)); `subscription.renewed` (the subscription renewed into a new term, whether or not a payment succeeded); `subscription.reactivated` (a canceled subscription was reactivated); `subscription.paused` (the subscription moved from active to paused); `subscription.resumed` (the subscription moved from paused to active); `subscription.pause.scheduled` (a pause was scheduled); `subscription.pending_change.scheduled` (a change was scheduled to take effect at a future date, such as the renewal); `subscription.pause.modified` (the pause's duration was modified); `subscription.renewal.skipped` (a billing cycle was skipped because the subscription is paused); `subscription.pause.canceled` (a scheduled pause was canceled); `subscription.low_balance` (a gift card's balance is low; the subscription is the payload); `subscription.renewal.scheduled` (prerenewal: the subscription will renew); `subscription.renewal.six_month_subscription_reminder` (prerenewal: six month subscription reminder); `subscription.renewal.annual_subscription_reminder` (prerenewal: annual subscription reminder); `subscription.renewal.bill_date_reminder` (prerenewal: bill date reminder); `subscription.renewal.cc_will_expire` (prerenewal: the subscription's credit card will expire); `subscription.renewal.mastercard_subscription_will_renew` (prerenewal: a Mastercard subscription will renew); `subscription.renewal.ramp_price_will_change` (prerenewal: a ramp plan's price will change); `subscription.renewal.sepa_subscription_will_renew` (prerenewal: a SEPA subscription will renew); `subscription.renewal.bacs_subscription_will_renew` (prerenewal: a BACS subscription will renew); `subscription.renewal.subscription_trial_expiring` (prerenewal: the trial is expiring); `subscription.renewal.term_renewal_reminder` (prerenewal: term renewal reminder)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -354,8 +526,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "charge_invoice".to_owned(),
-                    values: ::std::vec::Vec::from(["charge_invoice.*".to_owned()]),
-                    description: "Charge invoices: created, processing, past due, paid, failed, voided, reopened, updated."
+                    values: ::std::vec::Vec::from([
+                        "charge_invoice.created".to_owned(),
+                        "charge_invoice.processing".to_owned(),
+                        "charge_invoice.past_due".to_owned(),
+                        "charge_invoice.paid".to_owned(),
+                        "charge_invoice.failed".to_owned(),
+                        "charge_invoice.reopened".to_owned(),
+                        "charge_invoice.updated".to_owned(),
+                        "charge_invoice.*".to_owned(),
+                    ]),
+                    description: "Charge invoice notifications (charge-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `charge_invoice.*` type added later still lands here: `charge_invoice.created` (a charge invoice was created: a purchase, renewal, immediate subscription change, final usage invoice or one-off invoice); `charge_invoice.processing` (it is processing because of a bank account (ACH) payment); `charge_invoice.past_due` (it is past due after a declined transaction or reaching its manual net terms); `charge_invoice.paid` (it was paid by transactions and/or credit payments, or forced paid); `charge_invoice.failed` (it failed, directly or at the end of dunning); `charge_invoice.reopened` (a paid manual-collection charge invoice was reopened); `charge_invoice.updated` (it was edited). No `charge_invoice.voided` is documented."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -366,8 +547,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "credit_invoice".to_owned(),
-                    values: ::std::vec::Vec::from(["credit_invoice.*".to_owned()]),
-                    description: "Credit invoices: created, processing, closed, voided, reopened, updated."
+                    values: ::std::vec::Vec::from([
+                        "credit_invoice.created".to_owned(),
+                        "credit_invoice.processing".to_owned(),
+                        "credit_invoice.closed".to_owned(),
+                        "credit_invoice.voided".to_owned(),
+                        "credit_invoice.reopened".to_owned(),
+                        "credit_invoice.opened".to_owned(),
+                        "credit_invoice.updated".to_owned(),
+                        "credit_invoice.*".to_owned(),
+                    ]),
+                    description: "Credit invoice notifications (credit-invoice-notifications page; sent once the Credit Invoices feature is enabled): the 7 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_invoice.*` type added later still lands here: `credit_invoice.created` (a credit invoice was created: a one-off credit, refund, downgrade, refund at termination, write-off or gift card redemption); `credit_invoice.processing` (a refund credit invoice is processing because of a bank account (ACH) refund); `credit_invoice.closed` (its balance reached zero); `credit_invoice.voided` (its full balance was removed); `credit_invoice.reopened` (a closed credit invoice was reopened, typically after a credit payment was voided); `credit_invoice.opened` (it was issued open, or went back to open after a declined processing refund); `credit_invoice.updated` (it was edited)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -378,8 +568,18 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "payment".to_owned(),
-                    values: ::std::vec::Vec::from(["payment.*".to_owned()]),
-                    description: "Payments (transactions): succeeded, failed, voided, refunds and scheduled payments."
+                    values: ::std::vec::Vec::from([
+                        "payment.scheduled".to_owned(),
+                        "payment.processing".to_owned(),
+                        "payment.succeeded".to_owned(),
+                        "payment.failed".to_owned(),
+                        "payment.refunded".to_owned(),
+                        "payment.voided".to_owned(),
+                        "payment.transaction_status_updated".to_owned(),
+                        "payment.authorized".to_owned(),
+                        "payment.*".to_owned(),
+                    ]),
+                    description: "Payment (transaction) notifications (payment-notifications page, which Recurly calls legacy): the 8 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `payment.*` type added later still lands here: `payment.scheduled` (an asynchronous payment (ACH, SEPA …) was initiated); `payment.processing` (an ACH or PayPal eCheck payment moved from scheduled to processing); `payment.succeeded` (a payment was approved (or updated, for GoCardless and Ebanx), or a manual offline payment was recorded); `payment.failed` (the gateway declined a payment attempt); `payment.refunded` (an amount was refunded (failed refunds send nothing)); `payment.voided` (a captured payment was voided before it settled); `payment.transaction_status_updated` (the gateway updated a transaction's status); `payment.authorized` (a payment was authorized (separate authorize and capture)). The page's fraud info updated notification is XML only."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -390,8 +590,12 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "credit_payment".to_owned(),
-                    values: ::std::vec::Vec::from(["credit_payment.*".to_owned()]),
-                    description: "Credit payments: a credit applied to an invoice, or voided."
+                    values: ::std::vec::Vec::from([
+                        "credit_payment.created".to_owned(),
+                        "credit_payment.voided".to_owned(),
+                        "credit_payment.*".to_owned(),
+                    ]),
+                    description: "Credit payment notifications (credit-payment-notifications page; sent once the Credit Invoices feature is enabled): the 2 JSON notification types Recurly documents as of 2026-11-29 (recurly/recurly-docs as of its July 2026 snapshot; not confirmed against later changes to docs.recurly.com); a `credit_payment.*` type added later still lands here: `credit_payment.created` (a credit payment was created: credit balance applied in a billing event, a credit invoice balance removed, or a credit payment refunded as a transaction); `credit_payment.voided` (a credit payment was voided because the charge invoice it was applied to failed)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
