@@ -51,9 +51,9 @@ pub enum EventType {
     ///
     /// Values: `webhook.drafted`, `webhook.attempted`, `webhook.sent`, `webhook.clicked`, `webhook.converted`, `webhook.dropped`, `webhook.failed`, `webhook.undeliverable`, `webhook.*`. Collection: `webhook_events`.
     WebhookEvents,
-    /// WhatsApp message metrics (sent, delivered, opened, clicked, converted, failed, …).
+    /// WhatsApp message metrics, every metric Customer.io documents for WhatsApp (docs.customer.io/journeys/channels/whatsapp/metrics/, event lists checked 2026-11-29): `drafted` (generated but not sent yet, e.g. Queue Draft), `sent` (left Customer.io, passed to the delivery provider), `delivered` (the provider confirmed it reached the recipient), `opened` (read, from WhatsApp read receipts; not tracked when the recipient turns them off), `clicked` (a tracked link was tapped), `failed` (did not leave Customer.io: a missing variable or an unapproved template), `converted` (the conversion goal was completed). Not confirmed against the WhatsApp section of the Reporting Webhooks OpenAPI, which may report further metrics (other channels also have `attempted`, `undeliverable`): any other WhatsApp metric still lands here.
     ///
-    /// Values: `whatsapp.*`. Collection: `whatsapp_events`.
+    /// Values: `whatsapp.drafted`, `whatsapp.sent`, `whatsapp.delivered`, `whatsapp.opened`, `whatsapp.clicked`, `whatsapp.failed`, `whatsapp.converted`, `whatsapp.*`. Collection: `whatsapp_events`.
     WhatsappEvents,
 }
 impl EventType {
@@ -137,6 +137,17 @@ impl EventType {
             "webhook.failed" => ::std::option::Option::Some(EventType::WebhookEvents),
             "webhook.undeliverable" => {
                 ::std::option::Option::Some(EventType::WebhookEvents)
+            }
+            "whatsapp.drafted" => ::std::option::Option::Some(EventType::WhatsappEvents),
+            "whatsapp.sent" => ::std::option::Option::Some(EventType::WhatsappEvents),
+            "whatsapp.delivered" => {
+                ::std::option::Option::Some(EventType::WhatsappEvents)
+            }
+            "whatsapp.opened" => ::std::option::Option::Some(EventType::WhatsappEvents),
+            "whatsapp.clicked" => ::std::option::Option::Some(EventType::WhatsappEvents),
+            "whatsapp.failed" => ::std::option::Option::Some(EventType::WhatsappEvents),
+            "whatsapp.converted" => {
+                ::std::option::Option::Some(EventType::WhatsappEvents)
             }
             _ => EventType::from_pattern(value),
         }
@@ -231,7 +242,7 @@ pub enum Collection {
     /// Metrics of webhook actions in campaigns: drafted, attempted, sent, clicked, converted, dropped, failed, undeliverable.
     #[serde(rename = "webhook_events")]
     WebhookEvents,
-    /// WhatsApp message metrics (sent, delivered, opened, clicked, converted, failed, …).
+    /// WhatsApp message metrics, every metric Customer.io documents for WhatsApp (docs.customer.io/journeys/channels/whatsapp/metrics/, event lists checked 2026-11-29): `drafted` (generated but not sent yet, e.g. Queue Draft), `sent` (left Customer.io, passed to the delivery provider), `delivered` (the provider confirmed it reached the recipient), `opened` (read, from WhatsApp read receipts; not tracked when the recipient turns them off), `clicked` (a tracked link was tapped), `failed` (did not leave Customer.io: a missing variable or an unapproved template), `converted` (the conversion goal was completed). Not confirmed against the WhatsApp section of the Reporting Webhooks OpenAPI, which may report further metrics (other channels also have `attempted`, `undeliverable`): any other WhatsApp metric still lands here.
     #[serde(rename = "whatsapp_events")]
     WhatsappEvents,
     /// Customer.io (reporting webhooks) events of types this connector does not know yet, captured so nothing is lost.
@@ -556,8 +567,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "whatsapp_events".to_owned(),
-                    values: ::std::vec::Vec::from(["whatsapp.*".to_owned()]),
-                    description: "WhatsApp message metrics (sent, delivered, opened, clicked, converted, failed, …)."
+                    values: ::std::vec::Vec::from([
+                        "whatsapp.drafted".to_owned(),
+                        "whatsapp.sent".to_owned(),
+                        "whatsapp.delivered".to_owned(),
+                        "whatsapp.opened".to_owned(),
+                        "whatsapp.clicked".to_owned(),
+                        "whatsapp.failed".to_owned(),
+                        "whatsapp.converted".to_owned(),
+                        "whatsapp.*".to_owned(),
+                    ]),
+                    description: "WhatsApp message metrics, every metric Customer.io documents for WhatsApp (docs.customer.io/journeys/channels/whatsapp/metrics/, event lists checked 2026-11-29): `drafted` (generated but not sent yet, e.g. Queue Draft), `sent` (left Customer.io, passed to the delivery provider), `delivered` (the provider confirmed it reached the recipient), `opened` (read, from WhatsApp read receipts; not tracked when the recipient turns them off), `clicked` (a tracked link was tapped), `failed` (did not leave Customer.io: a missing variable or an unapproved template), `converted` (the conversion goal was completed). Not confirmed against the WhatsApp section of the Reporting Webhooks OpenAPI, which may report further metrics (other channels also have `attempted`, `undeliverable`): any other WhatsApp metric still lands here."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
