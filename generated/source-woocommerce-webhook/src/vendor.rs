@@ -39,7 +39,7 @@ pub enum EventType {
     ///
     /// Values: `coupon.created`, `coupon.updated`, `coupon.deleted`, `coupon.restored`. Collection: `coupons`.
     Coupons,
-    /// Custom topics `action.<hook>`: fired on a WooCommerce action hook you name (the hook must start with `woocommerce_` or `wc_`, for example `action.woocommerce_add_to_cart`); the body is `{"action": <hook>, "arg": <the hook's first argument>}`.
+    /// Custom topics `action.<hook>`: fired on a WooCommerce action hook you name; the body is `{"action": <hook>, "arg": <the hook's first argument>}`. WooCommerce documents no list of these types: the set is open by design. wc_is_webhook_valid_topic() (woocommerce/woocommerce@13f4e37 includes/wc-webhook-functions.php, event lists checked 2026-11-29) accepts any topic that starts with `action.woocommerce_` or `action.wc_` (for example `action.woocommerce_add_to_cart`) except `action.woocommerce_login_credentials`, `action.woocommerce_product_csv_importer_check_import_file_path` and `action.woocommerce_webhook_should_deliver`, which it refuses; so no exact value can be listed and the glob routes every one.
     ///
     /// Values: `action.*`. Collection: `actions`.
     Actions,
@@ -130,7 +130,7 @@ pub enum Collection {
     /// Coupons: created, updated, deleted (body `{"id": …}`), restored from trash.
     #[serde(rename = "coupons")]
     Coupons,
-    /// Custom topics `action.<hook>`: fired on a WooCommerce action hook you name (the hook must start with `woocommerce_` or `wc_`, for example `action.woocommerce_add_to_cart`); the body is `{"action": <hook>, "arg": <the hook's first argument>}`.
+    /// Custom topics `action.<hook>`: fired on a WooCommerce action hook you name; the body is `{"action": <hook>, "arg": <the hook's first argument>}`. WooCommerce documents no list of these types: the set is open by design. wc_is_webhook_valid_topic() (woocommerce/woocommerce@13f4e37 includes/wc-webhook-functions.php, event lists checked 2026-11-29) accepts any topic that starts with `action.woocommerce_` or `action.wc_` (for example `action.woocommerce_add_to_cart`) except `action.woocommerce_login_credentials`, `action.woocommerce_product_csv_importer_check_import_file_path` and `action.woocommerce_webhook_should_deliver`, which it refuses; so no exact value can be listed and the glob routes every one.
     #[serde(rename = "actions")]
     Actions,
     /// WooCommerce events of types this connector does not know yet, captured so nothing is lost.
@@ -378,7 +378,7 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "actions".to_owned(),
                     values: ::std::vec::Vec::from(["action.*".to_owned()]),
-                    description: "Custom topics `action.<hook>`: fired on a WooCommerce action hook you name (the hook must start with `woocommerce_` or `wc_`, for example `action.woocommerce_add_to_cart`); the body is `{\"action\": <hook>, \"arg\": <the hook's first argument>}`."
+                    description: "Custom topics `action.<hook>`: fired on a WooCommerce action hook you name; the body is `{\"action\": <hook>, \"arg\": <the hook's first argument>}`. WooCommerce documents no list of these types: the set is open by design. wc_is_webhook_valid_topic() (woocommerce/woocommerce@13f4e37 includes/wc-webhook-functions.php, event lists checked 2026-11-29) accepts any topic that starts with `action.woocommerce_` or `action.wc_` (for example `action.woocommerce_add_to_cart`) except `action.woocommerce_login_credentials`, `action.woocommerce_product_csv_importer_check_import_file_path` and `action.woocommerce_webhook_should_deliver`, which it refuses; so no exact value can be listed and the glob routes every one."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
