@@ -23,49 +23,49 @@ impl ::webhook_runtime::Vendor for Connector {
 /// The event types the definition knows, one per `events.types` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
-    /// Conversation topics: `conversation.user.created`, `conversation.user.replied`, `conversation.admin.replied`, `conversation.admin.single.created`, `conversation.admin.assigned`, `conversation.admin.open.assigned`, `conversation.admin.noted`, `conversation.admin.closed`, `conversation.admin.opened`, `conversation.admin.snoozed`, `conversation.admin.unsnoozed`, `conversation.operator.replied`, `conversation.priority.updated`, `conversation.rating.added`, `conversation.read`, `conversation.contact.attached`, `conversation.contact.detached`, `conversation.deleted`, `conversation.admin.replied.translated`, and `conversation_part.tag.created`, `conversation_part.redacted`. `data.item` is the conversation.
+    /// Conversation topics: the 22 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `conversation.*` or `conversation_part.*` topic added later still lands here: `conversation.admin.assigned` (admin conversation assignments); `conversation.admin.closed` (admin closed a conversation); `conversation.admin.noted` (admin conversation notes); `conversation.admin.open.assigned` (admin open conversation assignments); `conversation.admin.opened` (admin conversation opens); `conversation.admin.replied` (admin conversation replies); `conversation.admin.replied.translated` (an admin reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `conversation.admin.single.created` (admin initiated 1:1 conversations); `conversation.admin.snoozed` (admin conversation snoozes); `conversation.admin.unsnoozed` (admin conversation unsnoozes); `conversation.operator.replied` (Fin/bot replies to a conversation); `conversation.deleted` (conversation deleted); `conversation.priority.updated` (conversation priority updated); `conversation.rating.added` (a conversation got a rating); `conversation.read` (a contact read a conversation); `conversation.user.created` (contact (user or lead) initiated conversations); `conversation.user.replied` (contact (visitor, lead or user) conversation replies); `conversation.contact.attached` (contact attached to a conversation); `conversation.contact.detached` (contact detached from a conversation); `conversation.company.updated` (company association updated on a conversation); `conversation_part.redacted` (conversation parts being deleted); `conversation_part.tag.created` (conversation parts being tagged). `data.item` is the conversation (the conversation part for `conversation_part.*`).
     ///
-    /// Values: `conversation.*`, `conversation_part.*`. Collection: `conversation_events`.
+    /// Values: `conversation.admin.assigned`, `conversation.admin.closed`, `conversation.admin.noted`, `conversation.admin.open.assigned`, `conversation.admin.opened`, `conversation.admin.replied`, `conversation.admin.replied.translated`, `conversation.admin.single.created`, `conversation.admin.snoozed`, `conversation.admin.unsnoozed`, `conversation.operator.replied`, `conversation.deleted`, `conversation.priority.updated`, `conversation.rating.added`, `conversation.read`, `conversation.user.created`, `conversation.user.replied`, `conversation.contact.attached`, `conversation.contact.detached`, `conversation.company.updated`, `conversation_part.redacted`, `conversation_part.tag.created`, `conversation.*`, `conversation_part.*`. Collection: `conversation_events`.
     ConversationEvents,
-    /// Ticket topics: `ticket.created`, `ticket.state.updated`, `ticket.admin.assigned`, `ticket.team.assigned`, `ticket.admin.replied`, `ticket.contact.replied`, `ticket.note.created`, `ticket.attribute.updated`, `ticket.contact.attached`, `ticket.contact.detached`, `ticket.rating.provided`, `ticket.closed`, `ticket.deleted`, `ticket.admin.replied.translated`. `data.item` is the ticket.
+    /// Ticket topics: the 14 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `ticket.*` topic added later still lands here: `ticket.created` (ticket created); `ticket.state.updated` (ticket state updated); `ticket.note.created` (ticket note created); `ticket.admin.assigned` (ticket admin assigned); `ticket.team.assigned` (ticket team assigned); `ticket.contact.attached` (ticket contact attached); `ticket.contact.detached` (ticket contact detached); `ticket.attribute.updated` (ticket attribute updated); `ticket.admin.replied` (ticket admin replied); `ticket.admin.replied.translated` (an admin ticket reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `ticket.contact.replied` (ticket contact replied); `ticket.closed` (ticket conversation closed; `data.item.ticket` holds the ticket); `ticket.rating.provided` (ticket getting a rating); `ticket.resolved` (ticket state moved to resolved). `data.item` is the ticket. `ticket.deleted`, named before, is on no page copy found and is not listed.
     ///
-    /// Values: `ticket.*`. Collection: `ticket_events`.
+    /// Values: `ticket.created`, `ticket.state.updated`, `ticket.note.created`, `ticket.admin.assigned`, `ticket.team.assigned`, `ticket.contact.attached`, `ticket.contact.detached`, `ticket.attribute.updated`, `ticket.admin.replied`, `ticket.admin.replied.translated`, `ticket.contact.replied`, `ticket.closed`, `ticket.rating.provided`, `ticket.resolved`, `ticket.*`. Collection: `ticket_events`.
     TicketEvents,
-    /// Contact topics: `contact.user.created`, `contact.user.updated`, `contact.lead.created`, `contact.lead.updated`, `contact.lead.signed_up`, `contact.lead.added_email`, `contact.email.updated`, `contact.user.tag.created`, `contact.user.tag.deleted`, `contact.lead.tag.created`, `contact.lead.tag.deleted`, `contact.subscribed`, `contact.unsubscribed`, `contact.archived`, `contact.unarchived`, `contact.deleted` (deletions carry only identifying fields).
+    /// Contact topics: the 23 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `contact.*` topic added later still lands here: `contact.archived` (contacts archived); `contact.deleted` (contacts deleted (minimal identifying payload)); `contact.email.updated` (a contact's email address was updated); `contact.lead.added_email` (an email address was added to a lead); `contact.lead.created` (lead created); `contact.lead.signed_up` (a lead converted to a user); `contact.lead.tag.created` (lead tagged); `contact.lead.tag.deleted` (lead untagged); `contact.lead.updated` (lead updated); `contact.merged` (contacts merged; `data.item.merged_from` names the absorbed contact); `contact.subscribed` (contact subscribed to email); `contact.unarchive` (contacts unarchived (the topic is `unarchive`, not `unarchived`)); `contact.unsubscribed` (contact unsubscribed from email); `contact.user.created` (user created); `contact.user.tag.created` (user tagged); `contact.user.tag.deleted` (user untagged); `contact.user.updated` (user updated); `contact.created` (legacy API 1.x: lead created); `contact.signed_up` (legacy API 1.x: lead converted to a user); `contact.added_email` (legacy API 1.x: lead added an email); `contact.updated` (legacy API 1.x (1.0 page): lead updated); `contact.tag.created` (legacy API 1.x (1.2+ pages): lead tagged); `contact.tag.deleted` (legacy API 1.x (1.2+ pages): lead untagged).
     ///
-    /// Values: `contact.*`. Collection: `contact_events`.
+    /// Values: `contact.archived`, `contact.deleted`, `contact.email.updated`, `contact.lead.added_email`, `contact.lead.created`, `contact.lead.signed_up`, `contact.lead.tag.created`, `contact.lead.tag.deleted`, `contact.lead.updated`, `contact.merged`, `contact.subscribed`, `contact.unarchive`, `contact.unsubscribed`, `contact.user.created`, `contact.user.tag.created`, `contact.user.tag.deleted`, `contact.user.updated`, `contact.created`, `contact.signed_up`, `contact.added_email`, `contact.updated`, `contact.tag.created`, `contact.tag.deleted`, `contact.*`. Collection: `contact_events`.
     ContactEvents,
-    /// Company topics: `company.created`, `company.updated`, `company.deleted`, `company.contact.attached`, `company.contact.detached`.
+    /// Company topics: the 5 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `company.*` topic added later still lands here: `company.created` (company created); `company.deleted` (company deleted); `company.updated` (company updated); `company.contact.attached` (company attached to a contact); `company.contact.detached` (company detached from a contact).
     ///
-    /// Values: `company.*`. Collection: `company_events`.
+    /// Values: `company.created`, `company.deleted`, `company.updated`, `company.contact.attached`, `company.contact.detached`, `company.*`. Collection: `company_events`.
     CompanyEvents,
-    /// Visitor topics: `visitor.signed_up` (a visitor became a lead).
+    /// Visitor topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `visitor.*` topic added later still lands here: `visitor.signed_up` (a visitor converted to a user).
     ///
-    /// Values: `visitor.*`. Collection: `visitor_events`.
+    /// Values: `visitor.signed_up`, `visitor.*`. Collection: `visitor_events`.
     VisitorEvents,
-    /// Legacy user topics of API 1.x (`user.created`, `user.deleted`, `user.email.updated`, `user.tag.created`, `user.tag.deleted`, `user.unsubscribed`); newer apps get `contact.*` instead.
+    /// Legacy user topics of API 1.x (developers.intercom.com/docs/references/1.0 … 1.4/webhooks/webhook-models; newer apps get `contact.*` instead): the 7 topics Intercom documents (Intercom's legacy pages); a `user.*` topic added later still lands here: `user.created` (user created); `user.deleted` (user deleted (archived)); `user.unsubscribed` (user unsubscribed from email); `user.unsubscribed_from_sms` (user unsubscribed from SMS (1.0 page only)); `user.email.updated` (user's email address updated); `user.tag.created` (user tagged); `user.tag.deleted` (user untagged).
     ///
-    /// Values: `user.*`. Collection: `user_events`.
+    /// Values: `user.created`, `user.deleted`, `user.unsubscribed`, `user.unsubscribed_from_sms`, `user.email.updated`, `user.tag.created`, `user.tag.deleted`, `user.*`. Collection: `user_events`.
     UserEvents,
-    /// Admin topics: `admin.added_to_workspace`, `admin.removed_from_workspace`, `admin.away_mode_updated`, `admin.activity_log_event.created`, `admin.logged_in`, `admin.logged_out`.
+    /// Admin topics: the 6 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `admin.*` topic added later still lands here: `admin.added_to_workspace` (an admin was added to the workspace); `admin.away_mode_updated` (admin away mode updated); `admin.activity_log_event.created` (a new admin activity log was created); `admin.removed_from_workspace` (an admin was removed from the workspace); `admin.logged_in` (an admin logged in); `admin.logged_out` (an admin logged out, or their SAML SSO session expired).
     ///
-    /// Values: `admin.*`. Collection: `admin_events`.
+    /// Values: `admin.added_to_workspace`, `admin.away_mode_updated`, `admin.activity_log_event.created`, `admin.removed_from_workspace`, `admin.logged_in`, `admin.logged_out`, `admin.*`. Collection: `admin_events`.
     AdminEvents,
-    /// Phone call topics: `call.started`, `call.ended` and the other `call.*` topics of Intercom Phone.
+    /// Phone call topics (Intercom Phone only): the 4 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `call.*` topic added later still lands here: `call.started` (a call started); `call.ended` (a connected call ended (not sent for calls abandoned during routing)); `call.transcription_available` (a call transcription is available); `call.recording_available` (a call recording is available).
     ///
-    /// Values: `call.*`. Collection: `call_events`.
+    /// Values: `call.started`, `call.ended`, `call.transcription_available`, `call.recording_available`, `call.*`. Collection: `call_events`.
     CallEvents,
-    /// Outbound content statistics: `content_stat.banner`, `content_stat.carousel`, `content_stat.checklist`, `content_stat.custom_bot`, `content_stat.news_item`, `content_stat.post`, `content_stat.series`, `content_stat.sms`, `content_stat.survey`, `content_stat.tooltip_group`, `content_stat.tour` (a receipt, click, completion … of a message).
+    /// Outbound content statistics, one topic per content type, each stat (`stat_type`) of a message: the 15 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `content_stat.*` topic added later still lands here: `content_stat.banner` (banner message: receipt, goal_success, click, collected_email, reaction); `content_stat.carousel` (mobile carousel: receipt, goal_success, button_tap, completion, dismissal, permission_grant); `content_stat.chat` (chat message: receipt, goal_success, open, click, collected_email, reply); `content_stat.checklist` (checklist: receipt, goal_success); `content_stat.custom_bot` (custom bot: receipt, goal_success, reply, completion); `content_stat.email` (email: receipt, goal_success, open, click, reply; failures hard_bounce, soft_bounce, spam_complaint, unsubscribe); `content_stat.news_item` (news item: receipt, open, click, reaction); `content_stat.post` (post message: receipt, goal_success, open, click, reply, reaction); `content_stat.push` (push message: receipt, goal_success, open; failure push_failure); `content_stat.series` (series campaign: receipt, goal_success, series_completion, series_disengagement, series_exit); `content_stat.series.webhook` (series webhook: receipt; failure failure); `content_stat.sms` (SMS: receipt, goal_success, keyword_reply; failures sms_failure, unsubscribe); `content_stat.survey` (survey: receipt, goal_success, answer, click, completion, dismissal); `content_stat.tooltip_group` (tooltip: receipt, goal_success); `content_stat.tour` (product tour: receipt, goal_success, tour_step_failure, completion).
     ///
-    /// Values: `content_stat.*`. Collection: `content_stat_events`.
+    /// Values: `content_stat.banner`, `content_stat.carousel`, `content_stat.chat`, `content_stat.checklist`, `content_stat.custom_bot`, `content_stat.email`, `content_stat.news_item`, `content_stat.post`, `content_stat.push`, `content_stat.series`, `content_stat.series.webhook`, `content_stat.sms`, `content_stat.survey`, `content_stat.tooltip_group`, `content_stat.tour`, `content_stat.*`. Collection: `content_stat_events`.
     ContentStatEvents,
     /// A data event was submitted for a contact (`event.created`).
     ///
     /// Values: `event.created`. Collection: `event_created`.
     EventCreated,
-    /// Background job topics: `job.completed` (a data import or export job finished).
+    /// Background job topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `job.*` topic added later still lands here: `job.completed` (a job (such as a data import or export) completed).
     ///
-    /// Values: `job.*`. Collection: `job_events`.
+    /// Values: `job.completed`, `job.*`. Collection: `job_events`.
     JobEvents,
 }
 impl EventType {
@@ -87,7 +87,247 @@ impl EventType {
     /// patterns in definition order; `None` for a type the definition does not know.
     pub fn from_value(value: &str) -> ::std::option::Option<EventType> {
         match value {
+            "conversation.admin.assigned" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.closed" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.noted" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.open.assigned" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.opened" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.replied" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.replied.translated" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.single.created" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.snoozed" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.admin.unsnoozed" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.operator.replied" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.deleted" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.priority.updated" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.rating.added" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.read" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.user.created" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.user.replied" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.contact.attached" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.contact.detached" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation.company.updated" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation_part.redacted" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "conversation_part.tag.created" => {
+                ::std::option::Option::Some(EventType::ConversationEvents)
+            }
+            "ticket.created" => ::std::option::Option::Some(EventType::TicketEvents),
+            "ticket.state.updated" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.note.created" => ::std::option::Option::Some(EventType::TicketEvents),
+            "ticket.admin.assigned" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.team.assigned" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.contact.attached" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.contact.detached" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.attribute.updated" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.admin.replied" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.admin.replied.translated" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.contact.replied" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.closed" => ::std::option::Option::Some(EventType::TicketEvents),
+            "ticket.rating.provided" => {
+                ::std::option::Option::Some(EventType::TicketEvents)
+            }
+            "ticket.resolved" => ::std::option::Option::Some(EventType::TicketEvents),
+            "contact.archived" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.deleted" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.email.updated" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.added_email" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.created" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.signed_up" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.tag.created" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.tag.deleted" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.lead.updated" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.merged" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.subscribed" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.unarchive" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.unsubscribed" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.user.created" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.user.tag.created" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.user.tag.deleted" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.user.updated" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.created" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.signed_up" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.added_email" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.updated" => ::std::option::Option::Some(EventType::ContactEvents),
+            "contact.tag.created" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "contact.tag.deleted" => {
+                ::std::option::Option::Some(EventType::ContactEvents)
+            }
+            "company.created" => ::std::option::Option::Some(EventType::CompanyEvents),
+            "company.deleted" => ::std::option::Option::Some(EventType::CompanyEvents),
+            "company.updated" => ::std::option::Option::Some(EventType::CompanyEvents),
+            "company.contact.attached" => {
+                ::std::option::Option::Some(EventType::CompanyEvents)
+            }
+            "company.contact.detached" => {
+                ::std::option::Option::Some(EventType::CompanyEvents)
+            }
+            "visitor.signed_up" => ::std::option::Option::Some(EventType::VisitorEvents),
+            "user.created" => ::std::option::Option::Some(EventType::UserEvents),
+            "user.deleted" => ::std::option::Option::Some(EventType::UserEvents),
+            "user.unsubscribed" => ::std::option::Option::Some(EventType::UserEvents),
+            "user.unsubscribed_from_sms" => {
+                ::std::option::Option::Some(EventType::UserEvents)
+            }
+            "user.email.updated" => ::std::option::Option::Some(EventType::UserEvents),
+            "user.tag.created" => ::std::option::Option::Some(EventType::UserEvents),
+            "user.tag.deleted" => ::std::option::Option::Some(EventType::UserEvents),
+            "admin.added_to_workspace" => {
+                ::std::option::Option::Some(EventType::AdminEvents)
+            }
+            "admin.away_mode_updated" => {
+                ::std::option::Option::Some(EventType::AdminEvents)
+            }
+            "admin.activity_log_event.created" => {
+                ::std::option::Option::Some(EventType::AdminEvents)
+            }
+            "admin.removed_from_workspace" => {
+                ::std::option::Option::Some(EventType::AdminEvents)
+            }
+            "admin.logged_in" => ::std::option::Option::Some(EventType::AdminEvents),
+            "admin.logged_out" => ::std::option::Option::Some(EventType::AdminEvents),
+            "call.started" => ::std::option::Option::Some(EventType::CallEvents),
+            "call.ended" => ::std::option::Option::Some(EventType::CallEvents),
+            "call.transcription_available" => {
+                ::std::option::Option::Some(EventType::CallEvents)
+            }
+            "call.recording_available" => {
+                ::std::option::Option::Some(EventType::CallEvents)
+            }
+            "content_stat.banner" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.carousel" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.chat" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.checklist" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.custom_bot" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.email" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.news_item" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.post" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.push" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.series" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.series.webhook" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.sms" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.survey" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.tooltip_group" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
+            "content_stat.tour" => {
+                ::std::option::Option::Some(EventType::ContentStatEvents)
+            }
             "event.created" => ::std::option::Option::Some(EventType::EventCreated),
+            "job.completed" => ::std::option::Option::Some(EventType::JobEvents),
             _ => EventType::from_pattern(value),
         }
     }
@@ -175,37 +415,37 @@ impl EventType {
     ::schemars::JsonSchema
 )]
 pub enum Collection {
-    /// Conversation topics: `conversation.user.created`, `conversation.user.replied`, `conversation.admin.replied`, `conversation.admin.single.created`, `conversation.admin.assigned`, `conversation.admin.open.assigned`, `conversation.admin.noted`, `conversation.admin.closed`, `conversation.admin.opened`, `conversation.admin.snoozed`, `conversation.admin.unsnoozed`, `conversation.operator.replied`, `conversation.priority.updated`, `conversation.rating.added`, `conversation.read`, `conversation.contact.attached`, `conversation.contact.detached`, `conversation.deleted`, `conversation.admin.replied.translated`, and `conversation_part.tag.created`, `conversation_part.redacted`. `data.item` is the conversation.
+    /// Conversation topics: the 22 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `conversation.*` or `conversation_part.*` topic added later still lands here: `conversation.admin.assigned` (admin conversation assignments); `conversation.admin.closed` (admin closed a conversation); `conversation.admin.noted` (admin conversation notes); `conversation.admin.open.assigned` (admin open conversation assignments); `conversation.admin.opened` (admin conversation opens); `conversation.admin.replied` (admin conversation replies); `conversation.admin.replied.translated` (an admin reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `conversation.admin.single.created` (admin initiated 1:1 conversations); `conversation.admin.snoozed` (admin conversation snoozes); `conversation.admin.unsnoozed` (admin conversation unsnoozes); `conversation.operator.replied` (Fin/bot replies to a conversation); `conversation.deleted` (conversation deleted); `conversation.priority.updated` (conversation priority updated); `conversation.rating.added` (a conversation got a rating); `conversation.read` (a contact read a conversation); `conversation.user.created` (contact (user or lead) initiated conversations); `conversation.user.replied` (contact (visitor, lead or user) conversation replies); `conversation.contact.attached` (contact attached to a conversation); `conversation.contact.detached` (contact detached from a conversation); `conversation.company.updated` (company association updated on a conversation); `conversation_part.redacted` (conversation parts being deleted); `conversation_part.tag.created` (conversation parts being tagged). `data.item` is the conversation (the conversation part for `conversation_part.*`).
     #[serde(rename = "conversation_events")]
     ConversationEvents,
-    /// Ticket topics: `ticket.created`, `ticket.state.updated`, `ticket.admin.assigned`, `ticket.team.assigned`, `ticket.admin.replied`, `ticket.contact.replied`, `ticket.note.created`, `ticket.attribute.updated`, `ticket.contact.attached`, `ticket.contact.detached`, `ticket.rating.provided`, `ticket.closed`, `ticket.deleted`, `ticket.admin.replied.translated`. `data.item` is the ticket.
+    /// Ticket topics: the 14 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `ticket.*` topic added later still lands here: `ticket.created` (ticket created); `ticket.state.updated` (ticket state updated); `ticket.note.created` (ticket note created); `ticket.admin.assigned` (ticket admin assigned); `ticket.team.assigned` (ticket team assigned); `ticket.contact.attached` (ticket contact attached); `ticket.contact.detached` (ticket contact detached); `ticket.attribute.updated` (ticket attribute updated); `ticket.admin.replied` (ticket admin replied); `ticket.admin.replied.translated` (an admin ticket reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `ticket.contact.replied` (ticket contact replied); `ticket.closed` (ticket conversation closed; `data.item.ticket` holds the ticket); `ticket.rating.provided` (ticket getting a rating); `ticket.resolved` (ticket state moved to resolved). `data.item` is the ticket. `ticket.deleted`, named before, is on no page copy found and is not listed.
     #[serde(rename = "ticket_events")]
     TicketEvents,
-    /// Contact topics: `contact.user.created`, `contact.user.updated`, `contact.lead.created`, `contact.lead.updated`, `contact.lead.signed_up`, `contact.lead.added_email`, `contact.email.updated`, `contact.user.tag.created`, `contact.user.tag.deleted`, `contact.lead.tag.created`, `contact.lead.tag.deleted`, `contact.subscribed`, `contact.unsubscribed`, `contact.archived`, `contact.unarchived`, `contact.deleted` (deletions carry only identifying fields).
+    /// Contact topics: the 23 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `contact.*` topic added later still lands here: `contact.archived` (contacts archived); `contact.deleted` (contacts deleted (minimal identifying payload)); `contact.email.updated` (a contact's email address was updated); `contact.lead.added_email` (an email address was added to a lead); `contact.lead.created` (lead created); `contact.lead.signed_up` (a lead converted to a user); `contact.lead.tag.created` (lead tagged); `contact.lead.tag.deleted` (lead untagged); `contact.lead.updated` (lead updated); `contact.merged` (contacts merged; `data.item.merged_from` names the absorbed contact); `contact.subscribed` (contact subscribed to email); `contact.unarchive` (contacts unarchived (the topic is `unarchive`, not `unarchived`)); `contact.unsubscribed` (contact unsubscribed from email); `contact.user.created` (user created); `contact.user.tag.created` (user tagged); `contact.user.tag.deleted` (user untagged); `contact.user.updated` (user updated); `contact.created` (legacy API 1.x: lead created); `contact.signed_up` (legacy API 1.x: lead converted to a user); `contact.added_email` (legacy API 1.x: lead added an email); `contact.updated` (legacy API 1.x (1.0 page): lead updated); `contact.tag.created` (legacy API 1.x (1.2+ pages): lead tagged); `contact.tag.deleted` (legacy API 1.x (1.2+ pages): lead untagged).
     #[serde(rename = "contact_events")]
     ContactEvents,
-    /// Company topics: `company.created`, `company.updated`, `company.deleted`, `company.contact.attached`, `company.contact.detached`.
+    /// Company topics: the 5 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `company.*` topic added later still lands here: `company.created` (company created); `company.deleted` (company deleted); `company.updated` (company updated); `company.contact.attached` (company attached to a contact); `company.contact.detached` (company detached from a contact).
     #[serde(rename = "company_events")]
     CompanyEvents,
-    /// Visitor topics: `visitor.signed_up` (a visitor became a lead).
+    /// Visitor topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `visitor.*` topic added later still lands here: `visitor.signed_up` (a visitor converted to a user).
     #[serde(rename = "visitor_events")]
     VisitorEvents,
-    /// Legacy user topics of API 1.x (`user.created`, `user.deleted`, `user.email.updated`, `user.tag.created`, `user.tag.deleted`, `user.unsubscribed`); newer apps get `contact.*` instead.
+    /// Legacy user topics of API 1.x (developers.intercom.com/docs/references/1.0 … 1.4/webhooks/webhook-models; newer apps get `contact.*` instead): the 7 topics Intercom documents (Intercom's legacy pages); a `user.*` topic added later still lands here: `user.created` (user created); `user.deleted` (user deleted (archived)); `user.unsubscribed` (user unsubscribed from email); `user.unsubscribed_from_sms` (user unsubscribed from SMS (1.0 page only)); `user.email.updated` (user's email address updated); `user.tag.created` (user tagged); `user.tag.deleted` (user untagged).
     #[serde(rename = "user_events")]
     UserEvents,
-    /// Admin topics: `admin.added_to_workspace`, `admin.removed_from_workspace`, `admin.away_mode_updated`, `admin.activity_log_event.created`, `admin.logged_in`, `admin.logged_out`.
+    /// Admin topics: the 6 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `admin.*` topic added later still lands here: `admin.added_to_workspace` (an admin was added to the workspace); `admin.away_mode_updated` (admin away mode updated); `admin.activity_log_event.created` (a new admin activity log was created); `admin.removed_from_workspace` (an admin was removed from the workspace); `admin.logged_in` (an admin logged in); `admin.logged_out` (an admin logged out, or their SAML SSO session expired).
     #[serde(rename = "admin_events")]
     AdminEvents,
-    /// Phone call topics: `call.started`, `call.ended` and the other `call.*` topics of Intercom Phone.
+    /// Phone call topics (Intercom Phone only): the 4 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `call.*` topic added later still lands here: `call.started` (a call started); `call.ended` (a connected call ended (not sent for calls abandoned during routing)); `call.transcription_available` (a call transcription is available); `call.recording_available` (a call recording is available).
     #[serde(rename = "call_events")]
     CallEvents,
-    /// Outbound content statistics: `content_stat.banner`, `content_stat.carousel`, `content_stat.checklist`, `content_stat.custom_bot`, `content_stat.news_item`, `content_stat.post`, `content_stat.series`, `content_stat.sms`, `content_stat.survey`, `content_stat.tooltip_group`, `content_stat.tour` (a receipt, click, completion … of a message).
+    /// Outbound content statistics, one topic per content type, each stat (`stat_type`) of a message: the 15 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `content_stat.*` topic added later still lands here: `content_stat.banner` (banner message: receipt, goal_success, click, collected_email, reaction); `content_stat.carousel` (mobile carousel: receipt, goal_success, button_tap, completion, dismissal, permission_grant); `content_stat.chat` (chat message: receipt, goal_success, open, click, collected_email, reply); `content_stat.checklist` (checklist: receipt, goal_success); `content_stat.custom_bot` (custom bot: receipt, goal_success, reply, completion); `content_stat.email` (email: receipt, goal_success, open, click, reply; failures hard_bounce, soft_bounce, spam_complaint, unsubscribe); `content_stat.news_item` (news item: receipt, open, click, reaction); `content_stat.post` (post message: receipt, goal_success, open, click, reply, reaction); `content_stat.push` (push message: receipt, goal_success, open; failure push_failure); `content_stat.series` (series campaign: receipt, goal_success, series_completion, series_disengagement, series_exit); `content_stat.series.webhook` (series webhook: receipt; failure failure); `content_stat.sms` (SMS: receipt, goal_success, keyword_reply; failures sms_failure, unsubscribe); `content_stat.survey` (survey: receipt, goal_success, answer, click, completion, dismissal); `content_stat.tooltip_group` (tooltip: receipt, goal_success); `content_stat.tour` (product tour: receipt, goal_success, tour_step_failure, completion).
     #[serde(rename = "content_stat_events")]
     ContentStatEvents,
     /// A data event was submitted for a contact (`event.created`).
     #[serde(rename = "event_created")]
     EventCreated,
-    /// Background job topics: `job.completed` (a data import or export job finished).
+    /// Background job topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `job.*` topic added later still lands here: `job.completed` (a job (such as a data import or export) completed).
     #[serde(rename = "job_events")]
     JobEvents,
     /// Intercom events of types this connector does not know yet, captured so nothing is lost.
@@ -397,10 +637,32 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 model::EventType {
                     collection: "conversation_events".to_owned(),
                     values: ::std::vec::Vec::from([
+                        "conversation.admin.assigned".to_owned(),
+                        "conversation.admin.closed".to_owned(),
+                        "conversation.admin.noted".to_owned(),
+                        "conversation.admin.open.assigned".to_owned(),
+                        "conversation.admin.opened".to_owned(),
+                        "conversation.admin.replied".to_owned(),
+                        "conversation.admin.replied.translated".to_owned(),
+                        "conversation.admin.single.created".to_owned(),
+                        "conversation.admin.snoozed".to_owned(),
+                        "conversation.admin.unsnoozed".to_owned(),
+                        "conversation.operator.replied".to_owned(),
+                        "conversation.deleted".to_owned(),
+                        "conversation.priority.updated".to_owned(),
+                        "conversation.rating.added".to_owned(),
+                        "conversation.read".to_owned(),
+                        "conversation.user.created".to_owned(),
+                        "conversation.user.replied".to_owned(),
+                        "conversation.contact.attached".to_owned(),
+                        "conversation.contact.detached".to_owned(),
+                        "conversation.company.updated".to_owned(),
+                        "conversation_part.redacted".to_owned(),
+                        "conversation_part.tag.created".to_owned(),
                         "conversation.*".to_owned(),
                         "conversation_part.*".to_owned(),
                     ]),
-                    description: "Conversation topics: `conversation.user.created`, `conversation.user.replied`, `conversation.admin.replied`, `conversation.admin.single.created`, `conversation.admin.assigned`, `conversation.admin.open.assigned`, `conversation.admin.noted`, `conversation.admin.closed`, `conversation.admin.opened`, `conversation.admin.snoozed`, `conversation.admin.unsnoozed`, `conversation.operator.replied`, `conversation.priority.updated`, `conversation.rating.added`, `conversation.read`, `conversation.contact.attached`, `conversation.contact.detached`, `conversation.deleted`, `conversation.admin.replied.translated`, and `conversation_part.tag.created`, `conversation_part.redacted`. `data.item` is the conversation."
+                    description: "Conversation topics: the 22 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `conversation.*` or `conversation_part.*` topic added later still lands here: `conversation.admin.assigned` (admin conversation assignments); `conversation.admin.closed` (admin closed a conversation); `conversation.admin.noted` (admin conversation notes); `conversation.admin.open.assigned` (admin open conversation assignments); `conversation.admin.opened` (admin conversation opens); `conversation.admin.replied` (admin conversation replies); `conversation.admin.replied.translated` (an admin reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `conversation.admin.single.created` (admin initiated 1:1 conversations); `conversation.admin.snoozed` (admin conversation snoozes); `conversation.admin.unsnoozed` (admin conversation unsnoozes); `conversation.operator.replied` (Fin/bot replies to a conversation); `conversation.deleted` (conversation deleted); `conversation.priority.updated` (conversation priority updated); `conversation.rating.added` (a conversation got a rating); `conversation.read` (a contact read a conversation); `conversation.user.created` (contact (user or lead) initiated conversations); `conversation.user.replied` (contact (visitor, lead or user) conversation replies); `conversation.contact.attached` (contact attached to a conversation); `conversation.contact.detached` (contact detached from a conversation); `conversation.company.updated` (company association updated on a conversation); `conversation_part.redacted` (conversation parts being deleted); `conversation_part.tag.created` (conversation parts being tagged). `data.item` is the conversation (the conversation part for `conversation_part.*`)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -411,8 +673,24 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "ticket_events".to_owned(),
-                    values: ::std::vec::Vec::from(["ticket.*".to_owned()]),
-                    description: "Ticket topics: `ticket.created`, `ticket.state.updated`, `ticket.admin.assigned`, `ticket.team.assigned`, `ticket.admin.replied`, `ticket.contact.replied`, `ticket.note.created`, `ticket.attribute.updated`, `ticket.contact.attached`, `ticket.contact.detached`, `ticket.rating.provided`, `ticket.closed`, `ticket.deleted`, `ticket.admin.replied.translated`. `data.item` is the ticket."
+                    values: ::std::vec::Vec::from([
+                        "ticket.created".to_owned(),
+                        "ticket.state.updated".to_owned(),
+                        "ticket.note.created".to_owned(),
+                        "ticket.admin.assigned".to_owned(),
+                        "ticket.team.assigned".to_owned(),
+                        "ticket.contact.attached".to_owned(),
+                        "ticket.contact.detached".to_owned(),
+                        "ticket.attribute.updated".to_owned(),
+                        "ticket.admin.replied".to_owned(),
+                        "ticket.admin.replied.translated".to_owned(),
+                        "ticket.contact.replied".to_owned(),
+                        "ticket.closed".to_owned(),
+                        "ticket.rating.provided".to_owned(),
+                        "ticket.resolved".to_owned(),
+                        "ticket.*".to_owned(),
+                    ]),
+                    description: "Ticket topics: the 14 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `ticket.*` topic added later still lands here: `ticket.created` (ticket created); `ticket.state.updated` (ticket state updated); `ticket.note.created` (ticket note created); `ticket.admin.assigned` (ticket admin assigned); `ticket.team.assigned` (ticket team assigned); `ticket.contact.attached` (ticket contact attached); `ticket.contact.detached` (ticket contact detached); `ticket.attribute.updated` (ticket attribute updated); `ticket.admin.replied` (ticket admin replied); `ticket.admin.replied.translated` (an admin ticket reply with its translations (Preview API only; named in Intercom's Preview OpenAPI description, not on the topics page copy)); `ticket.contact.replied` (ticket contact replied); `ticket.closed` (ticket conversation closed; `data.item.ticket` holds the ticket); `ticket.rating.provided` (ticket getting a rating); `ticket.resolved` (ticket state moved to resolved). `data.item` is the ticket. `ticket.deleted`, named before, is on no page copy found and is not listed."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -423,8 +701,33 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "contact_events".to_owned(),
-                    values: ::std::vec::Vec::from(["contact.*".to_owned()]),
-                    description: "Contact topics: `contact.user.created`, `contact.user.updated`, `contact.lead.created`, `contact.lead.updated`, `contact.lead.signed_up`, `contact.lead.added_email`, `contact.email.updated`, `contact.user.tag.created`, `contact.user.tag.deleted`, `contact.lead.tag.created`, `contact.lead.tag.deleted`, `contact.subscribed`, `contact.unsubscribed`, `contact.archived`, `contact.unarchived`, `contact.deleted` (deletions carry only identifying fields)."
+                    values: ::std::vec::Vec::from([
+                        "contact.archived".to_owned(),
+                        "contact.deleted".to_owned(),
+                        "contact.email.updated".to_owned(),
+                        "contact.lead.added_email".to_owned(),
+                        "contact.lead.created".to_owned(),
+                        "contact.lead.signed_up".to_owned(),
+                        "contact.lead.tag.created".to_owned(),
+                        "contact.lead.tag.deleted".to_owned(),
+                        "contact.lead.updated".to_owned(),
+                        "contact.merged".to_owned(),
+                        "contact.subscribed".to_owned(),
+                        "contact.unarchive".to_owned(),
+                        "contact.unsubscribed".to_owned(),
+                        "contact.user.created".to_owned(),
+                        "contact.user.tag.created".to_owned(),
+                        "contact.user.tag.deleted".to_owned(),
+                        "contact.user.updated".to_owned(),
+                        "contact.created".to_owned(),
+                        "contact.signed_up".to_owned(),
+                        "contact.added_email".to_owned(),
+                        "contact.updated".to_owned(),
+                        "contact.tag.created".to_owned(),
+                        "contact.tag.deleted".to_owned(),
+                        "contact.*".to_owned(),
+                    ]),
+                    description: "Contact topics: the 23 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `contact.*` topic added later still lands here: `contact.archived` (contacts archived); `contact.deleted` (contacts deleted (minimal identifying payload)); `contact.email.updated` (a contact's email address was updated); `contact.lead.added_email` (an email address was added to a lead); `contact.lead.created` (lead created); `contact.lead.signed_up` (a lead converted to a user); `contact.lead.tag.created` (lead tagged); `contact.lead.tag.deleted` (lead untagged); `contact.lead.updated` (lead updated); `contact.merged` (contacts merged; `data.item.merged_from` names the absorbed contact); `contact.subscribed` (contact subscribed to email); `contact.unarchive` (contacts unarchived (the topic is `unarchive`, not `unarchived`)); `contact.unsubscribed` (contact unsubscribed from email); `contact.user.created` (user created); `contact.user.tag.created` (user tagged); `contact.user.tag.deleted` (user untagged); `contact.user.updated` (user updated); `contact.created` (legacy API 1.x: lead created); `contact.signed_up` (legacy API 1.x: lead converted to a user); `contact.added_email` (legacy API 1.x: lead added an email); `contact.updated` (legacy API 1.x (1.0 page): lead updated); `contact.tag.created` (legacy API 1.x (1.2+ pages): lead tagged); `contact.tag.deleted` (legacy API 1.x (1.2+ pages): lead untagged)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -435,8 +738,15 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "company_events".to_owned(),
-                    values: ::std::vec::Vec::from(["company.*".to_owned()]),
-                    description: "Company topics: `company.created`, `company.updated`, `company.deleted`, `company.contact.attached`, `company.contact.detached`."
+                    values: ::std::vec::Vec::from([
+                        "company.created".to_owned(),
+                        "company.deleted".to_owned(),
+                        "company.updated".to_owned(),
+                        "company.contact.attached".to_owned(),
+                        "company.contact.detached".to_owned(),
+                        "company.*".to_owned(),
+                    ]),
+                    description: "Company topics: the 5 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `company.*` topic added later still lands here: `company.created` (company created); `company.deleted` (company deleted); `company.updated` (company updated); `company.contact.attached` (company attached to a contact); `company.contact.detached` (company detached from a contact)."
                         .to_owned(),
                     enabled: true,
                     schema: ::std::option::Option::Some(
@@ -447,8 +757,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "visitor_events".to_owned(),
-                    values: ::std::vec::Vec::from(["visitor.*".to_owned()]),
-                    description: "Visitor topics: `visitor.signed_up` (a visitor became a lead)."
+                    values: ::std::vec::Vec::from([
+                        "visitor.signed_up".to_owned(),
+                        "visitor.*".to_owned(),
+                    ]),
+                    description: "Visitor topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `visitor.*` topic added later still lands here: `visitor.signed_up` (a visitor converted to a user)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -459,8 +772,17 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "user_events".to_owned(),
-                    values: ::std::vec::Vec::from(["user.*".to_owned()]),
-                    description: "Legacy user topics of API 1.x (`user.created`, `user.deleted`, `user.email.updated`, `user.tag.created`, `user.tag.deleted`, `user.unsubscribed`); newer apps get `contact.*` instead."
+                    values: ::std::vec::Vec::from([
+                        "user.created".to_owned(),
+                        "user.deleted".to_owned(),
+                        "user.unsubscribed".to_owned(),
+                        "user.unsubscribed_from_sms".to_owned(),
+                        "user.email.updated".to_owned(),
+                        "user.tag.created".to_owned(),
+                        "user.tag.deleted".to_owned(),
+                        "user.*".to_owned(),
+                    ]),
+                    description: "Legacy user topics of API 1.x (developers.intercom.com/docs/references/1.0 … 1.4/webhooks/webhook-models; newer apps get `contact.*` instead): the 7 topics Intercom documents (Intercom's legacy pages); a `user.*` topic added later still lands here: `user.created` (user created); `user.deleted` (user deleted (archived)); `user.unsubscribed` (user unsubscribed from email); `user.unsubscribed_from_sms` (user unsubscribed from SMS (1.0 page only)); `user.email.updated` (user's email address updated); `user.tag.created` (user tagged); `user.tag.deleted` (user untagged)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -471,8 +793,16 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "admin_events".to_owned(),
-                    values: ::std::vec::Vec::from(["admin.*".to_owned()]),
-                    description: "Admin topics: `admin.added_to_workspace`, `admin.removed_from_workspace`, `admin.away_mode_updated`, `admin.activity_log_event.created`, `admin.logged_in`, `admin.logged_out`."
+                    values: ::std::vec::Vec::from([
+                        "admin.added_to_workspace".to_owned(),
+                        "admin.away_mode_updated".to_owned(),
+                        "admin.activity_log_event.created".to_owned(),
+                        "admin.removed_from_workspace".to_owned(),
+                        "admin.logged_in".to_owned(),
+                        "admin.logged_out".to_owned(),
+                        "admin.*".to_owned(),
+                    ]),
+                    description: "Admin topics: the 6 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `admin.*` topic added later still lands here: `admin.added_to_workspace` (an admin was added to the workspace); `admin.away_mode_updated` (admin away mode updated); `admin.activity_log_event.created` (a new admin activity log was created); `admin.removed_from_workspace` (an admin was removed from the workspace); `admin.logged_in` (an admin logged in); `admin.logged_out` (an admin logged out, or their SAML SSO session expired)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -483,8 +813,14 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "call_events".to_owned(),
-                    values: ::std::vec::Vec::from(["call.*".to_owned()]),
-                    description: "Phone call topics: `call.started`, `call.ended` and the other `call.*` topics of Intercom Phone."
+                    values: ::std::vec::Vec::from([
+                        "call.started".to_owned(),
+                        "call.ended".to_owned(),
+                        "call.transcription_available".to_owned(),
+                        "call.recording_available".to_owned(),
+                        "call.*".to_owned(),
+                    ]),
+                    description: "Phone call topics (Intercom Phone only): the 4 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `call.*` topic added later still lands here: `call.started` (a call started); `call.ended` (a connected call ended (not sent for calls abandoned during routing)); `call.transcription_available` (a call transcription is available); `call.recording_available` (a call recording is available)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -495,8 +831,25 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "content_stat_events".to_owned(),
-                    values: ::std::vec::Vec::from(["content_stat.*".to_owned()]),
-                    description: "Outbound content statistics: `content_stat.banner`, `content_stat.carousel`, `content_stat.checklist`, `content_stat.custom_bot`, `content_stat.news_item`, `content_stat.post`, `content_stat.series`, `content_stat.sms`, `content_stat.survey`, `content_stat.tooltip_group`, `content_stat.tour` (a receipt, click, completion … of a message)."
+                    values: ::std::vec::Vec::from([
+                        "content_stat.banner".to_owned(),
+                        "content_stat.carousel".to_owned(),
+                        "content_stat.chat".to_owned(),
+                        "content_stat.checklist".to_owned(),
+                        "content_stat.custom_bot".to_owned(),
+                        "content_stat.email".to_owned(),
+                        "content_stat.news_item".to_owned(),
+                        "content_stat.post".to_owned(),
+                        "content_stat.push".to_owned(),
+                        "content_stat.series".to_owned(),
+                        "content_stat.series.webhook".to_owned(),
+                        "content_stat.sms".to_owned(),
+                        "content_stat.survey".to_owned(),
+                        "content_stat.tooltip_group".to_owned(),
+                        "content_stat.tour".to_owned(),
+                        "content_stat.*".to_owned(),
+                    ]),
+                    description: "Outbound content statistics, one topic per content type, each stat (`stat_type`) of a message: the 15 topics Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `content_stat.*` topic added later still lands here: `content_stat.banner` (banner message: receipt, goal_success, click, collected_email, reaction); `content_stat.carousel` (mobile carousel: receipt, goal_success, button_tap, completion, dismissal, permission_grant); `content_stat.chat` (chat message: receipt, goal_success, open, click, collected_email, reply); `content_stat.checklist` (checklist: receipt, goal_success); `content_stat.custom_bot` (custom bot: receipt, goal_success, reply, completion); `content_stat.email` (email: receipt, goal_success, open, click, reply; failures hard_bounce, soft_bounce, spam_complaint, unsubscribe); `content_stat.news_item` (news item: receipt, open, click, reaction); `content_stat.post` (post message: receipt, goal_success, open, click, reply, reaction); `content_stat.push` (push message: receipt, goal_success, open; failure push_failure); `content_stat.series` (series campaign: receipt, goal_success, series_completion, series_disengagement, series_exit); `content_stat.series.webhook` (series webhook: receipt; failure failure); `content_stat.sms` (SMS: receipt, goal_success, keyword_reply; failures sms_failure, unsubscribe); `content_stat.survey` (survey: receipt, goal_success, answer, click, completion, dismissal); `content_stat.tooltip_group` (tooltip: receipt, goal_success); `content_stat.tour` (product tour: receipt, goal_success, tour_step_failure, completion)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
@@ -519,8 +872,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                 },
                 model::EventType {
                     collection: "job_events".to_owned(),
-                    values: ::std::vec::Vec::from(["job.*".to_owned()]),
-                    description: "Background job topics: `job.completed` (a data import or export job finished)."
+                    values: ::std::vec::Vec::from([
+                        "job.completed".to_owned(),
+                        "job.*".to_owned(),
+                    ]),
+                    description: "Background job topics: the 1 topic Intercom documents (Intercom's Webhook Topics page (webhook-models) as of 2026-11-29, newest copy found; not confirmed against later changes); a `job.*` topic added later still lands here: `job.completed` (a job (such as a data import or export) completed)."
                         .to_owned(),
                     enabled: false,
                     schema: ::std::option::Option::Some(
