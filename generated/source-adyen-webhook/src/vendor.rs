@@ -1046,7 +1046,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Listed in the openapi NotificationRequestItem.eventCode enum; Adyen publishes no webhook page or description for it in the sources read."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "authorisation".to_owned(),
@@ -1068,7 +1072,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Result of payment authorisation adjustment request: The result of the request to adjust the authorised amount sent through the /adjustAuthorisation endpoint."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "autorescue".to_owned(),
@@ -1076,7 +1084,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Auto Rescue process ended: The Auto Rescue process ended."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "autorescue_next_attempt".to_owned(),
@@ -1086,7 +1098,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Auto Rescue process next attempt (listed in the Webhooks API Explorer; not yet in adyen-openapi@aa014f0). Part of Auto Rescue, which must be enabled."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "cancellation".to_owned(),
@@ -1106,7 +1122,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Auto Rescue process canceled: The Auto Rescue process was canceled."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "cancel_or_refund".to_owned(),
@@ -1176,7 +1196,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Dispute defense period ended: You have not defended the dispute within the timeframe, or the defense period ended because you accepted liability for the chargeback and will not defend the dispute."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "donation".to_owned(),
@@ -1184,7 +1208,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Listed in the SDK event code enums (node EventCodeEnum.Donation, java EVENT_CODE_DONATION): the result of a donation (Adyen Giving). No description in the sources read."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "expire".to_owned(),
@@ -1204,7 +1232,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Listed in the openapi eventCode enum and the SDK enums (java EVENT_CODE_HANDLED_EXTERNALLY). No description in the sources read."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "information_supplied".to_owned(),
@@ -1212,7 +1244,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Defense documents uploaded or dispute auto-defended: You have successfully uploaded your dispute defense documents, or Adyen has auto-defended the dispute."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issuer_comments".to_owned(),
@@ -1220,7 +1256,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Issuer included comments: The issuer included free-text comments with relevant information about the dispute process, such as why the issuer decided to initiate or continue the dispute. You can receive issuer comments for chargebacks and pre-arbitration cases."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "issuer_response_timeframe_expired".to_owned(),
@@ -1230,7 +1270,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Issuer accepted defense or did not respond: The issuer accepted your defense of the dispute or did not respond in time."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "manual_review_accept".to_owned(),
@@ -1238,7 +1282,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Manual review accepted: The manual review was accepted."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "manual_review_reject".to_owned(),
@@ -1246,7 +1294,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Manual review rejected: The manual review was rejected."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "notification_of_chargeback".to_owned(),
@@ -1268,7 +1320,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Issuer sent fraud alert notification: The issuer sent a fraud alert notification to schemes and to processors. Visa calls them TC40 and Mastercard calls them System to Avoid Fraud Effectively (SAFE). These are informational notifications from Adyen, providing you the opportunity to take action, such as blocking a shopper or issuing a refund before a chargeback happens."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "offer_closed".to_owned(),
@@ -1276,7 +1332,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Offer expired: The offer expired, for example, because the shopper abandoned the session. For cards, offers expire after 12 hours by default."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "order_closed".to_owned(),
@@ -1308,7 +1368,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deprecated Payout API webhook (Adyen recommends the Transfer webhooks for new integrations). The financial institution rejected the payout. We will return the funds back to your account. The reason field contains the bank statement description if present."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payout_decline".to_owned(),
@@ -1316,7 +1380,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deprecated Payout API webhook (Adyen recommends the Transfer webhooks for new integrations). The payout was declined."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payout_expire".to_owned(),
@@ -1324,7 +1392,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deprecated Payout API webhook (Adyen recommends the Transfer webhooks for new integrations). The payout expired."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "payout_thirdparty".to_owned(),
@@ -1332,7 +1404,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Deprecated Payout API webhook (Adyen recommends the Transfer webhooks for new integrations). The result of the payout request."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "pending".to_owned(),
@@ -1340,7 +1416,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Sent by the pending-notification and banktransfer-notification webhook types (Management API test types), not by a Standard webhook: the payment is pending. Listed in the node EventCodeEnum."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "postponed_refund".to_owned(),
@@ -1348,7 +1428,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Refund postponed until after payment capture: The refund was postponed until after payment capture. To enable this notification, contact our Support Team."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_accepted".to_owned(),
@@ -1358,7 +1442,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The pre-arbitration case was accepted: The pre-arbitration case was accepted."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_declined".to_owned(),
@@ -1368,7 +1456,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The pre-arbitration case was declined: The pre-arbitration case was declined."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_issuer_withdrawn".to_owned(),
@@ -1378,7 +1470,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The pre-arbitration case was withdrawn by the issuer: The pre-arbitration case was withdrawn by the issuer."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_lost".to_owned(),
@@ -1386,7 +1482,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Cardholder's bank declined pre-arbitration case: The cardholder's bank declined the pre-arbitration case."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_open".to_owned(),
@@ -1394,7 +1494,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Cardholder's bank opened the pre-arbitration case: The cardholder's bank opened the pre-arbitration case."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "prearbitration_won".to_owned(),
@@ -1402,7 +1506,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Cardholder's bank accepted pre-arbitration case: The cardholder's bank accepted the pre-arbitration case."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "process_retry".to_owned(),
@@ -1410,7 +1518,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Listed in the SDK event code enums (node EventCodeEnum.ProcessRetry, java EVENT_CODE_PROCESS_RETRY). No description in the sources read."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "recurring_contract".to_owned(),
@@ -1418,7 +1530,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Recurring contract created: A recurring contract has been created. Enable this webhook in your Customer Area."
                         .to_owned(),
                     enabled: false,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "refund".to_owned(),
@@ -1462,7 +1578,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Result of refund request with data: The result of the request to refund with data."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "report_available".to_owned(),
@@ -1496,7 +1616,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The pre-arbitration case was escalated to scheme arbitration by the issuer: The pre-arbitration case was escalated by the issuer."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "scheme_arbitration_lost".to_owned(),
@@ -1506,7 +1630,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The scheme has ruled in favor of the issuer.: The pre-arbitration case was escalated to scheme arbitration, and the case was lost. The payment scheme has ruled that you are liable for the dispute."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "scheme_arbitration_won".to_owned(),
@@ -1514,7 +1642,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "The scheme has ruled in your favor.: The pre-arbitration case was escalated to scheme arbitration, and the case was won. The payment scheme has ruled that the issuer is liable for the dispute. The dispute is closed."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
                 model::EventType {
                     collection: "second_chargeback".to_owned(),
@@ -1546,7 +1678,11 @@ fn definition() -> ::webhook_runtime::definition::Definition {
                     description: "Result of request to cancel POS refund: The result of the request to cancel a POS refund."
                         .to_owned(),
                     enabled: true,
-                    schema: ::std::option::Option::None,
+                    schema: ::std::option::Option::Some(
+                        json(
+                            "{\"properties\":{\"NotificationRequestItem\":{\"properties\":{\"additionalData\":{\"type\":\"object\"},\"amount\":{\"properties\":{\"currency\":{\"type\":\"string\"},\"value\":{\"type\":[\"integer\",\"string\"]}},\"type\":\"object\"},\"eventCode\":{\"type\":\"string\"},\"eventDate\":{\"type\":\"string\"},\"merchantAccountCode\":{\"type\":\"string\"},\"merchantReference\":{\"type\":\"string\"},\"operations\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"originalReference\":{\"type\":\"string\"},\"paymentMethod\":{\"type\":\"string\"},\"pspReference\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"success\":{\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"pspReference\",\"eventCode\",\"merchantAccountCode\",\"success\"],\"type\":\"object\"}},\"required\":[\"NotificationRequestItem\"],\"type\":\"object\"}",
+                        ),
+                    ),
                 },
             ]),
             unknown_types: model::UnknownTypes {
