@@ -33,6 +33,29 @@ pub enum Authentication {
     AnyOf(AnyOfChecks),
 }
 
+impl Authentication {
+    /// The single checks, with `all_of` and `any_of` opened (in definition order).
+    pub fn checks(&self) -> Vec<&Authentication> {
+        match self {
+            Authentication::AllOf(AllOfChecks { checks }) | Authentication::AnyOf(AnyOfChecks { checks }) => {
+                checks.iter().flat_map(Authentication::checks).collect()
+            }
+            single => vec![single],
+        }
+    }
+
+    /// The configuration field holding the secret this single check compares or keys with.
+    pub fn secret_field(&self) -> Option<&str> {
+        match self {
+            Authentication::Hmac(h) => Some(&h.secret.config_field),
+            Authentication::StaticToken(t) => Some(&t.token.config_field),
+            Authentication::BodyToken(t) => Some(&t.token.config_field),
+            Authentication::Basic(b) => Some(&b.password_field),
+            _ => None,
+        }
+    }
+}
+
 /// The explicit statement that a vendor's requests carry no authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

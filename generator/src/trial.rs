@@ -15,6 +15,7 @@ use serde_json::Value;
 use webhook_definition::{Authentication, Definition, Example, Expectation};
 use webhook_runtime::Vendor;
 use webhook_runtime::core::{Decision, Processor, WebhookRequest};
+use webhook_runtime::testing::{example_config, example_now, example_request};
 
 use crate::recorded::RecordedRequest;
 
@@ -135,30 +136,14 @@ fn at_seconds(seconds: i64) -> SystemTime {
     }
 }
 
-fn example_config(example: &Example) -> Value {
-    Value::Object(example.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-}
-
 fn run_example(vendor: &'static dyn Vendor, example: &Example) -> TrialResult {
-    let request = WebhookRequest {
-        method: example.request.method.as_str().to_string(),
-        path_and_query: example.request.path.clone(),
-        headers: example
-            .request
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), Bytes::from(v.clone())))
-            .collect(),
-        body: Bytes::from(example.request.body.clone().unwrap_or_default()),
-    };
-    let now = example.now.map(at_seconds).unwrap_or_else(SystemTime::now);
     let mut result = run(
         vendor,
         Kind::Example,
         &example.name,
         &example_config(example),
-        &request,
-        now,
+        &example_request(example),
+        example_now(example),
     );
     result.expected = Some(expectation_text(&example.expect));
     let mismatch = match (&result.response, &result.problem) {

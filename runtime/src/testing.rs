@@ -248,7 +248,6 @@ fn tampered_credentials(
     // altered one at a time (any signed byte changed must fail the whole request).
     let tamper_item = |h: &webhook_definition::HmacCheck, out: &mut Vec<(String, WebhookRequest)>| {
         let (Some(batch), Some(signature)) = (batch, h.signature.body_pointer.as_deref()) else { return };
-        let Ok(segments) = webhook_definition::pointer::parse(batch, true) else { return };
         let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else { return };
         let fields = webhook_definition::template::parse(&h.signed_message).unwrap_or_default();
         let signed = fields.iter().filter_map(|p| match p {
@@ -259,7 +258,7 @@ fn tampered_credentials(
             .chain(signed.map(|p| (format!("the signed item field `{p}`"), p)))
         {
             let mut copy = body.clone();
-            let Some(item) = first_item(&mut copy, &segments) else { return };
+            let Some(item) = crate::core::batch::items_mut(&mut copy, batch).into_iter().next() else { return };
             let Some(serde_json::Value::String(text)) = item.pointer_mut(pointer) else { continue };
             if text.is_empty() {
                 continue;
@@ -349,19 +348,6 @@ fn tampered_credentials(
                 out.push((whats.join(" and "), copy));
             }
         }
-    }
-}
-
-/// The first item of a batch (the first element of the first array the pointer names).
-fn first_item<'v>(value: &'v mut serde_json::Value, segments: &[webhook_definition::pointer::Segment]) -> Option<&'v mut serde_json::Value> {
-    use webhook_definition::pointer::Segment;
-    match (segments.split_first(), value) {
-        (None, serde_json::Value::Array(items)) => items.first_mut(),
-        (Some((Segment::Wildcard, rest)), serde_json::Value::Array(items)) => {
-            items.iter_mut().find_map(|i| first_item(i, rest))
-        }
-        (Some((Segment::Key(key), rest)), serde_json::Value::Object(map)) => first_item(map.get_mut(key)?, rest),
-        _ => None,
     }
 }
 
@@ -488,35 +474,6 @@ fn set_pointer(value: &mut serde_json::Value, pointer: &str, to: &str) -> bool {
     }
 }
 
-/// The batch items of a parsed body (mutable), following `*` segments.
-fn items_mut<'v>(value: &'v mut serde_json::Value, path: &str) -> Vec<&'v mut serde_json::Value> {
-    let segments: Vec<String> = if path.is_empty() { vec![] } else { path[1..].split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect() };
-    let mut current = vec![value];
-    for segment in segments {
-        let mut next = Vec::new();
-        for v in current {
-            if segment == "*" {
-                if let serde_json::Value::Array(items) = v {
-                    next.extend(items.iter_mut());
-                }
-            } else if let Some(child) = match v {
-                serde_json::Value::Object(map) => map.get_mut(&segment),
-                serde_json::Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-                _ => None,
-            } {
-                next.push(child);
-            }
-        }
-        current = next;
-    }
-    current
-        .into_iter()
-        .flat_map(|v| match v {
-            serde_json::Value::Array(items) => items.iter_mut().collect::<Vec<_>>(),
-            _ => Vec::new(),
-        })
-        .collect()
-}
 
 /// Replaces the discriminator's value in a request; `Err` says why it cannot be done.
 fn replace_discriminator(definition: &Definition, source: &ValueSource, request: &mut WebhookRequest) -> Result<(), String> {
@@ -539,7 +496,7 @@ fn replace_discriminator(definition: &Definition, source: &ValueSource, request:
                 let changed = match &definition.events.batch {
                     None => set_pointer(&mut value, pointer, UNKNOWN_EVENT_TYPE),
                     Some(batch) => {
-                        let items = items_mut(&mut value, &batch.items);
+                        let items = crate::core::batch::items_mut(&mut value, &batch.items);
                         let n = items.len();
                         items.into_iter().filter_map(|item| set_pointer(item, pointer, UNKNOWN_EVENT_TYPE).then_some(())).count() == n && n > 0
                     }

@@ -376,6 +376,14 @@ fn hmac_name(a: HashAlgorithm) -> &'static str {
     }
 }
 
+fn hash_name(a: HashAlgorithm) -> &'static str {
+    match a {
+        HashAlgorithm::Sha1 => "SHA-1",
+        HashAlgorithm::Sha256 => "SHA-256",
+        HashAlgorithm::Sha512 => "SHA-512",
+    }
+}
+
 fn encoding_name(e: SignatureEncoding) -> &'static str {
     match e {
         SignatureEncoding::Hex => "hex-encoded",
@@ -504,17 +512,9 @@ pub fn describe_authentication(auth: &Authentication) -> Vec<String> {
             ),
         }],
         Authentication::BodyDigest(d) => vec![format!(
-            "The {} digest of the raw body ({}) in the `{}` query parameter must match the body received (the URL carrying it is signed).",
-            match d.algorithm {
-                webhook_definition::HashAlgorithm::Sha1 => "SHA-1",
-                webhook_definition::HashAlgorithm::Sha256 => "SHA-256",
-                webhook_definition::HashAlgorithm::Sha512 => "SHA-512",
-            },
-            match d.encoding {
-                webhook_definition::SignatureEncoding::Hex => "hex",
-                webhook_definition::SignatureEncoding::Base64 => "base64",
-                webhook_definition::SignatureEncoding::Base64url => "base64url",
-            },
+            "The {} digest of the raw body, {}, in the `{}` query parameter must match the body received (the URL carrying it is signed).",
+            hash_name(d.algorithm),
+            encoding_name(d.encoding),
             d.query_parameter
         )],
         Authentication::BodyToken(t) => vec![format!(

@@ -8,13 +8,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
 use serde_json::Value;
 use webhook_definition::Definition;
 use webhook_definition::schemas;
-use webhook_runtime::core::{Decision, Processor, WebhookRequest};
+use webhook_runtime::core::{Decision, Processor};
+use webhook_runtime::testing::{example_config, example_now, example_request};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::Document;
@@ -22,11 +21,12 @@ use crate::load::Document;
 /// The findings for one definition that decoded without error.
 pub fn check(definition: &Definition, doc: &Document, fixtures: Option<&Path>) -> Vec<Diagnostic> {
     let mut definition = definition.clone();
-    // Examples whose body file cannot be read are reported by the semantic pass.
-    for example in &mut definition.examples {
-        if let Some(file) = example.request.body_file.take() {
-            example.request.body = fixtures.and_then(|dir| std::fs::read_to_string(dir.join(file)).ok());
-        }
+    // `check` runs this pass only on a definition without errors, so every body file exists;
+    // one that cannot be read now leaves the pass to the semantic findings.
+    if let Some(dir) = fixtures
+        && crate::trial::inline_bodies(&mut definition, dir).is_err()
+    {
+        return Vec::new();
     }
     let collections = schemas::collections(&definition);
     let mut validators: BTreeMap<usize, Option<jsonschema::Validator>> = BTreeMap::new();
@@ -34,17 +34,13 @@ pub fn check(definition: &Definition, doc: &Document, fixtures: Option<&Path>) -
     let definition = vendor.definition();
     let mut out = Vec::new();
     for (i, example) in definition.examples.iter().enumerate() {
-        let Some(body) = &example.request.body else { continue };
-        let config = Value::Object(example.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
-        let Ok(processor) = Processor::new(vendor, &config) else { continue };
-        let request = WebhookRequest {
-            method: example.request.method.as_str().to_string(),
-            path_and_query: example.request.path.clone(),
-            headers: example.request.headers.iter().map(|(k, v)| (k.clone(), Bytes::from(v.clone()))).collect(),
-            body: Bytes::from(body.clone()),
+        if example.request.body_file.is_some() {
+            continue; // no fixtures folder to read it from
+        }
+        let Ok(processor) = Processor::new(vendor, &example_config(example)) else { continue };
+        let Decision::Capture { events, .. } = processor.process(&example_request(example), example_now(example)) else {
+            continue;
         };
-        let now = example.now.map_or_else(SystemTime::now, |s| UNIX_EPOCH + Duration::from_secs(s.max(0) as u64));
-        let Decision::Capture { events, .. } = processor.process(&request, now) else { continue };
         for (n, event) in events.iter().enumerate() {
             let validator = validators.entry(event.binding).or_insert_with(|| {
                 let schema = schemas::document(definition, &collections[event.binding]);

@@ -73,6 +73,35 @@ impl ItemsPath {
     }
 }
 
+/// The batch items of a parsed body, mutable, in order (`*` segments go through every
+/// element; a numeric segment indexes an array). For tools that rewrite bodies (signing,
+/// tampering); the request path splits raw text with [`ItemsPath::split`].
+pub(crate) fn items_mut<'v>(value: &'v mut serde_json::Value, items_path: &str) -> Vec<&'v mut serde_json::Value> {
+    let Ok(segments) = pointer::parse(items_path, true) else { return Vec::new() };
+    let mut current = vec![value];
+    for segment in &segments {
+        let mut next = Vec::new();
+        for v in current {
+            match (segment, v) {
+                (Segment::Wildcard, serde_json::Value::Array(items)) => next.extend(items.iter_mut()),
+                (Segment::Key(key), serde_json::Value::Object(map)) => next.extend(map.get_mut(key)),
+                (Segment::Key(key), serde_json::Value::Array(items)) => {
+                    next.extend(key.parse::<usize>().ok().and_then(|i| items.get_mut(i)))
+                }
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+        .into_iter()
+        .flat_map(|v| match v {
+            serde_json::Value::Array(items) => items.iter_mut().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

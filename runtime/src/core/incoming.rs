@@ -58,18 +58,7 @@ impl<'r> Incoming<'r> {
     /// A view of one batch item: the same request line and headers, with `item` as the body
     /// and `pointers` as its pointer table (per-item signatures read fields of the item).
     pub fn item_view<'i>(&'i self, item: &'i str, pointers: &'i [Vec<String>]) -> Incoming<'i> {
-        let view = Incoming {
-            request: self.request,
-            path: self.path,
-            query: self.query,
-            body_pointers: pointers,
-            aliases: self.aliases,
-            query_pairs: OnceCell::new(),
-            body_form: OnceCell::new(),
-            body_values: OnceCell::new(),
-            body_json: OnceCell::new(),
-            body_text: OnceCell::new(),
-        };
+        let view = Incoming::new(self.request, pointers).with_aliases(self.aliases);
         let _ = view.body_text.set(Ok(item));
         view
     }

@@ -78,31 +78,6 @@ impl std::fmt::Debug for Processor {
     }
 }
 
-/// The configuration fields holding the secrets an authentication reads.
-fn secrets_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<&'d str>) {
-    use webhook_definition::Authentication as A;
-    match auth {
-        A::None(_) | A::Ed25519(_) | A::EcdsaP256(_) | A::BodyDigest(_) => {}
-        A::Hmac(h) => out.push(&h.secret.config_field),
-        A::StaticToken(t) => out.push(&t.token.config_field),
-        A::BodyToken(t) => out.push(&t.token.config_field),
-        A::Basic(b) => out.push(&b.password_field),
-        A::AllOf(all) => all.checks.iter().for_each(|c| secrets_read(c, out)),
-        A::AnyOf(any) => any.checks.iter().for_each(|c| secrets_read(c, out)),
-    }
-}
-
-/// The configuration fields holding tokens the vendor sends in the body (`body_token`).
-fn body_tokens_read<'d>(auth: &'d webhook_definition::Authentication, out: &mut Vec<&'d str>) {
-    use webhook_definition::Authentication as A;
-    match auth {
-        A::BodyToken(t) => out.push(&t.token.config_field),
-        A::AllOf(all) => all.checks.iter().for_each(|c| body_tokens_read(c, out)),
-        A::AnyOf(any) => any.checks.iter().for_each(|c| body_tokens_read(c, out)),
-        _ => {}
-    }
-}
-
 /// Whether the request says its body is `application/x-www-form-urlencoded`.
 fn is_form_encoded(incoming: &Incoming<'_>) -> bool {
     const FORM: &[u8] = b"application/x-www-form-urlencoded";
@@ -163,14 +138,17 @@ impl Processor {
             .flat_map(|name| definition.request.aliases_of(name).iter().map(|a| a.to_ascii_lowercase()))
             .collect();
         redacted.extend(aliases);
-        let mut token_fields = Vec::new();
-        body_tokens_read(&definition.authentication, &mut token_fields);
-        let body_tokens: Vec<String> =
-            token_fields.iter().filter_map(|f| config.values(f).ok()).flatten().cloned().collect();
+        let checks = definition.authentication.checks();
+        let body_tokens: Vec<String> = checks
+            .iter()
+            .filter(|c| matches!(c, webhook_definition::Authentication::BodyToken(_)))
+            .filter_map(|c| config.values(c.secret_field()?).ok())
+            .flatten()
+            .cloned()
+            .collect();
         let redaction = document::Redaction::new(redacted, &config.secret_values(definition), &body_tokens);
-        let mut read = Vec::new();
-        secrets_read(&definition.authentication, &mut read);
-        let unset_secrets = read.into_iter().filter(|f| config.is_unset(f)).map(str::to_string).collect();
+        let unset_secrets =
+            checks.iter().filter_map(|c| c.secret_field()).filter(|f| config.is_unset(f)).map(str::to_string).collect();
         if verifier.checks_items() && handshakes.iter().any(|h| h.verify_signature) {
             // A handshake is one request, not a batch: a per-item signature cannot verify it.
             return Err(ConfigError::Definition(

@@ -142,13 +142,9 @@ impl Signer<'_> {
             SignError::Unsupported("a `batch_item` signature must be in the item (`body_pointer`)".into())
         })?;
         let key = first_secret(h, self.config)?;
-        let segments = webhook_definition::pointer::parse(batch, true)
-            .map_err(|e| ConfigError::Definition(format!("`{batch}`: {e}")))?;
         let mut body: serde_json::Value =
             serde_json::from_slice(&request.body).map_err(|_| SignError::Unsupported("the body is not JSON".into()))?;
-        let mut items = Vec::new();
-        collect_items(&mut body, &segments, &mut items);
-        for item in items {
+        for item in super::batch::items_mut(&mut body, batch) {
             let mut view = request.clone();
             view.body = serde_json::to_vec(item).expect("a JSON value serializes").into();
             let message = super::verify::signed_message(&h.signed_message, self.config, &view, None, self.aliases)?;
@@ -170,27 +166,6 @@ fn first_secret(h: &HmacCheck, config: &EndpointConfig) -> Result<Vec<u8>, SignE
     config.secrets(&h.secret)?.into_iter().next().ok_or_else(|| {
         SignError::Config(ConfigError::Missing { field: h.secret.config_field.clone() })
     })
-}
-
-/// The elements of every array the batch pointer names (`*`: through every element).
-fn collect_items<'v>(
-    value: &'v mut serde_json::Value,
-    segments: &[webhook_definition::pointer::Segment],
-    out: &mut Vec<&'v mut serde_json::Value>,
-) {
-    use webhook_definition::pointer::Segment;
-    match (segments.split_first(), value) {
-        (None, serde_json::Value::Array(items)) => out.extend(items.iter_mut()),
-        (Some((Segment::Wildcard, rest)), serde_json::Value::Array(items)) => {
-            items.iter_mut().for_each(|i| collect_items(i, rest, out))
-        }
-        (Some((Segment::Key(key), rest)), serde_json::Value::Object(map)) => {
-            if let Some(next) = map.get_mut(key) {
-                collect_items(next, rest, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Writes a string into a JSON value at a pointer, creating missing objects on the way.

@@ -341,8 +341,36 @@ struct SignatureCheck {
     /// The body-table slot of the signature when it is in the body (`location.body_pointer`).
     body_signature: Option<usize>,
     template: Vec<Piece>,
+    /// What the template needs computed per request, found once here rather than per request.
+    needs: Needs,
     timestamp: Option<(TimestampAt, webhook_definition::TimestampFormat)>,
     tolerance: Option<Tolerance>,
+}
+
+/// The per-request pieces a template needs computed before the message is assembled.
+#[derive(Debug, Clone, Default)]
+struct Needs {
+    form_sorted: bool,
+    path_uri_encoded: bool,
+    /// The header that lists the signed headers, and the timestamp header it must list.
+    signed_headers: Option<(String, Option<String>)>,
+}
+
+impl Needs {
+    fn of(template: &[Piece], timestamp: &Option<(TimestampAt, webhook_definition::TimestampFormat)>) -> Needs {
+        let timestamp_header = match timestamp {
+            Some((TimestampAt::Header(h), _)) => Some(h.clone()),
+            _ => None,
+        };
+        Needs {
+            form_sorted: template.iter().any(|p| matches!(p, Piece::FormSorted)),
+            path_uri_encoded: template.iter().any(|p| matches!(p, Piece::PathUriEncoded)),
+            signed_headers: template.iter().find_map(|p| match p {
+                Piece::SignedHeaders(list) => Some((list.clone(), timestamp_header.clone())),
+                _ => None,
+            }),
+        }
+    }
 }
 
 /// A compiled authentication check.
@@ -496,34 +524,24 @@ fn compile(
 ) -> Result<Check, ConfigError> {
     Ok(match auth {
         Authentication::None(_) => Check::None,
-        Authentication::Hmac(h) if h.scope == SignatureScope::BatchItem => {
-            let keys = config.secrets(&h.secret)?.iter().map(|k| KeyedMac::new(h.algorithm, k)).collect();
-            if h.signature.body_pointer.is_none() {
+        Authentication::Hmac(h) => {
+            let keys = SignatureKeys::Hmac(config.secrets(&h.secret)?.iter().map(|k| KeyedMac::new(h.algorithm, k)).collect());
+            let per_item = h.scope == SignatureScope::BatchItem;
+            if per_item && h.signature.body_pointer.is_none() {
                 return Err(ConfigError::Definition("a `batch_item` signature must be in the item (`body_pointer`)".into()));
             }
-            let check = signature_check(
-                SignatureKeys::Hmac(keys),
-                &h.signature,
-                &h.signed_message,
-                &h.timestamp,
-                &h.tolerance,
-                config,
-                &mut items.table,
-            )?;
+            // A per-item check reads its pointers inside each item.
+            let table = if per_item { &mut items.table } else { body_table };
+            let check = signature_check(keys, &h.signature, &h.signed_message, &h.timestamp, &h.tolerance, config, table)?;
+            if !per_item {
+                return Ok(check);
+            }
             let Check::Signature(check) = check else { unreachable!("signature_check builds a signature check") };
-            if check.template.iter().any(|p| matches!(p, Piece::SignedHeaders(_) | Piece::UrlBase(_))) {
+            if check.needs.signed_headers.is_some() || check.template.iter().any(|p| matches!(p, Piece::UrlBase(_))) {
                 return Err(ConfigError::Definition("a `batch_item` signature signs fields of the item only".into()));
             }
             items.checks.push(*check);
             Check::PerItem
-        }
-        Authentication::Hmac(h) => {
-            let keys = config
-                .secrets(&h.secret)?
-                .iter()
-                .map(|k| KeyedMac::new(h.algorithm, k))
-                .collect();
-            signature_check(SignatureKeys::Hmac(keys), &h.signature, &h.signed_message, &h.timestamp, &h.tolerance, config, body_table)?
         }
         Authentication::Ed25519(p) => {
             let keys = config
@@ -666,11 +684,13 @@ fn signature_check(
             "the signed message or tolerance uses a timestamp but the check has no `timestamp` source".into(),
         ));
     }
+    let needs = Needs::of(&template, &timestamp);
     Ok(Check::Signature(Box::new(SignatureCheck {
         keys,
         location: location.clone(),
         body_signature,
         template,
+        needs,
         timestamp,
         tolerance: tolerance.clone(),
     })))
@@ -799,11 +819,7 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
 
     // The signed message, as borrowed pieces (no copy of the body; no allocation for the
     // usual few pieces): the MAC is fed piece by piece.
-    let form_sorted = s
-        .template
-        .iter()
-        .any(|p| matches!(p, Piece::FormSorted))
-        .then(|| super::form::sorted_concatenation(incoming.body_form()));
+    let form_sorted = s.needs.form_sorted.then(|| super::form::sorted_concatenation(incoming.body_form()));
     // Body fields, read once (a field's text may be unescaped, hence owned).
     let fields: Vec<Cow<'_, str>> = s
         .template
@@ -813,24 +829,13 @@ fn run_signature(s: &SignatureCheck, incoming: &Incoming<'_>, now: Millis) -> Re
             _ => None,
         })
         .collect();
-    let signed_headers = match s.template.iter().find_map(|p| match p {
-        Piece::SignedHeaders(list) => Some(list),
-        _ => None,
-    }) {
+    let signed_headers = match &s.needs.signed_headers {
         None => None,
-        Some(list) => {
-            let timestamp_header = match &s.timestamp {
-                Some((TimestampAt::Header(h), _)) => Some(h.as_str()),
-                _ => None,
-            };
-            Some(signed_headers_text(incoming, list, timestamp_header).ok_or(AuthFailure::SignedHeaders)?)
-        }
+        Some((list, timestamp_header)) => Some(
+            signed_headers_text(incoming, list, timestamp_header.as_deref()).ok_or(AuthFailure::SignedHeaders)?,
+        ),
     };
-    let encoded_path = s
-        .template
-        .iter()
-        .any(|p| matches!(p, Piece::PathUriEncoded))
-        .then(|| path_uri_encoded(&incoming.request.path_and_query));
+    let encoded_path = s.needs.path_uri_encoded.then(|| path_uri_encoded(&incoming.request.path_and_query));
     let computed = Computed {
         ts: ts_text.as_deref(),
         form: form_sorted.as_deref(),
