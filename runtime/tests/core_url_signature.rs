@@ -21,8 +21,9 @@ const SIGNATURE_1234: &str = "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=";
 /// Over `https://user:pass@mycompany.com/myapp.php?foo=1&bar=2`.
 const SIGNATURE_CREDENTIALS: &str = "CukzLTc1tT5dXEDIHm/tKBanW10=";
 
-fn twilio_processor(public_url: &str) -> Processor {
-    let v = vendor(json!({
+/// A Twilio-like vendor: URL-bound HMAC-SHA1 over the configured public URL and sorted form.
+fn twilio_vendor() -> &'static dyn webhook_runtime::Vendor {
+    vendor(json!({
         "request": {"body": {"type": "form"}},
         "config": [secret_field("auth_token", true), plain_field("public_url")],
         "authentication": {"type": "hmac", "algorithm": "sha1",
@@ -32,8 +33,11 @@ fn twilio_processor(public_url: &str) -> Processor {
         "events": {"discriminator": {"type": "form_field", "name": "CallSid"},
             "document_key": {"type": "form_field", "name": "CallSid"},
             "types": [], "unknown_types": {"action": "capture", "collection": "events"}}
-    }));
-    processor(v, json!({"auth_token": TOKEN, "public_url": public_url}))
+    }))
+}
+
+fn twilio_processor(public_url: &str) -> Processor {
+    processor(twilio_vendor(), json!({"auth_token": TOKEN, "public_url": public_url}))
 }
 
 fn post(signature: &str, body: &str) -> webhook_runtime::core::WebhookRequest {
@@ -72,17 +76,6 @@ fn the_url_is_signed() {
 
 #[test]
 fn a_public_url_must_be_an_http_url() {
-    let v = vendor(json!({
-        "request": {"body": {"type": "form"}},
-        "config": [secret_field("auth_token", true), plain_field("public_url")],
-        "authentication": {"type": "hmac", "algorithm": "sha1",
-            "secret": {"config_field": "auth_token"},
-            "signature": {"header": "X-Twilio-Signature", "format": {"type": "bare"}, "encoding": "base64"},
-            "signed_message": "{url:public_url}{form_sorted}"},
-        "events": {"discriminator": {"type": "form_field", "name": "CallSid"},
-            "document_key": {"type": "form_field", "name": "CallSid"},
-            "types": [], "unknown_types": {"action": "capture", "collection": "events"}}
-    }));
-    let err = Processor::new(v, &json!({"auth_token": TOKEN, "public_url": "mycompany.com"})).expect_err("not a URL");
+    let err = Processor::new(twilio_vendor(), &json!({"auth_token": TOKEN, "public_url": "mycompany.com"})).expect_err("not a URL");
     assert!(err.to_string().contains("public_url"), "{err}");
 }
